@@ -1,0 +1,289 @@
+"""Build the example decision-support workbooks (beslutsunderlag) from the figures in the seeds.
+
+    python workbooks/build.py            # writes workbooks/*.xlsx
+    python workbooks/build.py OUTDIR     # writes them elsewhere
+
+The output is byte-for-byte reproducible (fixed creation date), so a change to this script
+shows up as a reviewable change of the files.  Sources: the decision RS/495/2019 and its
+activity list (2019), the 2018 Professionsmiljarden decision support RS/255/2018, and the
+2017 agreement (deadlines for 2018).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CREATED = dt.datetime(2026, 11, 22, 0, 0, 0)
+
+REGION = {
+    "recipient": "Region Jämtland Härjedalen",
+    "org_number": "232100-0214",
+    "postal_address": "Box 654, 831 27 Östersund",
+    "phone": "063-14 75 00",
+    "email": "region@regionjh.se",
+}
+
+# Activity columns: name, verksamhet, tidigare beslut, beslutsunderlag, belopp, behov nästa år, objekt, pott, kommentar
+STIM, SSK = "Stimulansmedel", "Specialistsjuksköterskor"
+ACTIVITIES_2019 = [
+    ("Vidareutbildning Specialistsjuksköterskor", "HoS samt vårdvalsnämnd", "öronmärkt i ÖK 2019", "", 5093945, "ja", "9902", SSK, ""),
+    ("Sal nr 2 på Campus", "HoS", "personalmiljard 2018", "apr-18", 8200000, "ja", "9917", STIM, ""),
+    ("Personalförstärkning inom IT Region JH", "Regionstab", "personalmiljard 2018", "", 3500000, "ja", "9917", STIM, ""),
+    ("Kliniskt träningscentrum (KTC) Drift befintlig vsh samt Investering KTC", "KTC", "personalmiljard 2018", "RS /2459/2017", 1875144, "2020 för utrustning, inventarier 1,7 mkr", "9917", STIM, "Verksamhet ej angiven i underlaget"),
+    ("Kliniskt träningscentrum (KTC) Byggnation", "Fastighet", "personalmiljard 2018", "RS /2459/2017", 1500000, "2020 för byggnation 13,5 mkr", "9917", STIM, ""),
+    ("Sjuksköterskans första år", "FoU", "personalmiljard 2018", "", 500000, "ja", "9917", STIM, ""),
+    ("Chefsutvecklare och chefsprogram", "FUU", "personalmiljard 2018", "", 1500000, "ja", "9917", STIM, ""),
+    ("Sjukvårdsregional kunskapsstyrningsorganisation", "HOSPA", "personalmiljard 2018", "", 300000, "ja", "9917", STIM, ""),
+    ("Personalresurs Saba Cloud", "HR", "personalmiljard 2018", "", 300000, "ja", "9917", STIM, ""),
+    ("Karriärvägar", "HR", "personalmiljard 2018", "", 300000, "", "9917", STIM, ""),
+    ("Sjukreseenheten, utvecklingskostnader", "Sjukresor", "professionsmiljard 2018", "", 500000, "nej", "9902", STIM, ""),
+    ("Samordnare nationella satsningar PV 1,0", "HoS", "professionsmiljard 2018", "", 500000, "ja", "9902", STIM, ""),
+    ("Apotekare 1,0 för klinisk farmaci, inkl utbildningskostnad", "HOSPA", "professionsmiljard 2018", "", 726000, "ja", "9902", STIM, ""),
+    ("Koordinator osteoporos", "HoS", "professionsmiljard 2018", "", 250000, "ja", "9902", STIM, ""),
+    ("Mobilt närvårdsteam", "HIM", "professionsmiljard 2018", "", 2500000, "ja", "9902", STIM, ""),
+    ("Automatisering insamling av patientstråldoser på Röntgen utifrån krav 2020", "HoS DTS", "ny", "", 700000, "nej", "9917", STIM, ""),
+    ("Apotekare 1,0 inkl utbildningskostnad. Tillfällig anhopning av skapandet av ordinationsmallar 6 mån", "HOSPA", "ny", "", 372000, "ja", "9917", STIM, ""),
+    ("Sjuksköterska 0,75 Uppstart av utdelningsvyn/elektronisk läkemedelslista", "HOSPA", "ny", "", 430000, "ja halvår", "9917", STIM, ""),
+    ("Ledarskapsutbildning av ledningssjuksköterskor", "HoS", "", "", 150000, "ja", "9917", STIM, ""),
+    ("Kompensation för pågående utvecklingsarbeten, långsiktig kompetensförsörjning ST och PTP i Primärvård", "PV Vårdval", "ny", "", 2500000, "", "9917", STIM, ""),
+    ("Kompensation för pågående utvecklingsarbete, flöden/processer, kompetenshöjande insatser samt långsiktig kompetensförsörjning", "Folktandvård", "ny", "", 2500000, "", "9917", STIM, ""),
+    ("Utveckling tjänsten utomlänsfakturering", "Regionstab", "ny", "", 2500000, "ja förvaltningskostnad", "9917", STIM, ""),
+    ("IT-satsning 2019: uppdrag Ekonomidirektör i samverkan med FOUU, IT och E-hälsa (Cosmic, Datalager m.fl.)", "Regionstab", "ny", "", 4500000, "ja", "9917", STIM,
+     "Totalt 4,5 mkr 2019. Stratsys, beslutsstöd och integrationer (minst 25 IT-system), projektet Larm och patientanrop (projektledare 750 tkr)"),
+]
+
+ACTIVITIES_2018 = [
+    ("Mobilt närvårdsteam", "Hud, infektion, medicin", "", "RS/255/2018", 2500000, "", "9902", "", ""),
+    ("Koordinator osteoporos", "Ortopedi", "", "RS/255/2018", 250000, "", "9902", "", ""),
+    ("Apotekare klinik och COSMIC, Delprojektledare bemanningsprojekt", "Patientsäkerhet", "", "RS/255/2018", 1432000, "", "9902", "", ""),
+    ("Utbildning COSMIC pv, Samordnare nationella satsningar pv", "Primärvård", "", "RS/255/2018", 750000, "", "9902", "", "750 000 (250+500)"),
+    ("Gemensam kundtjänst, All inclusive sectra", "Diagnostik, teknik, service", "", "RS/255/2018", 2310000, "", "9902", "", ""),
+    ("Info tjänster 1177, Journal på nätet, Implementering tidbok via mina vårdkontakter", "Regionstab, kommunikation", "", "RS/255/2018", 680000, "", "9902", "", ""),
+    ("Förstärkning IT- COSMIC", "Regionstab, e-hälsa, IT", "", "RS/255/2018", 600000, "", "9902", "", ""),
+    ("Utveckling kompetenskort övriga yrkeskategorier inklusive KTC, Projektledare lagstiftning utskrivning från sluten vård", "Regionstab, FOUU", "", "RS/255/2018", 1028000, "", "9902", "", ""),
+    ("Självincheckning reception mm", "Regionstab, ekonomi och personal", "", "RS/255/2018", 310000, "", "9902", "", ""),
+    ("Byte till Pri-comp (utbetalning)", "Vårdvalsnämnden", "", "RS/255/2018", 120000, "", "9902", "", ""),
+]
+
+WORKBOOKS = {
+    "beslutsunderlag_2019.xlsx": {
+        "agreement": {
+            "name": "En investering för utvecklade förutsättningar för vårdens medarbetare",
+            "year": 2019,
+            "region_dnr": "RS/495/2019",
+            "rk_dnr_agreement": "",
+            "rk_dnr_payment": "",
+            "decided_total": 41197000,
+            "requisition_deadline": dt.date(2019, 12, 1),
+            "report_deadline": dt.date(2020, 3, 31),
+            "contact_person": "Samordnare för nationella satsningar",
+            **REGION,
+        },
+        "pots": [
+            (STIM, 36103335, "Nej", "Stimulansmedel till regionerna"),
+            (SSK, 5093945, "Ja", "Erbjuda sjuksköterskor möjlighet att genomgå specialistutbildning"),
+        ],
+        "objekt": [("9902", "Aktiviteter från Professionsmiljarden"), ("9917", "Aktiviteter från Personalmiljarden (Goda förutsättningar)")],
+        "activities": ACTIVITIES_2019,
+        "note": "Källa: beslut RS/495/2019 och dess beslutsunderlag. Sista dag för rekvisition och redovisning enligt samma villkor som 2017 års överenskommelse.",
+    },
+    "professionsmiljarden_2018.xlsx": {
+        "agreement": {
+            "name": "Professionsmiljarden – stöd till bättre resursutnyttjande i hälso- och sjukvården",
+            "year": 2018,
+            "region_dnr": "RS/255/2018",
+            "rk_dnr_agreement": "",
+            "rk_dnr_payment": "",
+            "decided_total": None,
+            "decision_date": dt.date(2018, 4, 6),
+            "requisition_deadline": dt.date(2018, 12, 1),
+            "report_deadline": dt.date(2019, 3, 31),
+            "contact_person": "Anna-Karin Andersson, hälso- och sjukvårdssamordnare",
+            **REGION,
+        },
+        "pots": [
+            (STIM, 8357305, "Nej", "Stimulansmedel till landstingen"),
+            (SSK, 3851293, "Ja", "Erbjuda sjuksköterskor möjlighet att genomgå specialistutbildning"),
+        ],
+        "objekt": [("9902", "Professionsmiljarden")],
+        "activities": ACTIVITIES_2018,
+        "note": "Källa: underlag RS/255/2018. Rapport till Socialstyrelsen senast 15 februari. Villkor för rekvisition och redovisning enligt 2017 års överenskommelse (avser 2017 och 2018).",
+    },
+}
+
+
+def build(path: Path, spec: dict, extra=None) -> None:
+    """Write one workbook.  ``extra(workbook, sheets)`` may add more before it is closed (the tests
+    use it for macros, buttons, shapes and other parts that must survive ``report``)."""
+    import xlsxwriter
+
+    from xl_statsbidrag.model import (ACTIVITIES_TABLE, ACTIVITY_COLUMNS, AGREEMENT_LABELS, AGREEMENT_SHEET,
+                                      OBJEKT_COLUMNS, OBJEKT_TABLE, POT_COLUMNS, POTS_TABLE)
+
+    ag = spec["agreement"]
+    wb = xlsxwriter.Workbook(str(path))
+    wb.set_properties({"title": f"Beslutsunderlag – {ag['name']} {ag['year']}", "author": "xl-statsbidrag",
+                       "company": ag["recipient"], "created": CREATED})
+    wb.set_calc_mode("auto")
+    title = wb.add_format({"bold": True, "font_size": 14})
+    heading = wb.add_format({"bold": True, "font_size": 12, "bg_color": "#DDEBF7", "bottom": 1})
+    label = wb.add_format({"text_wrap": True, "valign": "top"})
+    value_fmt = wb.add_format({"text_wrap": True, "valign": "top", "bg_color": "#FFF2CC", "border": 1, "border_color": "#BFBFBF"})
+    money_in = wb.add_format({"num_format": '#,##0\\ "kr"', "bg_color": "#FFF2CC", "border": 1, "border_color": "#BFBFBF"})
+    money = wb.add_format({"num_format": '#,##0\\ "kr"'})
+    money_bold = wb.add_format({"num_format": '#,##0\\ "kr"', "bold": True})
+    date_in = wb.add_format({"num_format": "yyyy-mm-dd", "bg_color": "#FFF2CC", "border": 1, "border_color": "#BFBFBF", "align": "left"})
+    note = wb.add_format({"italic": True, "font_color": "#595959", "text_wrap": True, "valign": "top"})
+    wrap = wb.add_format({"text_wrap": True, "valign": "top"})
+    bad = wb.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006"})
+
+    # --- Överenskommelse --------------------------------------------------------------------------
+    ws = wb.add_worksheet(AGREEMENT_SHEET)
+    ws.set_column("A:A", 52)
+    ws.set_column("B:B", 60)
+    ws.set_column("C:D", 16)
+    ws.write("A1", "Överenskommelse och parametrar", title)
+    ws.merge_range("A2:B2", "Fyll i de gula cellerna. xl-statsbidrag läser värdet till höger om varje etikett i "
+                   "kolumn A, och tabellerna Potter och Objekt; etiketterna och tabellnamnen ska stå kvar.", note)
+    ws.set_row(1, 30)
+    row = 3
+    groups = [
+        ("Överenskommelsen", ["name", "year", "region_dnr", "decision_date", "decided_total", "rk_dnr_agreement",
+                              "rk_dnr_payment", "paid_out", "period_start", "period_end",
+                              "requisition_deadline", "report_deadline"]),
+        ("Kontaktuppgifter (Bilaga 2, punkt 1)", ["recipient", "org_number", "contact_person", "postal_address",
+                                                 "phone", "fax", "email"]),
+        ("Granskning och underskrift (Bilaga 2, punkt 4 och 5)", ["finance_head", "finance_head_title",
+                                                                 "finance_head_phone", "finance_head_email",
+                                                                 "signatory"]),
+    ]
+    pot_rows = len(spec["pots"])
+    total = sum(p[1] for p in spec["pots"])
+    for group, fields in groups:
+        ws.merge_range(row, 0, row, 1, group, heading)
+        row += 1
+        for name in fields:
+            ws.write(row, 0, AGREEMENT_LABELS[name], label)
+            value = ag.get(name)
+            if name == "year":
+                ws.write_number(row, 1, value, wb.add_format({"bg_color": "#FFF2CC", "border": 1, "border_color": "#BFBFBF", "align": "left"}))
+            elif name == "period_start":
+                ws.write_datetime(row, 1, dt.datetime(ag["year"], 1, 1), date_in)
+            elif name == "period_end":
+                ws.write_datetime(row, 1, dt.datetime(ag["year"], 12, 31), date_in)
+            elif name == "paid_out":
+                ws.write_formula(row, 1, f"=SUM({POTS_TABLE}[{POT_COLUMNS['amount']}])", money_in, total)
+            elif isinstance(value, dt.date):
+                ws.write_datetime(row, 1, dt.datetime(value.year, value.month, value.day), date_in)
+            elif isinstance(value, int):
+                ws.write_number(row, 1, value, money_in)
+            else:
+                ws.write_string(row, 1, value or "", value_fmt)
+            row += 1
+        row += 1
+    ws.merge_range(row, 0, row, 3, "Potter (delar av bidraget; öronmärkta får bara användas till sitt ändamål)", heading)
+    row += 1
+    pot_header = row
+    ws.add_table(row, 0, row + pot_rows, 3, {
+        "name": POTS_TABLE, "style": "Table Style Light 9",
+        "columns": [{"header": POT_COLUMNS["name"]}, {"header": POT_COLUMNS["amount"], "format": money_in},
+                    {"header": POT_COLUMNS["earmarked"]}, {"header": POT_COLUMNS["purpose"], "format": wrap}],
+        "data": [list(p) for p in spec["pots"]],
+    })
+    ws.set_column("C:C", 12)
+    ws.set_column("D:D", 60)
+    ws.data_validation(row + 1, 2, row + pot_rows, 2, {"validate": "list", "source": ["Ja", "Nej"]})
+    row += pot_rows + 1
+    ws.write(row, 0, "Summa bidrag enligt överenskommelsen", wb.add_format({"bold": True}))
+    ws.write_formula(row, 1, f"=SUM({POTS_TABLE}[{POT_COLUMNS['amount']}])", money_bold, total)
+    row += 2
+    ws.merge_range(row, 0, row, 3, "Objekt (kostnader konteras på dessa objekt)", heading)
+    row += 1
+    objekt_rows = len(spec["objekt"])
+    ws.add_table(row, 0, row + objekt_rows, 1, {
+        "name": OBJEKT_TABLE, "style": "Table Style Light 9",
+        "columns": [{"header": OBJEKT_COLUMNS["code"]}, {"header": OBJEKT_COLUMNS["description"]}],
+        "data": [list(o) for o in spec["objekt"]],
+    })
+    wb.define_name("GiltigaObjekt", f"='{AGREEMENT_SHEET}'!$A${row + 2}:$A${row + 1 + objekt_rows}")
+    wb.define_name("PottNamn", f"='{AGREEMENT_SHEET}'!$A${pot_header + 2}:$A${pot_header + 1 + pot_rows}")
+    row += objekt_rows + 2
+    ws.merge_range(row, 0, row, 3, spec["note"], note)
+    ws.set_row(row, 30)
+
+    # --- Aktiviteter ------------------------------------------------------------------------------
+    acts = spec["activities"]
+    ws = wb.add_worksheet("Aktiviteter")
+    ws.write("A1", f"Beslutsunderlag – {ag['name']} {ag['year']}", title)
+    decided = sum(a[4] for a in acts)
+    ws.write("A2", "Bidrag enligt överenskommelsen")
+    ws.write_formula("B2", f"=SUM({POTS_TABLE}[{POT_COLUMNS['amount']}])", money, total)
+    ws.write("C2", "Kvar att fördela")
+    ws.write_formula("D2", f"=B2-SUBTOTAL(109,{ACTIVITIES_TABLE}[{ACTIVITY_COLUMNS['amount']}])", money_bold,
+                     total - decided)
+    first, last = 4, 4 + len(acts)
+    cols = ["name", "verksamhet", "earlier_decision", "decision_ref", "amount", "next_year", "objekt", "pot",
+            "actual", "comment"]
+    widths = {"name": 48, "verksamhet": 20, "earlier_decision": 18, "decision_ref": 16, "amount": 14,
+              "next_year": 22, "objekt": 9, "pot": 22, "actual": 14, "comment": 40}
+    columns = []
+    for name in cols:
+        col = {"header": ACTIVITY_COLUMNS[name], "format": money if name in ("amount", "actual") else wrap}
+        if name == "name":
+            col["total_string"] = "Summa"
+        elif name == "amount":
+            col.update(total_function="sum", total_value=decided)
+        elif name == "actual":
+            col.update(total_function="sum", total_value=0)
+        columns.append(col)
+    data = [[a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], None, a[8]] for a in acts]
+    ws.add_table(first - 1, 0, last, len(cols) - 1, {"name": ACTIVITIES_TABLE, "style": "Table Style Medium 2",
+                                                    "columns": columns, "data": data, "total_row": True})
+    for i, name in enumerate(cols):
+        ws.set_column(i, i, widths[name])
+    objekt_col, pot_col, amount_col, actual_col = (cols.index(c) for c in ("objekt", "pot", "amount", "actual"))
+    ws.data_validation(first, objekt_col, last - 1, objekt_col, {
+        "validate": "list", "source": "=GiltigaObjekt", "error_title": "Ogiltigt objekt",
+        "error_message": "Välj ett objekt från tabellen Objekt på bladet Överenskommelse."})
+    ws.data_validation(first, pot_col, last - 1, pot_col, {
+        "validate": "list", "source": "=PottNamn", "error_title": "Okänd pott",
+        "error_message": "Välj en pott från tabellen Potter på bladet Överenskommelse."})
+    ws.data_validation(first, amount_col, last - 1, amount_col, {
+        "validate": "decimal", "criteria": ">", "value": 0, "error_title": "Ogiltigt belopp",
+        "error_message": "Beloppet ska vara ett tal större än noll (kronor)."})
+    a_amount = f"{chr(65 + amount_col)}{first + 1}"
+    a_actual = f"{chr(65 + actual_col)}{first + 1}"
+    ws.conditional_format(first, actual_col, last - 1, actual_col, {
+        "type": "formula", "criteria": f"=AND(ISNUMBER({a_actual}),{a_actual}>{a_amount})", "format": bad})
+    ws.freeze_panes(first, 1)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(first - 1)
+    ws.activate()
+    if extra is not None:
+        extra(wb, {"agreement": wb.get_worksheet_by_name(AGREEMENT_SHEET), "activities": ws})
+    wb.close()
+
+
+def build_all(outdir: Path = HERE) -> list[Path]:
+    outdir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, spec in WORKBOOKS.items():
+        build(outdir / name, spec)
+        paths.append(outdir / name)
+    return paths
+
+
+def expected_totals(name: str) -> tuple[Decimal, Decimal]:
+    spec = WORKBOOKS[name]
+    return Decimal(sum(p[1] for p in spec["pots"])), Decimal(sum(a[4] for a in spec["activities"]))
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(HERE.parent))
+    for p in build_all(Path(sys.argv[1]) if len(sys.argv) > 1 else HERE):
+        print(p)

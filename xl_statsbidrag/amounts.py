@@ -1,0 +1,147 @@
+"""Amounts of money: parsing the forms found in decision-support workbooks, and Swedish formatting.
+
+Money is ``decimal.Decimal`` everywhere.  A cell may hold a number, or text such as
+"1 875 144", "41 197 280kr", "kr41 197 280", "4,5 mkr", "750 tkr", "250+500" or
+"750 000 (250+500)".  Anything else is refused with a message that says why.
+"""
+from __future__ import annotations
+
+import math
+import re
+from decimal import Decimal, InvalidOperation
+
+__all__ = ["AmountError", "parse_amount", "format_kr", "to_kronor"]
+
+ORE = Decimal("0.01")
+
+_UNITS = {
+    "": 1,
+    "kr": 1,
+    "kr.": 1,
+    "kronor": 1,
+    "sek": 1,
+    ":-": 1,
+    "tkr": 1000,
+    "tsek": 1000,
+    "tusen kronor": 1000,
+    "mkr": 1_000_000,
+    "mnkr": 1_000_000,
+    "msek": 1_000_000,
+    "miljoner kronor": 1_000_000,
+    "miljoner": 1_000_000,
+}
+_UNIT_RE = "|".join(sorted((re.escape(u) for u in _UNITS if u), key=len, reverse=True))
+_SPACES = re.compile(r"[\s\u00a0\u2007\u202f]+")
+_TEXT = re.compile(
+    rf"^(?P<sign>[-+])?\s*(?:kr\s*)?(?P<body>[0-9 .,+]*?)\s*(?P<unit>{_UNIT_RE})?\s*"
+    rf"(?:\((?P<paren>[^()]*)\))?$"
+)
+_NUMBER_FORMS = (
+    # (pattern, thousands separator, decimal separator)
+    (re.compile(r"\d{1,3}(?: \d{3})+(?:,\d+)?"), " ", ","),
+    (re.compile(r"\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?"), ".", ","),
+    (re.compile(r"\d{1,3}(?:,\d{3}){2,}(?:\.\d+)?"), ",", "."),
+    (re.compile(r"\d+(?:,\d+)?"), "", ","),
+    (re.compile(r"\d+(?:\.\d+)?"), "", "."),
+)
+
+
+class AmountError(ValueError):
+    """A value that is not a readable amount of money; the message says why."""
+
+
+def _number(term: str, original: str) -> Decimal:
+    term = term.strip()
+    for pattern, thousands, decimal in _NUMBER_FORMS:
+        if pattern.fullmatch(term):
+            if thousands:
+                term = term.replace(thousands, "")
+            return Decimal(term.replace(decimal, "."))
+    raise AmountError(f"'{original}' is not an amount (could not read '{term}')")
+
+
+def _expression(body: str, original: str) -> Decimal:
+    terms = body.split("+")
+    if any(not t.strip() for t in terms):
+        raise AmountError(f"'{original}' is not an amount")
+    return sum((_number(t, original) for t in terms), Decimal(0))
+
+
+def _whole_or_ore(value: Decimal, original: object) -> Decimal:
+    if not value.is_finite():
+        raise AmountError(f"'{original}' is not a finite amount")
+    if value == value.to_integral_value():
+        return Decimal(int(value))
+    if value != value.quantize(ORE):
+        raise AmountError(f"'{original}' has more than two decimals (öre)")
+    return value.quantize(ORE)
+
+
+def parse_amount(value: object) -> Decimal | None:
+    """Read an amount of money; ``None`` for an empty cell.
+
+    Numbers from a spreadsheet are doubles: they are taken at their shortest exact
+    decimal representation and must be whole öre (float noise below 1e-6 kr is dropped).
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise AmountError(f"'{value}' is a truth value, not an amount")
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, Decimal):
+        return _whole_or_ore(value, value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise AmountError(f"'{value}' is not a finite amount")
+        exact = Decimal(repr(value))
+        rounded = exact.quantize(ORE)
+        if abs(exact - rounded) > Decimal("0.000001"):
+            raise AmountError(f"'{value}' has more than two decimals (öre)")
+        return _whole_or_ore(rounded, value)
+    if not isinstance(value, str):
+        raise AmountError(f"'{value}' is not an amount")
+    text = _SPACES.sub(" ", value).strip().lower().replace("\u2212", "-").replace("\u2013", "-")
+    if not text:
+        return None
+    match = _TEXT.match(text)
+    if not match or not (match["body"].strip() or match["paren"]):
+        raise AmountError(f"'{value}' is not an amount")
+    multiplier = _UNITS[match["unit"] or ""]
+    body = match["body"].strip()
+    paren = match["paren"]
+    try:
+        if body:
+            amount = _expression(body, value) * multiplier
+            if paren is not None:
+                detail = _expression(paren, value)
+                if not any(detail * scale == amount for scale in (1, 1000, 1_000_000)):
+                    raise AmountError(
+                        f"'{value}': the sum in brackets ({paren.strip()}) does not match {format_kr(amount)}"
+                    )
+        else:
+            amount = _expression(paren, value) * multiplier
+    except InvalidOperation as exc:  # pragma: no cover - the regexes admit only digits
+        raise AmountError(f"'{value}' is not an amount") from exc
+    if match["sign"] == "-":
+        amount = -amount
+    return _whole_or_ore(amount, value)
+
+
+def to_kronor(value: Decimal) -> int:
+    """The whole-krona value of an amount; refuses öre."""
+    if value != value.to_integral_value():
+        raise AmountError(f"{value} is not a whole number of kronor")
+    return int(value)
+
+
+def format_kr(value: Decimal | int, unit: str = "kr") -> str:
+    """Swedish format: '41 197 280 kr', '1 234,50 kr', '-280 kr'."""
+    value = Decimal(value)
+    sign = "-" if value < 0 else ""
+    value = abs(value)
+    whole = int(value)
+    grouped = f"{whole:,}".replace(",", " ")
+    if value != whole:
+        grouped += "," + f"{value.quantize(ORE):f}".split(".")[1]
+    return f"{sign}{grouped} {unit}".rstrip()

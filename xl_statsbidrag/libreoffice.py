@@ -1,0 +1,66 @@
+"""LibreOffice headless as a spreadsheet engine: convert a workbook (to .xlsx with every formula
+recalculated, or to PDF), in a private profile that forces recalculation on load.
+
+LibreOffice by default trusts the cached values of an .xlsx; the profile sets
+``OOXMLRecalcMode`` (and ``ODFRecalcMode``) to 0, "always recalculate".
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from .errors import UserError
+
+_PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Misc"><prop oor:name="FirstRun" oor:op="fuse"><value>false</value></prop></item>
+</oor:items>
+"""
+FILTERS = {"xlsx": "xlsx:Calc MS Excel 2007 XML", "pdf": "pdf:calc_pdf_Export"}
+
+
+def soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def make_profile(folder: Path) -> str:
+    """A LibreOffice user profile in ``folder``; returns its URL for -env:UserInstallation."""
+    user = folder / "user"
+    user.mkdir(parents=True, exist_ok=True)
+    (user / "registrymodifications.xcu").write_text(_PROFILE, encoding="utf-8")
+    return folder.resolve().as_uri()
+
+
+def convert(source: Path, outdir: Path, to: str = "xlsx", timeout: float = 180,
+            profile: Path | None = None) -> Path:
+    """Convert ``source`` into ``outdir`` (``to`` is "xlsx" or "pdf"); returns the new file."""
+    exe = soffice()
+    if exe is None:
+        raise UserError("LibreOffice (soffice) is not installed; on Debian: apt-get install libreoffice-calc-nogui")
+    outdir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="xlsb-lo-") as tmp:
+        url = make_profile(profile or Path(tmp) / "profile")
+        # Convert a copy under a neutral name, so that converting x.xlsx to xlsx does not clash.
+        work = Path(tmp) / "in"
+        work.mkdir()
+        copy = work / f"source{source.suffix}"
+        shutil.copyfile(source, copy)
+        env = dict(os.environ, HOME=tmp, SAL_USE_VCLPLUGIN="svp")
+        cmd = [exe, f"-env:UserInstallation={url}", "--headless", "--norestore", "--nologo",
+               "--convert-to", FILTERS[to], "--outdir", str(work / "out"), str(copy)]
+        try:
+            done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
+        except subprocess.TimeoutExpired:
+            raise UserError(f"LibreOffice did not finish converting within {timeout:.0f} s", file=source) from None
+        produced = work / "out" / f"source.{to}"
+        if done.returncode != 0 or not produced.exists():
+            raise UserError(f"LibreOffice could not convert the file: {done.stderr.strip() or done.stdout.strip()}",
+                            file=source)
+        target = outdir / f"{source.stem}.{to}"
+        shutil.move(str(produced), target)
+    return target

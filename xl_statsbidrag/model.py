@@ -1,0 +1,214 @@
+"""The domain model: an agreement (överenskommelse) with its pots, and the region's activities.
+
+Every value read from a workbook keeps the cell it came from (``cells``), so that every
+finding and every error can point at it.  Amounts are ``Decimal``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .errors import Location
+
+# Labels of the agreement sheet ("Överenskommelse"), in the order the template shows them.
+# field name -> Swedish label (as in the agreement's Bilaga 2 where the form names it).
+AGREEMENT_LABELS: dict[str, str] = {
+    "name": "Överenskommelsens benämning",
+    "year": "År",
+    "region_dnr": "Regionens diarienummer",
+    "rk_dnr_agreement": "Regeringskansliets diarienummer för bakomliggande överenskommelse",
+    "rk_dnr_payment": "Regeringskansliets diarienummer avseende regeringsbeslut för utbetalning",
+    "decided_total": "Belopp enligt regionens beslut",
+    "decision_date": "Datum för regionens beslut",
+    "paid_out": "Summa bidrag som utbetalats från regeringen/Regeringskansliet",
+    "period_start": "Redovisningsperiod från",
+    "period_end": "Redovisningsperiod till",
+    "requisition_deadline": "Sista dag för rekvisition",
+    "report_deadline": "Sista dag för ekonomisk redovisning",
+    "recipient": "Bidragsmottagare",
+    "org_number": "Organisationsnummer",
+    "contact_person": "Kontaktperson",
+    "postal_address": "Postadress",
+    "phone": "Telefon inkl. riktnummer",
+    "fax": "Faxnummer",
+    "email": "E-postadress",
+    "finance_head": "Ekonomichef (eller motsvarande)",
+    "finance_head_title": "Ekonomichefens befattning",
+    "finance_head_phone": "Ekonomichefens telefon inkl. riktnummer",
+    "finance_head_email": "Ekonomichefens e-postadress",
+    "signatory": "Behörig företrädare",
+}
+AMOUNT_FIELDS = {"decided_total", "paid_out"}
+DATE_FIELDS = {"decision_date", "period_start", "period_end", "requisition_deadline", "report_deadline"}
+
+# Excel Tables the reader looks for, and their columns: field -> Swedish header.
+AGREEMENT_SHEET = "Överenskommelse"
+POTS_TABLE = "Potter"
+POT_COLUMNS = {"name": "Pott", "amount": "Belopp", "earmarked": "Öronmärkt", "purpose": "Ändamål"}
+POT_REQUIRED = ("name", "amount")
+OBJEKT_TABLE = "Objekt"
+OBJEKT_COLUMNS = {"code": "Objekt", "description": "Benämning"}
+OBJEKT_REQUIRED = ("code",)
+ACTIVITIES_TABLE = "Aktiviteter"
+ACTIVITY_COLUMNS = {
+    "name": "Aktivitet",
+    "verksamhet": "Verksamhet",
+    "earlier_decision": "Tidigare beslut",
+    "decision_ref": "Beslutsunderlag datum/dnr",
+    "amount": "Belopp",
+    "next_year": "Behov nästa år",
+    "objekt": "Objekt",
+    "pot": "Pott",
+    "actual": "Utfall",
+    "comment": "Kommentar",
+}
+ACTIVITY_REQUIRED = ("name", "verksamhet", "amount", "objekt")
+ACTIVITY_AMOUNTS = {"amount", "actual"}
+
+
+@dataclass
+class Pot:
+    """A part of the grant with its own amount, e.g. stimulansmedel or an earmarked pot."""
+
+    name: str
+    amount: Decimal
+    earmarked: bool = False
+    purpose: str = ""
+    cells: dict[str, Location] = field(default_factory=dict, repr=False, compare=False)
+
+
+@dataclass
+class Objekt:
+    code: str
+    description: str = ""
+    cells: dict[str, Location] = field(default_factory=dict, repr=False, compare=False)
+
+
+@dataclass
+class Agreement:
+    name: str
+    year: int
+    pots: list[Pot]
+    objekt: list[Objekt] = field(default_factory=list)
+    region_dnr: str = ""
+    rk_dnr_agreement: str = ""
+    rk_dnr_payment: str = ""
+    decided_total: Decimal | None = None
+    decision_date: dt.date | None = None
+    paid_out: Decimal | None = None
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+    requisition_deadline: dt.date | None = None
+    report_deadline: dt.date | None = None
+    recipient: str = ""
+    org_number: str = ""
+    contact_person: str = ""
+    postal_address: str = ""
+    phone: str = ""
+    fax: str = ""
+    email: str = ""
+    finance_head: str = ""
+    finance_head_title: str = ""
+    finance_head_phone: str = ""
+    finance_head_email: str = ""
+    signatory: str = ""
+    cells: dict[str, Location] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def total(self) -> Decimal:
+        """Summa bidrag enligt överenskommelsen: the sum of the pots."""
+        return sum((p.amount for p in self.pots), Decimal(0))
+
+    @property
+    def received(self) -> Decimal:
+        """Bidrag som erhållits: what was paid out, or the agreement's total if not stated."""
+        return self.paid_out if self.paid_out is not None else self.total
+
+    @property
+    def period(self) -> tuple[dt.date, dt.date]:
+        start = self.period_start or dt.date(self.year, 1, 1)
+        end = self.period_end or dt.date(self.year, 12, 31)
+        return start, end
+
+    def pot(self, name: str) -> Pot | None:
+        key = name.strip().casefold()
+        return next((p for p in self.pots if p.name.strip().casefold() == key), None)
+
+    def loc(self, name: str) -> Location:
+        return self.cells.get(name, Location(AGREEMENT_SHEET))
+
+
+@dataclass
+class Activity:
+    """One row of the activity table.  ``columns`` maps a field to its column letter; it is
+    shared by all rows of a table, so that a large list costs no more than its values."""
+
+    row: int
+    name: str
+    verksamhet: str
+    amount: Decimal | None
+    objekt: str
+    earlier_decision: str = ""
+    decision_ref: str = ""
+    next_year: str = ""
+    pot: str = ""
+    actual: Decimal | None = None
+    comment: str = ""
+    sheet: str | None = field(default=None, repr=False, compare=False)
+    columns: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+
+    def loc(self, name: str = "name") -> Location:
+        column = self.columns.get(name) or self.columns.get("name")
+        return Location(self.sheet, f"{column}{self.row}" if column else None)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something validation (or reading) found: severity "error", "warning" or "info", a short
+    code, a Swedish message for the finance user, where it is, and the amount it is about."""
+
+    severity: str
+    code: str
+    message: str
+    location: Location = Location()
+    amount: Decimal | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        out: dict[str, object] = {"severity": self.severity, "code": self.code, "message": self.message,
+                                  "sheet": self.location.sheet, "cell": self.location.cell}
+        if self.amount is not None:
+            out["amount"] = str(self.amount)
+        return out
+
+
+@dataclass
+class DecisionBook:
+    """A decision-support workbook (beslutsunderlag) as read."""
+
+    path: str
+    agreement: Agreement
+    activities: list[Activity]
+    table_location: Location = field(default_factory=Location)
+    problems: list[Finding] = field(default_factory=list)
+
+    @property
+    def decided(self) -> Decimal:
+        return sum((a.amount or Decimal(0) for a in self.activities), Decimal(0))
+
+    @property
+    def has_outcome(self) -> bool:
+        """True when actual costs (utfall) are filled in for at least one activity."""
+        return any(a.actual is not None for a in self.activities)
+
+    @property
+    def costs(self) -> Decimal:
+        """Summa kostnader: utfall where there is outcome, the decided amounts otherwise."""
+        if self.has_outcome:
+            return sum((a.actual or Decimal(0) for a in self.activities), Decimal(0))
+        return self.decided
+
+    @property
+    def unused(self) -> Decimal:
+        """Medel som inte har förbrukats (bidrag - kostnader)."""
+        return self.agreement.received - self.costs

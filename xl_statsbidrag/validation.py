@@ -1,0 +1,257 @@
+"""Validation of a decision-support workbook: a list of small checks.
+
+Each check is a plain function ``check(book, context) -> list[Finding]``; ``CHECKS`` lists
+them and ``validate()`` runs them all.  Messages are Swedish (they are shown to the finance
+user in Excel and in the Bilaga 2 report); every finding carries the cell it is about.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Callable
+
+from .amounts import format_kr
+from .errors import Location
+from .model import AGREEMENT_LABELS, DecisionBook, Finding
+
+ERROR, WARNING, INFO = "error", "warning", "info"
+SEVERITY_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
+ZERO = Decimal(0)
+
+# Fields of Bilaga 2 that the report cannot do without (fax and the signature block are left
+# to be filled in by hand).
+REQUIRED_REPORT_FIELDS = ("recipient", "org_number", "contact_person", "postal_address", "phone",
+                          "email", "rk_dnr_agreement", "rk_dnr_payment")
+
+
+@dataclass
+class Context:
+    today: dt.date = field(default_factory=dt.date.today)
+
+
+def _f(severity: str, code: str, message: str, location: Location, amount: Decimal | None = None) -> Finding:
+    return Finding(severity, code, message, location, amount)
+
+
+def check_readable(book: DecisionBook, ctx: Context) -> list[Finding]:
+    """Cells the reader could not read (amounts, dates)."""
+    return list(book.problems)
+
+
+def check_rows(book: DecisionBook, ctx: Context) -> list[Finding]:
+    """Each activity has a name, a verksamhet, an amount > 0, a valid objekt and pot."""
+    out = []
+    valid_objekt = {o.code.strip() for o in book.agreement.objekt}
+    pots = {p.name.strip().casefold() for p in book.agreement.pots}
+    unreadable = {f.location for f in book.problems}
+    for a in book.activities:
+        if not a.name:
+            out.append(_f(ERROR, "aktivitet-saknas", "Aktiviteten saknar namn.", a.loc("name")))
+        if not a.verksamhet:
+            out.append(_f(ERROR, "verksamhet-saknas", f"Ansvarig verksamhet saknas för '{a.name}'.",
+                          a.loc("verksamhet")))
+        if a.amount is None:
+            if a.loc("amount") not in unreadable:
+                out.append(_f(ERROR, "belopp-saknas", f"Belopp saknas för '{a.name}'.", a.loc("amount")))
+        elif a.amount <= 0:
+            out.append(_f(ERROR, "belopp-ej-positivt",
+                          f"Beloppet för '{a.name}' måste vara större än noll ({format_kr(a.amount)}).",
+                          a.loc("amount"), a.amount))
+        if not a.objekt:
+            out.append(_f(ERROR, "objekt-saknas", f"Objekt saknas för '{a.name}'.", a.loc("objekt")))
+        elif valid_objekt and a.objekt.strip() not in valid_objekt:
+            out.append(_f(ERROR, "objekt-ogiltigt",
+                          f"Objekt {a.objekt} för '{a.name}' finns inte bland överenskommelsens objekt "
+                          f"({', '.join(sorted(valid_objekt))}).", a.loc("objekt")))
+        if a.pot and a.pot.strip().casefold() not in pots:
+            out.append(_f(ERROR, "pott-okand", f"Potten '{a.pot}' för '{a.name}' finns inte i tabellen Potter.",
+                          a.loc("pot")))
+    seen = Counter((a.name.strip().casefold(), a.verksamhet.strip().casefold()) for a in book.activities if a.name)
+    for a in book.activities:
+        if a.name and seen[(a.name.strip().casefold(), a.verksamhet.strip().casefold())] > 1:
+            out.append(_f(WARNING, "dubblett", f"Aktiviteten '{a.name}' ({a.verksamhet}) förekommer flera gånger.",
+                          a.loc("name"), a.amount))
+    return out
+
+
+def _pot_sums(book: DecisionBook) -> tuple[dict[str, Decimal], Decimal]:
+    """Decided amounts per known pot (by pot name as in Potter) and for activities without a pot."""
+    sums: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    unassigned = ZERO
+    for a in book.activities:
+        pot = book.agreement.pot(a.pot) if a.pot else None
+        if pot is not None:
+            sums[pot.name] += a.amount or ZERO
+        elif not a.pot:
+            unassigned += a.amount or ZERO
+    return sums, unassigned
+
+
+def check_allocation(book: DecisionBook, ctx: Context) -> list[Finding]:
+    """Decided amounts against what is available, per pot and overall."""
+    out = []
+    ag = book.agreement
+    sums, unassigned = _pot_sums(book)
+    table = book.table_location
+    for pot in ag.pots:
+        used = sums.get(pot.name, ZERO)
+        if used > pot.amount:
+            out.append(_f(ERROR, "pott-overfordelad",
+                          f"Aktiviteterna i potten '{pot.name}' ({format_kr(used)}) överstiger potten "
+                          f"({format_kr(pot.amount)}) med {format_kr(used - pot.amount)}.",
+                          pot.cells.get("amount", table), used - pot.amount))
+    available = ag.received
+    if book.decided > available:
+        out.append(_f(ERROR, "overfordelat",
+                      f"Beslutade belopp ({format_kr(book.decided)}) överstiger bidraget "
+                      f"({format_kr(available)}) med {format_kr(book.decided - available)}.",
+                      table, book.decided - available))
+    free_rest = sum((p.amount - sums.get(p.name, ZERO) for p in ag.pots if not p.earmarked), ZERO) - unassigned
+    if free_rest > 0:
+        free = [p for p in ag.pots if not p.earmarked]
+        where = free[0].cells.get("amount", table) if len(free) == 1 else table
+        out.append(_f(WARNING, "ej-fordelat",
+                      f"{format_kr(free_rest)} av bidraget ({format_kr(ag.total)}) är inte fördelat på "
+                      f"aktiviteter (beslutat {format_kr(book.decided)}).", where, free_rest))
+    return out
+
+
+def check_earmarked(book: DecisionBook, ctx: Context) -> list[Finding]:
+    """Earmarked pots are used for their purpose only, and their full amount is accounted for."""
+    out = []
+    ag = book.agreement
+    sums, unassigned = _pot_sums(book)
+    free_left = sum((p.amount - sums.get(p.name, ZERO) for p in ag.pots if not p.earmarked), ZERO)
+    eaten = max(ZERO, unassigned - free_left)
+    for pot in ag.pots:
+        if not pot.earmarked:
+            continue
+        rest = pot.amount - sums.get(pot.name, ZERO)
+        purpose = pot.purpose or pot.name
+        if eaten > 0:
+            share = min(eaten, rest)
+            out.append(_f(WARNING, "oronmarkt-anvant",
+                          f"Aktiviteter utan pott ({format_kr(unassigned)}) överstiger de fria potterna; "
+                          f"{format_kr(share)} av de öronmärkta medlen i '{pot.name}' ({format_kr(pot.amount)}) "
+                          f"går då till annat än ändamålet ({purpose}). Ange pott per aktivitet.",
+                          pot.cells.get("amount", book.table_location), share))
+            rest -= share
+            eaten -= share
+        if rest > 0:
+            out.append(_f(INFO, "oronmarkt-kvar",
+                          f"{format_kr(rest)} av '{pot.name}' återstår och är reserverat för ändamålet: "
+                          f"{purpose}.", pot.cells.get("amount", book.table_location), rest))
+    return out
+
+
+def check_decision_total(book: DecisionBook, ctx: Context) -> list[Finding]:
+    """The total named in the region's decision against the agreement's amount."""
+    ag = book.agreement
+    if ag.decided_total is None or ag.decided_total == ag.total:
+        return []
+    diff = ag.total - ag.decided_total
+    return [_f(WARNING, "beslut-avviker",
+               f"Regionens beslut avser {format_kr(ag.decided_total)} men överenskommelsen ger "
+               f"{format_kr(ag.total)} (skillnad {format_kr(diff)}).", ag.loc("decided_total"), diff)]
+
+
+def check_paid_out(book: DecisionBook, ctx: Context) -> list[Finding]:
+    """What was paid out against the agreement's amount."""
+    ag = book.agreement
+    if ag.paid_out is None or ag.paid_out == ag.total:
+        return []
+    return [_f(WARNING, "utbetalt-avviker",
+               f"Utbetalt bidrag ({format_kr(ag.paid_out)}) skiljer sig från summan enligt överenskommelsen "
+               f"({format_kr(ag.total)}).", ag.loc("paid_out"), ag.paid_out - ag.total)]
+
+
+def check_outcome(book: DecisionBook, ctx: Context) -> list[Finding]:
+    """Actual costs (utfall): complete, against budget, and what must be repaid."""
+    out = []
+    if not book.has_outcome:
+        return [_f(WARNING, "utfall-saknas",
+                   "Utfall saknas: kostnaderna i Bilaga 2 är beslutad budget, inte utfall. "
+                   "Alt 1 kan inte intygas förrän utfallet är ifyllt.", book.table_location)]
+    for a in book.activities:
+        if a.actual is None:
+            out.append(_f(ERROR, "utfall-saknas-rad", f"Utfall saknas för '{a.name}'.", a.loc("actual")))
+        elif a.amount is not None and a.actual > a.amount:
+            out.append(_f(WARNING, "utfall-over-budget",
+                          f"Utfallet för '{a.name}' ({format_kr(a.actual)}) överstiger budget "
+                          f"({format_kr(a.amount)}) med {format_kr(a.actual - a.amount)}.",
+                          a.loc("actual"), a.actual - a.amount))
+    per_objekt: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
+    for a in book.activities:
+        per_objekt[a.objekt][0] += a.amount or ZERO
+        per_objekt[a.objekt][1] += a.actual or ZERO
+    for code, (budget, actual) in sorted(per_objekt.items()):
+        if actual > budget:
+            out.append(_f(INFO, "objekt-over-budget",
+                          f"Utfall på objekt {code} ({format_kr(actual)}) överstiger budget ({format_kr(budget)}).",
+                          book.table_location, actual - budget))
+    unused = book.unused
+    if unused > 0:
+        when = book.agreement.report_deadline
+        out.append(_f(WARNING, "aterbetalas",
+                      f"{format_kr(unused)} har inte förbrukats och ska återbetalas till Kammarkollegiet"
+                      + (f" senast {when.isoformat()}." if when else "."), book.table_location, unused))
+    elif unused < 0:
+        out.append(_f(INFO, "kostnader-over-bidrag",
+                      f"Kostnaderna överstiger bidraget med {format_kr(-unused)}; det bekostas av regionen.",
+                      book.table_location, -unused))
+    return out
+
+
+def check_dates(book: DecisionBook, ctx: Context) -> list[Finding]:
+    """The report period lies inside the agreement's year; deadlines that have passed."""
+    out = []
+    ag = book.agreement
+    start, end = ag.period
+    if start > end:
+        out.append(_f(ERROR, "period-ogiltig", f"Redovisningsperioden börjar ({start}) efter att den slutar ({end}).",
+                      ag.loc("period_start")))
+    for name, day in (("period_start", start), ("period_end", end)):
+        if day.year != ag.year:
+            out.append(_f(ERROR, "period-utanfor-ar",
+                          f"{AGREEMENT_LABELS[name]} ({day}) ligger utanför överenskommelsens år {ag.year}.",
+                          ag.loc(name)))
+    for name in ("requisition_deadline", "report_deadline"):
+        day = getattr(ag, name)
+        if day is not None and day < ctx.today:
+            out.append(_f(INFO, "tidsgrans-passerad", f"{AGREEMENT_LABELS[name]} ({day}) har passerat.",
+                          ag.loc(name)))
+    return out
+
+
+def check_report_fields(book: DecisionBook, ctx: Context) -> list[Finding]:
+    """The contact details and diary numbers that Bilaga 2 asks for."""
+    ag = book.agreement
+    return [_f(WARNING, "uppgift-saknas", f"{AGREEMENT_LABELS[name]} saknas (krävs i Bilaga 2).", ag.loc(name))
+            for name in REQUIRED_REPORT_FIELDS if not getattr(ag, name)]
+
+
+Check = Callable[[DecisionBook, Context], list[Finding]]
+CHECKS: list[Check] = [
+    check_readable,
+    check_rows,
+    check_allocation,
+    check_earmarked,
+    check_decision_total,
+    check_paid_out,
+    check_outcome,
+    check_dates,
+    check_report_fields,
+]
+
+
+def validate(book: DecisionBook, today: dt.date | None = None) -> list[Finding]:
+    """Run every check; findings sorted by severity, keeping each check's order."""
+    ctx = Context(today or dt.date.today())
+    findings = [f for check in CHECKS for f in check(book, ctx)]
+    return sorted(findings, key=lambda f: SEVERITY_ORDER[f.severity])
+
+
+def has_errors(findings: list[Finding]) -> bool:
+    return any(f.severity == ERROR for f in findings)

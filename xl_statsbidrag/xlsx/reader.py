@@ -1,0 +1,217 @@
+"""Read a decision-support workbook (beslutsunderlag) into the domain model.
+
+The workbook needs a sheet "Överenskommelse" with label/value rows and an Excel Table
+"Potter", and an Excel Table "Aktiviteter" anywhere.  Table columns are found by their
+header names, so column order and extra columns are free.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import warnings
+from decimal import Decimal
+from pathlib import Path
+from typing import Iterator
+
+from ..amounts import AmountError, parse_amount
+from ..errors import Location, UserError
+from ..model import (
+    ACTIVITIES_TABLE, ACTIVITY_AMOUNTS, ACTIVITY_COLUMNS, ACTIVITY_REQUIRED, AGREEMENT_LABELS,
+    AGREEMENT_SHEET, AMOUNT_FIELDS, DATE_FIELDS, OBJEKT_COLUMNS, OBJEKT_REQUIRED, OBJEKT_TABLE,
+    POT_COLUMNS, POT_REQUIRED, POTS_TABLE, Activity, Agreement, DecisionBook, Finding, Objekt, Pot,
+)
+from .package import Package, TableRef
+
+_FOLD = re.compile(r"[\s\u00a0]+")
+
+
+def norm(text: object) -> str:
+    """A header or label as compared: case, spacing, line breaks and a trailing colon ignored."""
+    return _FOLD.sub(" ", str(text or "")).strip().rstrip(":").strip().casefold()
+
+
+def check_not_locked(path: Path) -> None:
+    """Excel keeps '~$name' and LibreOffice '.~lock.name#' beside a workbook that is open."""
+    for lock in (path.with_name("~$" + path.name), path.with_name(f".~lock.{path.name}#")):
+        if lock.exists():
+            raise UserError(f"the workbook is open in Excel or LibreOffice (lock file {lock.name}); "
+                            "close it and try again", file=path)
+
+
+def text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _date(value: object) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ValueError(f"'{value}' is not a date (write it as 2019-12-31)") from None
+
+
+class _Reader:
+    def __init__(self, path: Path):
+        self.path = path
+        self.problems: list[Finding] = []
+
+    def problem(self, location: Location, code: str, message: str) -> None:
+        self.problems.append(Finding("error", code, message, location))
+
+    def amount(self, value: object, location: Location, what: str) -> Decimal | None:
+        try:
+            return parse_amount(value)
+        except AmountError as exc:
+            self.problem(location, "oläsbart-belopp", f"{what} kan inte läsas: {exc}")
+            return None
+
+    # --- tables ---------------------------------------------------------------------------
+
+    def table_rows(self, wb, table: TableRef, wanted: dict[str, str], required: tuple[str, ...]
+                   ) -> Iterator[tuple[int, dict[str, object], dict[str, str]]]:
+        """Rows of a table as {field: value}, with the column letter of each field."""
+        from openpyxl.utils import get_column_letter, range_boundaries
+
+        min_col, min_row, max_col, max_row = range_boundaries(table.ref)
+        by_header = {norm(h): i for i, h in enumerate(table.columns)}
+        positions = {f: by_header[norm(h)] for f, h in wanted.items() if norm(h) in by_header}
+        missing = [wanted[f] for f in required if f not in positions]
+        location = Location(table.sheet.name, table.ref)
+        if missing:
+            raise UserError(
+                f"the table '{table.display_name}' has no column {', '.join(repr(m) for m in missing)} "
+                f"(its columns: {', '.join(table.columns)})", file=self.path, location=location)
+        if table.header_rows != 1:
+            raise UserError(f"the table '{table.display_name}' must have a header row",
+                            file=self.path, location=location)
+        letters = {f: get_column_letter(min_col + i) for f, i in positions.items()}
+        ws = wb[table.sheet.name]
+        first = min_row + 1
+        last = max_row - table.totals_rows
+        for offset, values in enumerate(ws.iter_rows(min_row=first, max_row=last, min_col=min_col,
+                                                     max_col=max_col, values_only=True)):
+            row = {f: values[i] if i < len(values) else None for f, i in positions.items()}
+            if all(v is None or (isinstance(v, str) and not v.strip()) for v in row.values()):
+                continue
+            yield first + offset, row, letters
+
+    def agreement_values(self, wb) -> dict[str, tuple[object, Location]]:
+        if AGREEMENT_SHEET not in wb.sheetnames:
+            raise UserError(f"no sheet '{AGREEMENT_SHEET}' (sheets: {', '.join(wb.sheetnames)})",
+                            file=self.path)
+        from openpyxl.utils import get_column_letter
+
+        by_label = {norm(label): name for name, label in AGREEMENT_LABELS.items()}
+        found: dict[str, tuple[object, Location]] = {}
+        ws = wb[AGREEMENT_SHEET]
+        for r, values in enumerate(ws.iter_rows(values_only=True), start=1):
+            for c, value in enumerate(values):
+                name = by_label.get(norm(value)) if isinstance(value, str) else None
+                if name and name not in found:
+                    cell = Location(AGREEMENT_SHEET, f"{get_column_letter(c + 2)}{r}")
+                    found[name] = (values[c + 1] if c + 1 < len(values) else None, cell)
+                    break
+        return found
+
+    def agreement(self, wb, pkg: Package) -> Agreement:
+        values = self.agreement_values(wb)
+        cells = {name: loc for name, (_, loc) in values.items()}
+        fields: dict[str, object] = {}
+        for name, (value, loc) in values.items():
+            if value in (None, ""):
+                continue
+            if name in AMOUNT_FIELDS:
+                fields[name] = self.amount(value, loc, AGREEMENT_LABELS[name])
+            elif name in DATE_FIELDS:
+                try:
+                    fields[name] = _date(value)
+                except ValueError as exc:
+                    self.problem(loc, "oläsbart-datum", f"{AGREEMENT_LABELS[name]}: {exc}")
+            elif name == "year":
+                try:
+                    fields[name] = int(text(value))
+                except ValueError:
+                    raise UserError(f"'{value}' is not a year", file=self.path, location=loc) from None
+            else:
+                fields[name] = text(value)
+        for name in ("name", "year"):
+            if name not in fields:
+                raise UserError(f"the sheet has no value for '{AGREEMENT_LABELS[name]}'", file=self.path,
+                                location=cells.get(name, Location(AGREEMENT_SHEET)))
+        pots = []
+        table = pkg.table(POTS_TABLE)
+        for row, values_, letters in self.table_rows(wb, table, POT_COLUMNS, POT_REQUIRED):
+            locs = {f: Location(table.sheet.name, f"{letter}{row}") for f, letter in letters.items()}
+            amount = self.amount(values_["amount"], locs["amount"], "Pottens belopp")
+            if amount is None:
+                if values_["amount"] in (None, ""):
+                    self.problem(locs["amount"], "belopp-saknas", "Pottens belopp saknas.")
+                continue
+            flag = norm(values_.get("earmarked"))
+            pots.append(Pot(text(values_["name"]), amount, flag in ("ja", "x", "1", "true", "sant"),
+                            text(values_.get("purpose")), locs))
+        if not pots and not self.problems:
+            raise UserError(f"the table '{POTS_TABLE}' has no pots", file=self.path,
+                            location=pkg.location(table))
+        objekt = []
+        try:
+            objekt_table = pkg.table(OBJEKT_TABLE)
+        except UserError:
+            objekt_table = None
+        if objekt_table is not None:
+            for row, values_, letters in self.table_rows(wb, objekt_table, OBJEKT_COLUMNS, OBJEKT_REQUIRED):
+                locs = {f: Location(objekt_table.sheet.name, f"{letter}{row}") for f, letter in letters.items()}
+                objekt.append(Objekt(text(values_["code"]), text(values_.get("description")), locs))
+        return Agreement(pots=pots, objekt=objekt, cells=cells, **fields)  # type: ignore[arg-type]
+
+    def activities(self, wb, table: TableRef) -> list[Activity]:
+        activities = []
+        sheet = table.sheet.name
+        for row, values, letters in self.table_rows(wb, table, ACTIVITY_COLUMNS, ACTIVITY_REQUIRED):
+            fields: dict[str, object] = {}
+            for name, value in values.items():
+                if name in ACTIVITY_AMOUNTS:
+                    what = "Beloppet" if name == "amount" else "Utfallet"
+                    fields[name] = self.amount(value, Location(sheet, f"{letters[name]}{row}"), what)
+                else:
+                    fields[name] = text(value)
+            activities.append(Activity(row=row, sheet=sheet, columns=letters, **fields))  # type: ignore[arg-type]
+        if not activities:
+            raise UserError(f"the table '{table.display_name}' has no activities", file=self.path,
+                            location=Location(sheet, table.ref))
+        return activities
+
+
+def read_book(path: Path | str) -> DecisionBook:
+    """Read a decision-support workbook; raises UserError for what makes it unreadable.
+    Cells that cannot be read (amounts, dates) are kept as ``problems`` with their cell."""
+    path = Path(path)
+    check_not_locked(path)
+    reader = _Reader(path)
+    with Package(path) as pkg:
+        activities_table = pkg.table(ACTIVITIES_TABLE)
+        import openpyxl
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                wb = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
+            except Exception as exc:  # openpyxl raises many kinds for damaged files
+                raise UserError(f"the workbook cannot be read: {exc}", file=path) from None
+        try:
+            agreement = reader.agreement(wb, pkg)
+            activities = reader.activities(wb, activities_table)
+        finally:
+            wb.close()
+    return DecisionBook(str(path), agreement, activities, pkg.location(activities_table), reader.problems)

@@ -1,0 +1,231 @@
+"""Render a ``SheetLayout`` as SpreadsheetML: the worksheet part, and the cell formats it needs
+appended to the workbook's existing styles part.
+
+Text is written as inline strings (so the shared-strings part is untouched) and is always text:
+a value that starts with "=" stays text.  Formulas carry their computed values.
+"""
+from __future__ import annotations
+
+import copy
+import re
+from decimal import Decimal
+from xml.sax.saxutils import escape
+
+from lxml import etree
+
+from ..layout import STYLES, SheetLayout, Style, column_letter
+from .package import NS_MAIN, q
+
+_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+MAX_TEXT = 32767
+_STYLE_ORDER = ["numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs", "cellStyles",
+                "dxfs", "tableStyles", "colors", "extLst"]
+
+
+def _text(value: str) -> str:
+    return escape(_ILLEGAL_XML.sub("", value)[:MAX_TEXT])
+
+
+def _number(value: int | Decimal) -> str:
+    return format(Decimal(value), "f")
+
+
+def render_sheet(layout: SheetLayout, style_ids: dict[str, int]) -> bytes:
+    last_col = layout.last_column
+    rows_xml = []
+    for number, row in enumerate(layout.rows, start=1):
+        cells = []
+        for cell in sorted(row.cells, key=lambda c: c.column):
+            r = f"{column_letter(cell.column)}{number}"
+            s = style_ids[cell.style]
+            value = cell.value
+            if cell.formula is not None:
+                if isinstance(value, str):
+                    t, cached = ' t="str"', f"<v>{_text(value)}</v>"
+                else:
+                    t, cached = "", "" if value is None else f"<v>{_number(value)}</v>"
+                cells.append(f'<c r="{r}" s="{s}"{t}><f>{_text(cell.formula)}</f>{cached}</c>')
+            elif value is None or value == "":
+                cells.append(f'<c r="{r}" s="{s}"/>')
+            elif isinstance(value, str):
+                cells.append(f'<c r="{r}" s="{s}" t="inlineStr"><is><t xml:space="preserve">{_text(value)}</t></is></c>')
+            else:
+                cells.append(f'<c r="{r}" s="{s}"><v>{_number(value)}</v></c>')
+        height = f' ht="{row.height:g}" customHeight="1"' if row.height else ""
+        rows_xml.append(f'<row r="{number}" spans="1:{last_col}"{height}>{"".join(cells)}</row>')
+    cols = "".join(f'<col min="{i}" max="{i}" width="{w + 0.7109375:g}" customWidth="1"/>'
+                   for i, w in enumerate(layout.column_widths, start=1))
+    merges = ""
+    if layout.merges:
+        merges = (f'<mergeCells count="{len(layout.merges)}">'
+                  + "".join(f'<mergeCell ref="{m}"/>' for m in layout.merges) + "</mergeCells>")
+    footer = f"<headerFooter><oddFooter>{_text(layout.footer)}</oddFooter></headerFooter>" if layout.footer else ""
+    dimension = f"A1:{column_letter(last_col)}{max(1, len(layout.rows))}"
+    orientation = "landscape" if layout.landscape else "portrait"
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<worksheet xmlns="{NS_MAIN}" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
+        f'<dimension ref="{dimension}"/>'
+        '<sheetViews><sheetView showGridLines="0" workbookViewId="0"/></sheetViews>'
+        '<sheetFormatPr defaultRowHeight="15"/>'
+        f"<cols>{cols}</cols>"
+        f'<sheetData>{"".join(rows_xml)}</sheetData>'
+        f"{merges}"
+        '<printOptions horizontalCentered="1"/>'
+        '<pageMargins left="0.6" right="0.6" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
+        f'<pageSetup paperSize="9" orientation="{orientation}" fitToWidth="1" fitToHeight="0"/>'
+        f"{footer}"
+        "</worksheet>"
+    ).encode("utf-8")
+
+
+# --- styles ---------------------------------------------------------------------------------------
+
+def _child(root: etree._Element, name: str) -> etree._Element:
+    """The styleSheet child ``name``, created in its schema position if missing."""
+    found = root.find(q(name))
+    if found is not None:
+        return found
+    element = etree.Element(q(name), count="0")
+    position = _STYLE_ORDER.index(name)
+    index = 0
+    for i, child in enumerate(root):
+        tag = etree.QName(child).localname
+        if tag in _STYLE_ORDER and _STYLE_ORDER.index(tag) < position:
+            index = i + 1
+    root.insert(index, element)
+    return element
+
+
+def _canonical(element: etree._Element) -> bytes:
+    return etree.tostring(element, method="c14n")
+
+
+def _find_or_append(container: etree._Element, element: etree._Element) -> int:
+    """Index of an equal child of ``container``, appending ``element`` if there is none."""
+    wanted = _canonical(element)
+    for index, child in enumerate(container):
+        if _canonical(child) == wanted:
+            return index
+    container.append(element)
+    container.set("count", str(len(container)))
+    return len(container) - 1
+
+
+def _e(tag: str, **attrs: str) -> etree._Element:
+    return etree.Element(q(tag), {k: v for k, v in attrs.items()})
+
+
+_FONT_ORDER = ["b", "i", "strike", "condense", "extend", "outline", "shadow", "u", "vertAlign", "sz",
+               "color", "name", "family", "charset", "scheme"]
+
+
+def _font(base: etree._Element | None, style: Style) -> etree._Element:
+    """The workbook's default font with the style's changes, children in schema order."""
+    font = copy.deepcopy(base) if base is not None else _e("font")
+    replaced = {"b", "i", "color"} | ({"sz"} if style.size else set())
+    children = [c for c in font if etree.QName(c).localname not in replaced]
+    if style.bold:
+        children.append(_e("b"))
+    if style.italic:
+        children.append(_e("i"))
+    if style.size:
+        children.append(_e("sz", val=f"{style.size:g}"))
+    if style.color:
+        children.append(_e("color", rgb="FF" + style.color))
+    rank = {name: i for i, name in enumerate(_FONT_ORDER)}
+    children.sort(key=lambda c: rank.get(etree.QName(c).localname, len(rank)))
+    for c in list(font):
+        font.remove(c)
+    font.extend(children)
+    return font
+
+
+def _fill(style: Style) -> etree._Element:
+    fill = _e("fill")
+    pattern = etree.SubElement(fill, q("patternFill"), patternType="solid")
+    etree.SubElement(pattern, q("fgColor"), rgb="FF" + (style.fill or "FFFFFF"))
+    etree.SubElement(pattern, q("bgColor"), indexed="64")
+    return fill
+
+
+def _border(style: Style) -> etree._Element:
+    border = _e("border")
+    for side in ("left", "right", "top", "bottom", "diagonal"):
+        element = etree.SubElement(border, q(side))
+        if (side == "top" and style.border_top) or (side == "bottom" and style.border_bottom):
+            element.set("style", "thin")
+            etree.SubElement(element, q("color"), auto="1")
+    return border
+
+
+def _num_fmt(num_fmts: etree._Element, code: str) -> int:
+    for fmt in num_fmts:
+        if fmt.get("formatCode") == code:
+            return int(fmt.get("numFmtId", "0"))
+    new_id = max([163] + [int(f.get("numFmtId", "0")) for f in num_fmts]) + 1
+    num_fmts.append(_e("numFmt", numFmtId=str(new_id), formatCode=code))
+    num_fmts.set("count", str(len(num_fmts)))
+    return new_id
+
+
+def add_styles(root: etree._Element, names: list[str] | None = None) -> dict[str, int]:
+    """Add the cell formats of ``STYLES`` to a styles part (``root`` is its styleSheet element,
+    changed in place); returns the cellXfs index of each style name.  Formats that are already
+    there (from an earlier run) are reused, so running again does not grow the part."""
+    if root.tag != q("styleSheet"):
+        raise ValueError("not a styles part")
+    fonts, fills, borders = _child(root, "fonts"), _child(root, "fills"), _child(root, "borders")
+    if len(fills) == 0:  # the two fills every workbook must start with
+        for pattern in ("none", "gray125"):
+            fill = etree.SubElement(fills, q("fill"))
+            etree.SubElement(fill, q("patternFill"), patternType=pattern)
+        fills.set("count", str(len(fills)))
+    if len(borders) == 0:
+        _find_or_append(borders, _border(Style()))
+    base_font = fonts[0] if len(fonts) else None
+    if base_font is None:
+        _find_or_append(fonts, _font(None, Style()))
+    has_style_xfs = root.find(q("cellStyleXfs")) is not None and len(root.find(q("cellStyleXfs")))
+    cell_xfs = _child(root, "cellXfs")
+    num_fmts = None
+    ids = {}
+    for name in names or list(STYLES):
+        style = STYLES[name]
+        font_id = _find_or_append(fonts, _font(base_font, style))
+        fill_id = _find_or_append(fills, _fill(style)) if style.fill else 0
+        border_id = _find_or_append(borders, _border(style))
+        fmt_id = 0
+        if style.num_format:
+            num_fmts = num_fmts if num_fmts is not None else _child(root, "numFmts")
+            fmt_id = _num_fmt(num_fmts, style.num_format)
+        attrs = {"numFmtId": str(fmt_id), "fontId": str(font_id), "fillId": str(fill_id),
+                 "borderId": str(border_id)}
+        if has_style_xfs:
+            attrs["xfId"] = "0"
+        attrs.update(applyNumberFormat="1" if fmt_id else "0", applyFont="1", applyFill="1" if fill_id else "0",
+                     applyBorder="1", applyAlignment="1")
+        xf = _e("xf", **attrs)
+        align = {"vertical": "top"}
+        if style.wrap:
+            align["wrapText"] = "1"
+        if style.halign:
+            align["horizontal"] = style.halign
+        etree.SubElement(xf, q("alignment"), align)
+        ids[name] = _find_or_append(cell_xfs, xf)
+    return ids
+
+
+def minimal_styles() -> bytes:
+    """A styles part for a package that has none."""
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<styleSheet xmlns="{NS_MAIN}">'
+            '<fonts count="1"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts>'
+            '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+            '<fill><patternFill patternType="gray125"/></fill></fills>'
+            '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+            '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+            '<cellXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/></cellXfs>'
+            '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+            "</styleSheet>").encode("utf-8")

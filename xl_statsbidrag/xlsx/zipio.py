@@ -1,0 +1,147 @@
+"""The zip container of an OOXML package: read members, and write a new package that copies the
+members it does not change byte for byte (the compressed bytes themselves, not a re-compression).
+
+Writing is atomic: the package is written to a temporary file beside the target and renamed
+over it only when complete.
+"""
+from __future__ import annotations
+
+import os
+import struct
+import tempfile
+import time
+import zipfile
+import zlib
+from contextlib import contextmanager
+from pathlib import Path
+from typing import BinaryIO, Iterator
+
+from ..errors import UserError
+
+_LOCAL = struct.Struct("<4s5H3I2H")
+_CENTRAL = struct.Struct("<4s6H3I5H2I")
+_END = struct.Struct("<4s4H2IH")
+_LIMIT_32 = 0xFFFFFFFF
+_FLAG_DESCRIPTOR = 0x08
+_FLAG_UTF8 = 0x800
+
+
+def _dos_time(date_time: tuple[int, ...]) -> tuple[int, int]:
+    year, month, day, hour, minute, second = date_time[:6]
+    year = max(1980, year)
+    return (hour << 11) | (minute << 5) | (second // 2), ((year - 1980) << 9) | (month << 5) | day
+
+
+class ZipWriter:
+    """A minimal zip writer: stored or deflated new members, and raw copies of existing ones."""
+
+    def __init__(self, out: BinaryIO):
+        self.out = out
+        self.entries: list[tuple] = []
+        self.names: set[str] = set()
+
+    def _header(self, name: str, flags: int, method: int, date_time: tuple, crc: int,
+                csize: int, usize: int, external_attr: int = 0, create_system: int = 0) -> None:
+        if name in self.names:
+            raise ValueError(f"duplicate zip member {name}")
+        self.names.add(name)
+        offset = self.out.tell()
+        if max(csize, usize, offset) >= _LIMIT_32:
+            raise UserError(f"the package member {name} is too large for this tool (over 4 GB)")
+        encoded = name.encode("utf-8")
+        if any(ch > 127 for ch in encoded):
+            flags |= _FLAG_UTF8
+        flags &= ~_FLAG_DESCRIPTOR
+        dos_time, dos_date = _dos_time(date_time)
+        self.out.write(_LOCAL.pack(b"PK\x03\x04", 20, flags, method, dos_time, dos_date,
+                                   crc, csize, usize, len(encoded), 0))
+        self.out.write(encoded)
+        self.entries.append((encoded, flags, method, dos_time, dos_date, crc, csize, usize,
+                             offset, external_attr, create_system))
+
+    def add(self, name: str, data: bytes, date_time: tuple | None = None) -> None:
+        """A new member, deflated."""
+        date_time = date_time or (1980, 1, 1, 0, 0, 0)
+        compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
+        packed = compressor.compress(data) + compressor.flush()
+        self._header(name, 0, zipfile.ZIP_DEFLATED, date_time, zlib.crc32(data), len(packed), len(data))
+        self.out.write(packed)
+
+    def copy(self, source: BinaryIO, info: zipfile.ZipInfo) -> None:
+        """An existing member, its compressed bytes copied unchanged."""
+        source.seek(info.header_offset)
+        header = source.read(_LOCAL.size)
+        if len(header) != _LOCAL.size or header[:4] != b"PK\x03\x04":
+            raise UserError(f"the zip member {info.filename} is damaged")
+        name_len, extra_len = struct.unpack("<2H", header[26:30])
+        source.seek(info.header_offset + _LOCAL.size + name_len + extra_len)
+        self._header(info.filename, info.flag_bits, info.compress_type, info.date_time, info.CRC,
+                     info.compress_size, info.file_size, info.external_attr, info.create_system)
+        remaining = info.compress_size
+        while remaining:
+            chunk = source.read(min(remaining, 1 << 20))
+            if not chunk:
+                raise UserError(f"the zip member {info.filename} is truncated")
+            self.out.write(chunk)
+            remaining -= len(chunk)
+
+    def close(self) -> None:
+        start = self.out.tell()
+        for (name, flags, method, dos_time, dos_date, crc, csize, usize, offset,
+             external_attr, create_system) in self.entries:
+            self.out.write(_CENTRAL.pack(b"PK\x01\x02", (create_system << 8) | 20, 20, flags, method,
+                                         dos_time, dos_date, crc, csize, usize, len(name), 0, 0, 0,
+                                         0, external_attr, offset))
+            self.out.write(name)
+        size = self.out.tell() - start
+        if len(self.entries) > 0xFFFF or start >= _LIMIT_32:
+            raise UserError("the package has too many members for this tool")
+        self.out.write(_END.pack(b"PK\x05\x06", 0, 0, len(self.entries), len(self.entries),
+                                 size, start, 0))
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+@contextmanager
+def atomic_output(target: Path) -> Iterator[BinaryIO]:
+    """A file object whose content replaces ``target`` only if the block completes."""
+    target = Path(target)
+    directory = target.parent if str(target.parent) else Path(".")
+    if not directory.is_dir():
+        raise UserError(f"the output folder {directory} does not exist", file=target)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            yield out
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(tmp, target.stat().st_mode & 0o7777 if target.exists() else 0o666 & ~_umask())
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def write_package(source_path: Path, infos: list[zipfile.ZipInfo], target: Path,
+                  replace: dict[str, bytes], add: dict[str, bytes]) -> None:
+    """Write ``target`` as ``source_path`` with the members in ``replace`` given new content,
+    the members in ``add`` appended, and every other member listed in ``infos`` copied raw.
+    Members of the source not in ``infos`` are dropped."""
+    now = time.localtime()[:6]
+    with open(source_path, "rb") as source, atomic_output(target) as out:
+        writer = ZipWriter(out)
+        for info in infos:
+            if info.filename in replace:
+                writer.add(info.filename, replace[info.filename], info.date_time)
+            else:
+                writer.copy(source, info)
+        for name, data in add.items():
+            writer.add(name, data, now)
+        writer.close()
