@@ -133,6 +133,12 @@ def small_book(path: Path, rows: list[list], headers: list[str] | None = None,
                      {"header": "Benämning"}], "data": [[o, ""] for o in objekt]})
     ws2 = wb.add_worksheet("Aktiviteter")
     ws2.add_table(2, 0, 2 + max(1, len(rows)), len(headers) - 1, {
-        "name": table_name, "columns": [{"header": h} for h in headers], "data": rows})
+        "name": table_name, "columns": [{"header": h} for h in headers]})
+    for i, row in enumerate(rows):  # strings as strings, even when they start with "="
+        for j, value in enumerate(row):
+            if isinstance(value, str):
+                ws2.write_string(3 + i, j, value)
+            elif value is not None:
+                ws2.write_number(3 + i, j, value)
     wb.close()
     return path

@@ -194,7 +194,7 @@ def check_outcome(book: DecisionBook, ctx: Context) -> list[Finding]:
     unused = book.unused
     if unused > 0:
         when = book.agreement.report_deadline
-        out.append(_f(WARNING, "aterbetalas",
+        out.append(_f(INFO, "aterbetalas",
                       f"{format_kr(unused)} har inte förbrukats och ska återbetalas till Kammarkollegiet"
                       + (f" senast {when.isoformat()}." if when else "."), book.table_location, unused))
     elif unused < 0:

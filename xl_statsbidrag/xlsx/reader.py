@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import warnings
 from decimal import Decimal
 from pathlib import Path
 from typing import Iterator
@@ -20,6 +19,7 @@ from ..model import (
     AGREEMENT_SHEET, AMOUNT_FIELDS, DATE_FIELDS, OBJEKT_COLUMNS, OBJEKT_REQUIRED, OBJEKT_TABLE,
     POT_COLUMNS, POT_REQUIRED, POTS_TABLE, Activity, Agreement, DecisionBook, Finding, Objekt, Pot,
 )
+from .cells import CellError, CellReader, column_number
 from .package import Package, TableRef
 
 _FOLD = re.compile(r"[\s\u00a0]+")
@@ -38,10 +38,27 @@ def check_not_locked(path: Path) -> None:
                             "close it and try again", file=path)
 
 
+def _bounds(ref: str) -> tuple[int, int, int, int]:
+    """(min_col, min_row, max_col, max_row) of a range such as "A3:J28"."""
+    match = re.fullmatch(r"\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?", ref.strip().upper())
+    if not match:
+        raise UserError(f"'{ref}' is not a cell range")
+    a, r1, b, r2 = match.groups()
+    return column_number(a), int(r1), column_number(b or a), int(r2 or r1)
+
+
+def _letter(column: int) -> str:
+    letters = ""
+    while column:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
 def text(value: object) -> str:
     if value is None:
         return ""
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, (float, Decimal)) and value == int(value):
         return str(int(value))
     if isinstance(value, dt.datetime):
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
@@ -70,6 +87,9 @@ class _Reader:
         self.problems.append(Finding("error", code, message, location))
 
     def amount(self, value: object, location: Location, what: str) -> Decimal | None:
+        if isinstance(value, CellError):
+            self.problem(location, "fel-i-cell", f"{what} kan inte läsas: cellen innehåller felet {value}.")
+            return None
         try:
             return parse_amount(value)
         except AmountError as exc:
@@ -78,12 +98,10 @@ class _Reader:
 
     # --- tables ---------------------------------------------------------------------------
 
-    def table_rows(self, wb, table: TableRef, wanted: dict[str, str], required: tuple[str, ...]
+    def table_rows(self, cells: CellReader, table: TableRef, wanted: dict[str, str], required: tuple[str, ...]
                    ) -> Iterator[tuple[int, dict[str, object], dict[str, str]]]:
         """Rows of a table as {field: value}, with the column letter of each field."""
-        from openpyxl.utils import get_column_letter, range_boundaries
-
-        min_col, min_row, max_col, max_row = range_boundaries(table.ref)
+        min_col, min_row, max_col, max_row = _bounds(table.ref)
         by_header = {norm(h): i for i, h in enumerate(table.columns)}
         positions = {f: by_header[norm(h)] for f, h in wanted.items() if norm(h) in by_header}
         missing = [wanted[f] for f in required if f not in positions]
@@ -95,38 +113,32 @@ class _Reader:
         if table.header_rows != 1:
             raise UserError(f"the table '{table.display_name}' must have a header row",
                             file=self.path, location=location)
-        letters = {f: get_column_letter(min_col + i) for f, i in positions.items()}
-        ws = wb[table.sheet.name]
-        first = min_row + 1
-        last = max_row - table.totals_rows
-        for offset, values in enumerate(ws.iter_rows(min_row=first, max_row=last, min_col=min_col,
-                                                     max_col=max_col, values_only=True)):
+        letters = {f: _letter(min_col + i) for f, i in positions.items()}
+        for number, values in cells.rows(table.sheet, min_row + 1, max_row - table.totals_rows, min_col, max_col):
             row = {f: values[i] if i < len(values) else None for f, i in positions.items()}
             if all(v is None or (isinstance(v, str) and not v.strip()) for v in row.values()):
                 continue
-            yield first + offset, row, letters
+            yield number, row, letters
 
-    def agreement_values(self, wb) -> dict[str, tuple[object, Location]]:
-        if AGREEMENT_SHEET not in wb.sheetnames:
-            raise UserError(f"no sheet '{AGREEMENT_SHEET}' (sheets: {', '.join(wb.sheetnames)})",
+    def agreement_values(self, pkg: Package, cells: CellReader) -> dict[str, tuple[object, Location]]:
+        sheet = pkg.sheet(AGREEMENT_SHEET)
+        if sheet is None:
+            raise UserError(f"no sheet '{AGREEMENT_SHEET}' (sheets: {', '.join(s.name for s in pkg.sheets)})",
                             file=self.path)
-        from openpyxl.utils import get_column_letter
-
         by_label = {norm(label): name for name, label in AGREEMENT_LABELS.items()}
         found: dict[str, tuple[object, Location]] = {}
-        ws = wb[AGREEMENT_SHEET]
-        for r, values in enumerate(ws.iter_rows(values_only=True), start=1):
+        for r, values in cells.rows(sheet, max_col=26):
             for c, value in enumerate(values):
                 name = by_label.get(norm(value)) if isinstance(value, str) else None
                 if name and name not in found:
-                    cell = Location(AGREEMENT_SHEET, f"{get_column_letter(c + 2)}{r}")
+                    cell = Location(sheet.name, f"{_letter(c + 2)}{r}")
                     found[name] = (values[c + 1] if c + 1 < len(values) else None, cell)
                     break
         return found
 
-    def agreement(self, wb, pkg: Package) -> Agreement:
-        values = self.agreement_values(wb)
-        cells = {name: loc for name, (_, loc) in values.items()}
+    def agreement(self, pkg: Package, cells: CellReader) -> Agreement:
+        values = self.agreement_values(pkg, cells)
+        locations = {name: loc for name, (_, loc) in values.items()}
         fields: dict[str, object] = {}
         for name, (value, loc) in values.items():
             if value in (None, ""):
@@ -148,10 +160,10 @@ class _Reader:
         for name in ("name", "year"):
             if name not in fields:
                 raise UserError(f"the sheet has no value for '{AGREEMENT_LABELS[name]}'", file=self.path,
-                                location=cells.get(name, Location(AGREEMENT_SHEET)))
+                                location=locations.get(name, Location(AGREEMENT_SHEET)))
         pots = []
         table = pkg.table(POTS_TABLE)
-        for row, values_, letters in self.table_rows(wb, table, POT_COLUMNS, POT_REQUIRED):
+        for row, values_, letters in self.table_rows(cells, table, POT_COLUMNS, POT_REQUIRED):
             locs = {f: Location(table.sheet.name, f"{letter}{row}") for f, letter in letters.items()}
             amount = self.amount(values_["amount"], locs["amount"], "Pottens belopp")
             if amount is None:
@@ -170,15 +182,15 @@ class _Reader:
         except UserError:
             objekt_table = None
         if objekt_table is not None:
-            for row, values_, letters in self.table_rows(wb, objekt_table, OBJEKT_COLUMNS, OBJEKT_REQUIRED):
+            for row, values_, letters in self.table_rows(cells, objekt_table, OBJEKT_COLUMNS, OBJEKT_REQUIRED):
                 locs = {f: Location(objekt_table.sheet.name, f"{letter}{row}") for f, letter in letters.items()}
                 objekt.append(Objekt(text(values_["code"]), text(values_.get("description")), locs))
-        return Agreement(pots=pots, objekt=objekt, cells=cells, **fields)  # type: ignore[arg-type]
+        return Agreement(pots=pots, objekt=objekt, cells=locations, **fields)  # type: ignore[arg-type]
 
-    def activities(self, wb, table: TableRef) -> list[Activity]:
+    def activities(self, cells: CellReader, table: TableRef) -> list[Activity]:
         activities = []
         sheet = table.sheet.name
-        for row, values, letters in self.table_rows(wb, table, ACTIVITY_COLUMNS, ACTIVITY_REQUIRED):
+        for row, values, letters in self.table_rows(cells, table, ACTIVITY_COLUMNS, ACTIVITY_REQUIRED):
             fields: dict[str, object] = {}
             for name, value in values.items():
                 if name in ACTIVITY_AMOUNTS:
@@ -201,17 +213,7 @@ def read_book(path: Path | str) -> DecisionBook:
     reader = _Reader(path)
     with Package(path) as pkg:
         activities_table = pkg.table(ACTIVITIES_TABLE)
-        import openpyxl
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            try:
-                wb = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
-            except Exception as exc:  # openpyxl raises many kinds for damaged files
-                raise UserError(f"the workbook cannot be read: {exc}", file=path) from None
-        try:
-            agreement = reader.agreement(wb, pkg)
-            activities = reader.activities(wb, activities_table)
-        finally:
-            wb.close()
+        cells = CellReader(pkg)
+        agreement = reader.agreement(pkg, cells)
+        activities = reader.activities(cells, activities_table)
     return DecisionBook(str(path), agreement, activities, pkg.location(activities_table), reader.problems)

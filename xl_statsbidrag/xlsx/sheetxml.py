@@ -99,19 +99,30 @@ def _child(root: etree._Element, name: str) -> etree._Element:
     return element
 
 
-def _canonical(element: etree._Element) -> bytes:
-    return etree.tostring(element, method="c14n")
+def _canonical(element: etree._Element) -> tuple:
+    """An element's tag, attributes, text and children, without namespace declarations (which
+    differ between an element parsed in its document and one made here)."""
+    return (element.tag, tuple(sorted(element.attrib.items())), (element.text or "").strip(),
+            tuple(_canonical(child) for child in element))
 
 
-def _find_or_append(container: etree._Element, element: etree._Element) -> int:
-    """Index of an equal child of ``container``, appending ``element`` if there is none."""
-    wanted = _canonical(element)
-    for index, child in enumerate(container):
-        if _canonical(child) == wanted:
-            return index
-    container.append(element)
-    container.set("count", str(len(container)))
-    return len(container) - 1
+class _Pool:
+    """The children of a styles collection (fonts, fills, ...), found by content."""
+
+    def __init__(self, container: etree._Element):
+        self.container = container
+        self.index = {}
+        for i, child in enumerate(container):
+            self.index.setdefault(_canonical(child), i)
+
+    def get(self, element: etree._Element) -> int:
+        """Index of an equal child, appending ``element`` if there is none."""
+        key = _canonical(element)
+        if key not in self.index:
+            self.container.append(element)
+            self.container.set("count", str(len(self.container)))
+            self.index[key] = len(self.container) - 1
+        return self.index[key]
 
 
 def _e(tag: str, **attrs: str) -> etree._Element:
@@ -183,20 +194,22 @@ def add_styles(root: etree._Element, names: list[str] | None = None) -> dict[str
             fill = etree.SubElement(fills, q("fill"))
             etree.SubElement(fill, q("patternFill"), patternType=pattern)
         fills.set("count", str(len(fills)))
+    font_pool, fill_pool, border_pool = _Pool(fonts), _Pool(fills), _Pool(borders)
     if len(borders) == 0:
-        _find_or_append(borders, _border(Style()))
+        border_pool.get(_border(Style()))
     base_font = fonts[0] if len(fonts) else None
     if base_font is None:
-        _find_or_append(fonts, _font(None, Style()))
-    has_style_xfs = root.find(q("cellStyleXfs")) is not None and len(root.find(q("cellStyleXfs")))
-    cell_xfs = _child(root, "cellXfs")
+        font_pool.get(_font(None, Style()))
+    style_xfs = root.find(q("cellStyleXfs"))
+    has_style_xfs = style_xfs is not None and len(style_xfs) > 0
+    xf_pool = _Pool(_child(root, "cellXfs"))
     num_fmts = None
     ids = {}
     for name in names or list(STYLES):
         style = STYLES[name]
-        font_id = _find_or_append(fonts, _font(base_font, style))
-        fill_id = _find_or_append(fills, _fill(style)) if style.fill else 0
-        border_id = _find_or_append(borders, _border(style))
+        font_id = font_pool.get(_font(base_font, style))
+        fill_id = fill_pool.get(_fill(style)) if style.fill else 0
+        border_id = border_pool.get(_border(style))
         fmt_id = 0
         if style.num_format:
             num_fmts = num_fmts if num_fmts is not None else _child(root, "numFmts")
@@ -214,7 +227,7 @@ def add_styles(root: etree._Element, names: list[str] | None = None) -> dict[str
         if style.halign:
             align["horizontal"] = style.halign
         etree.SubElement(xf, q("alignment"), align)
-        ids[name] = _find_or_append(cell_xfs, xf)
+        ids[name] = xf_pool.get(xf)
     return ids
 
 

@@ -1,0 +1,81 @@
+"""The command line as a user meets it: exit codes, one-line errors, no output on failure."""
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import EXAMPLE_2018, EXAMPLE_2019, sha256, small_book
+
+
+def run(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "xl_statsbidrag", *map(str, args)], capture_output=True,
+                          text=True, cwd=cwd)
+
+
+def test_report_on_the_example(tmp_path):
+    before = sha256(EXAMPLE_2019)
+    out = tmp_path / "r.xlsx"
+    done = run("report", EXAMPLE_2019, "-o", out)
+    assert done.returncode == 0, done.stderr
+    assert "41 197 280 kr" in done.stdout and "41 197 089 kr" in done.stdout and "191 kr" in done.stdout
+    assert "activities:   23" in done.stdout and "Alt 2" in done.stdout
+    assert out.exists() and sha256(EXAMPLE_2019) == before
+
+
+def test_report_default_output_name(tmp_path):
+    source = tmp_path / "bok.xlsx"
+    source.write_bytes(EXAMPLE_2018.read_bytes())
+    done = run("report", source)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "bok_bilaga2.xlsx").exists()
+    assert "12 208 598 kr" in done.stdout and "9 980 000 kr" in done.stdout and "2 228 598 kr" in done.stdout
+
+
+@pytest.mark.parametrize("case", ["not-a-workbook", "missing", "unreadable-amount", "locked", "folder"])
+def test_bad_input_one_clear_line_and_no_output(tmp_path, case):
+    source = tmp_path / "in.xlsx"
+    if case == "not-a-workbook":
+        source.write_text("hello")
+        words = ["not an Excel workbook"]
+    elif case == "missing":
+        words = ["no such file"]
+    elif case == "unreadable-amount":
+        small_book(source, [["A", "V", "tusen", "9917", "", None]])
+        words = ["Aktiviteter!C4", "tusen"]
+    elif case == "locked":
+        small_book(source, [["A", "V", 1, "9917", "", None]])
+        (tmp_path / "~$in.xlsx").write_bytes(b"")
+        words = ["open in Excel"]
+    else:
+        source = tmp_path / "folder.xlsx"
+        source.mkdir()
+        words = ["folder"]
+    before = set(os.listdir(tmp_path))
+    done = run("report", source, "-o", tmp_path / "out.xlsx")
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert done.stderr.startswith("xl-statsbidrag: error: ")
+    assert str(source) in done.stderr
+    for word in words:
+        assert word in done.stderr
+    assert set(os.listdir(tmp_path)) == before
+
+
+def test_validate_exit_codes_and_json(tmp_path):
+    done = run("validate", EXAMPLE_2019, "--format", "json", "--today", "2026-11-22")
+    assert done.returncode == 0, done.stderr
+    findings = json.loads(done.stdout)
+    assert all(set(f) >= {"severity", "code", "message", "sheet", "cell"} for f in findings)
+    unallocated = next(f for f in findings if f["code"] == "ej-fordelat")
+    assert unallocated["amount"] == "191" and unallocated["sheet"] == "Överenskommelse"
+    over = small_book(tmp_path / "over.xlsx", [["A", "V", 5000, "9917", "", None]])
+    assert run("validate", over).returncode == 1
+    (tmp_path / "bad.xlsx").write_text("x")
+    assert run("validate", tmp_path / "bad.xlsx").returncode == 2
+
+
+def test_help_lists_the_commands():
+    done = run("--help")
+    assert done.returncode == 0 and "report" in done.stdout and "validate" in done.stdout

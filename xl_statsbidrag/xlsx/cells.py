@@ -1,0 +1,194 @@
+"""Stream cell values out of worksheet parts, for the few ranges the tool reads.
+
+Numbers come out as ``Decimal`` straight from the stored text (never through float), dates as
+``datetime``, text as ``str``, errors as ``CellError``.  Rows past the wanted range are not
+parsed, and the shared-string table is read only as far as the wanted cells need.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Iterator
+
+from lxml import etree
+
+from ..errors import UserError
+from .package import Package, SheetRef, q
+
+_REF = re.compile(r"^([A-Z]{1,3})(\d+)$")
+_DATE_FORMATS = set(range(14, 23)) | set(range(27, 37)) | {45, 46, 47} | set(range(50, 59))
+_QUOTED = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
+MAX_COLUMN = 16384
+MAX_ROW = 1048576
+
+
+class CellError(str):
+    """An error value in a cell, such as '#REF!'."""
+
+
+class _Shared(int):
+    """A not yet resolved index into the shared-string table."""
+
+
+def column_number(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _is_date_format(code: str) -> bool:
+    stripped = _QUOTED.sub("", code).lower()
+    return any(ch in stripped for ch in "ymdhs") and "general" not in stripped
+
+
+def _text(element: etree._Element) -> str:
+    """The text of a string item (<si> or <is>), without phonetic runs."""
+    if element is None:
+        return ""
+    t = element.find(q("t"))
+    if t is not None and len(element) == 1:
+        return t.text or ""
+    return "".join(r.text or "" for r in element.iter(q("t")) if r.getparent().tag != q("rPh"))
+
+
+class CellReader:
+    def __init__(self, pkg: Package):
+        self.pkg = pkg
+        self._date_styles: set[int] | None = None
+        self._strings: list[str] = []
+        self._strings_iter: Iterator | None = None
+        self._strings_done = False
+        self._whole: dict[str, tuple[int, list[tuple[int, list[object]]]]] = {}
+        workbook = pkg.xml(pkg.workbook_part)
+        pr = workbook.find(q("workbookPr"))
+        self.epoch = dt.datetime(1904, 1, 1) if pr is not None and pr.get("date1904") in ("1", "true") \
+            else dt.datetime(1899, 12, 30)
+
+    # --- styles and shared strings -------------------------------------------------------------
+
+    def date_styles(self) -> set[int]:
+        if self._date_styles is None:
+            self._date_styles = set()
+            part = next((t for _, kind, t, _ in self.pkg.rels(self.pkg.workbook_part) if kind.endswith("/styles")), None)
+            if part and part in self.pkg.names:
+                root = self.pkg.xml(part)
+                custom = {int(f.get("numFmtId", "0")): f.get("formatCode", "") for f in root.iter(q("numFmt"))}
+                xfs = root.find(q("cellXfs"))
+                for index, xf in enumerate(xfs if xfs is not None else []):
+                    fmt = int(xf.get("numFmtId", "0"))
+                    if fmt in _DATE_FORMATS or (fmt in custom and _is_date_format(custom[fmt])):
+                        self._date_styles.add(index)
+        return self._date_styles
+
+    def shared_string(self, index: int) -> str:
+        while index >= len(self._strings) and not self._strings_done:
+            if self._strings_iter is None:
+                part = next((t for _, kind, t, _ in self.pkg.rels(self.pkg.workbook_part)
+                             if kind.endswith("/sharedStrings")), None)
+                if not part or part not in self.pkg.names:
+                    self._strings_done = True
+                    break
+                stream = self.pkg.zip.open(part)
+                self._strings_iter = etree.iterparse(stream, events=("end",), tag=q("si"),
+                                                     resolve_entities=False, no_network=True, huge_tree=False)
+            try:
+                _, si = next(self._strings_iter)
+            except StopIteration:
+                self._strings_done = True
+                break
+            except etree.XMLSyntaxError as exc:
+                raise UserError(f"the shared strings are not well-formed XML ({exc})", file=self.pkg.path) from None
+            self._strings.append(_text(si))
+            si.clear()
+        if index >= len(self._strings):
+            raise UserError(f"a cell refers to shared string {index}, which does not exist", file=self.pkg.path)
+        return self._strings[index]
+
+    # --- cells ---------------------------------------------------------------------------------
+
+    def _value(self, c: etree._Element) -> object:
+        kind = c.get("t", "n")
+        v = c.find(q("v"))
+        raw = v.text if v is not None else None
+        if kind == "inlineStr":
+            return _text(c.find(q("is")))
+        if raw is None:
+            return None
+        if kind == "s":
+            try:
+                return _Shared(int(raw))
+            except ValueError:
+                return CellError("#VALUE!")
+        if kind in ("str", "inlineStr"):
+            return raw
+        if kind == "b":
+            return raw.strip() in ("1", "true")
+        if kind == "e":
+            return CellError(raw)
+        if kind == "d":
+            try:
+                return dt.datetime.fromisoformat(raw.strip())
+            except ValueError:
+                return raw
+        try:
+            number = Decimal(raw.strip())
+        except InvalidOperation:
+            return CellError("#VALUE!")
+        if int(c.get("s", "0")) in self.date_styles() and number.is_finite():
+            try:
+                return self.epoch + dt.timedelta(days=float(number))
+            except OverflowError:
+                return number
+        return number
+
+    def rows(self, sheet: SheetRef, min_row: int = 1, max_row: int = MAX_ROW, min_col: int = 1,
+             max_col: int = MAX_COLUMN) -> list[tuple[int, list[object]]]:
+        """The non-empty rows between ``min_row`` and ``max_row`` as (row number, values of
+        columns ``min_col`` to ``max_col``).  A sheet read whole is kept, and later ranges of it
+        are cut from that instead of parsed again (the agreement sheet holds labels and tables)."""
+        whole = self._whole.get(sheet.part)
+        if whole is not None and max_col <= whole[0]:
+            return [(r, values[min_col - 1:max_col]) for r, values in whole[1]
+                    if min_row <= r <= max_row and any(v is not None for v in values[min_col - 1:max_col])]
+        out = self._parse(sheet, min_row, max_row, min_col, max_col)
+        if min_row == 1 and max_row == MAX_ROW and min_col == 1:
+            self._whole[sheet.part] = (max_col, out)
+        return out
+
+    def _parse(self, sheet: SheetRef, min_row: int, max_row: int, min_col: int,
+               max_col: int) -> list[tuple[int, list[object]]]:
+        if sheet.part not in self.pkg.names:
+            raise UserError(f"the sheet '{sheet.name}' has no part", file=self.pkg.path)
+        width = max_col - min_col + 1
+        out: list[tuple[int, list[object]]] = []
+        row_number = 0
+        with self.pkg.zip.open(sheet.part) as stream:
+            try:
+                for _, row in etree.iterparse(stream, events=("end",), tag=q("row"), resolve_entities=False,
+                                              no_network=True, huge_tree=False):
+                    row_number = int(row.get("r") or row_number + 1)
+                    if row_number > max_row:
+                        break
+                    if row_number >= min_row:
+                        values: list[object] = [None] * width
+                        column = 0
+                        for c in row.iterchildren(q("c")):
+                            ref = c.get("r")
+                            match = _REF.match(ref) if ref else None
+                            column = column_number(match.group(1)) if match else column + 1
+                            if min_col <= column <= max_col:
+                                values[column - min_col] = self._value(c)
+                        if any(v is not None for v in values):
+                            out.append((row_number, values))
+                    row.clear()
+                    while row.getprevious() is not None:
+                        del row.getparent()[0]
+            except etree.XMLSyntaxError as exc:
+                raise UserError(f"the sheet '{sheet.name}' is not well-formed XML ({exc})", file=self.pkg.path) from None
+        for _, values in out:
+            for i, v in enumerate(values):
+                if isinstance(v, _Shared):
+                    values[i] = self.shared_string(v)
+        return out
