@@ -73,20 +73,21 @@ def rich_extras(tmp: Path):
     return extra
 
 
-@pytest.fixture(scope="session")
-def rich_xlsm(tmp_path_factory) -> Path:
+def _rich(tmp_path_factory, suffix: str) -> Path:
     tmp = tmp_path_factory.mktemp("rich")
-    path = tmp / "rich.xlsm"
+    path = tmp / f"rich{suffix}"
     examples.build(path, examples.WORKBOOKS["beslutsunderlag_2019.xlsx"], rich_extras(tmp))
     return path
+
+
+@pytest.fixture(scope="session")
+def rich_xlsm(tmp_path_factory) -> Path:
+    return _rich(tmp_path_factory, ".xlsm")
 
 
 @pytest.fixture(scope="session")
 def rich_xlsx(tmp_path_factory) -> Path:
-    tmp = tmp_path_factory.mktemp("richx")
-    path = tmp / "rich.xlsx"
-    examples.build(path, examples.WORKBOOKS["beslutsunderlag_2019.xlsx"], rich_extras(tmp))
-    return path
+    return _rich(tmp_path_factory, ".xlsx")
 
 
 @pytest.fixture(scope="session")

@@ -10,6 +10,7 @@ import argparse
 import datetime as dt
 import json
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 from . import __version__
@@ -63,6 +64,70 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if any(f.severity == "error" for f in findings) else EXIT_OK
 
 
+def _plain(value) -> str:
+    """An amount or weight as scripts want it: no grouping, a point for decimals."""
+    return format(value, "f")
+
+
+def cmd_allocate(args: argparse.Namespace) -> int:
+    from .amounts import format_kr
+    from .jobs import allocate
+
+    table, source = allocate(args.total, args.population, args.weights, args.range, args.rule, args.compute)
+    many = len(table.pots) > 1
+    differences = [a.difference for a in table.allocations if a.difference]
+    published = not table.allocations
+    if args.output is not None and args.output.suffix.lower() in (".xlsx", ".xlsm"):
+        from .allocation import table_layout
+        from .xlsx.newbook import write_workbook
+
+        if args.output.suffix.lower() == ".xlsm":
+            raise UserError("write the allocation to an .xlsx or .csv file", file=args.output)
+        totals = " + ".join(format_kr(sum((r[i] for r in table.amounts), Decimal(0)))
+                            for i in range(len(table.pots)))
+        write_workbook(args.output, [table_layout(table, f"Fördelning av {totals}", source)])
+        print(f"Wrote {args.output} ({source})")
+        return EXIT_OK
+    if args.format == "csv" or (args.output is not None):
+        import csv
+        import io
+
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(["region", "weight"] + (table.pots + ["total"] if many else ["amount"]))
+        for row, label in enumerate(table.labels):
+            weight = "" if published else _plain(table.weights[row])
+            writer.writerow([label, weight] + [_plain(a) for a in table.amounts[row]]
+                            + ([_plain(table.row_total(row))] if many else []))
+        if args.output is not None:
+            from .xlsx.zipio import atomic_output
+
+            with atomic_output(args.output) as out:
+                out.write(buffer.getvalue().encode("utf-8"))
+            print(f"Wrote {args.output} ({source})")
+        else:
+            sys.stdout.write(buffer.getvalue())
+        for d in differences:
+            print(f"difference: {_plain(d)} (the parts do not add up to the total; rule 'none')", file=sys.stderr)
+        return EXIT_OK
+    print(source)
+    names = table.pots + (["total"] if many else [])
+    width = max(len(x) for x in table.labels + ["region"])
+    amount_width = max(16, *(len(format_kr(v)) + 1 for r in table.amounts for v in r))
+    print(f"{'region':<{width}}  {'weight':>12}" + "".join(f" {n:>{amount_width}}" for n in names))
+    for row, label in enumerate(table.labels):
+        values = table.amounts[row] + ([table.row_total(row)] if many else [])
+        weight = "" if published else format_kr(table.weights[row], unit="")
+        print(f"{label:<{width}}  {weight:>12}" + "".join(f" {format_kr(v):>{amount_width}}" for v in values))
+    sums = [sum((r[i] for r in table.amounts), Decimal(0)) for i in range(len(table.pots))]
+    weight_sum = "" if published else format_kr(sum(table.weights, Decimal(0)), unit="")
+    print(f"{'Total':<{width}}  {weight_sum:>12}" + "".join(f" {format_kr(v):>{amount_width}}"
+                                                          for v in sums + ([sum(sums)] if many else [])))
+    for d in differences:
+        print(f"difference: {format_kr(d)} (the parts do not add up to the total; rule 'none')")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="xl-statsbidrag",
@@ -87,6 +152,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.add_argument("--today", type=_date, help="date to check deadlines against (default: today)")
     p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("allocate", help="split a national total between the regions",
+                       description="Split TOTAL (whole kronor; '2 835 000 000', '2835 mkr') by population "
+                                   "or by weights, to the krona, with parts that add up to the total. "
+                                   "Several totals are split each on its own. A published table for the "
+                                   "population date with the same total is used as it is, unless --compute.")
+    p.add_argument("total", nargs="+", metavar="TOTAL")
+    source = p.add_mutually_exclusive_group(required=True)
+    source.add_argument("--population", metavar="DATE", help="a shipped population table, e.g. 2018-12-31")
+    source.add_argument("--weights", type=Path, metavar="FILE",
+                        help="CSV with columns region,weight, or a workbook (.xlsx) with such a range")
+    p.add_argument("--range", metavar="SHEET!A1:B22", help="the range in a --weights workbook (header row first)")
+    p.add_argument("--rule", choices=("largest-remainder", "round-largest", "none"), default="largest-remainder",
+                   help="where the leftover kronor go (default: largest-remainder)")
+    p.add_argument("--compute", action="store_true", help="compute even where a published table exists")
+    p.add_argument("--format", choices=("table", "csv"), default="table",
+                   help="table (readable, default) or csv: region,weight,amount with a header")
+    p.add_argument("-o", "--output", type=Path, help="write CSV (.csv) or an Excel sheet (.xlsx)")
+    p.set_defaults(func=cmd_allocate)
     return parser
 
 
@@ -97,6 +181,9 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as exc:
         print(f"xl-statsbidrag: error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except BrokenPipeError:  # output piped into head and the like
+        sys.stderr.close()
+        return EXIT_OK
     except KeyboardInterrupt:
         print("xl-statsbidrag: interrupted", file=sys.stderr)
         return 130

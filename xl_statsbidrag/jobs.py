@@ -5,6 +5,7 @@ Kept apart from ``cli`` so that argument parsing and printing are all the CLI do
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 
 from .errors import UserError
@@ -59,3 +60,103 @@ def report_file(source: Path | str, target: Path | str | None = None,
     layout, summary = build_report(book, findings, today)
     write_sheet(source, target, layout)
     return target, summary, findings
+
+
+# --- allocation -------------------------------------------------------------------------------------
+
+def load_weights(path: Path | str, cell_range: str | None = None) -> tuple[list[str], list[object], str]:
+    """(labels, weights, description) from a CSV with columns ``region,weight`` (comma or semicolon
+    separated) or from a workbook range whose first row is a header (``Blad1!A1:B22``; default the
+    first two columns of the first sheet)."""
+    path = Path(path)
+    if path.suffix.lower() in WORKBOOK_SUFFIXES:
+        rows = _workbook_rows(path, cell_range)
+    else:
+        import csv
+
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except FileNotFoundError:
+            raise UserError("no such file", file=path) from None
+        except UnicodeDecodeError:
+            raise UserError("not a UTF-8 text (CSV) file", file=path) from None
+        first = text.splitlines()[0] if text.strip() else ""
+        delimiter = ";" if first.count(";") > first.count(",") else ","
+        rows = [(f"line {i}", r) for i, r in enumerate(csv.reader(text.splitlines(), delimiter=delimiter), start=1)
+                if any(c.strip() for c in r)]
+    if not rows:
+        raise UserError("the weight table is empty", file=path)
+    header = [str(c or "").strip().casefold() for c in rows[0][1]]
+    try:
+        label_col, weight_col = header.index("region"), header.index("weight")
+    except ValueError:
+        raise UserError(f"the first row must name the columns 'region' and 'weight' (found {rows[0][1]})",
+                        file=path) from None
+    labels, weights = [], []
+    for where, row in rows[1:]:
+        label = str(row[label_col] if label_col < len(row) and row[label_col] is not None else "").strip()
+        weight = row[weight_col] if weight_col < len(row) else None
+        if not label and weight in (None, ""):
+            continue
+        if weight in (None, ""):
+            raise UserError(f"{where} ({label}): the weight is empty", file=path)
+        labels.append(label)
+        weights.append(weight)
+    return labels, weights, f"weights from {path.name}"
+
+
+def _workbook_rows(path: Path, cell_range: str | None) -> list[tuple[str, list[object]]]:
+    from .xlsx.cells import CellReader
+    from .xlsx.package import Package
+    from .xlsx.reader import _bounds
+
+    with Package(path) as pkg:
+        sheet_name, _, ref = (cell_range or "").rpartition("!")
+        sheet = pkg.sheet(sheet_name.strip("'")) if sheet_name else (pkg.sheets[0] if pkg.sheets else None)
+        if sheet is None:
+            raise UserError(f"no sheet '{sheet_name}'", file=path)
+        min_col, min_row, max_col, max_row = _bounds(ref) if ref else (1, 1, 2, 1048576)
+        return [(f"{sheet.name}!row {r}", values)
+                for r, values in CellReader(pkg).rows(sheet, min_row, max_row, min_col, max_col)]
+
+
+def allocate(totals: list[str], population: str | None = None, weights_file: Path | None = None,
+             cell_range: str | None = None, rule: str = "largest-remainder", compute: bool = False):
+    """Split each total over the regions; returns (PotTable, source description)."""
+    from .allocation import AllocationError, split_pots
+    from .amounts import AmountError, parse_amount
+    from . import tables
+
+    parsed = []
+    for text in totals:
+        try:
+            value = parse_amount(text)
+        except AmountError as exc:
+            raise UserError(f"the total: {exc}") from None
+        if value is None:
+            raise UserError("the total is empty")
+        parsed.append(value)
+    pots = [(f"amount_{i}" if len(parsed) > 1 else "amount", v) for i, v in enumerate(parsed, start=1)]
+    if weights_file is not None:
+        labels, weights, source = load_weights(weights_file, cell_range)
+    else:
+        found = [tables.published_for(population, v) for v in parsed] if not compute else [None]
+        if all(found):
+            table = found[0][0]
+            labels = [r for r, _ in table.pots[found[0][1]]]
+            amounts = [[dict(found[i][0].pots[found[i][1]])[r] for i in range(len(parsed))] for r in labels]
+            from .allocation import PotTable
+
+            return (PotTable([p for _, p in found] if len(found) > 1 else ["amount"], labels,
+                             [Decimal(0)] * len(labels), amounts),
+                    f"published table {table.id} ({table.source}), population {table.population_date}")
+        source_text, rows = tables.population(population)
+        labels, weights = [r for r, _ in rows], [p for _, p in rows]
+        source = f"computed by population {population} ({source_text})"
+    try:
+        table = split_pots(pots, weights, labels, rule)
+    except AllocationError as exc:
+        raise exc.with_file(weights_file) if weights_file else exc
+    rule_text = {"largest-remainder": "largest remainder", "round-largest": "rounding, difference on the largest",
+                 "none": "rounding, difference reported"}[rule]
+    return table, f"{source}; rule: {rule_text}"

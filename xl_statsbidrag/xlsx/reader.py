@@ -14,6 +14,7 @@ from typing import Iterator
 
 from ..amounts import AmountError, parse_amount
 from ..errors import Location, UserError
+from ..layout import column_letter
 from ..model import (
     ACTIVITIES_TABLE, ACTIVITY_AMOUNTS, ACTIVITY_COLUMNS, ACTIVITY_REQUIRED, AGREEMENT_LABELS,
     AGREEMENT_SHEET, AMOUNT_FIELDS, DATE_FIELDS, OBJEKT_COLUMNS, OBJEKT_REQUIRED, OBJEKT_TABLE,
@@ -45,14 +46,6 @@ def _bounds(ref: str) -> tuple[int, int, int, int]:
         raise UserError(f"'{ref}' is not a cell range")
     a, r1, b, r2 = match.groups()
     return column_number(a), int(r1), column_number(b or a), int(r2 or r1)
-
-
-def _letter(column: int) -> str:
-    letters = ""
-    while column:
-        column, rest = divmod(column - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def text(value: object) -> str:
@@ -113,7 +106,7 @@ class _Reader:
         if table.header_rows != 1:
             raise UserError(f"the table '{table.display_name}' must have a header row",
                             file=self.path, location=location)
-        letters = {f: _letter(min_col + i) for f, i in positions.items()}
+        letters = {f: column_letter(min_col + i) for f, i in positions.items()}
         for number, values in cells.rows(table.sheet, min_row + 1, max_row - table.totals_rows, min_col, max_col):
             row = {f: values[i] if i < len(values) else None for f, i in positions.items()}
             if all(v is None or (isinstance(v, str) and not v.strip()) for v in row.values()):
@@ -131,7 +124,7 @@ class _Reader:
             for c, value in enumerate(values):
                 name = by_label.get(norm(value)) if isinstance(value, str) else None
                 if name and name not in found:
-                    cell = Location(sheet.name, f"{_letter(c + 2)}{r}")
+                    cell = Location(sheet.name, f"{column_letter(c + 2)}{r}")
                     found[name] = (values[c + 1] if c + 1 < len(values) else None, cell)
                     break
         return found

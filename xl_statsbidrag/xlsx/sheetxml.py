@@ -30,7 +30,9 @@ def _number(value: int | Decimal) -> str:
     return format(Decimal(value), "f")
 
 
-def render_sheet(layout: SheetLayout, style_ids: dict[str, int]) -> bytes:
+def render_sheet(layout: SheetLayout, style_ids: dict[str, int], strings: dict[str, int] | None = None) -> bytes:
+    """The worksheet part.  Text goes inline, or into ``strings`` (text -> index of a shared-string
+    table being built) when that is given."""
     last_col = layout.last_column
     rows_xml = []
     for number, row in enumerate(layout.rows, start=1):
@@ -47,6 +49,9 @@ def render_sheet(layout: SheetLayout, style_ids: dict[str, int]) -> bytes:
                 cells.append(f'<c r="{r}" s="{s}"{t}><f>{_text(cell.formula)}</f>{cached}</c>')
             elif value is None or value == "":
                 cells.append(f'<c r="{r}" s="{s}"/>')
+            elif isinstance(value, str) and strings is not None:
+                index = strings.setdefault(value, len(strings))
+                cells.append(f'<c r="{r}" s="{s}" t="s"><v>{index}</v></c>')
             elif isinstance(value, str):
                 cells.append(f'<c r="{r}" s="{s}" t="inlineStr"><is><t xml:space="preserve">{_text(value)}</t></is></c>')
             else:
@@ -79,6 +84,12 @@ def render_sheet(layout: SheetLayout, style_ids: dict[str, int]) -> bytes:
         f"{footer}"
         "</worksheet>"
     ).encode("utf-8")
+
+
+def render_shared_strings(strings: dict[str, int]) -> bytes:
+    items = "".join(f'<si><t xml:space="preserve">{_text(text)}</t></si>' for text in strings)
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="{NS_MAIN}" '
+            f'count="{len(strings)}" uniqueCount="{len(strings)}">{items}</sst>').encode("utf-8")
 
 
 # --- styles ---------------------------------------------------------------------------------------

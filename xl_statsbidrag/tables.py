@@ -1,0 +1,167 @@
+"""Data shipped with the package, as plain CSV a user can extend:
+
+- ``regions.csv``: the 21 regions (code, län, region name);
+- ``population.csv``: population per län and date (``date,region,population,source``);
+- ``published.csv``: published distribution tables (``table,population_date,pot,region,amount,source``),
+  which are the authority where they exist.
+
+Files of the same names in the folder named by the environment variable ``XL_STATSBIDRAG_DATA``
+add rows to the shipped ones (a date or table given there replaces the shipped one of that name).
+"""
+from __future__ import annotations
+
+import csv
+import os
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from .errors import UserError
+
+ENV = "XL_STATSBIDRAG_DATA"
+
+
+@dataclass(frozen=True)
+class Region:
+    code: str
+    lan: str
+    name: str
+
+
+@dataclass(frozen=True)
+class PublishedTable:
+    id: str
+    population_date: str
+    source: str
+    pots: dict[str, list[tuple[str, Decimal]]]
+
+    def total(self, pot: str) -> Decimal:
+        return sum((a for _, a in self.pots[pot]), Decimal(0))
+
+
+def _files(name: str) -> list[tuple[str, str]]:
+    """(where, text) of the shipped file and of the user's, in that order."""
+    out = [(f"xl_statsbidrag/data/{name}", resources.files("xl_statsbidrag").joinpath("data", name)
+            .read_text(encoding="utf-8"))]
+    extra = os.environ.get(ENV)
+    if extra and (Path(extra) / name).is_file():
+        out.append((str(Path(extra) / name), (Path(extra) / name).read_text(encoding="utf-8-sig")))
+    return out
+
+
+def _rows(name: str, columns: tuple[str, ...]) -> list[list[tuple[str, int, dict[str, str]]]]:
+    """The rows of each file (shipped first), checked to have the columns."""
+    out = []
+    for where, text in _files(name):
+        reader = csv.DictReader(text.splitlines())
+        missing = [c for c in columns if c not in (reader.fieldnames or [])]
+        if missing:
+            raise UserError(f"{where}: missing column(s) {', '.join(missing)} (needs {','.join(columns)})")
+        out.append([(where, line, row) for line, row in enumerate(reader, start=2)])
+    return out
+
+
+def _number(where: str, line: int, value: str) -> Decimal:
+    try:
+        number = Decimal(value.replace(" ", "").replace("\u00a0", ""))
+    except InvalidOperation:
+        raise UserError(f"{where}, line {line}: '{value}' is not a number") from None
+    return number
+
+
+def _key(name: str) -> str:
+    text = re.sub(r"\s+", " ", name.strip().casefold())
+    text = re.sub(r"^region ", "", text)
+    return re.sub(r"(s)? län$", "", text).strip()
+
+
+@lru_cache(maxsize=None)
+def _regions() -> tuple[Region, ...]:
+    out: dict[str, Region] = {}
+    for rows in _rows("regions.csv", ("code", "lan", "region")):
+        for _, _, row in rows:
+            out[row["lan"]] = Region(row["code"], row["lan"], row["region"])
+    return tuple(out.values())
+
+
+def regions() -> list[Region]:
+    return list(_regions())
+
+
+def find_region(name: str) -> Region:
+    """A region by its län ("Jämtlands län"), its name ("Region Jämtland Härjedalen") or code ("23")."""
+    wanted = _key(name)
+    for r in _regions():
+        if wanted in (_key(r.lan), _key(r.name), r.code.casefold()) or wanted == _key(r.name).split(" ")[0]:
+            return r
+    raise UserError(f"no region '{name}' (known: {', '.join(r.name for r in _regions())})")
+
+
+@lru_cache(maxsize=None)
+def _population() -> dict[str, tuple[str, tuple[tuple[str, Decimal], ...]]]:
+    tables: dict[str, tuple[str, list[tuple[str, Decimal]]]] = {}
+    for rows in _rows("population.csv", ("date", "region", "population")):
+        dates: dict[str, tuple[str, list[tuple[str, Decimal]]]] = {}
+        for where, line, row in rows:
+            entry = dates.setdefault(row["date"].strip(), (row.get("source") or where, []))
+            entry[1].append((row["region"].strip(), _number(where, line, row["population"])))
+        tables.update(dates)
+    return {d: (src, tuple(rows)) for d, (src, rows) in tables.items()}
+
+
+def population_dates() -> list[str]:
+    return sorted(_population())
+
+
+def population(date: str) -> tuple[str, list[tuple[str, Decimal]]]:
+    """(source, [(län, population)]) for a date such as "2018-12-31"."""
+    tables = _population()
+    if date not in tables:
+        raise UserError(f"no population table for {date} (shipped: {', '.join(sorted(tables))}; "
+                        f"add rows to population.csv in ${ENV})")
+    source, rows = tables[date]
+    return source, list(rows)
+
+
+@lru_cache(maxsize=None)
+def _published() -> dict[str, PublishedTable]:
+    tables: dict[str, PublishedTable] = {}
+    for rows in _rows("published.csv", ("table", "population_date", "pot", "region", "amount")):
+        found: dict[str, PublishedTable] = {}
+        for where, line, row in rows:
+            tid = row["table"].strip()
+            table = found.setdefault(tid, PublishedTable(tid, row["population_date"].strip(),
+                                                         (row.get("source") or where).strip(), {}))
+            table.pots.setdefault(row["pot"].strip(), []).append(
+                (row["region"].strip(), _number(where, line, row["amount"])))
+        tables.update(found)
+    return tables
+
+
+def published_tables() -> list[PublishedTable]:
+    return list(_published().values())
+
+
+def published(table_id: str) -> PublishedTable:
+    tables = _published()
+    if table_id not in tables:
+        raise UserError(f"no published table '{table_id}' (shipped: {', '.join(sorted(tables))})")
+    return tables[table_id]
+
+
+def published_for(population_date: str, total: Decimal) -> tuple[PublishedTable, str] | None:
+    """The published table (and pot) for a population date whose total is ``total``, if any."""
+    for table in _published().values():
+        if table.population_date == population_date:
+            for pot in table.pots:
+                if table.total(pot) == total:
+                    return table, pot
+    return None
+
+
+def clear_cache() -> None:
+    for f in (_regions, _population, _published):
+        f.cache_clear()
