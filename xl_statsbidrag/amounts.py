@@ -47,7 +47,12 @@ _NUMBER_FORMS = (
 
 
 class AmountError(ValueError):
-    """A value that is not a readable amount of money; the message says why."""
+    """A value that is not a readable amount of money; the message says why (``sv``: in Swedish,
+    for the finance user)."""
+
+    def __init__(self, message: str, sv: str):
+        super().__init__(message)
+        self.sv = sv
 
 
 def _number(term: str, original: str) -> Decimal:
@@ -57,23 +62,25 @@ def _number(term: str, original: str) -> Decimal:
             if thousands:
                 term = term.replace(thousands, "")
             return Decimal(term.replace(decimal, "."))
-    raise AmountError(f"'{original}' is not an amount (could not read '{term}')")
+    raise AmountError(f"'{original}' is not an amount (could not read '{term}')",
+                      f"'{original}' är inte ett belopp (kan inte läsa '{term}')")
 
 
 def _expression(body: str, original: str) -> Decimal:
     terms = body.split("+")
     if any(not t.strip() for t in terms):
-        raise AmountError(f"'{original}' is not an amount")
+        raise AmountError(f"'{original}' is not an amount", f"'{original}' är inte ett belopp")
     return sum((_number(t, original) for t in terms), Decimal(0))
 
 
 def _whole_or_ore(value: Decimal, original: object) -> Decimal:
     if not value.is_finite():
-        raise AmountError(f"'{original}' is not a finite amount")
+        raise AmountError(f"'{original}' is not a finite amount", f"'{original}' är inte ett ändligt belopp")
     if value == value.to_integral_value():
         return Decimal(int(value))
     if value != value.quantize(ORE):
-        raise AmountError(f"'{original}' has more than two decimals (öre)")
+        raise AmountError(f"'{original}' has more than two decimals (öre)",
+                          f"'{original}' har fler än två decimaler (öre)")
     return value.quantize(ORE)
 
 
@@ -86,27 +93,28 @@ def parse_amount(value: object) -> Decimal | None:
     if value is None:
         return None
     if isinstance(value, bool):
-        raise AmountError(f"'{value}' is a truth value, not an amount")
+        raise AmountError(f"'{value}' is a truth value, not an amount", f"'{value}' är ett sanningsvärde, inte ett belopp")
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, Decimal):
         return _whole_or_ore(value, value)
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise AmountError(f"'{value}' is not a finite amount")
+            raise AmountError(f"'{value}' is not a finite amount", f"'{value}' är inte ett ändligt belopp")
         exact = Decimal(repr(value))
         rounded = exact.quantize(ORE)
         if abs(exact - rounded) > Decimal("0.000001"):
-            raise AmountError(f"'{value}' has more than two decimals (öre)")
+            raise AmountError(f"'{value}' has more than two decimals (öre)",
+                              f"'{value}' har fler än två decimaler (öre)")
         return _whole_or_ore(rounded, value)
     if not isinstance(value, str):
-        raise AmountError(f"'{value}' is not an amount")
+        raise AmountError(f"'{value}' is not an amount", f"'{value}' är inte ett belopp")
     text = _SPACES.sub(" ", value).strip().lower().replace("\u2212", "-").replace("\u2013", "-")
     if not text:
         return None
     match = _TEXT.match(text)
     if not match or not (match["body"].strip() or match["paren"]):
-        raise AmountError(f"'{value}' is not an amount")
+        raise AmountError(f"'{value}' is not an amount", f"'{value}' är inte ett belopp")
     multiplier = _UNITS[match["unit"] or ""]
     body = match["body"].strip()
     paren = match["paren"]
@@ -117,12 +125,12 @@ def parse_amount(value: object) -> Decimal | None:
                 detail = _expression(paren, value)
                 if not any(detail * scale == amount for scale in (1, 1000, 1_000_000)):
                     raise AmountError(
-                        f"'{value}': the sum in brackets ({paren.strip()}) does not match {format_kr(amount)}"
-                    )
+                        f"'{value}': the sum in brackets ({paren.strip()}) does not match {format_kr(amount)}",
+                        f"'{value}': summan inom parentes ({paren.strip()}) stämmer inte med {format_kr(amount)}")
         else:
             amount = _expression(paren, value) * multiplier
     except InvalidOperation as exc:  # pragma: no cover - the regexes admit only digits
-        raise AmountError(f"'{value}' is not an amount") from exc
+        raise AmountError(f"'{value}' is not an amount", f"'{value}' är inte ett belopp") from exc
     if match["sign"] == "-":
         amount = -amount
     return _whole_or_ore(amount, value)
@@ -131,7 +139,7 @@ def parse_amount(value: object) -> Decimal | None:
 def to_kronor(value: Decimal) -> int:
     """The whole-krona value of an amount; refuses öre."""
     if value != value.to_integral_value():
-        raise AmountError(f"{value} is not a whole number of kronor")
+        raise AmountError(f"{value} is not a whole number of kronor", f"{value} är inte ett helt antal kronor")
     return int(value)
 
 

@@ -139,7 +139,7 @@ class Agreement:
         return self.cells.get(name, Location(AGREEMENT_SHEET))
 
 
-@dataclass
+@dataclass(slots=True)
 class Activity:
     """One row of the activity table.  ``columns`` maps a field to its column letter; it is
     shared by all rows of a table, so that a large list costs no more than its values."""

@@ -53,3 +53,55 @@ def remainder(total: object, amounts: Iterable[object]) -> int | float:
         raise UserError("potten saknar belopp")
     used = sum((parse_amount(a) or Decimal(0) for a in _flat(amounts)), Decimal(0))
     return _number(available - used)
+
+
+SEVERITY_SV = {"error": "Fel", "warning": "Varning", "info": "Info"}
+FINDINGS_HEADER = ["Allvarlighet", "Kod", "Meddelande", "Belopp"]
+
+
+def findings(available: object, amounts: Iterable[object], names: Iterable[object] | None = None,
+             pots: Iterable[object] | None = None, pot_names: Iterable[object] | None = None,
+             pot_amounts: Iterable[object] | None = None, earmarked: Iterable[object] | None = None
+             ) -> list[list[object]]:
+    """The findings for a range of activity amounts (with their names and pots, optional) against an
+    available total (or a pot table), as a table with a header row: Allvarlighet, Kod, Meddelande,
+    Belopp.  Runs the same checks as ``validate`` on the amounts and pots."""
+    from .errors import Location
+    from .model import Activity, Agreement, DecisionBook, Finding, Pot
+    from .validation import (check_allocation, check_amounts, check_duplicates, check_earmarked,
+                             check_pot_names, check_readable, validate)
+    from .amounts import AmountError
+
+    amount_cells = _flat(amounts)
+    name_cells = _flat(names) if names is not None else [None] * len(amount_cells)
+    pot_cells = _flat(pots) if pots is not None else [None] * len(amount_cells)
+    problems: list[Finding] = []
+    activities = []
+    for i, value in enumerate(amount_cells):
+        name = "" if _blank(name_cells[i] if i < len(name_cells) else None) else str(name_cells[i]).strip()
+        if _blank(value) and not name:
+            continue
+        name = name or f"rad {i + 1}"
+        try:
+            amount = parse_amount(value)
+        except AmountError as exc:
+            problems.append(Finding("error", "oläsbart-belopp", f"Beloppet för '{name}' kan inte läsas: {exc.sv}."))
+            amount = None
+        pot = pot_cells[i] if i < len(pot_cells) else None
+        activities.append(Activity(i + 1, name, "", amount, "", pot="" if _blank(pot) else str(pot).strip()))
+    if pot_names is not None and pot_amounts is not None:
+        flags = _flat(earmarked) if earmarked is not None else []
+        pot_list = [Pot(str(n).strip(), parse_amount(a) or Decimal(0),
+                        i < len(flags) and str(flags[i]).strip().casefold() in ("ja", "x", "1", "true", "sant"))
+                    for i, (n, a) in enumerate(zip(_flat(pot_names), _flat(pot_amounts))) if not _blank(n)]
+    else:
+        total = parse_amount(available)
+        if total is None:
+            raise UserError("tillgängligt belopp saknas")
+        pot_list = [Pot("Tillgängligt", total)]
+    book = DecisionBook("", Agreement("", 0, pot_list), activities, Location(), problems)
+    found = validate(book, checks=[check_readable, check_amounts, check_pot_names, check_duplicates,
+                                   check_allocation, check_earmarked])
+    rows = [[SEVERITY_SV[f.severity], f.code, f.message, "" if f.amount is None else _number(f.amount)]
+            for f in found]
+    return [FINDINGS_HEADER] + (rows or [["OK", "", "Inga avvikelser.", ""]])

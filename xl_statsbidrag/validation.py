@@ -7,14 +7,15 @@ user in Excel and in the Bilaga 2 report); every finding carries the cell it is 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Callable
 
-from .amounts import format_kr
+from .amounts import AmountError, format_kr, parse_amount
 from .errors import Location
-from .model import AGREEMENT_LABELS, DecisionBook, Finding
+from .model import AGREEMENT_LABELS, Activity, DecisionBook, Finding
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITY_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
@@ -40,18 +41,23 @@ def check_readable(book: DecisionBook, ctx: Context) -> list[Finding]:
     return list(book.problems)
 
 
-def check_rows(book: DecisionBook, ctx: Context) -> list[Finding]:
-    """Each activity has a name, a verksamhet, an amount > 0, a valid objekt and pot."""
+def check_names(book: DecisionBook, ctx: Context) -> list[Finding]:
+    """Each activity has a name and a responsible verksamhet."""
     out = []
-    valid_objekt = {o.code.strip() for o in book.agreement.objekt}
-    pots = {p.name.strip().casefold() for p in book.agreement.pots}
-    unreadable = {f.location for f in book.problems}
     for a in book.activities:
         if not a.name:
             out.append(_f(ERROR, "aktivitet-saknas", "Aktiviteten saknar namn.", a.loc("name")))
         if not a.verksamhet:
             out.append(_f(ERROR, "verksamhet-saknas", f"Ansvarig verksamhet saknas för '{a.name}'.",
                           a.loc("verksamhet")))
+    return out
+
+
+def check_amounts(book: DecisionBook, ctx: Context) -> list[Finding]:
+    """Each activity has an amount greater than zero (unreadable ones are reported by check_readable)."""
+    out = []
+    unreadable = {f.location for f in book.problems if f.severity == ERROR}
+    for a in book.activities:
         if a.amount is None:
             if a.loc("amount") not in unreadable:
                 out.append(_f(ERROR, "belopp-saknas", f"Belopp saknas för '{a.name}'.", a.loc("amount")))
@@ -59,21 +65,91 @@ def check_rows(book: DecisionBook, ctx: Context) -> list[Finding]:
             out.append(_f(ERROR, "belopp-ej-positivt",
                           f"Beloppet för '{a.name}' måste vara större än noll ({format_kr(a.amount)}).",
                           a.loc("amount"), a.amount))
+    return out
+
+
+def check_objekt(book: DecisionBook, ctx: Context) -> list[Finding]:
+    """Each activity has an objekt, from the agreement's list when there is one."""
+    out = []
+    valid = {o.code.strip() for o in book.agreement.objekt}
+    for a in book.activities:
         if not a.objekt:
             out.append(_f(ERROR, "objekt-saknas", f"Objekt saknas för '{a.name}'.", a.loc("objekt")))
-        elif valid_objekt and a.objekt.strip() not in valid_objekt:
+        elif valid and a.objekt.strip() not in valid:
             out.append(_f(ERROR, "objekt-ogiltigt",
                           f"Objekt {a.objekt} för '{a.name}' finns inte bland överenskommelsens objekt "
-                          f"({', '.join(sorted(valid_objekt))}).", a.loc("objekt")))
-        if a.pot and a.pot.strip().casefold() not in pots:
-            out.append(_f(ERROR, "pott-okand", f"Potten '{a.pot}' för '{a.name}' finns inte i tabellen Potter.",
-                          a.loc("pot")))
-    seen = Counter((a.name.strip().casefold(), a.verksamhet.strip().casefold()) for a in book.activities if a.name)
-    for a in book.activities:
-        if a.name and seen[(a.name.strip().casefold(), a.verksamhet.strip().casefold())] > 1:
-            out.append(_f(WARNING, "dubblett", f"Aktiviteten '{a.name}' ({a.verksamhet}) förekommer flera gånger.",
-                          a.loc("name"), a.amount))
+                          f"({', '.join(sorted(valid))}).", a.loc("objekt")))
     return out
+
+
+def check_pot_names(book: DecisionBook, ctx: Context) -> list[Finding]:
+    """An activity's pot is one of the agreement's pots."""
+    pots = {p.name.strip().casefold() for p in book.agreement.pots}
+    return [_f(ERROR, "pott-okand", f"Potten '{a.pot}' för '{a.name}' finns inte i tabellen Potter.", a.loc("pot"))
+            for a in book.activities if a.pot and a.pot.strip().casefold() not in pots]
+
+
+def check_duplicates(book: DecisionBook, ctx: Context) -> list[Finding]:
+    """The same activity (name and verksamhet) listed more than once."""
+    def key(a):
+        return a.name.strip().casefold(), a.verksamhet.strip().casefold()
+    seen = Counter(key(a) for a in book.activities if a.name)
+    return [_f(WARNING, "dubblett", f"Aktiviteten '{a.name}' ({a.verksamhet}) förekommer flera gånger.",
+               a.loc("name"), a.amount)
+            for a in book.activities if a.name and seen[key(a)] > 1]
+
+
+_YEAR = re.compile(r"\b(19|20)\d\d\b")
+_NEED = re.compile(r"(\d[\d  ]*(?:,\d+)?\s*(?:mkr|tkr|kr))", re.IGNORECASE)
+
+
+def earlier_year(a: Activity, year: int) -> int | None:
+    """The earlier year an activity's 'Tidigare beslut' names (e.g. 'personalmiljard 2018'), if any."""
+    years = [int(m.group(0)) for m in _YEAR.finditer(a.earlier_decision)]
+    earlier = [y for y in years if y < year]
+    return max(earlier) if earlier else None
+
+
+def check_earlier_decisions(book: DecisionBook, ctx: Context) -> list[Finding]:
+    """Amounts that earlier years' decisions (multi-year activities) already bind reduce what is
+    available for new activities."""
+    ag = book.agreement
+    bound = [a for a in book.activities if earlier_year(a, ag.year) is not None]
+    if not bound:
+        return []
+    committed = sum((a.amount or ZERO for a in bound), ZERO)
+    left = ag.received - committed
+    if left < 0:
+        return [_f(ERROR, "tidigare-beslut-overstiger",
+                   f"Tidigare års beslut binder {format_kr(committed)}, mer än bidraget ({format_kr(ag.received)}).",
+                   book.table_location, -left)]
+    new = sum((a.amount or ZERO for a in book.activities if earlier_year(a, ag.year) is None), ZERO)
+    return [_f(INFO, "tidigare-beslut",
+               f"{len(bound)} aktiviteter fortsätter tidigare års beslut och binder {format_kr(committed)}; "
+               f"{format_kr(left)} återstod för nya beslut, varav {format_kr(new)} är beslutat.",
+               book.table_location, committed)]
+
+
+def next_year_amount(a: Activity) -> Decimal:
+    """The amounts named in an activity's 'Behov nästa år' ('2020 för byggnation 13,5 mkr')."""
+    total = ZERO
+    for match in _NEED.finditer(a.next_year):
+        try:
+            total += parse_amount(match.group(1)) or ZERO
+        except AmountError:
+            continue
+    return total
+
+
+def check_next_year(book: DecisionBook, ctx: Context) -> list[Finding]:
+    """Activities that need money next year too: a commitment for the next decision."""
+    needing = [a for a in book.activities if a.next_year and not a.next_year.strip().casefold().startswith("nej")]
+    if not needing:
+        return []
+    named = sum((next_year_amount(a) for a in needing), ZERO)
+    text = f" (belopp angivet för {format_kr(named)})" if named else ""
+    return [_f(INFO, "behov-nasta-ar", f"{len(needing)} aktiviteter behöver medel även nästa år{text}.",
+               book.table_location, named or None)]
 
 
 def _pot_sums(book: DecisionBook) -> tuple[dict[str, Decimal], Decimal]:
@@ -87,6 +163,12 @@ def _pot_sums(book: DecisionBook) -> tuple[dict[str, Decimal], Decimal]:
         elif not a.pot:
             unassigned += a.amount or ZERO
     return sums, unassigned
+
+
+def _free_left(book: DecisionBook, sums: dict[str, Decimal]) -> Decimal:
+    """What the pots that are not earmarked have left after the activities assigned to them
+    (an over-allocated pot counts as empty: it is reported on its own)."""
+    return sum((max(ZERO, p.amount - sums.get(p.name, ZERO)) for p in book.agreement.pots if not p.earmarked), ZERO)
 
 
 def check_allocation(book: DecisionBook, ctx: Context) -> list[Finding]:
@@ -108,7 +190,7 @@ def check_allocation(book: DecisionBook, ctx: Context) -> list[Finding]:
                       f"Beslutade belopp ({format_kr(book.decided)}) överstiger bidraget "
                       f"({format_kr(available)}) med {format_kr(book.decided - available)}.",
                       table, book.decided - available))
-    free_rest = sum((p.amount - sums.get(p.name, ZERO) for p in ag.pots if not p.earmarked), ZERO) - unassigned
+    free_rest = _free_left(book, sums) - unassigned
     if free_rest > 0:
         free = [p for p in ag.pots if not p.earmarked]
         where = free[0].cells.get("amount", table) if len(free) == 1 else table
@@ -123,7 +205,7 @@ def check_earmarked(book: DecisionBook, ctx: Context) -> list[Finding]:
     out = []
     ag = book.agreement
     sums, unassigned = _pot_sums(book)
-    free_left = sum((p.amount - sums.get(p.name, ZERO) for p in ag.pots if not p.earmarked), ZERO)
+    free_left = _free_left(book, sums)
     eaten = max(ZERO, unassigned - free_left)
     for pot in ag.pots:
         if not pot.earmarked:
@@ -235,21 +317,27 @@ def check_report_fields(book: DecisionBook, ctx: Context) -> list[Finding]:
 Check = Callable[[DecisionBook, Context], list[Finding]]
 CHECKS: list[Check] = [
     check_readable,
-    check_rows,
+    check_names,
+    check_amounts,
+    check_objekt,
+    check_pot_names,
+    check_duplicates,
     check_allocation,
     check_earmarked,
+    check_earlier_decisions,
     check_decision_total,
     check_paid_out,
     check_outcome,
     check_dates,
     check_report_fields,
+    check_next_year,
 ]
 
 
-def validate(book: DecisionBook, today: dt.date | None = None) -> list[Finding]:
-    """Run every check; findings sorted by severity, keeping each check's order."""
+def validate(book: DecisionBook, today: dt.date | None = None, checks: list[Check] | None = None) -> list[Finding]:
+    """Run every check (or the ones given); findings sorted by severity, keeping each check's order."""
     ctx = Context(today or dt.date.today())
-    findings = [f for check in CHECKS for f in check(book, ctx)]
+    findings = [f for check in (CHECKS if checks is None else checks) for f in check(book, ctx)]
     return sorted(findings, key=lambda f: SEVERITY_ORDER[f.severity])
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 from decimal import Decimal, InvalidOperation
 from typing import Iterator
 
@@ -16,9 +17,10 @@ from lxml import etree
 from ..errors import UserError
 from .package import Package, SheetRef, q
 
-_REF = re.compile(r"^([A-Z]{1,3})(\d+)$")
+_DIGITS = "0123456789"
 _DATE_FORMATS = set(range(14, 23)) | set(range(27, 37)) | {45, 46, 47} | set(range(50, 59))
 _QUOTED = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
+TAG_ROW, TAG_C, TAG_V, TAG_IS, TAG_SI, TAG_T, TAG_RPH = (q(t) for t in ("row", "c", "v", "is", "si", "t", "rPh"))
 MAX_COLUMN = 16384
 MAX_ROW = 1048576
 
@@ -31,9 +33,13 @@ class _Shared(int):
     """A not yet resolved index into the shared-string table."""
 
 
+@lru_cache(maxsize=4096)
 def column_number(letters: str) -> int:
+    """1 for "A"; 0 for anything that is not column letters."""
     n = 0
-    for ch in letters:
+    for ch in letters.upper():
+        if not "A" <= ch <= "Z":
+            return 0
         n = n * 26 + ord(ch) - 64
     return n
 
@@ -47,10 +53,10 @@ def _text(element: etree._Element) -> str:
     """The text of a string item (<si> or <is>), without phonetic runs."""
     if element is None:
         return ""
-    t = element.find(q("t"))
+    t = element.find(TAG_T)
     if t is not None and len(element) == 1:
         return t.text or ""
-    return "".join(r.text or "" for r in element.iter(q("t")) if r.getparent().tag != q("rPh"))
+    return "".join(r.text or "" for r in element.iter(TAG_T) if r.getparent().tag != TAG_RPH)
 
 
 class CellReader:
@@ -91,7 +97,7 @@ class CellReader:
                     self._strings_done = True
                     break
                 stream = self.pkg.zip.open(part)
-                self._strings_iter = etree.iterparse(stream, events=("end",), tag=q("si"),
+                self._strings_iter = etree.iterparse(stream, events=("end",), tag=TAG_SI,
                                                      resolve_entities=False, no_network=True, huge_tree=False)
             try:
                 _, si = next(self._strings_iter)
@@ -110,24 +116,26 @@ class CellReader:
 
     def _value(self, c: etree._Element) -> object:
         kind = c.get("t", "n")
-        v = c.find(q("v"))
+        v = c.find(TAG_V)
         raw = v.text if v is not None else None
-        if kind == "inlineStr":
-            return _text(c.find(q("is")))
-        if raw is None:
-            return None
-        if kind == "s":
+        if kind == "n" and raw is not None:
+            pass
+        elif kind == "s" and raw is not None:
             try:
                 return _Shared(int(raw))
             except ValueError:
                 return CellError("#VALUE!")
-        if kind in ("str", "inlineStr"):
+        elif kind == "inlineStr":
+            return _text(c.find(TAG_IS))
+        elif raw is None:
+            return None
+        elif kind == "str":
             return raw
-        if kind == "b":
+        elif kind == "b":
             return raw.strip() in ("1", "true")
-        if kind == "e":
+        elif kind == "e":
             return CellError(raw)
-        if kind == "d":
+        elif kind == "d":
             try:
                 return dt.datetime.fromisoformat(raw.strip())
             except ValueError:
@@ -136,7 +144,8 @@ class CellReader:
             number = Decimal(raw.strip())
         except InvalidOperation:
             return CellError("#VALUE!")
-        if int(c.get("s", "0")) in self.date_styles() and number.is_finite():
+        style = c.get("s")
+        if style is not None and int(style) in self.date_styles() and number.is_finite():
             try:
                 return self.epoch + dt.timedelta(days=float(number))
             except OverflowError:
@@ -166,7 +175,7 @@ class CellReader:
         row_number = 0
         with self.pkg.zip.open(sheet.part) as stream:
             try:
-                for _, row in etree.iterparse(stream, events=("end",), tag=q("row"), resolve_entities=False,
+                for _, row in etree.iterparse(stream, events=("end",), tag=TAG_ROW, resolve_entities=False,
                                               no_network=True, huge_tree=False):
                     row_number = int(row.get("r") or row_number + 1)
                     if row_number > max_row:
@@ -174,10 +183,9 @@ class CellReader:
                     if row_number >= min_row:
                         values: list[object] = [None] * width
                         column = 0
-                        for c in row.iterchildren(q("c")):
+                        for c in row.iterchildren(TAG_C):
                             ref = c.get("r")
-                            match = _REF.match(ref) if ref else None
-                            column = column_number(match.group(1)) if match else column + 1
+                            column = column_number(ref.rstrip(_DIGITS)) if ref else column + 1
                             if min_col <= column <= max_col:
                                 values[column - min_col] = self._value(c)
                         if any(v is not None for v in values):

@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Iterator
 
-from ..amounts import AmountError, parse_amount
+from ..amounts import AmountError, format_kr, parse_amount
 from ..errors import Location, UserError
 from ..layout import column_letter
 from ..model import (
@@ -84,10 +84,16 @@ class _Reader:
             self.problem(location, "fel-i-cell", f"{what} kan inte läsas: cellen innehåller felet {value}.")
             return None
         try:
-            return parse_amount(value)
+            amount = parse_amount(value)
         except AmountError as exc:
-            self.problem(location, "oläsbart-belopp", f"{what} kan inte läsas: {exc}")
+            self.problem(location, "oläsbart-belopp", f"{what} kan inte läsas: {exc.sv}.")
             return None
+        if isinstance(value, str) and amount is not None:
+            self.problems.append(Finding(
+                "warning", "belopp-som-text",
+                f"{what} '{value.strip()}' är skrivet som text och räknas inte med i Excels summor "
+                f"(läst som {format_kr(amount)}). Skriv det som ett tal.", location, amount))
+        return amount
 
     # --- tables ---------------------------------------------------------------------------
 

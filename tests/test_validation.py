@@ -1,0 +1,197 @@
+"""Each check with a case that triggers it and one that does not; the seeds' findings exactly."""
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from conftest import EXAMPLE_2018, EXAMPLE_2019, small_book
+from xl_statsbidrag import validation as v
+from xl_statsbidrag.errors import Location
+from xl_statsbidrag.model import Activity, Agreement, DecisionBook, Finding, Objekt, Pot
+from xl_statsbidrag.xlsx.reader import read_book
+
+TODAY = dt.date(2026, 11, 22)
+D = Decimal
+
+
+def book(*activities, pots=None, objekt=("9902", "9917"), **agreement):
+    pots = pots or [Pot("Stimulansmedel", D(1000)), Pot("SSK", D(500), True, "Specialistutbildning")]
+    fields = dict(recipient="R", org_number="1", contact_person="K", postal_address="P", phone="T", email="E",
+                  rk_dnr_agreement="S1", rk_dnr_payment="S2")
+    fields.update(agreement)
+    ag = Agreement("Test", 2019, pots, [Objekt(o) for o in objekt], **fields)
+    acts = []
+    for i, a in enumerate(activities):
+        a = dict(a)
+        acts.append(Activity(row=5 + i, name=a.pop("name", f"A{i}"), verksamhet=a.pop("verksamhet", "V"),
+                             amount=None if a.get("amount", 1) is None else D(a.pop("amount", 100)),
+                             objekt=a.pop("objekt", "9917"), sheet="Aktiviteter",
+                             columns={"name": "A", "verksamhet": "B", "amount": "C", "objekt": "D", "pot": "E",
+                                      "actual": "F"},
+                             **{k: (D(x) if k == "actual" and x is not None else x) for k, x in a.items() if k != "amount"}))
+    return DecisionBook("t.xlsx", ag, acts, Location("Aktiviteter", "A4:F9"))
+
+
+def run(check, b):
+    return check(b, v.Context(TODAY))
+
+
+def codes(findings):
+    return [f.code for f in findings]
+
+
+# --- one test per check: a case that triggers it, and one that does not ---------------------------
+
+def test_check_readable():
+    b = book({"amount": None})
+    assert run(v.check_readable, b) == []
+    b.problems.append(Finding("error", "oläsbart-belopp", "x", Location("Aktiviteter", "C5")))
+    assert codes(run(v.check_readable, b)) == ["oläsbart-belopp"]
+
+
+def test_check_names():
+    assert run(v.check_names, book({"name": "A"})) == []
+    found = run(v.check_names, book({"name": ""}, {"verksamhet": ""}))
+    assert codes(found) == ["aktivitet-saknas", "verksamhet-saknas"]
+    assert found[1].location == Location("Aktiviteter", "B6")
+
+
+def test_check_amounts():
+    assert run(v.check_amounts, book({"amount": 1})) == []
+    found = run(v.check_amounts, book({"amount": None}, {"amount": 0}, {"amount": -5}))
+    assert codes(found) == ["belopp-saknas", "belopp-ej-positivt", "belopp-ej-positivt"]
+    assert found[0].location == Location("Aktiviteter", "C5") and found[2].amount == -5
+    unreadable = book({"amount": None})
+    unreadable.problems.append(Finding("error", "oläsbart-belopp", "x", Location("Aktiviteter", "C5")))
+    assert run(v.check_amounts, unreadable) == []  # reported once, by check_readable
+
+
+def test_check_objekt():
+    assert run(v.check_objekt, book({"objekt": "9902"})) == []
+    found = run(v.check_objekt, book({"objekt": ""}, {"objekt": "1234"}))
+    assert codes(found) == ["objekt-saknas", "objekt-ogiltigt"] and "9902, 9917" in found[1].message
+    assert run(v.check_objekt, book({"objekt": "1234"}, objekt=())) == []  # no list: anything goes
+
+
+def test_check_pot_names():
+    assert run(v.check_pot_names, book({"pot": "ssk"})) == []
+    assert codes(run(v.check_pot_names, book({"pot": "Okänd"}))) == ["pott-okand"]
+
+
+def test_check_duplicates():
+    assert run(v.check_duplicates, book({"name": "A"}, {"name": "A", "verksamhet": "W"})) == []
+    assert codes(run(v.check_duplicates, book({"name": "A"}, {"name": " a "}))) == ["dubblett", "dubblett"]
+
+
+def test_check_allocation():
+    assert run(v.check_allocation, book({"amount": 1000, "pot": "Stimulansmedel"}, {"amount": 500, "pot": "SSK"})) == []
+    found = run(v.check_allocation, book({"amount": 1100, "pot": "Stimulansmedel"}))
+    assert codes(found) == ["pott-overfordelad"] and found[0].amount == 100
+    found = run(v.check_allocation, book({"amount": 1600}))
+    assert "overfordelat" in codes(found) and found[codes(found).index("overfordelat")].amount == 100
+    found = run(v.check_allocation, book({"amount": 809}, {"amount": 500, "pot": "SSK"}))
+    assert codes(found) == ["ej-fordelat"] and found[0].amount == 191
+
+
+def test_check_earmarked():
+    assert codes(run(v.check_earmarked, book({"amount": 1000}, {"amount": 500, "pot": "SSK"}))) == []
+    found = run(v.check_earmarked, book({"amount": 1000}, {"amount": 200, "pot": "SSK"}))
+    assert codes(found) == ["oronmarkt-kvar"] and found[0].amount == 300
+    found = run(v.check_earmarked, book({"amount": 1300}))  # no pots given: eats 300 of the earmarked 500
+    assert codes(found) == ["oronmarkt-anvant", "oronmarkt-kvar"]
+    assert [f.amount for f in found] == [300, 200]
+
+
+def test_check_decision_total():
+    assert run(v.check_decision_total, book(decided_total=D(1500))) == []
+    assert run(v.check_decision_total, book()) == []
+    found = run(v.check_decision_total, book(decided_total=D(1220)))
+    assert codes(found) == ["beslut-avviker"] and found[0].amount == 280
+
+
+def test_check_paid_out():
+    assert run(v.check_paid_out, book(paid_out=D(1500))) == []
+    assert codes(run(v.check_paid_out, book(paid_out=D(1400)))) == ["utbetalt-avviker"]
+
+
+def test_check_earlier_decisions():
+    assert run(v.check_earlier_decisions, book({"earlier_decision": "ny"}, {"earlier_decision": "öronmärkt i ÖK 2019"})) == []
+    found = run(v.check_earlier_decisions, book({"amount": 600, "earlier_decision": "personalmiljard 2018"},
+                                                {"amount": 300, "earlier_decision": "ny"}))
+    assert codes(found) == ["tidigare-beslut"] and found[0].amount == 600
+    assert "900 kr återstod för nya beslut, varav 300 kr" in found[0].message
+    found = run(v.check_earlier_decisions, book({"amount": 1600, "earlier_decision": "beslut 2017"}))
+    assert codes(found) == ["tidigare-beslut-overstiger"]
+
+
+def test_check_outcome():
+    found = run(v.check_outcome, book({"amount": 100}))
+    assert codes(found) == ["utfall-saknas"]
+    assert codes(run(v.check_outcome, book({"amount": 1500, "actual": 1500}))) == []
+    found = run(v.check_outcome, book({"amount": 100, "actual": 120, "objekt": "9902"}, {"amount": 100, "actual": None}))
+    assert codes(found) == ["utfall-over-budget", "utfall-saknas-rad", "objekt-over-budget", "aterbetalas"]
+    assert found[0].location == Location("Aktiviteter", "F5") and found[0].amount == 20
+    assert found[1].location == Location("Aktiviteter", "F6")
+    assert found[3].amount == 1380 and found[3].severity == "info"
+
+
+def test_check_dates():
+    assert run(v.check_dates, book()) == []
+    found = run(v.check_dates, book(period_start=dt.date(2018, 12, 1), report_deadline=dt.date(2020, 3, 31)))
+    assert codes(found) == ["period-utanfor-ar", "tidsgrans-passerad"]
+    assert codes(run(v.check_dates, book(period_start=dt.date(2019, 6, 1), period_end=dt.date(2019, 5, 1)))) == \
+        ["period-ogiltig"]
+    assert run(v.check_dates, book(report_deadline=dt.date(2030, 3, 31))) == []
+
+
+def test_check_report_fields():
+    assert run(v.check_report_fields, book()) == []
+    assert codes(run(v.check_report_fields, book(org_number=""))) == ["uppgift-saknas"]
+
+
+def test_check_next_year():
+    assert run(v.check_next_year, book({"next_year": "nej"})) == []
+    found = run(v.check_next_year, book({"next_year": "ja"}, {"next_year": "2020 för byggnation 13,5 mkr"}))
+    assert codes(found) == ["behov-nasta-ar"] and found[0].amount == 13500000
+
+
+def test_every_check_is_listed_and_tested():
+    missing = [c.__name__ for c in v.CHECKS if f"test_{c.__name__}" not in globals()]
+    assert missing == []
+
+
+# --- the seeds --------------------------------------------------------------------------------------
+
+def test_2019_workbook_gives_the_findings_the_seeds_imply():
+    findings = v.validate(read_book(EXAMPLE_2019), TODAY)
+    assert not [f for f in findings if f.severity == "error"]
+    warnings = {(f.code, f.amount) for f in findings if f.severity == "warning"}
+    assert warnings == {("ej-fordelat", 191), ("beslut-avviker", 280), ("utfall-saknas", None),
+                        ("uppgift-saknas", None)}
+    assert sum(f.code == "uppgift-saknas" for f in findings) == 2  # the Government Offices' dnr are not in the seeds
+
+
+def test_2018_workbook_reports_the_reserved_remainder():
+    findings = v.validate(read_book(EXAMPLE_2018), TODAY)
+    assert not [f for f in findings if f.severity == "error"]
+    reserved = next(f for f in findings if f.code == "oronmarkt-kvar")
+    assert reserved.amount == 2228598 and "reserverat" in reserved.message
+    eaten = next(f for f in findings if f.code == "oronmarkt-anvant")
+    assert eaten.amount == 1622695  # 9 980 000 decided without a pot, against 8 357 305 stimulansmedel
+
+
+def test_text_amounts_warn_that_excel_does_not_sum_them(tmp_path):
+    b = read_book(small_book(tmp_path / "t.xlsx", [["A", "V", "4,5 mkr", "9917", "", None], ["B", "V", 5, "9917", "", None]]))
+    [f] = [f for f in v.validate(b, TODAY) if f.code == "belopp-som-text"]
+    assert f.severity == "warning" and f.location == Location("Aktiviteter", "C4") and f.amount == 4500000
+
+
+def test_findings_are_sorted_by_severity():
+    order = [v.SEVERITY_ORDER[f.severity] for f in v.validate(book({"amount": 0}, {"amount": 2000}), TODAY)]
+    assert order == sorted(order)
+
+
+@pytest.mark.parametrize("name", ["error", "warning", "info"])
+def test_as_dict_has_the_json_keys(name):
+    d = Finding(name, "x", "m", Location("S", "A1"), D(5)).as_dict()
+    assert d == {"severity": name, "code": "x", "message": "m", "sheet": "S", "cell": "A1", "amount": "5"}
