@@ -115,9 +115,44 @@ WORKBOOKS = {
 }
 
 
+MACRO_MODULE = HERE / "vba" / "Statsbidrag.bas"
+BUTTONS = [("SkapaBilaga2", "Skapa Bilaga 2"), ("Kontrollera", "Kontrollera")]
+
+
+def vba_project(sheet_count: int) -> bytes:
+    """The VBA project of the .xlsm: document modules, and the button macros from vba/Statsbidrag.bas."""
+    from xl_statsbidrag.xlsx.vbaproject import Module, vba_project as make
+
+    lines = MACRO_MODULE.read_text(encoding="utf-8").splitlines()
+    source = "\n".join(line for line in lines if not line.startswith("Attribute "))
+    modules = [Module("ThisWorkbook", document="workbook")]
+    modules += [Module(f"Sheet{i}", document="worksheet") for i in range(1, sheet_count + 1)]
+    return make(modules + [Module("Statsbidrag", source)])
+
+
+def macros(wb, sheets) -> None:
+    """Buttons wired to the macros, the VBA project, and xlwings' settings sheet."""
+    import io
+
+    ws = sheets["activities"]
+    ws.set_row(0, 34)
+    for (macro, caption), cell in zip(BUTTONS, ("F1", "H1")):
+        ws.insert_button(cell, {"macro": macro, "caption": caption, "width": 150, "height": 36,
+                                "x_offset": 4, "y_offset": 4})
+    conf = wb.add_worksheet("xlwings.conf")
+    conf.write_row(0, 0, ["UDF Modules", "xl_statsbidrag.excel"])
+    conf.set_column("A:B", 24)
+    conf.hide()
+    wb.set_vba_name("ThisWorkbook")
+    for i, sheet in enumerate(wb.worksheets(), start=1):
+        sheet.set_vba_name(f"Sheet{i}")
+    wb.add_vba_project(io.BytesIO(vba_project(len(wb.worksheets()))), is_stream=True)
+
+
 def build(path: Path, spec: dict, extra=None) -> None:
     """Write one workbook.  ``extra(workbook, sheets)`` may add more before it is closed (the tests
-    use it for macros, buttons, shapes and other parts that must survive ``report``)."""
+    use it for macros, buttons, shapes and other parts that must survive ``report``).  A .xlsm
+    gets the buttons and their macros."""
     import xlsxwriter
 
     from xl_statsbidrag.model import (ACTIVITIES_TABLE, ACTIVITY_COLUMNS, AGREEMENT_LABELS, AGREEMENT_SHEET,
@@ -264,16 +299,22 @@ def build(path: Path, spec: dict, extra=None) -> None:
     ws.fit_to_pages(1, 0)
     ws.repeat_rows(first - 1)
     ws.activate()
+    if path.suffix == ".xlsm" and extra is None:
+        macros(wb, {"agreement": wb.get_worksheet_by_name(AGREEMENT_SHEET), "activities": ws})
     if extra is not None:
         extra(wb, {"agreement": wb.get_worksheet_by_name(AGREEMENT_SHEET), "activities": ws})
     wb.close()
 
 
+SHIPPED = {**{name: name for name in WORKBOOKS}, "beslutsunderlag_2019.xlsm": "beslutsunderlag_2019.xlsx"}
+
+
 def build_all(outdir: Path = HERE) -> list[Path]:
+    """Every shipped workbook: the two examples, and the 2019 one as .xlsm with its buttons."""
     outdir.mkdir(parents=True, exist_ok=True)
     paths = []
-    for name, spec in WORKBOOKS.items():
-        build(outdir / name, spec)
+    for name, spec_name in SHIPPED.items():
+        build(outdir / name, WORKBOOKS[spec_name])
         paths.append(outdir / name)
     return paths
 

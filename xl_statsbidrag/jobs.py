@@ -108,14 +108,14 @@ def load_weights(path: Path | str, cell_range: str | None = None) -> tuple[list[
 def _workbook_rows(path: Path, cell_range: str | None) -> list[tuple[str, list[object]]]:
     from .xlsx.cells import CellReader
     from .xlsx.package import Package
-    from .xlsx.reader import _bounds
+    from .reading import bounds
 
     with Package(path) as pkg:
         sheet_name, _, ref = (cell_range or "").rpartition("!")
         sheet = pkg.sheet(sheet_name.strip("'")) if sheet_name else (pkg.sheets[0] if pkg.sheets else None)
         if sheet is None:
             raise UserError(f"no sheet '{sheet_name}'", file=path)
-        min_col, min_row, max_col, max_row = _bounds(ref) if ref else (1, 1, 2, 1048576)
+        min_col, min_row, max_col, max_row = bounds(ref) if ref else (1, 1, 2, 1048576)
         return [(f"{sheet.name}!row {r}", values)
                 for r, values in CellReader(pkg).rows(sheet, min_row, max_row, min_col, max_col)]
 

@@ -221,3 +221,38 @@ def build_report(book: DecisionBook, findings: list[Finding] | None = None,
 
     summary = ReportSummary(ag.received, costs, book.unused, len(book.activities), outcome, alternative, devs)
     return sheet, summary
+
+
+CHECK_SHEET_NAME = "Kontroll"
+SEVERITY_SV = {"error": "Fel", "warning": "Varning", "info": "Info"}
+
+
+def findings_sheet(book: DecisionBook, findings: list[Finding], today: dt.date | None = None) -> SheetLayout:
+    """The findings as a sheet "Kontroll": one row each, with a link to the cell it is about."""
+    today = today or dt.date.today()
+    sheet = SheetLayout(CHECK_SHEET_NAME, [12.0, 22.0, 80.0, 24.0, 16.0], landscape=True,
+                        footer=f"&L{CHECK_SHEET_NAME} – {book.agreement.name}&RSida &P av &N")
+    counts = {s: sum(f.severity == s for f in findings) for s in SEVERITY_SV}
+    sheet.add(Cell(A, "Kontroll av beslutsunderlaget", style="title"), height=22.0)
+    sheet.add(Cell(A, f"{book.agreement.name}, {book.agreement.year}. Kontrollerad {today.isoformat()}: "
+                      f"{counts['error']} fel, {counts['warning']} varningar, {counts['info']} upplysningar.",
+                   style="note"))
+    sheet.merges += ["A2:E2"]
+    sheet.blank()
+    sheet.add(*[Cell(col, text, style="header") for col, text in
+                zip((A, B, C, D), ("Allvarlighet", "Kod", "Meddelande", "Cell"))],
+              Cell(E, "Belopp", style="header_right"))
+    if not findings:
+        sheet.add(Cell(A, "OK", style="text"), Cell(C, "Inga avvikelser.", style="text"))
+    for f in findings:
+        where = str(f.location)
+        link = None
+        if f.location.sheet and f.location.cell:
+            target = f"#'{f.location.sheet.replace(chr(39), chr(39) * 2)}'!{f.location.cell.split(':')[0]}"
+            link = f"HYPERLINK({_quote(target)},{_quote(where)})"
+        amount_style = _money_style(f.amount) if f.amount is not None else "text"
+        sheet.add(Cell(A, SEVERITY_SV[f.severity], style="strong" if f.severity == ERROR else "text"),
+                  Cell(B, f.code, style="text"), Cell(C, f.message, style="text"),
+                  Cell(D, where, link, style="text"), Cell(E, f.amount, style=amount_style),
+                  height=_height((f.message, 80.0)))
+    return sheet

@@ -14,7 +14,9 @@ from typing import Iterator
 
 from lxml import etree
 
+from .. import reading
 from ..errors import UserError
+from ..reading import CellError
 from .package import Package, SheetRef, q
 
 _DIGITS = "0123456789"
@@ -25,23 +27,11 @@ MAX_COLUMN = 16384
 MAX_ROW = 1048576
 
 
-class CellError(str):
-    """An error value in a cell, such as '#REF!'."""
-
-
 class _Shared(int):
     """A not yet resolved index into the shared-string table."""
 
 
-@lru_cache(maxsize=4096)
-def column_number(letters: str) -> int:
-    """1 for "A"; 0 for anything that is not column letters."""
-    n = 0
-    for ch in letters.upper():
-        if not "A" <= ch <= "Z":
-            return 0
-        n = n * 26 + ord(ch) - 64
-    return n
+column_number = lru_cache(maxsize=4096)(reading.column_number)
 
 
 def _is_date_format(code: str) -> bool:

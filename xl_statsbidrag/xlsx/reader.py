@@ -1,34 +1,13 @@
-"""Read a decision-support workbook (beslutsunderlag) into the domain model.
-
-The workbook needs a sheet "Överenskommelse" with label/value rows and an Excel Table
-"Potter", and an Excel Table "Aktiviteter" anywhere.  Table columns are found by their
-header names, so column order and extra columns are free.
-"""
+"""Read a decision-support workbook file: the file as a ``reading.Source``."""
 from __future__ import annotations
 
-import datetime as dt
-import re
-from decimal import Decimal
 from pathlib import Path
-from typing import Iterator
 
-from ..amounts import AmountError, format_kr, parse_amount
-from ..errors import Location, UserError
-from ..layout import column_letter
-from ..model import (
-    ACTIVITIES_TABLE, ACTIVITY_AMOUNTS, ACTIVITY_COLUMNS, ACTIVITY_REQUIRED, AGREEMENT_LABELS,
-    AGREEMENT_SHEET, AMOUNT_FIELDS, DATE_FIELDS, OBJEKT_COLUMNS, OBJEKT_REQUIRED, OBJEKT_TABLE,
-    POT_COLUMNS, POT_REQUIRED, POTS_TABLE, Activity, Agreement, DecisionBook, Finding, Objekt, Pot,
-)
-from .cells import CellError, CellReader, column_number
-from .package import Package, TableRef
-
-_FOLD = re.compile(r"[\s\u00a0]+")
-
-
-def norm(text: object) -> str:
-    """A header or label as compared: case, spacing, line breaks and a trailing colon ignored."""
-    return _FOLD.sub(" ", str(text or "")).strip().rstrip(":").strip().casefold()
+from ..errors import UserError
+from ..model import DecisionBook
+from ..reading import MAX_COLUMN, MAX_ROW, TableInfo, read
+from .cells import CellReader
+from .package import Package
 
 
 def check_not_locked(path: Path) -> None:
@@ -39,180 +18,39 @@ def check_not_locked(path: Path) -> None:
                             "close it and try again", file=path)
 
 
-def _bounds(ref: str) -> tuple[int, int, int, int]:
-    """(min_col, min_row, max_col, max_row) of a range such as "A3:J28"."""
-    match = re.fullmatch(r"\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?", ref.strip().upper())
-    if not match:
-        raise UserError(f"'{ref}' is not a cell range")
-    a, r1, b, r2 = match.groups()
-    return column_number(a), int(r1), column_number(b or a), int(r2 or r1)
+class FileSource:
+    """Sheets and tables of an opened package."""
 
+    def __init__(self, pkg: Package):
+        self.pkg = pkg
+        self.name = str(pkg.path)
+        self.cells = CellReader(pkg)
+        self._tables = None
 
-def text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, (float, Decimal)) and value == int(value):
-        return str(int(value))
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value).strip()
+    def sheet_names(self) -> list[str]:
+        return [s.name for s in self.pkg.sheets]
 
+    def find_table(self, name: str) -> TableInfo | None:
+        if self._tables is None:
+            self._tables = self.pkg.tables()
+        key = name.casefold()
+        for t in self._tables:
+            if key in (t.display_name.casefold(), t.name.casefold()):
+                return TableInfo(t.display_name or t.name, t.sheet.name, t.ref, t.columns, t.header_rows,
+                                 t.totals_rows)
+        return None
 
-def _date(value: object) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise ValueError(f"'{value}' is not a date (write it as 2019-12-31)") from None
-
-
-class _Reader:
-    def __init__(self, path: Path):
-        self.path = path
-        self.problems: list[Finding] = []
-
-    def problem(self, location: Location, code: str, message: str) -> None:
-        self.problems.append(Finding("error", code, message, location))
-
-    def amount(self, value: object, location: Location, what: str) -> Decimal | None:
-        if isinstance(value, CellError):
-            self.problem(location, "fel-i-cell", f"{what} kan inte läsas: cellen innehåller felet {value}.")
-            return None
-        try:
-            amount = parse_amount(value)
-        except AmountError as exc:
-            self.problem(location, "oläsbart-belopp", f"{what} kan inte läsas: {exc.sv}.")
-            return None
-        if isinstance(value, str) and amount is not None:
-            self.problems.append(Finding(
-                "warning", "belopp-som-text",
-                f"{what} '{value.strip()}' är skrivet som text och räknas inte med i Excels summor "
-                f"(läst som {format_kr(amount)}). Skriv det som ett tal.", location, amount))
-        return amount
-
-    # --- tables ---------------------------------------------------------------------------
-
-    def table_rows(self, cells: CellReader, table: TableRef, wanted: dict[str, str], required: tuple[str, ...]
-                   ) -> Iterator[tuple[int, dict[str, object], dict[str, str]]]:
-        """Rows of a table as {field: value}, with the column letter of each field."""
-        min_col, min_row, max_col, max_row = _bounds(table.ref)
-        by_header = {norm(h): i for i, h in enumerate(table.columns)}
-        positions = {f: by_header[norm(h)] for f, h in wanted.items() if norm(h) in by_header}
-        missing = [wanted[f] for f in required if f not in positions]
-        location = Location(table.sheet.name, table.ref)
-        if missing:
-            raise UserError(
-                f"the table '{table.display_name}' has no column {', '.join(repr(m) for m in missing)} "
-                f"(its columns: {', '.join(table.columns)})", file=self.path, location=location)
-        if table.header_rows != 1:
-            raise UserError(f"the table '{table.display_name}' must have a header row",
-                            file=self.path, location=location)
-        letters = {f: column_letter(min_col + i) for f, i in positions.items()}
-        for number, values in cells.rows(table.sheet, min_row + 1, max_row - table.totals_rows, min_col, max_col):
-            row = {f: values[i] if i < len(values) else None for f, i in positions.items()}
-            if all(v is None or (isinstance(v, str) and not v.strip()) for v in row.values()):
-                continue
-            yield number, row, letters
-
-    def agreement_values(self, pkg: Package, cells: CellReader) -> dict[str, tuple[object, Location]]:
-        sheet = pkg.sheet(AGREEMENT_SHEET)
-        if sheet is None:
-            raise UserError(f"no sheet '{AGREEMENT_SHEET}' (sheets: {', '.join(s.name for s in pkg.sheets)})",
-                            file=self.path)
-        by_label = {norm(label): name for name, label in AGREEMENT_LABELS.items()}
-        found: dict[str, tuple[object, Location]] = {}
-        for r, values in cells.rows(sheet, max_col=26):
-            for c, value in enumerate(values):
-                name = by_label.get(norm(value)) if isinstance(value, str) else None
-                if name and name not in found:
-                    cell = Location(sheet.name, f"{column_letter(c + 2)}{r}")
-                    found[name] = (values[c + 1] if c + 1 < len(values) else None, cell)
-                    break
-        return found
-
-    def agreement(self, pkg: Package, cells: CellReader) -> Agreement:
-        values = self.agreement_values(pkg, cells)
-        locations = {name: loc for name, (_, loc) in values.items()}
-        fields: dict[str, object] = {}
-        for name, (value, loc) in values.items():
-            if value in (None, ""):
-                continue
-            if name in AMOUNT_FIELDS:
-                fields[name] = self.amount(value, loc, AGREEMENT_LABELS[name])
-            elif name in DATE_FIELDS:
-                try:
-                    fields[name] = _date(value)
-                except ValueError as exc:
-                    self.problem(loc, "oläsbart-datum", f"{AGREEMENT_LABELS[name]}: {exc}")
-            elif name == "year":
-                try:
-                    fields[name] = int(text(value))
-                except ValueError:
-                    raise UserError(f"'{value}' is not a year", file=self.path, location=loc) from None
-            else:
-                fields[name] = text(value)
-        for name in ("name", "year"):
-            if name not in fields:
-                raise UserError(f"the sheet has no value for '{AGREEMENT_LABELS[name]}'", file=self.path,
-                                location=locations.get(name, Location(AGREEMENT_SHEET)))
-        pots = []
-        table = pkg.table(POTS_TABLE)
-        for row, values_, letters in self.table_rows(cells, table, POT_COLUMNS, POT_REQUIRED):
-            locs = {f: Location(table.sheet.name, f"{letter}{row}") for f, letter in letters.items()}
-            amount = self.amount(values_["amount"], locs["amount"], "Pottens belopp")
-            if amount is None:
-                if values_["amount"] in (None, ""):
-                    self.problem(locs["amount"], "belopp-saknas", "Pottens belopp saknas.")
-                continue
-            flag = norm(values_.get("earmarked"))
-            pots.append(Pot(text(values_["name"]), amount, flag in ("ja", "x", "1", "true", "sant"),
-                            text(values_.get("purpose")), locs))
-        if not pots and not self.problems:
-            raise UserError(f"the table '{POTS_TABLE}' has no pots", file=self.path,
-                            location=pkg.location(table))
-        objekt = []
-        try:
-            objekt_table = pkg.table(OBJEKT_TABLE)
-        except UserError:
-            objekt_table = None
-        if objekt_table is not None:
-            for row, values_, letters in self.table_rows(cells, objekt_table, OBJEKT_COLUMNS, OBJEKT_REQUIRED):
-                locs = {f: Location(objekt_table.sheet.name, f"{letter}{row}") for f, letter in letters.items()}
-                objekt.append(Objekt(text(values_["code"]), text(values_.get("description")), locs))
-        return Agreement(pots=pots, objekt=objekt, cells=locations, **fields)  # type: ignore[arg-type]
-
-    def activities(self, cells: CellReader, table: TableRef) -> list[Activity]:
-        activities = []
-        sheet = table.sheet.name
-        for row, values, letters in self.table_rows(cells, table, ACTIVITY_COLUMNS, ACTIVITY_REQUIRED):
-            fields: dict[str, object] = {}
-            for name, value in values.items():
-                if name in ACTIVITY_AMOUNTS:
-                    what = "Beloppet" if name == "amount" else "Utfallet"
-                    fields[name] = self.amount(value, Location(sheet, f"{letters[name]}{row}"), what)
-                else:
-                    fields[name] = text(value)
-            activities.append(Activity(row=row, sheet=sheet, columns=letters, **fields))  # type: ignore[arg-type]
-        if not activities:
-            raise UserError(f"the table '{table.display_name}' has no activities", file=self.path,
-                            location=Location(sheet, table.ref))
-        return activities
+    def rows(self, sheet: str, min_row: int = 1, max_row: int = MAX_ROW, min_col: int = 1,
+             max_col: int = MAX_COLUMN) -> list[tuple[int, list[object]]]:
+        ref = self.pkg.sheet(sheet)
+        if ref is None:
+            raise UserError(f"no sheet '{sheet}'", file=self.pkg.path)
+        return self.cells.rows(ref, min_row, max_row, min_col, max_col)
 
 
 def read_book(path: Path | str) -> DecisionBook:
-    """Read a decision-support workbook; raises UserError for what makes it unreadable.
-    Cells that cannot be read (amounts, dates) are kept as ``problems`` with their cell."""
+    """Read a decision-support workbook file (see ``reading``)."""
     path = Path(path)
     check_not_locked(path)
-    reader = _Reader(path)
     with Package(path) as pkg:
-        activities_table = pkg.table(ACTIVITIES_TABLE)
-        cells = CellReader(pkg)
-        agreement = reader.agreement(pkg, cells)
-        activities = reader.activities(cells, activities_table)
-    return DecisionBook(str(path), agreement, activities, pkg.location(activities_table), reader.problems)
+        return read(FileSource(pkg))

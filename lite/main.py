@@ -1,0 +1,65 @@
+"""xl-statsbidrag for xlwings Lite (Python inside Excel on Windows, Mac and the web; nothing to
+install on the computer).  Paste this file into the Lite editor as main.py, and requirements.txt
+beside it into Lite's requirements.
+
+Worksheet functions (in Excel: =SB_FORDELA(...), or =XLWINGS.SB_FORDELA(...) in some versions):
+    SB_FORDELA(total, vikter, [regel])   SB_KVAR(pott, belopp)   SB_KONTROLL(tillgängligt, belopp, ...)
+Scripts (Lite's script pane, or a button bound to them): skapa_bilaga2, kontrollera.
+"""
+import xlwings as xw
+from xlwings import arg, func, script
+
+from xl_statsbidrag import excel
+from xl_statsbidrag.amounts import format_kr
+from xl_statsbidrag.errors import UserError
+
+
+@func
+@arg("vikter", ndim=2)
+def SB_FORDELA(total, vikter, regel="largest-remainder"):
+    """Fördelar ett totalbelopp på vikter i hela kronor som summerar exakt."""
+    return excel.SB_FORDELA(total, vikter, regel)
+
+
+@func
+@arg("belopp", ndim=2)
+def SB_KVAR(pott, belopp):
+    """Det som återstår av en pott efter beloppen i ett område."""
+    return excel.SB_KVAR(pott, belopp)
+
+
+@func
+@arg("belopp", ndim=2)
+@arg("namn", ndim=2)
+@arg("pott", ndim=2)
+@arg("pottnamn", ndim=2)
+@arg("pottbelopp", ndim=2)
+@arg("oronmarkt", ndim=2)
+def SB_KONTROLL(tillgangligt, belopp, namn=None, pott=None, pottnamn=None, pottbelopp=None, oronmarkt=None):
+    """Kontrollerar beloppen mot det som finns att fördela."""
+    return excel.SB_KONTROLL(tillgangligt, belopp, namn, pott, pottnamn, pottbelopp, oronmarkt)
+
+
+@script
+def skapa_bilaga2(book: xw.Book):
+    """Skriver bladet Bilaga 2 (ekonomisk redovisning) i den öppna arbetsboken."""
+    try:
+        s, _ = excel.create_report(book)
+    except UserError as exc:
+        print(f"Bilaga 2 kunde inte skapas: {exc.message}")
+        return
+    print(f"Bilaga 2 skapad. Bidrag {format_kr(s.received)}, kostnader {format_kr(s.costs)}"
+          f"{'' if s.outcome else ' (budget, utfall saknas)'}, ej förbrukat {format_kr(s.unused)}, "
+          f"granskning Alt {s.alternative}.")
+
+
+@script
+def kontrollera(book: xw.Book):
+    """Kontrollerar beslutsunderlaget och skriver bladet Kontroll."""
+    try:
+        findings = excel.check(book)
+    except UserError as exc:
+        print(f"Kontrollen kunde inte göras: {exc.message}")
+        return
+    for f in findings:
+        print(f"{f.severity:<8} {f.location}  {f.message}")

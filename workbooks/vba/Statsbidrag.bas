@@ -1,0 +1,26 @@
+Attribute VB_Name = "Statsbidrag"
+' Knapparna "Skapa Bilaga 2" och "Kontrollera" i beslutsunderlaget.
+'
+' Makrona kör Python-paketet xl_statsbidrag på den här arbetsboken genom xlwings-tillägget
+' (RunPython). Det som behövs på datorn: Python med paketet installerat
+' (pip install xl-statsbidrag) och xlwings-tillägget (xlwings addin install).
+Option Explicit
+
+Public Sub SkapaBilaga2()
+    KorPython "import xl_statsbidrag.excel as x; x.skapa_bilaga2()"
+End Sub
+
+Public Sub Kontrollera()
+    KorPython "import xl_statsbidrag.excel as x; x.kontrollera()"
+End Sub
+
+Private Sub KorPython(ByVal kod As String)
+    On Error GoTo Saknas
+    Application.Run "xlwings.xlam!RunPython", kod
+    Exit Sub
+Saknas:
+    MsgBox "Python kunde inte startas genom xlwings-tillägget." & vbCrLf & vbCrLf & _
+           "Installera paketet (pip install xl-statsbidrag) och tillägget (xlwings addin install), " & _
+           "och starta om Excel." & vbCrLf & vbCrLf & "Fel: " & Err.Description, _
+           vbExclamation, "xl-statsbidrag"
+End Sub

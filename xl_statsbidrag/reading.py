@@ -1,0 +1,254 @@
+"""Reading a decision-support workbook (beslutsunderlag) into the domain model, from any source
+of sheets and tables: a file on disk (``xlsx.reader``) or a workbook open in Excel (``excel``).
+
+The workbook needs a sheet "Överenskommelse" with label/value rows and an Excel Table
+"Potter", and an Excel Table "Aktiviteter" anywhere.  Table columns are found by their
+header names, so column order and extra columns are free.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from dataclasses import dataclass
+from typing import Iterator, Protocol
+
+from .amounts import AmountError, format_kr, parse_amount
+from .errors import Location, UserError
+from .layout import column_letter
+from .model import (
+    ACTIVITIES_TABLE, ACTIVITY_AMOUNTS, ACTIVITY_COLUMNS, ACTIVITY_REQUIRED, AGREEMENT_LABELS,
+    AGREEMENT_SHEET, AMOUNT_FIELDS, DATE_FIELDS, OBJEKT_COLUMNS, OBJEKT_REQUIRED, OBJEKT_TABLE,
+    POT_COLUMNS, POT_REQUIRED, POTS_TABLE, Activity, Agreement, DecisionBook, Finding, Objekt, Pot,
+)
+
+MAX_ROW, MAX_COLUMN = 1048576, 16384
+
+
+class CellError(str):
+    """An error value in a cell, such as '#REF!'."""
+
+
+@dataclass(frozen=True)
+class TableInfo:
+    """An Excel Table as the reader needs it."""
+
+    name: str
+    sheet: str
+    ref: str  # "A4:J28", header and totals rows included
+    columns: tuple[str, ...]
+    header_rows: int = 1
+    totals_rows: int = 0
+
+
+class Source(Protocol):
+    """Where a workbook's cells come from."""
+
+    name: str  # for messages: the file, or the open workbook
+
+    def sheet_names(self) -> list[str]: ...
+
+    def find_table(self, name: str) -> TableInfo | None: ...
+
+    def rows(self, sheet: str, min_row: int = 1, max_row: int = MAX_ROW, min_col: int = 1,
+             max_col: int = MAX_COLUMN) -> list[tuple[int, list[object]]]:
+        """Non-empty rows in the bounds as (row number, values of columns min_col..max_col)."""
+
+_FOLD = re.compile(r"[\s\u00a0]+")
+
+
+def norm(text: object) -> str:
+    """A header or label as compared: case, spacing, line breaks and a trailing colon ignored."""
+    return _FOLD.sub(" ", str(text or "")).strip().rstrip(":").strip().casefold()
+
+
+def column_number(letters: str) -> int:
+    """1 for "A"; 0 for anything that is not column letters."""
+    n = 0
+    for ch in letters.upper():
+        if not "A" <= ch <= "Z":
+            return 0
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def bounds(ref: str) -> tuple[int, int, int, int]:
+    """(min_col, min_row, max_col, max_row) of a range such as "A3:J28"."""
+    match = re.fullmatch(r"\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?", ref.strip().upper())
+    if not match:
+        raise UserError(f"'{ref}' is not a cell range")
+    a, r1, b, r2 = match.groups()
+    return column_number(a), int(r1), column_number(b or a), int(r2 or r1)
+
+
+def text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (float, Decimal)) and value == int(value):
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _date(value: object) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ValueError(f"'{value}' is not a date (write it as 2019-12-31)") from None
+
+
+class _Reader:
+    def __init__(self, source: Source):
+        self.source = source
+        self.path = source.name
+        self.problems: list[Finding] = []
+
+    def problem(self, location: Location, code: str, message: str) -> None:
+        self.problems.append(Finding("error", code, message, location))
+
+    def amount(self, value: object, location: Location, what: str) -> Decimal | None:
+        if isinstance(value, CellError):
+            self.problem(location, "fel-i-cell", f"{what} kan inte läsas: cellen innehåller felet {value}.")
+            return None
+        try:
+            amount = parse_amount(value)
+        except AmountError as exc:
+            self.problem(location, "oläsbart-belopp", f"{what} kan inte läsas: {exc.sv}.")
+            return None
+        if isinstance(value, str) and amount is not None:
+            self.problems.append(Finding(
+                "warning", "belopp-som-text",
+                f"{what} '{value.strip()}' är skrivet som text och räknas inte med i Excels summor "
+                f"(läst som {format_kr(amount)}). Skriv det som ett tal.", location, amount))
+        return amount
+
+    # --- tables ---------------------------------------------------------------------------
+
+    def table(self, name: str) -> TableInfo:
+        table = self.source.find_table(name)
+        if table is None:
+            raise UserError(f"no Excel Table named '{name}' (Insert > Table, then name it '{name}' "
+                            "under Table Design)", file=self.path)
+        return table
+
+    def table_rows(self, table: TableInfo, wanted: dict[str, str], required: tuple[str, ...]
+                   ) -> Iterator[tuple[int, dict[str, object], dict[str, str]]]:
+        """Rows of a table as {field: value}, with the column letter of each field."""
+        min_col, min_row, max_col, max_row = bounds(table.ref)
+        by_header = {norm(h): i for i, h in enumerate(table.columns)}
+        positions = {f: by_header[norm(h)] for f, h in wanted.items() if norm(h) in by_header}
+        missing = [wanted[f] for f in required if f not in positions]
+        location = Location(table.sheet, table.ref)
+        if missing:
+            raise UserError(
+                f"the table '{table.name}' has no column {', '.join(repr(m) for m in missing)} "
+                f"(its columns: {', '.join(table.columns)})", file=self.path, location=location)
+        if table.header_rows != 1:
+            raise UserError(f"the table '{table.name}' must have a header row",
+                            file=self.path, location=location)
+        letters = {f: column_letter(min_col + i) for f, i in positions.items()}
+        for number, values in self.source.rows(table.sheet, min_row + 1, max_row - table.totals_rows,
+                                               min_col, max_col):
+            row = {f: values[i] if i < len(values) else None for f, i in positions.items()}
+            if all(v is None or (isinstance(v, str) and not v.strip()) for v in row.values()):
+                continue
+            yield number, row, letters
+
+    def agreement_values(self) -> dict[str, tuple[object, Location]]:
+        names = self.source.sheet_names()
+        sheet = next((n for n in names if n.casefold() == AGREEMENT_SHEET.casefold()), None)
+        if sheet is None:
+            raise UserError(f"no sheet '{AGREEMENT_SHEET}' (sheets: {', '.join(names)})", file=self.path)
+        by_label = {norm(label): name for name, label in AGREEMENT_LABELS.items()}
+        found: dict[str, tuple[object, Location]] = {}
+        for r, values in self.source.rows(sheet, max_col=26):
+            for c, value in enumerate(values):
+                name = by_label.get(norm(value)) if isinstance(value, str) else None
+                if name and name not in found:
+                    cell = Location(sheet, f"{column_letter(c + 2)}{r}")
+                    found[name] = (values[c + 1] if c + 1 < len(values) else None, cell)
+                    break
+        return found
+
+    def agreement(self) -> Agreement:
+        values = self.agreement_values()
+        locations = {name: loc for name, (_, loc) in values.items()}
+        fields: dict[str, object] = {}
+        for name, (value, loc) in values.items():
+            if value in (None, ""):
+                continue
+            if name in AMOUNT_FIELDS:
+                fields[name] = self.amount(value, loc, AGREEMENT_LABELS[name])
+            elif name in DATE_FIELDS:
+                try:
+                    fields[name] = _date(value)
+                except ValueError as exc:
+                    self.problem(loc, "oläsbart-datum", f"{AGREEMENT_LABELS[name]}: {exc}")
+            elif name == "year":
+                try:
+                    fields[name] = int(text(value))
+                except ValueError:
+                    raise UserError(f"'{value}' is not a year", file=self.path, location=loc) from None
+            else:
+                fields[name] = text(value)
+        for name in ("name", "year"):
+            if name not in fields:
+                raise UserError(f"the sheet has no value for '{AGREEMENT_LABELS[name]}'", file=self.path,
+                                location=locations.get(name, Location(AGREEMENT_SHEET)))
+        pots = []
+        table = self.table(POTS_TABLE)
+        for row, values_, letters in self.table_rows(table, POT_COLUMNS, POT_REQUIRED):
+            locs = {f: Location(table.sheet, f"{letter}{row}") for f, letter in letters.items()}
+            amount = self.amount(values_["amount"], locs["amount"], "Pottens belopp")
+            if amount is None:
+                if values_["amount"] in (None, ""):
+                    self.problem(locs["amount"], "belopp-saknas", "Pottens belopp saknas.")
+                continue
+            flag = norm(values_.get("earmarked"))
+            pots.append(Pot(text(values_["name"]), amount, flag in ("ja", "x", "1", "true", "sant"),
+                            text(values_.get("purpose")), locs))
+        if not pots and not self.problems:
+            raise UserError(f"the table '{POTS_TABLE}' has no pots", file=self.path,
+                            location=Location(table.sheet, table.ref))
+        objekt = []
+        objekt_table = self.source.find_table(OBJEKT_TABLE)
+        if objekt_table is not None:
+            for row, values_, letters in self.table_rows(objekt_table, OBJEKT_COLUMNS, OBJEKT_REQUIRED):
+                locs = {f: Location(objekt_table.sheet, f"{letter}{row}") for f, letter in letters.items()}
+                objekt.append(Objekt(text(values_["code"]), text(values_.get("description")), locs))
+        return Agreement(pots=pots, objekt=objekt, cells=locations, **fields)  # type: ignore[arg-type]
+
+    def activities(self, table: TableInfo) -> list[Activity]:
+        activities = []
+        sheet = table.sheet
+        for row, values, letters in self.table_rows(table, ACTIVITY_COLUMNS, ACTIVITY_REQUIRED):
+            fields: dict[str, object] = {}
+            for name, value in values.items():
+                if name in ACTIVITY_AMOUNTS:
+                    what = "Beloppet" if name == "amount" else "Utfallet"
+                    fields[name] = self.amount(value, Location(sheet, f"{letters[name]}{row}"), what)
+                else:
+                    fields[name] = text(value)
+            activities.append(Activity(row=row, sheet=sheet, columns=letters, **fields))  # type: ignore[arg-type]
+        if not activities:
+            raise UserError(f"the table '{table.name}' has no activities", file=self.path,
+                            location=Location(sheet, table.ref))
+        return activities
+
+
+def read(source: Source) -> DecisionBook:
+    """Read a decision-support workbook from a source; raises UserError for what makes it
+    unreadable.  Cells that cannot be read (amounts, dates) are kept as ``problems`` with their cell."""
+    reader = _Reader(source)
+    activities_table = reader.table(ACTIVITIES_TABLE)
+    agreement = reader.agreement()
+    activities = reader.activities(activities_table)
+    return DecisionBook(source.name, agreement, activities,
+                        Location(activities_table.sheet, activities_table.ref), reader.problems)
