@@ -143,3 +143,12 @@ def small_book(path: Path, rows: list[list], headers: list[str] | None = None,
                 ws2.write_number(3 + i, j, value)
     wb.close()
     return path
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say how many inputs the fuzz tests tried."""
+    import sys
+
+    fuzz = sys.modules.get("test_fuzz")
+    if fuzz is not None and any(fuzz.TRIED.values()):
+        terminalreporter.write_line("fuzzing: " + ", ".join(f"{k}: {v} inputs" for k, v in fuzz.TRIED.items()))

@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 __all__ = ["AmountError", "parse_amount", "format_kr", "to_kronor"]
 
 ORE = Decimal("0.01")
+MAX_AMOUNT = Decimal(10) ** 15  # a thousand billion kronor: anything larger is a mistake
 
 _UNITS = {
     "": 1,
@@ -29,6 +30,7 @@ _UNITS = {
     "msek": 1_000_000,
     "miljoner kronor": 1_000_000,
     "miljoner": 1_000_000,
+    "öre": Decimal("0.01"),
 }
 _UNIT_RE = "|".join(sorted((re.escape(u) for u in _UNITS if u), key=len, reverse=True))
 _SPACES = re.compile(r"[\s\u00a0\u2007\u202f]+")
@@ -76,6 +78,8 @@ def _expression(body: str, original: str) -> Decimal:
 def _whole_or_ore(value: Decimal, original: object) -> Decimal:
     if not value.is_finite():
         raise AmountError(f"'{original}' is not a finite amount", f"'{original}' är inte ett ändligt belopp")
+    if abs(value) >= MAX_AMOUNT:
+        raise AmountError(f"'{original}' is too large to be an amount", f"'{original}' är orimligt stort för ett belopp")
     if value == value.to_integral_value():
         return Decimal(int(value))
     if value != value.quantize(ORE):
@@ -95,13 +99,15 @@ def parse_amount(value: object) -> Decimal | None:
     if isinstance(value, bool):
         raise AmountError(f"'{value}' is a truth value, not an amount", f"'{value}' är ett sanningsvärde, inte ett belopp")
     if isinstance(value, int):
-        return Decimal(value)
+        return _whole_or_ore(Decimal(value), value)
     if isinstance(value, Decimal):
         return _whole_or_ore(value, value)
     if isinstance(value, float):
         if not math.isfinite(value):
             raise AmountError(f"'{value}' is not a finite amount", f"'{value}' är inte ett ändligt belopp")
         exact = Decimal(repr(value))
+        if abs(exact) >= MAX_AMOUNT:
+            raise AmountError(f"'{value}' is too large to be an amount", f"'{value}' är orimligt stort för ett belopp")
         rounded = exact.quantize(ORE)
         if abs(exact - rounded) > Decimal("0.000001"):
             raise AmountError(f"'{value}' has more than two decimals (öre)",

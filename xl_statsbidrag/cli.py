@@ -30,7 +30,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     from .amounts import format_kr
     from .jobs import report_file
 
-    target, s, findings = report_file(args.workbook, args.output, args.today)
+    if args.in_place and args.output:
+        raise UserError("give either -o or --in-place, not both")
+    target, s, findings = report_file(args.workbook, args.output, args.today, args.in_place)
     kind = "utfall" if s.outcome else "budget: no utfall filled in yet"
     errors = sum(f.severity == "error" for f in findings)
     warnings = sum(f.severity == "warning" for f in findings)
@@ -71,7 +73,7 @@ def _plain(value) -> str:
 
 def cmd_allocate(args: argparse.Namespace) -> int:
     from .amounts import format_kr
-    from .jobs import allocate
+    from .jobs import allocate, csv_text
 
     table, source = allocate(args.total, args.population, args.weights, args.range, args.rule, args.compute)
     many = len(table.pots) > 1
@@ -97,7 +99,7 @@ def cmd_allocate(args: argparse.Namespace) -> int:
         writer.writerow(["region", "weight"] + (table.pots + ["total"] if many else ["amount"]))
         for row, label in enumerate(table.labels):
             weight = "" if published else _plain(table.weights[row])
-            writer.writerow([label, weight] + [_plain(a) for a in table.amounts[row]]
+            writer.writerow([csv_text(label), weight] + [_plain(a) for a in table.amounts[row]]
                             + ([_plain(table.row_total(row))] if many else []))
         if args.output is not None:
             from .xlsx.zipio import atomic_output
@@ -128,6 +130,19 @@ def cmd_allocate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_batch(args: argparse.Namespace) -> int:
+    from .batch import run
+
+    rows = run(args.inputs, args.output, args.jobs, args.pdf, args.fail_fast, args.force)
+    ok = sum(r.status == "ok" for r in rows)
+    print(f"{ok} of {len(rows)} workbook(s) ok, {len(rows) - ok} failed; summary in "
+          f"{args.output / 'summary.csv'} and summary.json")
+    for r in rows:
+        if r.status != "ok":
+            print(f"  failed: {r.file}: {r.reason}")
+    return EXIT_OK if ok == len(rows) else EXIT_FINDINGS
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="xl-statsbidrag",
@@ -142,7 +157,9 @@ def build_parser() -> argparse.ArgumentParser:
                                    "output replaces the sheet.")
     p.add_argument("workbook", type=Path, help="decision-support workbook (.xlsx or .xlsm)")
     p.add_argument("-o", "--output", type=Path, help="output file (default: WORKBOOK_bilaga2.xlsx beside it)")
-    p.add_argument("--today", type=_date, help=argparse.SUPPRESS)
+    p.add_argument("--in-place", action="store_true",
+                   help="write the sheet into WORKBOOK itself, keeping a backup copy beside it")
+    p.add_argument("--today", type=_date, help="the date printed on the report (default: today)")
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("validate", help="check the activity list against the available totals",
@@ -171,6 +188,19 @@ def build_parser() -> argparse.ArgumentParser:
                    help="table (readable, default) or csv: region,weight,amount with a header")
     p.add_argument("-o", "--output", type=Path, help="write CSV (.csv) or an Excel sheet (.xlsx)")
     p.set_defaults(func=cmd_allocate)
+
+    p = sub.add_parser("batch", help="write the Bilaga 2 report for many workbooks",
+                       description="For each decision workbook among INPUTS (files, folders, globs), write "
+                                   "OUTDIR/NAME_bilaga2.xlsx (and a PDF of the Bilaga 2 sheet with --pdf), plus "
+                                   "summary.csv and summary.json. Exit code 0 when every input succeeded, 1 "
+                                   "otherwise. Inputs whose output is newer are skipped unless --force.")
+    p.add_argument("inputs", nargs="+", metavar="INPUT")
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="OUTDIR")
+    p.add_argument("--jobs", type=int, default=None, help="worker processes (default: the number of cores)")
+    p.add_argument("--pdf", action="store_true", help="also a PDF of each Bilaga 2 sheet (LibreOffice)")
+    p.add_argument("--fail-fast", action="store_true", help="stop at the first failure")
+    p.add_argument("--force", action="store_true", help="redo inputs whose output is up to date")
+    p.set_defaults(func=cmd_batch)
     return parser
 
 

@@ -106,6 +106,9 @@ class LiveSource:
         return [(min_row + i, list(row)) for i, row in enumerate(values)
                 if any(v is not None and v != "" for v in row)]
 
+    def hidden_rows(self, sheet: str) -> set[int]:
+        return set()  # xlwings has no portable way to ask; the file reader reports hidden rows
+
 
 # --- writing a layout into the open workbook ------------------------------------------------------------
 

@@ -5,10 +5,12 @@ Kept apart from ``cli`` so that argument parsing and printing are all the CLI do
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from decimal import Decimal
 from pathlib import Path
 
 from .errors import UserError
+from .layout import SheetLayout
 from .model import DecisionBook, Finding
 from .report import ReportSummary, build_report
 from .validation import validate
@@ -42,14 +44,8 @@ def check_output(source: Path, target: Path) -> None:
         raise UserError("the output would overwrite the input; give another name with -o", file=target)
 
 
-def report_file(source: Path | str, target: Path | str | None = None,
-                today: dt.date | None = None) -> tuple[Path, ReportSummary, list[Finding]]:
-    """Write a copy of ``source`` with the Bilaga 2 sheet; the input is never changed."""
-    from .xlsx.writer import write_sheet
-
-    source = Path(source)
-    target = Path(target) if target else default_output(source)
-    check_output(source, target)
+def make_report(source: Path, today: dt.date | None = None) -> tuple["SheetLayout", ReportSummary, list[Finding]]:
+    """Read and validate ``source`` and lay out its Bilaga 2; refuses a workbook with unreadable cells."""
     book = read(source)
     unreadable = [f for f in book.problems if f.severity == "error"]
     if unreadable:
@@ -58,8 +54,31 @@ def report_file(source: Path | str, target: Path | str | None = None,
                         file=source)
     findings = validate(book, today)
     layout, summary = build_report(book, findings, today)
-    write_sheet(source, target, layout)
+    return layout, summary, findings
+
+
+def report_file(source: Path | str, target: Path | str | None = None, today: dt.date | None = None,
+                in_place: bool = False) -> tuple[Path, ReportSummary, list[Finding]]:
+    """Write a copy of ``source`` with the Bilaga 2 sheet; the input is never changed, unless
+    ``in_place``, which replaces it (atomically) after keeping a backup copy beside it."""
+    source = Path(source)
+    if in_place:
+        target = source
+    else:
+        target = Path(target) if target else default_output(source)
+        check_output(source, target)
+    layout, summary, findings = make_report(source, today)
+    if in_place:
+        backup = source.with_name(f"{source.stem}.backup-{dt.datetime.now():%Y%m%d-%H%M%S}{source.suffix}")
+        shutil.copy2(source, backup)
+    write_layout(source, target, layout)
     return target, summary, findings
+
+
+def write_layout(source: Path, target: Path, layout: "SheetLayout") -> None:
+    from .xlsx.writer import write_sheet
+
+    write_sheet(source, target, layout)
 
 
 # --- allocation -------------------------------------------------------------------------------------
@@ -160,3 +179,18 @@ def allocate(totals: list[str], population: str | None = None, weights_file: Pat
     rule_text = {"largest-remainder": "largest remainder", "round-largest": "rounding, difference on the largest",
                  "none": "rounding, difference reported"}[rule]
     return table, f"{source}; rule: {rule_text}"
+
+
+_CSV_RISKY = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(value: object) -> str:
+    """A text field for a CSV that Excel may open: one that Excel would take for a formula gets a
+    leading apostrophe (numbers such as "-280" stay numbers)."""
+    text = "" if value is None else str(value)
+    if text.startswith(_CSV_RISKY):
+        try:
+            Decimal(text)
+        except Exception:
+            return "'" + text
+    return text

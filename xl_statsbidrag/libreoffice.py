@@ -36,31 +36,42 @@ def make_profile(folder: Path) -> str:
     return folder.resolve().as_uri()
 
 
-def convert(source: Path, outdir: Path, to: str = "xlsx", timeout: float = 180,
-            profile: Path | None = None) -> Path:
-    """Convert ``source`` into ``outdir`` (``to`` is "xlsx" or "pdf"); returns the new file."""
+def convert_many(sources: list[Path], outdir: Path, to: str = "pdf", timeout: float | None = None,
+                 profile: Path | None = None) -> dict[str, Path]:
+    """Convert files in one LibreOffice run (started here, and gone when this returns) into
+    ``outdir``; returns {source stem: converted file} for those it converted."""
     exe = soffice()
     if exe is None:
         raise UserError("LibreOffice (soffice) is not installed; on Debian: apt-get install libreoffice-calc-nogui")
     outdir.mkdir(parents=True, exist_ok=True)
+    timeout = timeout or 120 + 10 * len(sources)
     with tempfile.TemporaryDirectory(prefix="xlsb-lo-") as tmp:
         url = make_profile(profile or Path(tmp) / "profile")
-        # Convert a copy under a neutral name, so that converting x.xlsx to xlsx does not clash.
-        work = Path(tmp) / "in"
-        work.mkdir()
-        copy = work / f"source{source.suffix}"
-        shutil.copyfile(source, copy)
         env = dict(os.environ, HOME=tmp, SAL_USE_VCLPLUGIN="svp")
         cmd = [exe, f"-env:UserInstallation={url}", "--headless", "--norestore", "--nologo",
-               "--convert-to", FILTERS[to], "--outdir", str(work / "out"), str(copy)]
+               "--convert-to", FILTERS[to], "--outdir", str(outdir)] + [str(s) for s in sources]
         try:
             done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
         except subprocess.TimeoutExpired:
-            raise UserError(f"LibreOffice did not finish converting within {timeout:.0f} s", file=source) from None
-        produced = work / "out" / f"source.{to}"
-        if done.returncode != 0 or not produced.exists():
-            raise UserError(f"LibreOffice could not convert the file: {done.stderr.strip() or done.stdout.strip()}",
-                            file=source)
+            raise UserError(f"LibreOffice did not finish converting within {timeout:.0f} s") from None
+    produced = {s.stem: outdir / f"{s.stem}.{to}" for s in sources if (outdir / f"{s.stem}.{to}").exists()}
+    if not produced:
+        raise UserError(f"LibreOffice could not convert the files: {done.stderr.strip() or done.stdout.strip()}")
+    return produced
+
+
+def convert(source: Path, outdir: Path, to: str = "xlsx", timeout: float = 180,
+            profile: Path | None = None) -> Path:
+    """Convert ``source`` into ``outdir`` (``to`` is "xlsx" or "pdf"); returns the new file."""
+    outdir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="xlsb-in-") as tmp:
+        # Convert a copy under a neutral name, so that converting x.xlsx to xlsx does not clash.
+        copy = Path(tmp) / f"source{source.suffix}"
+        shutil.copyfile(source, copy)
+        try:
+            produced = convert_many([copy], Path(tmp) / "out", to, timeout, profile)
+        except UserError as exc:
+            raise exc.with_file(source)
         target = outdir / f"{source.stem}.{to}"
-        shutil.move(str(produced), target)
+        shutil.move(str(produced["source"]), target)
     return target

@@ -29,6 +29,19 @@ class CellError(str):
     """An error value in a cell, such as '#REF!'."""
 
 
+class _Uncalculated:
+    """A formula cell without a stored value (a file written by a program that does not calculate)."""
+
+    def __repr__(self) -> str:
+        return "UNCALCULATED"
+
+    def __str__(self) -> str:
+        return ""
+
+
+UNCALCULATED = _Uncalculated()
+
+
 @dataclass(frozen=True)
 class TableInfo:
     """An Excel Table as the reader needs it."""
@@ -52,7 +65,11 @@ class Source(Protocol):
 
     def rows(self, sheet: str, min_row: int = 1, max_row: int = MAX_ROW, min_col: int = 1,
              max_col: int = MAX_COLUMN) -> list[tuple[int, list[object]]]:
-        """Non-empty rows in the bounds as (row number, values of columns min_col..max_col)."""
+        """Non-empty rows in the bounds as (row number, values of columns min_col..max_col); a
+        merged range gives its value to every cell it covers."""
+
+    def hidden_rows(self, sheet: str) -> set[int]:
+        """Hidden rows among those read so far."""
 
 _FOLD = re.compile(r"[\s\u00a0]+")
 
@@ -82,7 +99,7 @@ def bounds(ref: str) -> tuple[int, int, int, int]:
 
 
 def text(value: object) -> str:
-    if value is None:
+    if value is None or value is UNCALCULATED:
         return ""
     if isinstance(value, (float, Decimal)) and value == int(value):
         return str(int(value))
@@ -93,15 +110,38 @@ def text(value: object) -> str:
     return str(value).strip()
 
 
+_MONTHS = {m: i for i, m in enumerate(["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
+                                        "september", "oktober", "november", "december"], start=1)}
+_DATE_FORMS = (
+    (re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})"), ("y", "m", "d")),
+    (re.compile(r"(\d{4})(\d{2})(\d{2})"), ("y", "m", "d")),
+    (re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})"), ("d", "m", "y")),
+    (re.compile(r"(\d{1,2}) ([a-zåäö]+) (\d{4})"), ("d", "month", "y")),
+)
+
+
 def _date(value: object) -> dt.date:
+    """A date cell, or text in the forms people write: 2019-12-31, 20191231, 31/12/2019,
+    31.12.2019, 31 december 2019."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise ValueError(f"'{value}' is not a date (write it as 2019-12-31)") from None
+    text_value = " ".join(str(value).strip().casefold().split())
+    for pattern, order in _DATE_FORMS:
+        match = pattern.fullmatch(text_value)
+        if match:
+            parts = dict(zip(order, match.groups()))
+            month = _MONTHS.get(parts["month"]) if "month" in parts else int(parts["m"])
+            try:
+                if month:
+                    return dt.date(int(parts["y"]), month, int(parts["d"]))
+            except ValueError:
+                break
+    raise ValueError(f"'{value}' is not a date (write it as 2019-12-31)")
+
+
+_TOTAL_NAME = re.compile(r"^(summa|totalt|total|totalsumma|s:a)\b", re.IGNORECASE)
 
 
 class _Reader:
@@ -114,6 +154,11 @@ class _Reader:
         self.problems.append(Finding("error", code, message, location))
 
     def amount(self, value: object, location: Location, what: str) -> Decimal | None:
+        if value is UNCALCULATED:
+            self.problem(location, "formel-utan-varde",
+                         f"{what} är en formel utan beräknat värde (filen har inte sparats av Excel). "
+                         "Öppna den i Excel och spara den.")
+            return None
         if isinstance(value, CellError):
             self.problem(location, "fel-i-cell", f"{what} kan inte läsas: cellen innehåller felet {value}.")
             return None
@@ -153,6 +198,9 @@ class _Reader:
         if table.header_rows != 1:
             raise UserError(f"the table '{table.name}' must have a header row",
                             file=self.path, location=location)
+        if max_col - min_col + 1 != len(table.columns) or max_col - min_col >= 1000:
+            raise UserError(f"the table '{table.name}' claims the range {table.ref} but has {len(table.columns)} "
+                            "columns; repair the file in Excel", file=self.path, location=location)
         letters = {f: column_letter(min_col + i) for f, i in positions.items()}
         for number, values in self.source.rows(table.sheet, min_row + 1, max_row - table.totals_rows,
                                                min_col, max_col):
@@ -226,8 +274,9 @@ class _Reader:
         return Agreement(pots=pots, objekt=objekt, cells=locations, **fields)  # type: ignore[arg-type]
 
     def activities(self, table: TableInfo) -> list[Activity]:
-        activities = []
+        activities: list[Activity] = []
         sheet = table.sheet
+        since_total = Decimal(0)
         for row, values, letters in self.table_rows(table, ACTIVITY_COLUMNS, ACTIVITY_REQUIRED):
             fields: dict[str, object] = {}
             for name, value in values.items():
@@ -236,11 +285,34 @@ class _Reader:
                     fields[name] = self.amount(value, Location(sheet, f"{letters[name]}{row}"), what)
                 else:
                     fields[name] = text(value)
-            activities.append(Activity(row=row, sheet=sheet, columns=letters, **fields))  # type: ignore[arg-type]
+            activity = Activity(row=row, sheet=sheet, columns=letters, **fields)  # type: ignore[arg-type]
+            if _TOTAL_NAME.match(activity.name) and not activity.verksamhet and not activity.objekt:
+                self.total_row(activity, since_total)
+                since_total = Decimal(0)
+                continue
+            since_total += activity.amount or Decimal(0)
+            activities.append(activity)
         if not activities:
             raise UserError(f"the table '{table.name}' has no activities", file=self.path,
                             location=Location(sheet, table.ref))
+        hidden = self.source.hidden_rows(sheet)
+        for a in activities:
+            if a.row in hidden:
+                self.problems.append(Finding(
+                    "warning", "dold-rad", f"Raden för '{a.name}' är dold men räknas med (Excels summor med "
+                    "SUBTOTAL räknar inte dolda rader).", a.loc("name"), a.amount))
         return activities
+
+    def total_row(self, row: Activity, expected: Decimal) -> None:
+        """A summing row inside the table ("Summa", "Totalt"): not an activity, but checked."""
+        if row.amount is None or row.amount == expected:
+            self.problems.append(Finding("info", "summarad", f"Raden '{row.name}' är en summering och räknas "
+                                         "inte som aktivitet.", row.loc("name"), row.amount))
+        else:
+            self.problems.append(Finding(
+                "warning", "summarad-avviker", f"Summeringsraden '{row.name}' visar {format_kr(row.amount)} men "
+                f"raderna ovanför summerar till {format_kr(expected)} (skillnad "
+                f"{format_kr(row.amount - expected)}).", row.loc("amount"), row.amount - expected))
 
 
 def read(source: Source) -> DecisionBook:

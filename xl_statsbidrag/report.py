@@ -24,7 +24,7 @@ SHEET_NAME = "Bilaga 2"
 NOT_DEVIATIONS = {"uppgift-saknas", "beslut-avviker"}
 
 # Columns: A label/activity, B verksamhet, C objekt, D pott, E amount.
-WIDTHS = [46.0, 18.0, 9.0, 18.0, 16.0]
+WIDTHS = [44.0, 18.0, 8.0, 22.0, 15.0]
 A, B, C, D, E = 1, 2, 3, 4, 5
 LINE_HEIGHT = 15.0
 SIGNATURE_HEIGHT = 24.0

@@ -16,15 +16,14 @@ from lxml import etree
 
 from .. import reading
 from ..errors import UserError
-from ..reading import CellError
+from ..reading import MAX_COLUMN, MAX_ROW, UNCALCULATED, CellError
 from .package import Package, SheetRef, q
 
 _DIGITS = "0123456789"
 _DATE_FORMATS = set(range(14, 23)) | set(range(27, 37)) | {45, 46, 47} | set(range(50, 59))
 _QUOTED = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
-TAG_ROW, TAG_C, TAG_V, TAG_IS, TAG_SI, TAG_T, TAG_RPH = (q(t) for t in ("row", "c", "v", "is", "si", "t", "rPh"))
-MAX_COLUMN = 16384
-MAX_ROW = 1048576
+TAG_ROW, TAG_C, TAG_V, TAG_F, TAG_IS, TAG_SI, TAG_T, TAG_RPH, TAG_MERGE = (
+    q(t) for t in ("row", "c", "v", "f", "is", "si", "t", "rPh", "mergeCell"))
 
 
 class _Shared(int):
@@ -57,6 +56,7 @@ class CellReader:
         self._strings_iter: Iterator | None = None
         self._strings_done = False
         self._whole: dict[str, tuple[int, list[tuple[int, list[object]]]]] = {}
+        self.hidden: dict[str, set[int]] = {}  # sheet name -> hidden row numbers seen
         workbook = pkg.xml(pkg.workbook_part)
         pr = workbook.find(q("workbookPr"))
         self.epoch = dt.datetime(1904, 1, 1) if pr is not None and pr.get("date1904") in ("1", "true") \
@@ -86,7 +86,7 @@ class CellReader:
                 if not part or part not in self.pkg.names:
                     self._strings_done = True
                     break
-                stream = self.pkg.zip.open(part)
+                stream = self.pkg.stream(part)
                 self._strings_iter = etree.iterparse(stream, events=("end",), tag=TAG_SI,
                                                      resolve_entities=False, no_network=True, huge_tree=False)
             try:
@@ -108,6 +108,8 @@ class CellReader:
         kind = c.get("t", "n")
         v = c.find(TAG_V)
         raw = v.text if v is not None else None
+        if raw is None and kind != "inlineStr" and c.find(TAG_F) is not None:
+            return UNCALCULATED
         if kind == "n" and raw is not None:
             pass
         elif kind == "s" and raw is not None:
@@ -161,30 +163,51 @@ class CellReader:
         if sheet.part not in self.pkg.names:
             raise UserError(f"the sheet '{sheet.name}' has no part", file=self.pkg.path)
         width = max_col - min_col + 1
-        out: list[tuple[int, list[object]]] = []
+        found: dict[int, list[object]] = {}
+        merges: list[tuple[int, int, int, int]] = []
+        hidden = self.hidden.setdefault(sheet.name, set())
         row_number = 0
-        with self.pkg.zip.open(sheet.part) as stream:
+        with self.pkg.stream(sheet.part) as stream:
             try:
-                for _, row in etree.iterparse(stream, events=("end",), tag=TAG_ROW, resolve_entities=False,
-                                              no_network=True, huge_tree=False):
+                for _, element in etree.iterparse(stream, events=("end",), tag=(TAG_ROW, TAG_MERGE),
+                                                  resolve_entities=False, no_network=True, huge_tree=False):
+                    if element.tag == TAG_MERGE:
+                        merges.append(reading.bounds(element.get("ref", "A1")))
+                        continue
+                    row = element
                     row_number = int(row.get("r") or row_number + 1)
-                    if row_number > max_row:
-                        break
-                    if row_number >= min_row:
-                        values: list[object] = [None] * width
+                    if min_row <= row_number <= max_row:
+                        if row.get("hidden") in ("1", "true"):
+                            hidden.add(row_number)
+                        values = None
                         column = 0
                         for c in row.iterchildren(TAG_C):
                             ref = c.get("r")
                             column = column_number(ref.rstrip(_DIGITS)) if ref else column + 1
                             if min_col <= column <= max_col:
-                                values[column - min_col] = self._value(c)
-                        if any(v is not None for v in values):
-                            out.append((row_number, values))
+                                value = self._value(c)
+                                if value is not None:
+                                    if values is None:
+                                        values = found[row_number] = [None] * width
+                                    values[column - min_col] = value
                     row.clear()
                     while row.getprevious() is not None:
                         del row.getparent()[0]
             except etree.XMLSyntaxError as exc:
                 raise UserError(f"the sheet '{sheet.name}' is not well-formed XML ({exc})", file=self.pkg.path) from None
+            except ValueError as exc:
+                raise UserError(f"the sheet '{sheet.name}' has a row or cell that cannot be read ({exc})",
+                                file=self.pkg.path) from None
+        for c1, r1, c2, r2 in merges:  # what a merged range shows is its top-left cell's value
+            top_left = found.get(r1, [None] * width)[c1 - min_col] if min_col <= c1 <= max_col else None
+            if top_left is None:
+                continue
+            for r in range(max(r1, min_row), min(r2, max_row) + 1):
+                for c in range(max(c1, min_col), min(c2, max_col) + 1):
+                    values = found.setdefault(r, [None] * width)
+                    if values[c - min_col] is None:
+                        values[c - min_col] = top_left
+        out = sorted(found.items())
         for _, values in out:
             for i, v in enumerate(values):
                 if isinstance(v, _Shared):

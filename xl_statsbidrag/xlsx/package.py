@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import posixpath
 import zipfile
+from zlib import error as zlib_error
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,12 +30,21 @@ MAX_MEMBERS = 10_000
 MAX_PART_SIZE = 1 << 30
 MAX_TOTAL_SIZE = 4 << 30
 MAX_RATIO = 1000
+MAX_WHOLE_PART = 64 << 20  # parts parsed whole (workbook, styles, relationships, tables)
+_FORBIDDEN = (b"<!DOCTYPE", b"<!ENTITY")
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False,
                           load_dtd=False, dtd_validation=False)
 
 
+def check_no_dtd(head: bytes, part: str) -> None:
+    """OOXML parts have no document type declaration; one is a sign of entity tricks."""
+    if any(marker in head for marker in _FORBIDDEN):
+        raise UserError(f"the part {part} declares a DTD or entities, which a workbook never does (refused)")
+
+
 def parse_xml(data: bytes, part: str = "") -> etree._Element:
+    check_no_dtd(data, part)
     try:
         root = etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as exc:
@@ -95,7 +105,7 @@ class Package:
             raise UserError("no such file", file=self.path) from None
         except IsADirectoryError:
             raise UserError("is a folder, not a workbook", file=self.path) from None
-        except (zipfile.BadZipFile, OSError) as exc:
+        except (zipfile.BadZipFile, OSError, NotImplementedError, EOFError, ValueError) as exc:
             raise UserError(f"not an Excel workbook (.xlsx/.xlsm): {exc}", file=self.path) from None
         try:
             self.infos = self.zip.infolist()
@@ -137,11 +147,24 @@ class Package:
 
     def read(self, part: str) -> bytes:
         try:
+            if self.zip.getinfo(part).file_size > MAX_WHOLE_PART:
+                raise UserError(f"the part {part} is too large to read whole (over {MAX_WHOLE_PART >> 20} MB)",
+                                file=self.path)
             return self.zip.read(part)
         except KeyError:
             raise UserError(f"the package has no part {part}", file=self.path) from None
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as exc:
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, zlib_error, NotImplementedError) as exc:
             raise UserError(f"the part {part} cannot be read: {exc}", file=self.path) from None
+
+    def stream(self, part: str) -> "_GuardedStream":
+        """A part to parse incrementally, refused if it starts with a DTD."""
+        try:
+            raw = self.zip.open(part)
+        except KeyError:
+            raise UserError(f"the package has no part {part}", file=self.path) from None
+        except (zipfile.BadZipFile, OSError, EOFError, zlib_error, NotImplementedError) as exc:
+            raise UserError(f"the part {part} cannot be read: {exc}", file=self.path) from None
+        return _GuardedStream(raw, part, self.path)
 
     def xml(self, part: str) -> etree._Element:
         return parse_xml(self.read(part), part)
@@ -219,3 +242,47 @@ class Package:
 
     def location(self, table: TableRef) -> Location:
         return Location(table.sheet.name, table.ref)
+
+
+class _GuardedStream:
+    """A part's stream whose first 64 kB are checked for a DTD before the parser sees them, and whose
+    read errors (a damaged or truncated member) become user errors."""
+
+    HEAD = 1 << 16
+
+    def __init__(self, raw, part: str, path: Path):
+        self.raw, self.part, self.path = raw, part, path
+        try:
+            self.head = raw.read(self.HEAD)
+        except (zipfile.BadZipFile, OSError, EOFError, zlib_error) as exc:
+            raw.close()
+            raise UserError(f"the part {part} cannot be read: {exc}", file=path) from None
+        try:
+            check_no_dtd(self.head, part)
+        except UserError as exc:
+            raw.close()
+            raise exc.with_file(path)
+
+    def read(self, size: int = -1) -> bytes:
+        if self.head:
+            if size is None or size < 0:
+                data, self.head = self.head + self._raw_read(-1), b""
+                return data
+            data, self.head = self.head[:size], self.head[size:]
+            return data
+        return self._raw_read(size)
+
+    def _raw_read(self, size: int) -> bytes:
+        try:
+            return self.raw.read(size)
+        except (zipfile.BadZipFile, OSError, EOFError, zlib_error) as exc:
+            raise UserError(f"the part {self.part} cannot be read: {exc}", file=self.path) from None
+
+    def close(self) -> None:
+        self.raw.close()
+
+    def __enter__(self) -> "_GuardedStream":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

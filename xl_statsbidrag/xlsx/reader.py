@@ -47,6 +47,9 @@ class FileSource:
             raise UserError(f"no sheet '{sheet}'", file=self.pkg.path)
         return self.cells.rows(ref, min_row, max_row, min_col, max_col)
 
+    def hidden_rows(self, sheet: str) -> set[int]:
+        return self.cells.hidden.get(sheet, set())
+
 
 def read_book(path: Path | str) -> DecisionBook:
     """Read a decision-support workbook file (see ``reading``)."""
