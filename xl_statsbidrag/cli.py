@@ -143,6 +143,44 @@ def cmd_batch(args: argparse.Namespace) -> int:
     return EXIT_OK if ok == len(rows) else EXIT_FINDINGS
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from .amounts import format_kr
+    from .jobs import import_file
+    from .plain import describe
+
+    table, ag, origins = import_file(args.file, args.output, args.agreement, args.region, args.sheet, args.objekt)
+    print(f"Read {args.file}:")
+    for line in describe(table):
+        print(f"  {line}")
+    for location, reason in table.not_read:
+        print(f"  not read: {location}: {reason}")
+    print(f"Agreement {args.agreement} for {ag.recipient}: " + ", ".join(
+        f"{p.name} {format_kr(p.amount)}" for p in ag.pots) + f" = {format_kr(ag.total)}")
+    for origin in origins:
+        print(f"  {origin}")
+    print(f"Wrote {args.output} (sheets Överenskommelse and Aktiviteter; the original sheets as they were)")
+    return EXIT_OK
+
+
+def cmd_agreements(args: argparse.Namespace) -> int:
+    from .amounts import format_kr
+    from .tables import catalogue
+
+    entries = catalogue()
+    if args.format == "csv":
+        import csv
+
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(["id", "name", "years"])
+        writer.writerows([e.id, e.name, e.years] for e in entries)
+        return EXIT_OK
+    width = max(len(e.id) for e in entries)
+    print(f"{'id':<{width}}  years  {'regions, nationally':>20}  name")
+    for e in entries:
+        print(f"{e.id:<{width}}  {e.years:<5}  {format_kr(e.national_total):>20}  {e.name}")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="xl-statsbidrag",
@@ -201,6 +239,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fail-fast", action="store_true", help="stop at the first failure")
     p.add_argument("--force", action="store_true", help="redo inputs whose output is up to date")
     p.set_defaults(func=cmd_batch)
+
+    p = sub.add_parser("import", help="bring a region's own decision-support workbook into the project's format",
+                       description="Find the activity table in FILE by its header row (any sheet, any layout), "
+                                   "and write OUT: FILE's sheets as they were, plus the sheets Överenskommelse "
+                                   "(the catalogue's agreement, with the region's pots from the allocation or the "
+                                   "published table) and Aktiviteter (an Excel Table). Prints what it recognised "
+                                   "and every row it could not read.")
+    p.add_argument("file", type=Path)
+    p.add_argument("--agreement", required=True, metavar="ID", help="an id from 'xl-statsbidrag agreements'")
+    p.add_argument("--region", required=True, metavar="NAME", help="e.g. 'Region Jämtland Härjedalen' or 'Jämtlands län'")
+    p.add_argument("-o", "--output", type=Path, required=True)
+    p.add_argument("--sheet", help="look for the table only in this sheet")
+    p.add_argument("--objekt", metavar="CODE", help="the objekt for rows that name none (e.g. 9902)")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("agreements", help="list the catalogue of agreements",
+                       description="The agreements the tool knows (xl_statsbidrag/data/agreements.csv, extended "
+                                   "by $XL_STATSBIDRAG_DATA/agreements.csv).")
+    p.add_argument("--format", choices=("table", "csv"), default="table")
+    p.set_defaults(func=cmd_agreements)
     return parser
 
 

@@ -194,3 +194,59 @@ def csv_text(value: object) -> str:
         except Exception:
             return "'" + text
     return text
+
+
+# --- import -----------------------------------------------------------------------------------------
+
+EARMARK_WORDS = ("öronmärk", "specialistutbild", "specialistsjuksköt")
+
+
+def import_file(source: Path | str, target: Path | str, agreement_id: str, region_name: str,
+                sheet: str | None = None, objekt: str | None = None):
+    """Read a region's own decision-support workbook (a plain layout), and write it in the project's
+    format: the catalogue's agreement with the region's pots, and the activities as an Excel Table,
+    beside the original sheets.  Returns (PlainTable, Agreement, [pot source texts])."""
+    from . import tables
+    from .model import ACTIVITIES_TABLE, AGREEMENT_SHEET, Agreement, Objekt, Pot
+    from .plain import read_plain
+    from .template import ACTIVITIES_SHEET, activities_sheet, agreement_sheet
+    from .xlsx.package import Package
+    from .xlsx.reader import FileSource, check_not_locked
+    from .xlsx.writer import write_sheets
+
+    source, target = Path(source), Path(target)
+    check_output(source, target)
+    entry = tables.catalogue_agreement(agreement_id)
+    region = tables.find_region(region_name)
+    check_not_locked(source)
+    with Package(source) as pkg:
+        taken = [s.name for s in pkg.sheets if s.name.casefold() in (AGREEMENT_SHEET.casefold(),
+                                                                      ACTIVITIES_SHEET.casefold())]
+        if taken or any(t.display_name.casefold() == ACTIVITIES_TABLE.casefold() for t in pkg.tables()):
+            raise UserError(f"the workbook already has {', '.join(taken) or 'a table Aktiviteter'}: it looks like "
+                            "it is in the project's format already (use validate and report on it)", file=source)
+        table = read_plain(FileSource(pkg), sheet)
+    pots, origins = [], []
+    for p in entry.pots:
+        amount, origin = tables.regional_amount(p, region)
+        pots.append(Pot(p.name, amount, p.earmarked, p.purpose))
+        origins.append(f"{p.name}: {origin}")
+    earmarked = [p for p in pots if p.earmarked]
+    for a in table.activities:  # only where the row itself says so: the rest count against the free pots
+        if objekt and not a.objekt:
+            a.objekt = objekt
+        if len(earmarked) == 1 and any(w in (a.earlier_decision + " " + a.name).casefold() for w in EARMARK_WORDS):
+            a.pot = earmarked[0].name
+    codes = sorted({a.objekt for a in table.activities if a.objekt})
+
+    def day(text: str):
+        return dt.date.fromisoformat(text) if text else None
+
+    ag = Agreement(entry.name, entry.year, pots, [Objekt(c) for c in codes], recipient=region.name,
+                   rk_dnr_agreement=entry.rk_dnr_agreement, requisition_deadline=day(entry.requisition_deadline),
+                   report_deadline=day(entry.report_deadline))
+    sources = [str(a.loc("name")) for a in table.activities]
+    notes = [f"Importerad {dt.date.today().isoformat()} från {source.name}, bladet {table.sheet}. Potternas belopp: "
+             + "; ".join(origins) + f". Överenskommelsen enligt katalogen ({entry.id}: {entry.source})."]
+    write_sheets(source, target, [agreement_sheet(ag, notes), activities_sheet(table.activities, sources)])
+    return table, ag, origins

@@ -70,6 +70,21 @@ class Row:
     height: float | None = None  # points; None lets the spreadsheet decide
 
 
+@dataclass(frozen=True)
+class Table:
+    """An Excel Table over cells of the layout: header row first, names as in the header cells."""
+
+    name: str
+    first_row: int
+    first_column: int
+    columns: tuple[str, ...]
+    last_row: int  # the last data row (equal to first_row for a table with no rows)
+
+    @property
+    def ref(self) -> str:
+        return f"{ref(self.first_column, self.first_row)}:{ref(self.first_column + len(self.columns) - 1, max(self.last_row, self.first_row + 1))}"
+
+
 @dataclass
 class SheetLayout:
     name: str
@@ -78,6 +93,9 @@ class SheetLayout:
     merges: list[str] = field(default_factory=list)
     footer: str = ""
     landscape: bool = False
+    tables: list[Table] = field(default_factory=list)
+    gridlines: bool = False
+    freeze_row: int = 0  # rows above this stay in view (0: none)
 
     def add(self, *cells: Cell, height: float | None = None) -> int:
         """Append a row; returns its 1-based row number."""

@@ -163,5 +163,95 @@ def published_for(population_date: str, total: Decimal) -> tuple[PublishedTable,
 
 
 def clear_cache() -> None:
-    for f in (_regions, _population, _published):
+    for f in (_regions, _population, _published, _catalogue):
         f.cache_clear()
+
+
+# --- the catalogue of agreements ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CataloguePot:
+    name: str
+    national_total: Decimal
+    earmarked: bool
+    purpose: str
+    population_date: str
+    published_table: str
+    published_pot: str
+
+
+@dataclass(frozen=True)
+class CatalogueAgreement:
+    id: str
+    name: str
+    years: str
+    pots: tuple[CataloguePot, ...]
+    rk_dnr_agreement: str
+    requisition_deadline: str
+    report_deadline: str
+    source: str
+
+    @property
+    def year(self) -> int:
+        return int(self.years.split("-")[0])
+
+    @property
+    def national_total(self) -> Decimal:
+        return sum((p.national_total for p in self.pots), Decimal(0))
+
+
+AGREEMENT_COLUMNS = ("id", "name", "years", "pot", "national_total", "earmarked", "purpose", "population_date",
+                     "published_table", "published_pot", "rk_dnr_agreement", "requisition_deadline",
+                     "report_deadline", "source")
+
+
+@lru_cache(maxsize=None)
+def _catalogue() -> dict[str, CatalogueAgreement]:
+    found: dict[str, CatalogueAgreement] = {}
+    for rows in _rows("agreements.csv", AGREEMENT_COLUMNS):
+        mine: dict[str, tuple[dict[str, str], list[CataloguePot]]] = {}
+        for where, line, row in rows:
+            row = {k: (v or "").strip() for k, v in row.items() if k}
+            first, pots = mine.setdefault(row["id"], (row, []))
+            pots.append(CataloguePot(row["pot"], _number(where, line, row["national_total"]),
+                                     row["earmarked"].casefold() in ("ja", "yes", "1", "true"), row["purpose"],
+                                     row["population_date"], row["published_table"], row["published_pot"]))
+        for aid, (first, pots) in mine.items():
+            found[aid] = CatalogueAgreement(aid, first["name"], first["years"], tuple(pots), first["rk_dnr_agreement"],
+                                            first["requisition_deadline"], first["report_deadline"], first["source"])
+    return found
+
+
+def catalogue() -> list[CatalogueAgreement]:
+    return list(_catalogue().values())
+
+
+def catalogue_agreement(agreement_id: str) -> CatalogueAgreement:
+    entries = _catalogue()
+    if agreement_id not in entries:
+        raise UserError(f"no agreement '{agreement_id}' in the catalogue (known: {', '.join(entries)}; "
+                        "see 'xl-statsbidrag agreements')")
+    return entries[agreement_id]
+
+
+def regional_amount(pot: CataloguePot, region: Region) -> tuple[Decimal, str]:
+    """A region's share of a pot: from the published table where it has one, else computed by
+    population (largest remainder).  Returns (amount, where it came from)."""
+    from .allocation import split
+
+    if pot.published_table:
+        table = published(pot.published_table)
+        rows = dict(table.pots.get(pot.published_pot or pot.name, []))
+        if region.lan in rows:
+            return rows[region.lan], f"published table {table.id} ({table.source})"
+    if not pot.population_date:
+        raise UserError(f"the catalogue gives no population date or published table for the pot '{pot.name}'; "
+                        f"add them to agreements.csv (in ${ENV})")
+    _, rows = population(pot.population_date)
+    result = split(pot.national_total, [p for _, p in rows], [r for r, _ in rows])
+    amounts = result.by_label()
+    if region.lan not in amounts:
+        raise UserError(f"the population table {pot.population_date} has no row for {region.lan}")
+    from .amounts import format_kr
+
+    return amounts[region.lan], f"{format_kr(pot.national_total)} by population {pot.population_date}, largest remainder"

@@ -1,15 +1,14 @@
 """A new workbook made of sheet layouts (for outputs that are not a copy of an input)."""
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
-from lxml import etree
-
 from ..layout import SheetLayout
-from .package import serialize_xml
-from .sheetxml import add_styles, minimal_styles, render_shared_strings, render_sheet
-from .zipio import ZipWriter, atomic_output
+from .sheetxml import minimal_styles
+from .writer import write_sheets
+from .zipio import ZipWriter
 
 _CT = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
@@ -20,9 +19,7 @@ _CT = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
        '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.'
        'spreadsheetml.styles+xml"/>'
        '<Override PartName="/xl/theme/theme1.xml" ContentType="application/vnd.openxmlformats-officedocument.'
-       'theme+xml"/>'
-       '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.'
-       'spreadsheetml.sharedStrings+xml"/>{sheets}</Types>')
+       'theme+xml"/>{sheets}</Types>')
 _ROOT_RELS = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
               '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
               '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
@@ -50,35 +47,35 @@ _REL = ('<Relationship Id="rId{n}" Type="http://schemas.openxmlformats.org/offic
         '{kind}" Target="{target}"/>')
 
 
+_EMPTY_SHEET = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.'
+                'openxmlformats.org/spreadsheetml/2006/main"><sheetData/></worksheet>')
+
+
 def write_workbook(target: Path, sheets: list[SheetLayout]) -> None:
-    styles = etree.fromstring(minimal_styles())
-    ids = add_styles(styles)
-    overrides, entries, rels = [], [], []
-    for n, sheet in enumerate(sheets, start=1):
-        overrides.append(f'<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="application/'
-                         'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>')
-        entries.append(f'<sheet name={quoteattr(sheet.name)} sheetId="{n}" r:id="rId{n}"/>')
-        rels.append(_REL.format(n=n, kind="worksheet", target=f"worksheets/sheet{n}.xml"))
-    rels.append(_REL.format(n=len(sheets) + 1, kind="styles", target="styles.xml"))
-    rels.append(_REL.format(n=len(sheets) + 2, kind="theme", target="theme/theme1.xml"))
-    rels.append(_REL.format(n=len(sheets) + 3, kind="sharedStrings", target="sharedStrings.xml"))
-    strings: dict[str, int] = {}
-    sheet_parts = [render_sheet(sheet, ids, strings) for sheet in sheets]
+    """A new workbook of these sheets: a minimal package with the first sheet's name, into which
+    the sheets are written as into any workbook (one writer for both)."""
     workbook = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
                 '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
                 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-                f'<bookViews><workbookView/></bookViews><sheets>{"".join(entries)}</sheets></workbook>')
-    with atomic_output(Path(target)) as out:
-        z = ZipWriter(out)
-        z.add("[Content_Types].xml", _CT.format(sheets="".join(overrides)).encode())
-        z.add("_rels/.rels", _ROOT_RELS.encode())
-        z.add("xl/workbook.xml", workbook.encode())
-        z.add("xl/_rels/workbook.xml.rels",
-              ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.'
-               f'openxmlformats.org/package/2006/relationships">{"".join(rels)}</Relationships>').encode())
-        z.add("xl/styles.xml", serialize_xml(styles))
-        z.add("xl/theme/theme1.xml", THEME.encode())
-        for n, part in enumerate(sheet_parts, start=1):
-            z.add(f"xl/worksheets/sheet{n}.xml", part)
-        z.add("xl/sharedStrings.xml", render_shared_strings(strings))
-        z.close()
+                f'<bookViews><workbookView/></bookViews><sheets><sheet name={quoteattr(sheets[0].name)} sheetId="1" '
+                'r:id="rId1"/></sheets></workbook>')
+    rels = "".join([_REL.format(n=1, kind="worksheet", target="worksheets/sheet1.xml"),
+                    _REL.format(n=2, kind="styles", target="styles.xml"),
+                    _REL.format(n=3, kind="theme", target="theme/theme1.xml")])
+    overrides = ('<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-'
+                 'officedocument.spreadsheetml.worksheet+xml"/>')
+    with tempfile.TemporaryDirectory(prefix="xlsb-new-") as tmp:
+        skeleton = Path(tmp) / "new.xlsx"
+        with open(skeleton, "wb") as out:
+            z = ZipWriter(out)
+            z.add("[Content_Types].xml", _CT.format(sheets=overrides).encode())
+            z.add("_rels/.rels", _ROOT_RELS.encode())
+            z.add("xl/workbook.xml", workbook.encode())
+            z.add("xl/_rels/workbook.xml.rels",
+                  ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.'
+                   f'openxmlformats.org/package/2006/relationships">{rels}</Relationships>').encode())
+            z.add("xl/styles.xml", minimal_styles())
+            z.add("xl/theme/theme1.xml", THEME.encode())
+            z.add("xl/worksheets/sheet1.xml", _EMPTY_SHEET.encode())
+            z.close()
+        write_sheets(skeleton, Path(target), sheets)

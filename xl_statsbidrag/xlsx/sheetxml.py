@@ -9,11 +9,11 @@ from __future__ import annotations
 import copy
 import re
 from decimal import Decimal
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape, quoteattr
 
 from lxml import etree
 
-from ..layout import STYLES, SheetLayout, Style, column_letter
+from ..layout import STYLES, SheetLayout, Style, Table, column_letter
 from .package import NS_MAIN, q
 
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -30,9 +30,19 @@ def _number(value: int | Decimal) -> str:
     return format(Decimal(value), "f")
 
 
-def render_sheet(layout: SheetLayout, style_ids: dict[str, int], strings: dict[str, int] | None = None) -> bytes:
-    """The worksheet part.  Text goes inline, or into ``strings`` (text -> index of a shared-string
-    table being built) when that is given."""
+def render_table(table: Table, table_id: int) -> bytes:
+    name = escape(table.name, {'"': "&quot;"})
+    columns = "".join(f'<tableColumn id="{i}" name={quoteattr(_ILLEGAL_XML.sub("", c))}/>'
+                      for i, c in enumerate(table.columns, start=1))
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<table xmlns="{NS_MAIN}" id="{table_id}" '
+            f'name="{name}" displayName="{name}" ref="{table.ref}" totalsRowShown="0">'
+            f'<autoFilter ref="{table.ref}"/><tableColumns count="{len(table.columns)}">{columns}</tableColumns>'
+            '<tableStyleInfo name="TableStyleMedium2" showFirstColumn="0" showLastColumn="0" showRowStripes="1" '
+            'showColumnStripes="0"/></table>').encode("utf-8")
+
+
+def render_sheet(layout: SheetLayout, style_ids: dict[str, int]) -> bytes:
+    """The worksheet part; text goes inline (the shared-string table stays as it is)."""
     last_col = layout.last_column
     rows_xml = []
     for number, row in enumerate(layout.rows, start=1):
@@ -49,9 +59,6 @@ def render_sheet(layout: SheetLayout, style_ids: dict[str, int], strings: dict[s
                 cells.append(f'<c r="{r}" s="{s}"{t}><f>{_text(cell.formula)}</f>{cached}</c>')
             elif value is None or value == "":
                 cells.append(f'<c r="{r}" s="{s}"/>')
-            elif isinstance(value, str) and strings is not None:
-                index = strings.setdefault(value, len(strings))
-                cells.append(f'<c r="{r}" s="{s}" t="s"><v>{index}</v></c>')
             elif isinstance(value, str):
                 cells.append(f'<c r="{r}" s="{s}" t="inlineStr"><is><t xml:space="preserve">{_text(value)}</t></is></c>')
             else:
@@ -67,13 +74,25 @@ def render_sheet(layout: SheetLayout, style_ids: dict[str, int], strings: dict[s
     footer = f"<headerFooter><oddFooter>{_text(layout.footer)}</oddFooter></headerFooter>" if layout.footer else ""
     dimension = f"A1:{column_letter(last_col)}{max(1, len(layout.rows))}"
     orientation = "landscape" if layout.landscape else "portrait"
+    table_parts = ""
+    if layout.tables:
+        table_parts = (f'<tableParts count="{len(layout.tables)}">'
+                       + "".join(f'<tablePart r:id="rId{i}"/>' for i in range(1, len(layout.tables) + 1))
+                       + "</tableParts>")
+    view = '<sheetView workbookViewId="0"' + ("" if layout.gridlines else ' showGridLines="0"')
+    if layout.freeze_row:
+        cell = f"A{layout.freeze_row + 1}"
+        view += (f'><pane ySplit="{layout.freeze_row}" topLeftCell="{cell}" activePane="bottomLeft" state="frozen"/>'
+                 f'<selection pane="bottomLeft" activeCell="{cell}" sqref="{cell}"/></sheetView>')
+    else:
+        view += "/>"
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         f'<worksheet xmlns="{NS_MAIN}" '
         'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
         '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
         f'<dimension ref="{dimension}"/>'
-        '<sheetViews><sheetView showGridLines="0" workbookViewId="0"/></sheetViews>'
+        f"<sheetViews>{view}</sheetViews>"
         '<sheetFormatPr defaultRowHeight="15"/>'
         f"<cols>{cols}</cols>"
         f'<sheetData>{"".join(rows_xml)}</sheetData>'
@@ -82,14 +101,9 @@ def render_sheet(layout: SheetLayout, style_ids: dict[str, int], strings: dict[s
         '<pageMargins left="0.6" right="0.6" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
         f'<pageSetup paperSize="9" orientation="{orientation}" fitToWidth="1" fitToHeight="0"/>'
         f"{footer}"
+        f"{table_parts}"
         "</worksheet>"
     ).encode("utf-8")
-
-
-def render_shared_strings(strings: dict[str, int]) -> bytes:
-    items = "".join(f'<si><t xml:space="preserve">{_text(text)}</t></si>' for text in strings)
-    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="{NS_MAIN}" '
-            f'count="{len(strings)}" uniqueCount="{len(strings)}">{items}</sst>').encode("utf-8")
 
 
 # --- styles ---------------------------------------------------------------------------------------
