@@ -15,7 +15,6 @@ import argparse
 import datetime as dt
 import os
 import platform
-import resource
 import shutil
 import subprocess
 import sys
@@ -28,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "workbooks"), str(ROOT / "benchmarks")]
 
 import build as examples  # noqa: E402
-from bench_report import ledger  # noqa: E402
+from bench_report import best, ledger  # noqa: E402
 
 from xl_statsbidrag.jobs import report_file  # noqa: E402
 from xl_statsbidrag.libreoffice import convert  # noqa: E402
@@ -41,15 +40,6 @@ def variant(n_activities: int, scale: int = 1) -> dict:
     acts = [(f"{a[0]} #{i // len(base) + 1}",) + a[1:4] + (a[4] * scale // 2 + i,) + a[5:]
             for i, a in ((i, base[i % len(base)]) for i in range(n_activities))]
     return dict(SPEC, activities=acts)
-
-
-def best(fn, repeat=3) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
 
 
 def compare_single(tmp: Path, quick: bool) -> None:

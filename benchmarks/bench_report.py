@@ -44,7 +44,7 @@ def ledger(rows: int):
     return extra
 
 
-def best(fn, repeat: int) -> float:
+def best(fn, repeat: int = 3) -> float:
     times = []
     for _ in range(repeat):
         t = time.perf_counter()

@@ -5,7 +5,6 @@ import datetime as dt
 import io
 import subprocess
 import sys
-import zipfile
 from decimal import Decimal
 
 import olefile

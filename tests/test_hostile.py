@@ -1,7 +1,6 @@
 """Hostile and broken input: crafted files, each refused with a clear error in bounded time and
 memory, nothing written; honest but malformed workbooks read correctly or reported with their cell."""
 import datetime as dt
-import io
 import shutil
 import struct
 import time

@@ -5,7 +5,6 @@ import datetime as dt
 import io
 import subprocess
 import sys
-from decimal import Decimal
 
 import pytest
 import xlsxwriter

@@ -10,7 +10,7 @@ import math
 import re
 from decimal import Decimal, InvalidOperation
 
-__all__ = ["AmountError", "parse_amount", "format_kr", "to_kronor"]
+__all__ = ["AmountError", "parse_amount", "format_kr"]
 
 ORE = Decimal("0.01")
 MAX_AMOUNT = Decimal(10) ** 15  # a thousand billion kronor: anything larger is a mistake
@@ -140,13 +140,6 @@ def parse_amount(value: object) -> Decimal | None:
     if match["sign"] == "-":
         amount = -amount
     return _whole_or_ore(amount, value)
-
-
-def to_kronor(value: Decimal) -> int:
-    """The whole-krona value of an amount; refuses öre."""
-    if value != value.to_integral_value():
-        raise AmountError(f"{value} is not a whole number of kronor", f"{value} är inte ett helt antal kronor")
-    return int(value)
 
 
 def format_kr(value: Decimal | int, unit: str = "kr") -> str:

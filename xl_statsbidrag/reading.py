@@ -71,6 +71,7 @@ class Source(Protocol):
     def hidden_rows(self, sheet: str) -> set[int]:
         """Hidden rows among those read so far."""
 
+
 _FOLD = re.compile(r"[\s\u00a0]+")
 
 

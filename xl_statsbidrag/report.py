@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from .layout import Cell, SheetLayout, ref
+from .layout import Cell, SheetLayout
 from .model import AGREEMENT_LABELS, DecisionBook, Finding
-from .validation import ERROR, WARNING, validate
+from .validation import ERROR, SEVERITY_SV, WARNING, validate
 
 SHEET_NAME = "Bilaga 2"
 # Findings that do not make the figures under point 3 wrong, so they do not decide Alt 1/Alt 2:
@@ -224,7 +224,6 @@ def build_report(book: DecisionBook, findings: list[Finding] | None = None,
 
 
 CHECK_SHEET_NAME = "Kontroll"
-SEVERITY_SV = {"error": "Fel", "warning": "Varning", "info": "Info"}
 
 
 def findings_sheet(book: DecisionBook, findings: list[Finding], today: dt.date | None = None) -> SheetLayout:

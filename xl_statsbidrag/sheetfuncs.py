@@ -55,7 +55,6 @@ def remainder(total: object, amounts: Iterable[object]) -> int | float:
     return _number(available - used)
 
 
-SEVERITY_SV = {"error": "Fel", "warning": "Varning", "info": "Info"}
 FINDINGS_HEADER = ["Allvarlighet", "Kod", "Meddelande", "Belopp"]
 
 
@@ -68,7 +67,7 @@ def findings(available: object, amounts: Iterable[object], names: Iterable[objec
     Belopp.  Runs the same checks as ``validate`` on the amounts and pots."""
     from .errors import Location
     from .model import Activity, Agreement, DecisionBook, Finding, Pot
-    from .validation import (check_allocation, check_amounts, check_duplicates, check_earmarked,
+    from .validation import (SEVERITY_SV, check_allocation, check_amounts, check_duplicates, check_earmarked,
                              check_pot_names, check_readable, validate)
     from .amounts import AmountError
 

@@ -87,10 +87,6 @@ def _regions() -> tuple[Region, ...]:
     return tuple(out.values())
 
 
-def regions() -> list[Region]:
-    return list(_regions())
-
-
 def find_region(name: str) -> Region:
     """A region by its län ("Jämtlands län"), its name ("Region Jämtland Härjedalen") or code ("23")."""
     wanted = _key(name)
@@ -139,10 +135,6 @@ def _published() -> dict[str, PublishedTable]:
                 (row["region"].strip(), _number(where, line, row["amount"])))
         tables.update(found)
     return tables
-
-
-def published_tables() -> list[PublishedTable]:
-    return list(_published().values())
 
 
 def published(table_id: str) -> PublishedTable:

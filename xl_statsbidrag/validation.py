@@ -19,6 +19,7 @@ from .model import AGREEMENT_LABELS, Activity, DecisionBook, Finding
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITY_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
+SEVERITY_SV = {ERROR: "Fel", WARNING: "Varning", INFO: "Info"}  # as the finance user reads them
 ZERO = Decimal(0)
 
 # Fields of Bilaga 2 that the report cannot do without (fax and the signature block are left

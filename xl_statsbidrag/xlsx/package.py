@@ -13,7 +13,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..errors import Location, UserError
+from ..errors import UserError
 
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -224,24 +224,6 @@ class Package:
                                     int(root.get("totalsRowCount", "0"))))
         return out
 
-    def table(self, name: str) -> TableRef:
-        key = name.casefold()
-        for table in self.tables():
-            if key in (table.display_name.casefold(), table.name.casefold()):
-                return table
-        raise UserError(f"no Excel Table named '{name}' (Insert > Table, then name it '{name}' "
-                        "under Table Design)", file=self.path)
-
-    @property
-    def is_macro_enabled(self) -> bool:
-        root = self.xml("[Content_Types].xml")
-        for override in root.iter(q("Override", NS_CT)):
-            if override.get("PartName", "").lstrip("/") == self.workbook_part:
-                return "macroEnabled" in override.get("ContentType", "")
-        return False
-
-    def location(self, table: TableRef) -> Location:
-        return Location(table.sheet.name, table.ref)
 
 
 class _GuardedStream:
