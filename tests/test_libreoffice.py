@@ -75,5 +75,5 @@ def test_outcome_and_ore_recalculate(libreoffice, tmp_path):
     for cell in formulas:
         assert Decimal(str(recalculated[cell])).quantize(Decimal("0.01")) == \
             Decimal(str(written[cell])).quantize(Decimal("0.01")), (cell, formulas[cell])
-    sums = [written[c] for c in formulas if "SUMIF(C" in formulas[c]]
+    sums = [written[c] for c in formulas if "SUMPRODUCT((C" in formulas[c]]
     assert sums == [899.5, 550.25]

@@ -14,6 +14,7 @@ __all__ = ["AmountError", "parse_amount", "format_kr"]
 
 ORE = Decimal("0.01")
 MAX_AMOUNT = Decimal(10) ** 15  # a thousand billion kronor: anything larger is a mistake
+NOISE = Decimal("0.000001")
 
 _UNITS = {
     "": 1,
@@ -46,6 +47,9 @@ _NUMBER_FORMS = (
     (re.compile(r"\d+(?:,\d+)?"), "", ","),
     (re.compile(r"\d+(?:\.\d+)?"), "", "."),
 )
+
+
+_AMBIGUOUS = re.compile(r"\d{1,3}[.,]\d{3}")  # "100,000": a hundred thousand, or a hundred kronor?
 
 
 class AmountError(ValueError):
@@ -101,6 +105,10 @@ def parse_amount(value: object) -> Decimal | None:
     if isinstance(value, int):
         return _whole_or_ore(Decimal(value), value)
     if isinstance(value, Decimal):
+        # A number stored by a spreadsheet is a double written out in full ("599.30000000000007"):
+        # noise far below an öre is the double, not the amount.
+        if value.is_finite() and abs(value) < MAX_AMOUNT and abs(value - value.quantize(ORE)) <= NOISE:
+            value = value.quantize(ORE)
         return _whole_or_ore(value, value)
     if isinstance(value, float):
         if not math.isfinite(value):
@@ -109,7 +117,7 @@ def parse_amount(value: object) -> Decimal | None:
         if abs(exact) >= MAX_AMOUNT:
             raise AmountError(f"'{value}' is too large to be an amount", f"'{value}' är orimligt stort för ett belopp")
         rounded = exact.quantize(ORE)
-        if abs(exact - rounded) > Decimal("0.000001"):
+        if abs(exact - rounded) > NOISE:
             raise AmountError(f"'{value}' has more than two decimals (öre)",
                               f"'{value}' har fler än två decimaler (öre)")
         return _whole_or_ore(rounded, value)
@@ -123,6 +131,10 @@ def parse_amount(value: object) -> Decimal | None:
         raise AmountError(f"'{value}' is not an amount", f"'{value}' är inte ett belopp")
     multiplier = _UNITS[match["unit"] or ""]
     body = match["body"].strip()
+    if multiplier == 1 and _AMBIGUOUS.fullmatch(body):
+        raise AmountError(f"'{value}' is ambiguous: write {body[:-4]} {body[-3:]} for thousands, or use two decimals "
+                          "for öre", f"'{value}' är tvetydigt: skriv {body[:-4]} {body[-3:]} för tusental, eller två "
+                          "decimaler för öre")
     paren = match["paren"]
     try:
         if body:

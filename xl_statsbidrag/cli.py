@@ -75,18 +75,23 @@ def cmd_allocate(args: argparse.Namespace) -> int:
     from .amounts import format_kr
     from .jobs import allocate, csv_text
 
+    if args.output is not None and args.weights is not None and args.output.exists() \
+            and args.output.resolve() == args.weights.resolve():
+        raise UserError("the output would overwrite the weights file; give another name with -o", file=args.output)
     table, source = allocate(args.total, args.population, args.weights, args.range, args.rule, args.compute)
     many = len(table.pots) > 1
     differences = [a.difference for a in table.allocations if a.difference]
     published = not table.allocations
+    for d in differences:
+        print(f"difference: {format_kr(d)} (the parts do not add up to the total; rule 'none')", file=sys.stderr)
     if args.output is not None and args.output.suffix.lower() in (".xlsx", ".xlsm"):
         from .allocation import table_layout
         from .xlsx.newbook import write_workbook
 
         if args.output.suffix.lower() == ".xlsm":
             raise UserError("write the allocation to an .xlsx or .csv file", file=args.output)
-        totals = " + ".join(format_kr(sum((r[i] for r in table.amounts), Decimal(0)))
-                            for i in range(len(table.pots)))
+        totals = " + ".join(format_kr(a.total) for a in table.allocations) or " + ".join(
+            format_kr(sum((r[i] for r in table.amounts), Decimal(0))) for i in range(len(table.pots)))
         write_workbook(args.output, [table_layout(table, f"Fördelning av {totals}", source)])
         print(f"Wrote {args.output} ({source})")
         return EXIT_OK
@@ -109,8 +114,6 @@ def cmd_allocate(args: argparse.Namespace) -> int:
             print(f"Wrote {args.output} ({source})")
         else:
             sys.stdout.write(buffer.getvalue())
-        for d in differences:
-            print(f"difference: {_plain(d)} (the parts do not add up to the total; rule 'none')", file=sys.stderr)
         return EXIT_OK
     print(source)
     names = table.pots + (["total"] if many else [])
@@ -125,8 +128,6 @@ def cmd_allocate(args: argparse.Namespace) -> int:
     weight_sum = "" if published else format_kr(sum(table.weights, Decimal(0)), unit="")
     print(f"{'Total':<{width}}  {weight_sum:>12}" + "".join(f" {format_kr(v):>{amount_width}}"
                                                           for v in sums + ([sum(sums)] if many else [])))
-    for d in differences:
-        print(f"difference: {format_kr(d)} (the parts do not add up to the total; rule 'none')")
     return EXIT_OK
 
 

@@ -15,7 +15,7 @@ from .amounts import AmountError, format_kr, parse_amount
 from .errors import Location, UserError
 from .layout import column_letter
 from .model import ACTIVITY_AMOUNTS, ACTIVITY_COLUMNS, Activity
-from .reading import UNCALCULATED, CellError, Source, text
+from .reading import UNCALCULATED, CellError, MergedCopy, Source, text
 
 # A header cell (normalised: lower case, hyphens and line breaks joined) -> the field it names.
 HEADER_PATTERNS: dict[str, re.Pattern] = {f: re.compile(p) for f, p in {
@@ -68,6 +68,8 @@ def _fields(values: list[object]) -> dict[str, int]:
     """The fields a row names, by column index (first match wins)."""
     found: dict[str, int] = {}
     for i, value in enumerate(values):
+        if isinstance(value, MergedCopy):  # a header merged over several columns names one column
+            continue
         if not isinstance(value, str) or not value.strip():
             continue
         header = normalise_header(value)
@@ -119,7 +121,7 @@ def read_plain(source: Source, sheet: str | None = None) -> PlainTable:
         textual_others = [v for v in others if v not in (None, "")]
         texts = [clean_text(cells[f]) for f in fields if f != "amount" and cells[f] not in (None, "")]
         says_total = any(TOTAL_NAME.match(t) for t in texts) and not cells.get("objekt")
-        if cells["amount"] not in (None, "") and (says_total or not texts):
+        if cells["amount"] not in (None, "") and not isinstance(cells["amount"], MergedCopy) and (says_total or not texts):
             table.total_row = number
             try:
                 table.total = parse_amount(cells["amount"]) if not isinstance(cells["amount"], CellError) else None
@@ -130,6 +132,10 @@ def read_plain(source: Source, sheet: str | None = None) -> PlainTable:
             if raw_name or textual_others:
                 where = Location(name, f"{letters['name']}{number}")
                 table.not_read.append((where, f"no amount in column {letters['amount']} ('{raw_name[:60]}')"))
+            continue
+        if isinstance(cells["amount"], MergedCopy):
+            table.not_read.append((amount_cell, "the amount is in a merged cell that covers several rows; "
+                                                "it counts on its first row only"))
             continue
         try:
             amount = parse_amount(cells["amount"]) if not isinstance(cells["amount"], CellError) else None

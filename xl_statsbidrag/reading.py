@@ -43,6 +43,13 @@ UNCALCULATED = _Uncalculated()
 
 
 @dataclass(frozen=True)
+class MergedCopy:
+    """What a cell covered by a merged range shows: the value of the range's top-left cell."""
+
+    value: object
+
+
+@dataclass(frozen=True)
 class TableInfo:
     """An Excel Table as the reader needs it."""
 
@@ -100,6 +107,8 @@ def bounds(ref: str) -> tuple[int, int, int, int]:
 
 
 def text(value: object) -> str:
+    if isinstance(value, MergedCopy):
+        value = value.value
     if value is None or value is UNCALCULATED:
         return ""
     if isinstance(value, (float, Decimal)) and value == int(value):
@@ -124,6 +133,8 @@ _DATE_FORMS = (
 def _date(value: object) -> dt.date:
     """A date cell, or text in the forms people write: 2019-12-31, 20191231, 31/12/2019,
     31.12.2019, 31 december 2019."""
+    if isinstance(value, MergedCopy):
+        value = value.value
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -155,6 +166,11 @@ class _Reader:
         self.problems.append(Finding("error", code, message, location))
 
     def amount(self, value: object, location: Location, what: str) -> Decimal | None:
+        if isinstance(value, MergedCopy):
+            self.problem(location, "sammanfogad-cell",
+                         f"{what} står i en sammanfogad cell som täcker flera rader; det räknas bara på den "
+                         "första raden. Dela upp cellen och skriv beloppet per rad.")
+            return None
         if value is UNCALCULATED:
             self.problem(location, "formel-utan-varde",
                          f"{what} är en formel utan beräknat värde (filen har inte sparats av Excel). "
@@ -221,8 +237,12 @@ class _Reader:
             for c, value in enumerate(values):
                 name = by_label.get(norm(value)) if isinstance(value, str) else None
                 if name and name not in found:
-                    cell = Location(sheet, f"{column_letter(c + 2)}{r}")
-                    found[name] = (values[c + 1] if c + 1 < len(values) else None, cell)
+                    # the value is right of the label, past any cells the label's merged range covers
+                    v = c + 1
+                    while v < len(values) and isinstance(values[v], MergedCopy) and values[v].value == value:
+                        v += 1
+                    cell = Location(sheet, f"{column_letter(v + 1)}{r}")
+                    found[name] = (values[v] if v < len(values) else None, cell)
                     break
         return found
 
@@ -242,9 +262,13 @@ class _Reader:
                     self.problem(loc, "oläsbart-datum", f"{AGREEMENT_LABELS[name]}: {exc}")
             elif name == "year":
                 try:
-                    fields[name] = int(text(value))
+                    year = int(text(value))
                 except ValueError:
-                    raise UserError(f"'{value}' is not a year", file=self.path, location=loc) from None
+                    year = 0
+                if not 1900 <= year <= 9999:
+                    raise UserError(f"'{text(value)}' is not a year (write it as 2019)", file=self.path,
+                                    location=loc) from None
+                fields[name] = year
             else:
                 fields[name] = text(value)
         for name in ("name", "year"):
@@ -260,7 +284,7 @@ class _Reader:
                 if values_["amount"] in (None, ""):
                     self.problem(locs["amount"], "belopp-saknas", "Pottens belopp saknas.")
                 continue
-            flag = norm(values_.get("earmarked"))
+            flag = norm(text(values_.get("earmarked")))
             pots.append(Pot(text(values_["name"]), amount, flag in ("ja", "x", "1", "true", "sant"),
                             text(values_.get("purpose")), locs))
         if not pots and not self.problems:

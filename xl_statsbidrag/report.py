@@ -28,6 +28,7 @@ WIDTHS = [44.0, 18.0, 8.0, 22.0, 15.0]
 A, B, C, D, E = 1, 2, 3, 4, 5
 LINE_HEIGHT = 15.0
 SIGNATURE_HEIGHT = 24.0
+MAX_ROW_HEIGHT = 409.0  # Excel's limit
 
 
 @dataclass
@@ -48,7 +49,14 @@ def _lines(text: str, width: float) -> int:
 
 def _height(*texts_and_widths: tuple[str, float]) -> float | None:
     lines = max((_lines(t, w) for t, w in texts_and_widths if t), default=1)
-    return LINE_HEIGHT * lines if lines > 1 else None
+    return min(LINE_HEIGHT * lines, MAX_ROW_HEIGHT) if lines > 1 else None
+
+
+def _footer(name: str, sheet: str = SHEET_NAME) -> str:
+    """A page footer: the sheet and agreement on the left, the page on the right.  "&" starts a code
+    in a footer, so a literal one is doubled; Excel allows 255 characters in all."""
+    left = f"{sheet} – {name}".replace("&", "&&")
+    return f"&L{left[:220]}&RSida &P av &N"
 
 
 def _money_style(value: Decimal | None, total: bool = False) -> str:
@@ -59,6 +67,15 @@ def _money_style(value: Decimal | None, total: bool = False) -> str:
 def _quote(text: str) -> str:
     """A string literal in a formula."""
     return '"' + text.replace('"', '""') + '"'
+
+
+def _sum_where(keys: str, key: str, amounts: str) -> str | None:
+    """A formula summing ``amounts`` where ``keys`` equals ``key`` as Excel compares text (without
+    case, no wildcards or operators, unlike SUMIF's criteria); None where the text is too long for a
+    formula (255 characters), so that the cell carries its value only."""
+    if len(key) > 250:
+        return None
+    return f"SUMPRODUCT(({keys}={_quote(key)})*{amounts})"
 
 
 def deviations(findings: list[Finding]) -> list[Finding]:
@@ -73,7 +90,7 @@ def build_report(book: DecisionBook, findings: list[Finding] | None = None,
     outcome = book.has_outcome
     devs = deviations(findings)
     alternative = 1 if outcome and not devs else 2
-    sheet = SheetLayout(SHEET_NAME, list(WIDTHS), footer=f"&L{SHEET_NAME} – {ag.name}&RSida &P av &N")
+    sheet = SheetLayout(SHEET_NAME, list(WIDTHS), footer=_footer(ag.name))
     full = sum(WIDTHS)
     value_width = sum(WIDTHS[1:])
 
@@ -166,15 +183,18 @@ def build_report(book: DecisionBook, findings: list[Finding] | None = None,
     money_row("Medel som inte har förbrukats (Bidrag – kostnader)", book.unused,
               f"E{received_row}-E{costs_row}", total=True, note=unused_note)
 
-    objekt = sorted({a.objekt for a in book.activities if a.objekt})
-    if objekt:
+    groups: dict[str, str] = {}  # objekt as Excel compares it (without case) -> as first written
+    for a in book.activities:
+        if a.objekt:
+            groups.setdefault(a.objekt.casefold(), a.objekt)
+    if groups:
         sheet.blank()
         sheet.add(Cell(A, "Kostnader per objekt", style="header"), *[Cell(col, None, style="header") for col in (B, C, D)],
                   Cell(E, amount_header, style="header_right"))
-        for code in objekt:
+        for key, code in sorted(groups.items(), key=lambda kv: kv[1]):
             value = sum(((a.actual if outcome else a.amount) or Decimal(0) for a in book.activities
-                         if a.objekt == code), Decimal(0))
-            money_row(f"Objekt {code}", value, f"SUMIF(C{first}:C{last},{_quote(code)},E{first}:E{last})")
+                         if a.objekt.casefold() == key), Decimal(0))
+            money_row(f"Objekt {code}", value, _sum_where(f"C{first}:C{last}", code, f"E{first}:E{last}"))
     pots_known = len(ag.pots) > 1 and all(ag.pot(a.pot) for a in book.activities)
     if pots_known:
         sheet.blank()
@@ -187,7 +207,7 @@ def build_report(book: DecisionBook, findings: list[Finding] | None = None,
             row = len(sheet.rows) + 1
             sheet.add(Cell(A, pot.name + (" (öronmärkt)" if pot.earmarked else ""), style="label"),
                       Cell(B, pot.amount, style=_money_style(pot.amount)),
-                      Cell(D, spent, f'SUMIF(D{first}:D{last},{_quote(pot.name)},E{first}:E{last})',
+                      Cell(D, spent, _sum_where(f"D{first}:D{last}", pot.name, f"E{first}:E{last}"),
                            _money_style(spent)),
                       Cell(E, pot.amount - spent, f"B{row}-D{row}", _money_style(pot.amount - spent)))
 
@@ -230,7 +250,7 @@ def findings_sheet(book: DecisionBook, findings: list[Finding], today: dt.date |
     """The findings as a sheet "Kontroll": one row each, with a link to the cell it is about."""
     today = today or dt.date.today()
     sheet = SheetLayout(CHECK_SHEET_NAME, [12.0, 22.0, 80.0, 24.0, 16.0], landscape=True,
-                        footer=f"&L{CHECK_SHEET_NAME} – {book.agreement.name}&RSida &P av &N")
+                        footer=_footer(book.agreement.name, CHECK_SHEET_NAME))
     counts = {s: sum(f.severity == s for f in findings) for s in SEVERITY_SV}
     sheet.add(Cell(A, "Kontroll av beslutsunderlaget", style="title"), height=22.0)
     sheet.add(Cell(A, f"{book.agreement.name}, {book.agreement.year}. Kontrollerad {today.isoformat()}: "

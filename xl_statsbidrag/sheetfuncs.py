@@ -70,6 +70,7 @@ def findings(available: object, amounts: Iterable[object], names: Iterable[objec
     from .validation import (SEVERITY_SV, check_allocation, check_amounts, check_duplicates, check_earmarked,
                              check_pot_names, check_readable, validate)
     from .amounts import AmountError
+    from .reading import text
 
     amount_cells = _flat(amounts)
     name_cells = _flat(names) if names is not None else [None] * len(amount_cells)
@@ -91,7 +92,7 @@ def findings(available: object, amounts: Iterable[object], names: Iterable[objec
     if pot_names is not None and pot_amounts is not None:
         flags = _flat(earmarked) if earmarked is not None else []
         pot_list = [Pot(str(n).strip(), parse_amount(a) or Decimal(0),
-                        i < len(flags) and str(flags[i]).strip().casefold() in ("ja", "x", "1", "true", "sant"))
+                        i < len(flags) and text(flags[i]).casefold() in ("ja", "x", "1", "true", "sant"))
                     for i, (n, a) in enumerate(zip(_flat(pot_names), _flat(pot_amounts))) if not _blank(n)]
     else:
         total = parse_amount(available)

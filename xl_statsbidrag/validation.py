@@ -84,10 +84,13 @@ def check_objekt(book: DecisionBook, ctx: Context) -> list[Finding]:
 
 
 def check_pot_names(book: DecisionBook, ctx: Context) -> list[Finding]:
-    """An activity's pot is one of the agreement's pots."""
-    pots = {p.name.strip().casefold() for p in book.agreement.pots}
-    return [_f(ERROR, "pott-okand", f"Potten '{a.pot}' för '{a.name}' finns inte i tabellen Potter.", a.loc("pot"))
-            for a in book.activities if a.pot and a.pot.strip().casefold() not in pots]
+    """Pots have distinct names, and an activity's pot is one of them."""
+    seen: Counter = Counter(p.name.strip().casefold() for p in book.agreement.pots)
+    out = [_f(ERROR, "pott-dubblett", f"Potten '{p.name}' finns flera gånger i tabellen Potter (stora och små "
+              "bokstäver räknas lika).", p.cells.get("name", book.agreement.loc("name")))
+           for p in book.agreement.pots if seen[p.name.strip().casefold()] > 1]
+    return out + [_f(ERROR, "pott-okand", f"Potten '{a.pot}' för '{a.name}' finns inte i tabellen Potter.",
+                     a.loc("pot")) for a in book.activities if a.pot and a.pot.strip().casefold() not in seen]
 
 
 def check_duplicates(book: DecisionBook, ctx: Context) -> list[Finding]:
@@ -267,8 +270,8 @@ def check_outcome(book: DecisionBook, ctx: Context) -> list[Finding]:
                           a.loc("actual"), a.actual - a.amount))
     per_objekt: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
     for a in book.activities:
-        per_objekt[a.objekt][0] += a.amount or ZERO
-        per_objekt[a.objekt][1] += a.actual or ZERO
+        per_objekt[a.objekt.casefold()][0] += a.amount or ZERO
+        per_objekt[a.objekt.casefold()][1] += a.actual or ZERO
     for code, (budget, actual) in sorted(per_objekt.items()):
         if actual > budget:
             out.append(_f(INFO, "objekt-over-budget",

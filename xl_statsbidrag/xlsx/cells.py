@@ -16,7 +16,7 @@ from lxml import etree
 
 from .. import reading
 from ..errors import UserError
-from ..reading import MAX_COLUMN, MAX_ROW, UNCALCULATED, CellError
+from ..reading import MAX_COLUMN, MAX_ROW, UNCALCULATED, CellError, MergedCopy
 from .package import Package, SheetRef, q
 
 _DIGITS = "0123456789"
@@ -198,6 +198,10 @@ class CellReader:
             except ValueError as exc:
                 raise UserError(f"the sheet '{sheet.name}' has a row or cell that cannot be read ({exc})",
                                 file=self.pkg.path) from None
+        for values in found.values():
+            for i, v in enumerate(values):
+                if isinstance(v, _Shared):
+                    values[i] = self.shared_string(v)
         for c1, r1, c2, r2 in merges:  # what a merged range shows is its top-left cell's value
             top_left = found.get(r1, [None] * width)[c1 - min_col] if min_col <= c1 <= max_col else None
             if top_left is None:
@@ -205,11 +209,6 @@ class CellReader:
             for r in range(max(r1, min_row), min(r2, max_row) + 1):
                 for c in range(max(c1, min_col), min(c2, max_col) + 1):
                     values = found.setdefault(r, [None] * width)
-                    if values[c - min_col] is None:
-                        values[c - min_col] = top_left
-        out = sorted(found.items())
-        for _, values in out:
-            for i, v in enumerate(values):
-                if isinstance(v, _Shared):
-                    values[i] = self.shared_string(v)
-        return out
+                    if values[c - min_col] is None and (r, c) != (r1, c1):
+                        values[c - min_col] = MergedCopy(top_left)
+        return sorted(found.items())

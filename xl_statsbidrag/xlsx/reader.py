@@ -28,7 +28,8 @@ class FileSource:
         self._tables = None
 
     def sheet_names(self) -> list[str]:
-        return [s.name for s in self.pkg.sheets]
+        """The worksheets (chart sheets and dialog sheets have no cells to read)."""
+        return [s.name for s in self.pkg.sheets if s.part]
 
     def find_table(self, name: str) -> TableInfo | None:
         if self._tables is None:

@@ -117,6 +117,8 @@ class _Edit:
     def existing_tables(self) -> tuple[set[str], int]:
         """Names (casefolded) and the highest id of the tables that stay in the workbook."""
         names, top = set(), 0
+        for defined in self.workbook().iter(q("definedName")):  # a table may not share a defined name's name
+            names.add(defined.get("name", "").casefold())
         for table in self.pkg.tables():
             if table.part in self.drop:
                 continue
@@ -168,7 +170,7 @@ class _Edit:
             relations = []
             for i, (table, table_part) in enumerate(zip(layout.tables, table_parts), start=1):
                 if table.name.casefold() in names:
-                    raise UserError(f"the workbook already has a table named '{table.name}'", file=self.pkg.path)
+                    raise UserError(f"the workbook already has a table or name '{table.name}'", file=self.pkg.path)
                 names.add(table.name.casefold())
                 top += 1
                 self.add[table_part] = render_table(table, top)

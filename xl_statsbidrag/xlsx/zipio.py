@@ -113,14 +113,24 @@ def atomic_output(target: Path) -> Iterator[BinaryIO]:
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.is_dir():
         raise UserError(f"the output folder {directory} does not exist", file=target)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    if target.is_dir():
+        raise UserError("is a folder; give a file name for the output", file=target)
+    if target.with_name("~$" + target.name).exists():
+        raise UserError("the output is open in Excel (lock file ~$...); close it and try again", file=target)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    except OSError as exc:
+        raise UserError(f"cannot write in {directory}: {exc.strerror}", file=target) from None
     try:
         with os.fdopen(fd, "wb") as out:
             yield out
             out.flush()
             os.fsync(out.fileno())
         os.chmod(tmp, target.stat().st_mode & 0o7777 if target.exists() else 0o666 & ~_umask())
-        os.replace(tmp, target)
+        try:
+            os.replace(tmp, target)
+        except OSError as exc:
+            raise UserError(f"cannot replace the output ({exc.strerror}); is it open in Excel?", file=target) from None
     except BaseException:
         try:
             os.unlink(tmp)
