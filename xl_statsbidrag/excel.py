@@ -22,7 +22,7 @@ from .amounts import format_kr
 from .errors import UserError
 from .layout import STYLES, SheetLayout, column_letter
 from .reading import MAX_COLUMN, MAX_ROW, TableInfo, bounds, read
-from .report import build_report, findings_sheet
+from .report import checked_report, findings_sheet
 from .validation import validate
 
 ERROR_PREFIX = "#FEL: "
@@ -192,12 +192,7 @@ def _alert(book, text: str, title: str = "xl-statsbidrag") -> None:
 
 def create_report(book: "xw.Book", today: dt.date | None = None):
     """Read the open workbook, validate it and write the Bilaga 2 sheet into it; returns the summary."""
-    model = read(LiveSource(book))
-    unreadable = [f for f in model.problems if f.severity == "error"]
-    if unreadable:
-        raise UserError("celler som inte kan läsas:\n" + "\n".join(f"{f.location}: {f.message}" for f in unreadable))
-    findings = validate(model, today)
-    layout, summary = build_report(model, findings, today)
+    layout, summary, findings = checked_report(read(LiveSource(book)), today)
     write_layout(book, layout)
     return summary, findings
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from .errors import UserError
 from .layout import SheetLayout
 from .model import DecisionBook, Finding
-from .report import ReportSummary, build_report
+from .report import ReportSummary
 from .validation import validate
 
 MACRO_SUFFIXES = {".xlsm"}
@@ -44,17 +44,11 @@ def check_output(source: Path, target: Path) -> None:
         raise UserError("the output would overwrite the input; give another name with -o", file=target)
 
 
-def make_report(source: Path, today: dt.date | None = None) -> tuple["SheetLayout", ReportSummary, list[Finding]]:
+def make_report(source: Path, today: dt.date | None = None) -> tuple[SheetLayout, ReportSummary, list[Finding]]:
     """Read and validate ``source`` and lay out its Bilaga 2; refuses a workbook with unreadable cells."""
-    book = read(source)
-    unreadable = [f for f in book.problems if f.severity == "error"]
-    if unreadable:
-        lines = "\n".join(f"  {f.location}: {f.message}" for f in unreadable)
-        raise UserError(f"{len(unreadable)} cell(s) cannot be read, so no report was written:\n{lines}",
-                        file=source)
-    findings = validate(book, today)
-    layout, summary = build_report(book, findings, today)
-    return layout, summary, findings
+    from .report import checked_report
+
+    return checked_report(read(source), today)
 
 
 def report_file(source: Path | str, target: Path | str | None = None, today: dt.date | None = None,

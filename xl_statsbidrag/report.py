@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from .errors import UserError
 from .layout import Cell, SheetLayout
 from .model import AGREEMENT_LABELS, DecisionBook, Finding
 from .validation import ERROR, SEVERITY_SV, WARNING, validate
@@ -241,6 +242,20 @@ def build_report(book: DecisionBook, findings: list[Finding] | None = None,
 
     summary = ReportSummary(ag.received, costs, book.unused, len(book.activities), outcome, alternative, devs)
     return sheet, summary
+
+
+def checked_report(book: DecisionBook, today: dt.date | None = None
+                   ) -> tuple[SheetLayout, ReportSummary, list[Finding]]:
+    """Validate and lay out the report, refusing a workbook with cells that cannot be read (a report
+    with a hole in its figures is worse than none)."""
+    unreadable = [f for f in book.problems if f.severity == ERROR]
+    if unreadable:
+        lines = "\n".join(f"  {f.location}: {f.message}" for f in unreadable)
+        raise UserError(f"{len(unreadable)} cell(s) cannot be read, so no report was written:\n{lines}",
+                        file=book.path or None)
+    findings = validate(book, today)
+    layout, summary = build_report(book, findings, today)
+    return layout, summary, findings
 
 
 CHECK_SHEET_NAME = "Kontroll"
