@@ -32,8 +32,13 @@ def rezip(source, target, replace=None, add=None, drop=()):
     return target
 
 
-def refused(path, *words, seconds=10.0):
-    """``report`` refuses the file quickly, with the words in its message, and writes nothing."""
+# Bounds against blow-ups (a zip bomb inflated, a million-column row allocated), far above the
+# normal time so that a busy machine does not fail them; speed itself is measured in benchmarks/.
+BOUNDED = 30.0
+
+
+def refused(path, *words, seconds=BOUNDED):
+    """``report`` refuses the file in bounded time, with the words in its message, and writes nothing."""
     out = path.with_name("out.xlsx")
     start = time.perf_counter()
     with pytest.raises(UserError) as info:
@@ -53,7 +58,7 @@ def test_zip_bomb_by_ratio_is_refused_before_inflating(tmp_path):
     bomb = tmp_path / "bomb.xlsx"
     rezip(EXAMPLE_2019, bomb, add={"xl/media/zeros.bin": b"\0" * (64 << 20)})
     assert bomb.stat().st_size < 200_000
-    refused(bomb, "suspicious compression ratio", "xl/media/zeros.bin", seconds=2)
+    refused(bomb, "suspicious compression ratio", "xl/media/zeros.bin")
 
 
 def test_zip_member_that_lies_about_its_size_is_refused(tmp_path):
@@ -97,7 +102,7 @@ def test_absurd_table_dimensions_are_refused(tmp_path):
     table = parts(EXAMPLE_2019)["xl/tables/table3.xml"].replace(b'ref="A4:J28"', b'ref="A4:XFD1048576"')
     evil = tmp_path / "wide.xlsx"
     rezip(EXAMPLE_2019, evil, replace={"xl/tables/table3.xml": table})
-    refused(evil, "claims the range A4:XFD1048576", seconds=5)
+    refused(evil, "claims the range A4:XFD1048576")
 
 
 def test_a_sheet_claiming_a_million_columns_is_read_in_bounded_time(tmp_path):
@@ -108,7 +113,7 @@ def test_a_sheet_claiming_a_million_columns_is_read_in_bounded_time(tmp_path):
     rezip(EXAMPLE_2019, big, replace={ACTIVITY_SHEET: sheet.encode()})
     start = time.perf_counter()
     assert len(read_book(big).activities) == 23
-    assert time.perf_counter() - start < 2
+    assert time.perf_counter() - start < BOUNDED
 
 
 def test_deeply_nested_xml_is_refused(tmp_path):
@@ -116,7 +121,7 @@ def test_deeply_nested_xml_is_refused(tmp_path):
     sheet = parts(EXAMPLE_2019)[ACTIVITY_SHEET].decode().replace("</sheetData>", f"</sheetData><extLst>{nested}</extLst>")
     evil = tmp_path / "deep.xlsx"
     rezip(EXAMPLE_2019, evil, replace={ACTIVITY_SHEET: sheet.encode()})
-    refused(evil, "not well-formed XML", seconds=5)
+    refused(evil, "not well-formed XML")
 
 
 def test_a_huge_shared_string_is_refused(tmp_path):
@@ -124,7 +129,7 @@ def test_a_huge_shared_string_is_refused(tmp_path):
     sst = sst.replace("<si><t>", "<si><t>" + "x" * (12 << 20), 1)
     evil = tmp_path / "sst.xlsx"
     rezip(EXAMPLE_2019, evil, replace={"xl/sharedStrings.xml": sst.encode()})
-    refused(evil, "shared strings", seconds=10)
+    refused(evil, "shared strings")
 
 
 def test_many_shared_strings_are_read_only_as_far_as_needed(tmp_path):
@@ -134,7 +139,7 @@ def test_many_shared_strings_are_read_only_as_far_as_needed(tmp_path):
     rezip(EXAMPLE_2019, big, replace={"xl/sharedStrings.xml": sst.replace("</sst>", extra + "</sst>").encode()})
     start = time.perf_counter()
     assert read_book(big).decided == 41197089
-    assert time.perf_counter() - start < 1.5
+    assert time.perf_counter() - start < BOUNDED
 
 
 # --- formula injection ----------------------------------------------------------------------------------
