@@ -50,7 +50,7 @@ def skapa_bilaga2(book: xw.Book):
         return
     print(f"Bilaga 2 skapad. Bidrag {format_kr(s.received)}, kostnader {format_kr(s.costs)}"
           f"{'' if s.outcome else ' (budget, utfall saknas)'}, ej förbrukat {format_kr(s.unused)}, "
-          f"granskning Alt {s.alternative}.")
+          f"att återbetala {format_kr(s.repay)}, förslag till granskning: {s.suggestion.text} (se bladet Kontroll).")
 
 
 @script

@@ -1,31 +1,58 @@
-"""The Bilaga 2 layout: content of sections 1-5, budget against outcome, Alt 1 against Alt 2."""
+"""The Bilaga 2 form and the sheet Kontroll: the figures of point 3 (budget, utfall, avvikelse, the
+repayment), the attestation left to the head of finance, and the suggestion with its reasons."""
 import dataclasses
 import datetime as dt
+import re
 from decimal import Decimal
 
-from conftest import EXAMPLE_2018, EXAMPLE_2019
+import openpyxl
+import pytest
+
+from conftest import EXAMPLE_2018, EXAMPLE_2019, examples
+from xl_statsbidrag.jobs import report_file
 from xl_statsbidrag.model import Activity, Agreement, DecisionBook, Pot
-from xl_statsbidrag.report import build_report
+from xl_statsbidrag.report import build_report, make_report, suggest
+from xl_statsbidrag.validation import validate
 from xl_statsbidrag.xlsx.reader import read_book
 
 TODAY = dt.date(2026, 11, 22)
+SPEC_2019 = examples.WORKBOOKS["beslutsunderlag_2019.xlsx"]
 
 
 def texts(layout):
     return [c.value for _, c in layout.cells() if isinstance(c.value, str)]
 
 
-def cell_by_label(layout, label):
+def row_of(layout, label):
     for row in layout.rows:
-        if row.cells and row.cells[0].value == label:
-            return row.cells[-1]
+        if row.cells and isinstance(row.cells[0].value, str) and row.cells[0].value.startswith(label):
+            return {c.column: c for c in row.cells}
     raise KeyError(label)
+
+
+def with_utfall(path, utfall):
+    """The 2019 example with values in its column Utfall: a number, or a formula's error such as "#N/A"."""
+    column = examples.COLUMNS.index("actual")
+
+    def extra(wb, sheets):
+        ws = sheets["activities"]
+        for i, value in enumerate(utfall):
+            if isinstance(value, str):
+                ws.write_formula(4 + i, column, "=NA()", None, value)
+            else:
+                ws.write_number(4 + i, column, value)
+    examples.build(path, SPEC_2019, extra)
+    return path
+
+
+def budget_2019():
+    return [a[4] for a in SPEC_2019["activities"]]
 
 
 def test_2019_report_figures_and_sections():
     book = read_book(EXAMPLE_2019)
     layout, s = build_report(book, today=TODAY)
-    assert (s.received, s.costs, s.unused, s.activities) == (Decimal(41197280), Decimal(41197089), Decimal(191), 23)
+    assert (s.received, s.costs, s.unused, s.repay, s.activities) == (41197280, 41197089, 191, 191, 23)
     all_text = texts(layout)
     for heading in ("1. Kontaktuppgifter", "2. Bidrag som redovisningen avser",
                     "3. Redovisning av verksamhet eller aktivitet",
@@ -34,65 +61,160 @@ def test_2019_report_figures_and_sections():
         assert heading in all_text
     for a in book.activities:
         assert a.name in all_text
-    assert cell_by_label(layout, "Summa kostnader").value == Decimal(41197089)
-    assert cell_by_label(layout, "Medel som inte har förbrukats (Bidrag – kostnader)").value == Decimal(191)
-    assert cell_by_label(layout, "Summa bidrag enligt överenskommelsen").value == Decimal(41197280)
-    assert any("beslutad budget, inte utfall" in t for t in all_text)
+    assert row_of(layout, "Summa kostnader")[4].value == 41197089  # budget, in the budget column
+    assert row_of(layout, "Medel som inte har förbrukats")[5].value == 191
+    assert row_of(layout, "Summa bidrag enligt överenskommelsen")[5].value == 41197280
+    assert row_of(layout, "    varav stimulansmedel")[5].value == 36103335  # "varav" then lower case
+    repay = row_of(layout, "Medel som ska återbetalas till Kammarkollegiet senast 2020-03-31")
+    assert repay[5].value == 191 and repay[5].formula
+    assert any("beslutad budget" in t for t in all_text)
 
 
-def test_budget_does_not_offer_alt_1():
-    layout, s = build_report(read_book(EXAMPLE_2019), today=TODAY)
-    assert s.alternative == 2 and not s.outcome
-    alt1 = next(t for t in texts(layout) if "Alt 1:" in t)
-    assert alt1.startswith("☐") and "Kan inte väljas: utfall saknas" in alt1
-    assert next(t for t in texts(layout) if "Alt 2:" in t).startswith("☒")
-    deviations = [t for t in texts(layout) if t.startswith("• ")]
-    assert any("191 kr" in t for t in deviations)
-    assert any("Utfall saknas" in t for t in deviations)
+def test_the_form_never_ticks_the_attestation():
+    for example in (EXAMPLE_2019, EXAMPLE_2018):
+        layout, _ = build_report(read_book(example), today=TODAY)
+        alts = [t for t in texts(layout) if "Alt 1:" in t or "Alt 2:" in t]
+        assert len(alts) == 2 and all(t.startswith("\u2610") for t in alts)
+        assert not any("\u2612" in t or "Kan inte väljas" in t for t in texts(layout))
+        assert row_of(layout, "Avvikelser och åtgärder")
 
 
-def test_2018_report_figures():
-    _, s = build_report(read_book(EXAMPLE_2018), today=TODAY)
-    assert (s.received, s.costs, s.unused) == (Decimal(12208598), Decimal(9980000), Decimal(2228598))
+def test_utfall_equal_to_the_budget_suggests_alt_1_and_repays_191(tmp_path):
+    path = with_utfall(tmp_path / "u.xlsx", budget_2019())
+    report = make_report(read_book(path), TODAY)
+    s = report.summary
+    assert (s.complete, s.alternative, s.costs, s.unused, s.repay) == (True, 1, 41197089, 191, 191)
+    form = texts(report.form)
+    assert all(t.startswith("\u2610") for t in form if "Alt 1:" in t or "Alt 2:" in t)
+    check = texts(report.check)
+    assert any("Alt 1" in t for t in check if t.startswith("Förslag"))
 
 
-def _book(actuals, amounts=(600, 400), paid=None):
-    pots = [Pot("Stimulansmedel", Decimal(1000))]
-    ag = Agreement("Test", 2019, pots, paid_out=paid, recipient="Region Test", org_number="1", contact_person="x",
-                   postal_address="x", phone="x", email="x", rk_dnr_agreement="S1", rk_dnr_payment="S2",
-                   finance_head="Eva Ekonom")
-    acts = [Activity(i + 5, f"A{i}", "V", Decimal(amount), "9917", pot="Stimulansmedel",
-                     actual=None if actual is None else Decimal(actual))
-            for i, (amount, actual) in enumerate(zip(amounts, actuals))]
-    return DecisionBook("test.xlsx", ag, acts)
+def test_a_shift_between_activities_is_no_deviation(tmp_path):
+    utfall = budget_2019()
+    utfall[1] += 100000
+    utfall[2] -= 100000
+    book = read_book(with_utfall(tmp_path / "u.xlsx", utfall))
+    findings = validate(book, TODAY)
+    s = suggest(book, findings)
+    assert s.alternative == 1 and not s.findings
+    assert any(f.code == "utfall-over-budget" for f in findings)  # noted on Kontroll, no reason for Alt 2
+    layout, summary = build_report(book, findings, TODAY)
+    assert summary.repay == 191
+    assert row_of(layout, "Sal nr 2 på Campus")[6].value == 100000  # avvikelse = utfall - budget
+    assert row_of(layout, "Personalförstärkning inom IT")[6].value == -100000
 
 
-def test_complete_outcome_offers_alt_1():
-    layout, s = build_report(_book([550, 380]), today=TODAY)
-    assert (s.outcome, s.alternative, s.costs, s.unused) == (True, 1, Decimal(930), Decimal(70))
-    alt1 = next(t for t in texts(layout) if "Alt 1:" in t)
-    assert alt1.startswith("☒ Alt 1: Eva Ekonom")
-    assert not any(t.startswith("• ") for t in texts(layout))
-    assert "Utfall" in texts(layout)
+def test_unallocated_budget_and_unused_money_are_no_deviation(tmp_path):
+    utfall = [v - 1000 if i == 3 else v for i, v in enumerate(budget_2019())]
+    report = make_report(read_book(with_utfall(tmp_path / "u.xlsx", utfall)), TODAY)
+    assert report.summary.alternative == 1 and report.summary.repay == 1191
 
 
-def test_outcome_that_does_not_hold_up_gives_alt_2_with_deviations():
-    layout, s = build_report(_book([550, None]), today=TODAY)  # one activity without utfall
+def test_an_error_value_in_utfall_suggests_alt_2_and_names_the_cell(tmp_path):
+    utfall = budget_2019()
+    utfall[5] = "#N/A"
+    out = tmp_path / "out.xlsx"
+    target, s, findings = report_file(with_utfall(tmp_path / "u.xlsx", utfall), out, TODAY)
     assert s.alternative == 2
-    assert any(t.startswith("• Utfall saknas för 'A1'") for t in texts(layout))
-    layout, s = build_report(_book([700, 380]), today=TODAY)  # over budget
-    assert s.alternative == 2
-    assert any("överstiger budget" in t for t in texts(layout))
+    cell = f"Aktiviteter!{chr(65 + examples.COLUMNS.index('actual'))}10"
+    assert any(cell in r and "#N/A" in r for r in s.suggestion.reasons)
+    wb = openpyxl.load_workbook(out)
+    try:
+        check = [c.value for row in wb["Kontroll"].iter_rows() for c in row if isinstance(c.value, str)]
+    finally:
+        wb.close()
+    assert any(t.startswith("Förslag") and "Alt 2" in t for t in check)
+    assert any(cell in t for t in check)
 
 
-def test_ore_amounts_get_an_ore_format():
-    book = _book([Decimal("550.25"), 380])
+def test_without_utfall_no_alt_1_is_suggested_and_kontroll_says_why():
+    book = read_book(EXAMPLE_2019)
+    s = suggest(book, validate(book, TODAY))
+    assert s.alternative is None and any("Utfall saknas" in r for r in s.reasons)
+
+
+def test_partial_utfall_names_the_activities_and_counts_their_budget(tmp_path):
+    utfall = budget_2019()[:-1] + [None]
+    book = read_book(with_utfall(tmp_path / "u.xlsx", [u for u in utfall if u is not None]))
     layout, s = build_report(book, today=TODAY)
-    assert s.costs == Decimal("930.25")
-    assert cell_by_label(layout, "Summa kostnader").style == "money_total_ore"
+    assert s.outcome and not s.complete and s.alternative == 2
+    assert s.costs == 41197089  # the missing activity's budget counts
+    assert any(t.startswith("Utfall saknas för") and book.activities[-1].name in t for t in texts(layout))
+
+
+def test_earmarked_pot_repaid_on_its_own():
+    pots = [Pot("Stimulansmedel", Decimal(1000)), Pot("Specialistsjuksköterskor", Decimal(500), True)]
+    ag = Agreement("Test", 2019, pots, report_deadline=dt.date(2020, 3, 31))
+    acts = [Activity(5, "A", "V", Decimal(1000), "9917", pot="Stimulansmedel", actual=Decimal(1100)),
+            Activity(6, "B", "V", Decimal(500), "9902", pot="Specialistsjuksköterskor", actual=Decimal(300))]
+    book = DecisionBook("t.xlsx", ag, acts)
+    layout, s = build_report(book, today=TODAY)
+    assert s.unused == 100 and s.repay == 200  # the 200 earmarked left must go back; the rest overspent
+    assert row_of(layout, "    varav specialistsjuksköterskor (öronmärkt, ej förbrukat)")[5].value == 200
+    assert row_of(layout, "    varav övriga medel")[5].value == 0
+
+
+def test_costs_above_the_grant_are_the_regions_own():
+    ag = Agreement("Test", 2019, [Pot("Stimulansmedel", Decimal(1000))])
+    book = DecisionBook("t.xlsx", ag, [Activity(5, "A", "V", Decimal(1000), "9917", actual=Decimal(1200))])
+    layout, s = build_report(book, today=TODAY)
+    assert s.repay == 0 and s.unused == -200
+    assert any("bärs av regionen" in t and "200\u00a0kr" in t for t in texts(layout))
+
+
+def test_paid_out_shown_with_date_and_payer():
+    ag = Agreement("Test", 2019, [Pot("Stimulansmedel", Decimal(1000))], paid_out=Decimal(990),
+                   paid_out_date=dt.date(2019, 6, 28), payer="Kammarkollegiet")
+    book = DecisionBook("t.xlsx", ag, [Activity(5, "A", "V", Decimal(990), "9917", actual=Decimal(990))])
+    layout, s = build_report(book, today=TODAY)
+    assert row_of(layout, "Summa bidrag som utbetalats")[5].value == 990
+    assert row_of(layout, "Datum för utbetalning och utbetalare")[2].value == "2019-06-28, Kammarkollegiet"
+    assert row_of(layout, "Bidrag som erhållits")[5].value == 990 and s.repay == 0
+
+
+def test_missing_paid_out_prints_a_line_to_fill_in():
+    layout, _ = build_report(read_book(EXAMPLE_2019), today=TODAY)
+    paid = row_of(layout, "Summa bidrag som utbetalats")
+    assert paid[5].value is None and paid[5].style == "fill_in"
+
+
+_REF = re.compile(r"![A-Z]{1,3}\$?\d+|\([A-Z]{1,3}\d+(:[A-Z]{1,3}\d+)?\)")
+
+
+@pytest.mark.parametrize("example", [EXAMPLE_2019, EXAMPLE_2018])
+def test_no_cell_reference_tool_or_file_name_on_the_form(example):
+    layout, _ = build_report(read_book(example), today=TODAY)
+    for t in texts(layout):
+        assert not _REF.search(t), t
+        assert "xl-statsbidrag" not in t.casefold() and ".xlsx" not in t and example.stem not in t, t
+        assert "'" not in t and '"' not in t, t  # one kind of quote mark: ” ”
+
+
+def test_provenance_goes_to_the_document_properties_and_kontroll(tmp_path):
+    out = tmp_path / "out.xlsx"
+    report_file(EXAMPLE_2019, out, TODAY)
+    wb = openpyxl.load_workbook(out)
+    try:
+        props = {p.name: p.value for p in wb.custom_doc_props.props}
+        check = " ".join(c.value for row in wb["Kontroll"].iter_rows() for c in row if isinstance(c.value, str))
+    finally:
+        wb.close()
+    assert props["Bilaga 2 skapad av"].startswith("xl-statsbidrag ")
+    assert props["Bilaga 2 underlag"] == EXAMPLE_2019.name
+    assert EXAMPLE_2019.name in check and "xl-statsbidrag" in check
+
+
+def test_rows_are_tall_enough_and_blocks_are_not_split():
+    layout, s = build_report(read_book(EXAMPLE_2019), today=TODAY)
+    assert all(r.height for r in layout.rows)  # every height decided here, none left to the spreadsheet
+    name = row_of(layout, "Kompensation för pågående utvecklingsarbete, flöden")
+    assert next(r.height for r in layout.rows if r.cells and r.cells[0] is name[1]) >= 45  # three lines or more
+    assert s.pages == len(layout.page_breaks) + 1
+    assert f"av {s.pages}" in layout.footer and "RS/495/2019" in layout.header
 
 
 def test_layout_is_pure_data():
-    layout, _ = build_report(_book([550, 380]), today=TODAY)
+    layout, _ = build_report(read_book(EXAMPLE_2019), today=TODAY)
     assert all(dataclasses.is_dataclass(c) for _, c in layout.cells())
     assert all(isinstance(c.value, (str, Decimal, int, type(None))) for _, c in layout.cells())

@@ -17,7 +17,7 @@ D = Decimal
 def book(*activities, pots=None, objekt=("9902", "9917"), **agreement):
     pots = pots or [Pot("Stimulansmedel", D(1000)), Pot("SSK", D(500), True, "Specialistutbildning")]
     fields = dict(recipient="R", org_number="1", contact_person="K", postal_address="P", phone="T", email="E",
-                  rk_dnr_agreement="S1", rk_dnr_payment="S2")
+                  rk_dnr_agreement="S1", rk_dnr_payment="S2", finance_head="F", signatory="S")
     fields.update(agreement)
     ag = Agreement("Test", 2019, pots, [Objekt(o) for o in objekt], **fields)
     acts = []
@@ -110,8 +110,12 @@ def test_check_decision_total():
 
 
 def test_check_paid_out():
-    assert run(v.check_paid_out, book(paid_out=D(1500))) == []
-    assert codes(run(v.check_paid_out, book(paid_out=D(1400)))) == ["utbetalt-avviker"]
+    paid = dt.date(2019, 12, 15)
+    assert run(v.check_paid_out, book(paid_out=D(1500), paid_out_date=paid)) == []
+    assert codes(run(v.check_paid_out, book(paid_out=D(1400), paid_out_date=paid))) == ["utbetalt-avviker"]
+    missing = run(v.check_paid_out, book())  # the form asks what was paid out: a line to fill in, and a warning
+    assert codes(missing) == ["utbetalt-saknas"] and missing[0].severity == "warning"
+    assert codes(run(v.check_paid_out, book(paid_out=D(1500)))) == ["utbetalt-saknas"]  # the date
 
 
 def test_check_earlier_decisions():
@@ -127,18 +131,33 @@ def test_check_earlier_decisions():
 def test_check_outcome():
     found = run(v.check_outcome, book({"amount": 100}))
     assert codes(found) == ["utfall-saknas"]
-    assert codes(run(v.check_outcome, book({"amount": 1500, "actual": 1500}))) == []
+    assert codes(run(v.check_outcome, book({"amount": 1000, "actual": 1000},
+                                           {"amount": 500, "actual": 500, "pot": "SSK"}))) == []
     found = run(v.check_outcome, book({"amount": 100, "actual": 120, "objekt": "9902"}, {"amount": 100, "actual": None}))
     assert codes(found) == ["utfall-over-budget", "utfall-saknas-rad", "objekt-over-budget", "aterbetalas"]
     assert found[0].location == Location("Aktiviteter", "F5") and found[0].amount == 20
     assert found[1].location == Location("Aktiviteter", "F6")
-    assert found[3].amount == 1380 and found[3].severity == "info"
+    # the earmarked 500 unspent, and 1000 - (120 + the budget 100 of the activity without utfall) of the rest
+    assert found[3].amount == 500 + 780 and found[3].severity == "info"
+
+
+def test_check_earmarked_outcome():
+    assert run(v.check_earmarked_outcome, book({"amount": 1300})) == []  # budget only: check_earmarked's job
+    assert run(v.check_earmarked_outcome, book({"amount": 1000, "actual": 900},
+                                               {"amount": 500, "actual": 500, "pot": "SSK"})) == []
+    found = run(v.check_earmarked_outcome, book({"amount": 1000, "actual": 1200},
+                                                {"amount": 500, "actual": 400, "pot": "SSK"}))
+    assert codes(found) == ["oronmarkt-utfall"] and found[0].amount == 100 and found[0].severity == "warning"
 
 
 def test_check_dates():
     assert run(v.check_dates, book()) == []
     found = run(v.check_dates, book(period_start=dt.date(2018, 12, 1), report_deadline=dt.date(2020, 3, 31)))
-    assert codes(found) == ["period-utanfor-ar", "tidsgrans-passerad"]
+    assert codes(found) == ["tidsgrans-passerad"] and found[0].severity == "info"
+    # a period of several years (the 2017 agreement covers 2017-2018) is valid; one beside the year is not
+    assert run(v.check_dates, book(period_start=dt.date(2019, 1, 1), period_end=dt.date(2020, 12, 31))) == []
+    assert codes(run(v.check_dates, book(period_start=dt.date(2020, 1, 1), period_end=dt.date(2020, 12, 31)))) == \
+        ["period-utanfor-ar"]
     assert codes(run(v.check_dates, book(period_start=dt.date(2019, 6, 1), period_end=dt.date(2019, 5, 1)))) == \
         ["period-ogiltig"]
     assert run(v.check_dates, book(report_deadline=dt.date(2030, 3, 31))) == []
@@ -147,6 +166,8 @@ def test_check_dates():
 def test_check_report_fields():
     assert run(v.check_report_fields, book()) == []
     assert codes(run(v.check_report_fields, book(org_number=""))) == ["uppgift-saknas"]
+    missing = run(v.check_report_fields, book(finance_head="", signatory=""))  # else the form prints "N.N."
+    assert codes(missing) == ["uppgift-saknas", "uppgift-saknas"] and all(f.severity == "warning" for f in missing)
 
 
 def test_check_next_year():
@@ -167,8 +188,9 @@ def test_2019_workbook_gives_the_findings_the_seeds_imply():
     assert not [f for f in findings if f.severity == "error"]
     warnings = {(f.code, f.amount) for f in findings if f.severity == "warning"}
     assert warnings == {("ej-fordelat", 191), ("beslut-avviker", 280), ("utfall-saknas", None),
-                        ("uppgift-saknas", None)}
-    assert sum(f.code == "uppgift-saknas" for f in findings) == 2  # the Government Offices' dnr are not in the seeds
+                        ("uppgift-saknas", None), ("utbetalt-saknas", None)}
+    # the Government Offices' dnr and the signatories are not in the seeds; nor what was paid out, and when
+    assert sum(f.code == "uppgift-saknas" for f in findings) == 4
 
 
 def test_2018_workbook_reports_the_reserved_remainder():

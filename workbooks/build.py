@@ -115,6 +115,10 @@ WORKBOOKS = {
 }
 
 
+# The columns of the table Aktiviteter, in order (fields of model.ACTIVITY_COLUMNS).
+COLUMNS = ["name", "verksamhet", "earlier_decision", "decision_ref", "amount", "next_year", "objekt", "pot",
+           "actual", "comment"]
+
 MACRO_MODULE = HERE / "vba" / "Statsbidrag.bas"
 BUTTONS = [("SkapaBilaga2", "Skapa Bilaga 2"), ("Kontrollera", "Kontrollera")]
 
@@ -185,16 +189,8 @@ def build(path: Path, spec: dict, extra=None) -> None:
                    "kolumn A, och tabellerna Potter och Objekt; etiketterna och tabellnamnen ska stå kvar.", note)
     ws.set_row(1, 30)
     row = 3
-    groups = [
-        ("Överenskommelsen", ["name", "year", "region_dnr", "decision_date", "decided_total", "rk_dnr_agreement",
-                              "rk_dnr_payment", "paid_out", "period_start", "period_end",
-                              "requisition_deadline", "report_deadline"]),
-        ("Kontaktuppgifter (Bilaga 2, punkt 1)", ["recipient", "org_number", "contact_person", "postal_address",
-                                                 "phone", "fax", "email"]),
-        ("Granskning och underskrift (Bilaga 2, punkt 4 och 5)", ["finance_head", "finance_head_title",
-                                                                 "finance_head_phone", "finance_head_email",
-                                                                 "signatory"]),
-    ]
+    from xl_statsbidrag.template import GROUPS as groups
+
     pot_rows = len(spec["pots"])
     total = sum(p[1] for p in spec["pots"])
     for group, fields in groups:
@@ -209,8 +205,10 @@ def build(path: Path, spec: dict, extra=None) -> None:
                 ws.write_datetime(row, 1, dt.datetime(ag["year"], 1, 1), date_in)
             elif name == "period_end":
                 ws.write_datetime(row, 1, dt.datetime(ag["year"], 12, 31), date_in)
-            elif name == "paid_out":
-                ws.write_formula(row, 1, f"=SUM({POTS_TABLE}[{POT_COLUMNS['amount']}])", money_in, total)
+            elif name == "paid_out":  # what was actually paid out, and when: not in the seeds, to fill in
+                ws.write_blank(row, 1, None, money_in)
+            elif name == "paid_out_date":
+                ws.write_blank(row, 1, None, date_in)
             elif isinstance(value, dt.date):
                 ws.write_datetime(row, 1, dt.datetime(value.year, value.month, value.day), date_in)
             elif isinstance(value, int):
@@ -260,8 +258,7 @@ def build(path: Path, spec: dict, extra=None) -> None:
     ws.write_formula("D2", f"=B2-SUBTOTAL(109,{ACTIVITIES_TABLE}[{ACTIVITY_COLUMNS['amount']}])", money_bold,
                      total - decided)
     first, last = 4, 4 + len(acts)
-    cols = ["name", "verksamhet", "earlier_decision", "decision_ref", "amount", "next_year", "objekt", "pot",
-            "actual", "comment"]
+    cols = COLUMNS
     widths = {"name": 48, "verksamhet": 20, "earlier_decision": 18, "decision_ref": 16, "amount": 14,
               "next_year": 22, "objekt": 9, "pot": 22, "actual": 14, "comment": 40}
     columns = []

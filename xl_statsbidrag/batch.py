@@ -115,7 +115,7 @@ def _kr(value) -> str:
 
 def convert_one(source: str, target: str, pdf_dir: str | None, force: bool) -> Row:
     """One input (run in a worker process): the report, and the single-sheet workbook for its PDF."""
-    from .jobs import check_output, make_report, read, write_layout
+    from .jobs import check_output, make_report, read, write_layouts
     from .report import build_report
     from .validation import validate
 
@@ -132,13 +132,14 @@ def convert_one(source: str, target: str, pdf_dir: str | None, force: bool) -> R
             row.reason = "up to date (skipped; --force to redo)"
         else:
             check_output(src, dst)
-            layout, summary, findings = make_report(src)
-            write_layout(src, dst, layout)
+            report = make_report(src)
+            summary, findings = report.summary, report.findings
+            write_layouts(src, dst, report.sheets, report.properties)
             if pdf_dir is not None:
                 from .xlsx.newbook import write_workbook
 
                 single = Path(pdf_dir) / f"{dst.stem}.xlsx"
-                write_workbook(single, [layout])
+                write_workbook(single, [report.form])
                 row.pdf_source = str(single)
         row.status = "ok"
         row.received, row.costs, row.unused = _kr(summary.received), _kr(summary.costs), _kr(summary.unused)

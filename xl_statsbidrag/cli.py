@@ -33,17 +33,22 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.in_place and args.output:
         raise UserError("give either -o or --in-place, not both")
     target, s, findings = report_file(args.workbook, args.output, args.today, args.in_place)
-    kind = "utfall" if s.outcome else "budget: no utfall filled in yet"
+    kind = ("utfall" if s.complete else "utfall, with budget where utfall is missing" if s.outcome
+            else "budget: no utfall filled in yet")
     errors = sum(f.severity == "error" for f in findings)
     warnings = sum(f.severity == "warning" for f in findings)
-    print(f"Wrote {target} (sheet \"Bilaga 2\")")
+    print(f"Wrote {target} (sheets \"Bilaga 2\", {s.pages} page(s), and \"Kontroll\")")
     print(f"  activities:   {s.activities}")
     print(f"  received:     {format_kr(s.received)}")
     print(f"  costs:        {format_kr(s.costs)} ({kind})")
     print(f"  unused:       {format_kr(s.unused)}")
-    print(f"  attestation:  Alt {s.alternative}" + (f" ({len(s.deviations)} deviation(s) listed)"
-                                                    if s.alternative == 2 else ""))
-    print(f"  findings:     {errors} error(s), {warnings} warning(s); run 'xl-statsbidrag validate' for details")
+    print(f"  to repay:     {format_kr(s.repay)}")
+    reasons = len(s.suggestion.findings)
+    print("  attestation:  " + (f"suggested Alt {s.alternative}" if s.alternative else "no suggestion (no utfall)")
+          + (f" ({reasons} reason(s) on the sheet Kontroll)" if s.alternative == 2 else "")
+          + "; the form's boxes are left to the head of finance")
+    print(f"  findings:     {errors} error(s), {warnings} warning(s); see the sheet Kontroll or "
+          "'xl-statsbidrag validate'")
     return EXIT_OK
 
 

@@ -22,7 +22,7 @@ from .amounts import format_kr
 from .errors import UserError
 from .layout import STYLES, SheetLayout, column_letter
 from .reading import MAX_COLUMN, MAX_ROW, TableInfo, bounds, read
-from .report import checked_report, findings_sheet
+from .report import check_sheet, make_report
 from .validation import validate
 
 ERROR_PREFIX = "#FEL: "
@@ -143,16 +143,21 @@ def _try(action) -> None:
 
 
 def write_layout(book: "xw.Book", layout: SheetLayout) -> "xw.Sheet":
-    """Write ``layout`` as a sheet of ``book``, replacing a sheet of that name."""
-    names = [s.name for s in book.sheets]
-    if layout.name in names:
-        book.sheets[layout.name].delete()
-    sheet = book.sheets.add(layout.name, after=book.sheets[len(book.sheets) - 1])
+    """Write ``layout`` as a sheet of ``book``.  A sheet of that name (compared without case, as Excel
+    does) is cleared and rewritten, not deleted, so that references to it from other sheets survive."""
+    existing = next((s for s in book.sheets if s.name.casefold() == layout.name.casefold()), None)
+    if existing is not None:
+        sheet = existing
+        sheet.clear()
+        _try(lambda: sheet.api.ResetAllPageBreaks())
+    else:
+        sheet = book.sheets.add(layout.name, after=book.sheets[len(book.sheets) - 1])
     width = max(layout.last_column, len(layout.column_widths))
     grid = [[None] * width for _ in layout.rows]
     for number, cell in layout.cells():
         grid[number - 1][cell.column - 1] = _cell_value(cell)
-    sheet.range("A1").value = grid
+    if grid:
+        sheet.range("A1").value = grid
     for i, w in enumerate(layout.column_widths, start=1):
         letter = column_letter(i)
         sheet.range(f"{letter}:{letter}").column_width = w
@@ -168,8 +173,8 @@ def write_layout(book: "xw.Book", layout: SheetLayout) -> "xw.Sheet":
             rng.font.bold = True
         if style.italic:
             rng.font.italic = True
-        if style.size:
-            rng.font.size = style.size
+        rng.font.size = style.size or 11
+        _try(lambda: setattr(rng.font, "name", "Calibri"))
         if style.color:
             rng.font.color = "#" + style.color
         if style.fill:
@@ -178,10 +183,46 @@ def write_layout(book: "xw.Book", layout: SheetLayout) -> "xw.Sheet":
             rng.wrap_text = True
         if style.halign:
             _try(lambda: setattr(rng, "horizontal_alignment", style.halign))
+        _try(lambda: setattr(rng, "vertical_alignment", style.valign))
+        if style.border_bottom:  # Excel's XlBordersIndex: 8 top, 9 bottom; XlLineStyle 1 continuous
+            _try(lambda: setattr(rng.api.Borders(9), "LineStyle", 1))
+        if style.border_top:
+            _try(lambda: setattr(rng.api.Borders(8), "LineStyle", 1))
     for merge in layout.merges:
         sheet.range(merge).merge()
     _try(lambda: setattr(sheet.page_setup, "print_area", f"A1:{column_letter(width)}{len(layout.rows)}"))
+    _try(lambda: _page_setup(sheet, layout))
     return sheet
+
+
+def _page_setup(sheet: "xw.Sheet", layout: SheetLayout) -> None:
+    """Paper, orientation, scale, margins, header and footer, and the page breaks (Excel's object model)."""
+    setup = sheet.api.PageSetup
+    setup.PaperSize = 9  # xlPaperA4
+    setup.Orientation = 2 if layout.landscape else 1
+    if layout.fit_width:
+        setup.Zoom = False
+        setup.FitToPagesWide, setup.FitToPagesTall = 1, False
+    else:
+        setup.Zoom = 100
+    left, right, top, bottom = layout.margins
+    setup.LeftMargin, setup.RightMargin = left * 72, right * 72
+    setup.TopMargin, setup.BottomMargin = top * 72, bottom * 72
+    for part, where in (("Left", "&L"), ("Center", "&C"), ("Right", "&R")):
+        setattr(setup, f"{part}Header", _section(layout.header, where))
+        setattr(setup, f"{part}Footer", _section(layout.footer, where))
+    for row in layout.page_breaks:
+        sheet.api.HPageBreaks.Add(sheet.range((row, 1)).api)
+
+
+def _section(text: str, code: str) -> str:
+    """One of the three parts (&L, &C, &R) of a header or footer written as one string."""
+    if code not in text:
+        return ""
+    rest = text.split(code, 1)[1]
+    for other in ("&L", "&C", "&R"):
+        rest = rest.split(other, 1)[0]
+    return rest
 
 
 # --- the buttons -----------------------------------------------------------------------------------------
@@ -191,17 +232,19 @@ def _alert(book, text: str, title: str = "xl-statsbidrag") -> None:
 
 
 def create_report(book: "xw.Book", today: dt.date | None = None):
-    """Read the open workbook, validate it and write the Bilaga 2 sheet into it; returns the summary."""
-    layout, summary, findings = checked_report(read(LiveSource(book)), today)
-    write_layout(book, layout)
-    return summary, findings
+    """Read the open workbook, validate it and write the sheets Bilaga 2 and Kontroll into it; returns
+    the summary and the findings."""
+    report = make_report(read(LiveSource(book)), today)
+    for layout in report.sheets:
+        write_layout(book, layout)
+    return report.summary, report.findings
 
 
 def check(book: "xw.Book", today: dt.date | None = None):
     """Validate the open workbook and write the findings as the sheet "Kontroll"."""
     model = read(LiveSource(book))
     findings = validate(model, today)
-    write_layout(book, findings_sheet(model, findings, today))
+    write_layout(book, check_sheet(model, findings, today))
     return findings
 
 
@@ -213,10 +256,11 @@ def skapa_bilaga2(book: "xw.Book | None" = None) -> None:
     except UserError as exc:
         _alert(book, f"Bilaga 2 kunde inte skapas.\n\n{exc.message}", "Skapa Bilaga 2")
         return
-    kind = "utfall" if s.outcome else "budget (utfall saknas)"
-    _alert(book, f"Bladet Bilaga 2 är skapat.\n\nBidrag: {format_kr(s.received)}\nKostnader, {kind}: "
-                 f"{format_kr(s.costs)}\nEj förbrukat: {format_kr(s.unused)}\nGranskning: Alt {s.alternative}"
-                 + (f" ({len(s.deviations)} avvikelser listade)" if s.alternative == 2 else ""), "Skapa Bilaga 2")
+    kind = "utfall" if s.complete else "delvis budget (utfall saknas för några aktiviteter)" if s.outcome \
+        else "budget (utfall saknas)"
+    _alert(book, f"Bladen Bilaga 2 och Kontroll är skapade.\n\nBidrag: {format_kr(s.received)}\nKostnader, {kind}: "
+                 f"{format_kr(s.costs)}\nEj förbrukat: {format_kr(s.unused)}\nAtt återbetala: {format_kr(s.repay)}\n"
+                 f"Förslag till granskning: {s.suggestion.text} (se bladet Kontroll)", "Skapa Bilaga 2")
 
 
 def kontrollera(book: "xw.Book | None" = None) -> None:

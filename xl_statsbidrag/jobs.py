@@ -12,7 +12,7 @@ from pathlib import Path
 from .errors import UserError
 from .layout import SheetLayout
 from .model import DecisionBook, Finding
-from .report import ReportSummary
+from .report import Report
 from .validation import validate
 
 MACRO_SUFFIXES = {".xlsm"}
@@ -44,11 +44,12 @@ def check_output(source: Path, target: Path) -> None:
         raise UserError("the output would overwrite the input; give another name with -o", file=target)
 
 
-def make_report(source: Path, today: dt.date | None = None) -> tuple[SheetLayout, ReportSummary, list[Finding]]:
-    """Read and validate ``source`` and lay out its Bilaga 2; refuses a workbook with unreadable cells."""
-    from .report import checked_report
+def make_report(source: Path, today: dt.date | None = None) -> "Report":
+    """Read and validate ``source`` and lay out its Bilaga 2 and Kontroll sheets; refuses a workbook
+    with unreadable cells."""
+    from .report import make_report as make
 
-    return checked_report(read(source), today)
+    return make(read(source), today)
 
 
 def report_file(source: Path | str, target: Path | str | None = None, today: dt.date | None = None,
@@ -61,18 +62,19 @@ def report_file(source: Path | str, target: Path | str | None = None, today: dt.
     else:
         target = Path(target) if target else default_output(source)
         check_output(source, target)
-    layout, summary, findings = make_report(source, today)
+    report = make_report(source, today)
     if in_place:
         backup = source.with_name(f"{source.stem}.backup-{dt.datetime.now():%Y%m%d-%H%M%S}{source.suffix}")
         shutil.copy2(source, backup)
-    write_layout(source, target, layout)
-    return target, summary, findings
+    write_layouts(source, target, report.sheets, report.properties)
+    return target, report.summary, report.findings
 
 
-def write_layout(source: Path, target: Path, layout: "SheetLayout") -> None:
-    from .xlsx.writer import write_sheet
+def write_layouts(source: Path, target: Path, layouts: list["SheetLayout"],
+                  properties: dict[str, str] | None = None) -> None:
+    from .xlsx.writer import write_sheets
 
-    write_sheet(source, target, layout)
+    write_sheets(source, target, layouts, properties)
 
 
 # --- allocation -------------------------------------------------------------------------------------

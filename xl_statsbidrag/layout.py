@@ -1,13 +1,23 @@
-"""A sheet layout as data: rows of cells with values, formulas and named styles.
+"""A sheet layout as data: rows of cells with values, formulas and named styles, and the page
+setup for printing.
 
 The Bilaga 2 report is built once as a ``SheetLayout`` (see ``report.py``) and rendered by
 two writers: ``xlsx.sheetxml`` for a package on disk and ``excel`` through xlwings.  Neither
 writer decides anything about content; they only map styles and cells to their medium.
+
+Row heights and page breaks are decided here, not left to the spreadsheet: ``text_lines`` wraps
+text with Calibri's character widths (``data/text_widths.csv``, from the metric-compatible
+Carlito) as Excel and LibreOffice wrap it, so that a row is tall enough in both, and
+``Pages`` puts manual page breaks where a block of rows would otherwise be split.
 """
 from __future__ import annotations
 
+import csv
+import math
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
+from importlib import resources
 
 # [$-41D] makes the format Swedish (sv-SE) where the reader honours it (LibreOffice: "41 197 280 kr");
 # Excel shows its own locale's separators, which for the users is Swedish anyway.
@@ -25,6 +35,7 @@ class Style:
     num_format: str | None = None
     wrap: bool = False
     halign: str | None = None  # "left", "center", "right"
+    valign: str = "top"  # "top", "center", "bottom"
     border_top: bool = False
     border_bottom: bool = False
 
@@ -45,8 +56,12 @@ STYLES: dict[str, Style] = {
     "header": Style(bold=True, wrap=True, border_bottom=True),
     "header_right": Style(bold=True, wrap=True, border_bottom=True, halign="right"),
     "total_label": Style(bold=True, border_top=True, wrap=True),
-    "signature": Style(border_bottom=True),
-    "checkbox": Style(halign="center", bold=True),
+    "signature": Style(border_bottom=True, valign="bottom"),
+    "signature_label": Style(wrap=True, valign="bottom"),
+    "fill_in": Style(wrap=True, border_bottom=True, valign="bottom"),
+    "checkbox": Style(halign="center", bold=True, size=14),
+    "money_header": Style(bold=True, wrap=True, border_bottom=True, halign="right", valign="bottom"),
+    "table_header": Style(bold=True, wrap=True, border_bottom=True, valign="bottom"),
 }
 
 Value = str | int | Decimal | None
@@ -92,10 +107,14 @@ class SheetLayout:
     rows: list[Row] = field(default_factory=list)
     merges: list[str] = field(default_factory=list)
     footer: str = ""
+    header: str = ""  # page header, in Excel's header codes (&L, &C, &R, &P, ...)
     landscape: bool = False
     tables: list[Table] = field(default_factory=list)
     gridlines: bool = False
     freeze_row: int = 0  # rows above this stay in view (0: none)
+    page_breaks: list[int] = field(default_factory=list)  # a new page starts at each of these rows
+    fit_width: bool = True  # scale to the page's width; False prints at 100 % (heights then are exact)
+    margins: tuple[float, float, float, float] = (0.6, 0.6, 0.75, 0.75)  # left, right, top, bottom (inches)
 
     def add(self, *cells: Cell, height: float | None = None) -> int:
         """Append a row; returns its 1-based row number."""
@@ -114,6 +133,88 @@ class SheetLayout:
         for number, row in enumerate(self.rows, start=1):
             for cell in sorted(row.cells, key=lambda c: c.column):
                 yield number, cell
+
+
+# --- text measure and pages --------------------------------------------------------------------------
+
+DIGIT_PX = 7  # Calibri 11's widest digit at 96 dpi: Excel's unit of column width
+CELL_PADDING_PX = 6  # what a cell keeps free of text (both sides and the grid line), with a margin
+FALLBACK_EM = 1.0  # a character the table lacks counts as wide as the font size
+
+
+@lru_cache(maxsize=1)
+def _widths() -> dict[str, tuple[int, int, int]]:
+    text = resources.files("xl_statsbidrag").joinpath("data", "text_widths.csv").read_text(encoding="utf-8")
+    rows = csv.DictReader(text.splitlines())
+    table = {chr(int(r["char"])): (int(r["regular"]), int(r["bold"]), int(r["italic"])) for r in rows}
+    table["\u00a0"] = table[" "]
+    return table
+
+
+def column_px(width: float) -> int:
+    """A column's width in pixels, from its width in characters (as Excel converts it)."""
+    return int(width * DIGIT_PX + 5)
+
+
+def text_px(text: str, style: Style) -> float:
+    widths, size = _widths(), style.size or 11.0
+    which = 1 if style.bold else 2 if style.italic else 0
+    units = sum(widths[ch][which] if ch in widths else FALLBACK_EM * 2048 for ch in text)
+    return units / 2048 * size * 96 / 72
+
+
+def text_lines(text: str, width_px: float, style: Style) -> int:
+    """How many lines ``text`` takes wrapped in a cell ``width_px`` wide: greedy word wrap, as Excel
+    and LibreOffice do, a word longer than the line broken where it must be."""
+    room = max(1.0, width_px - CELL_PADDING_PX)
+    space = text_px(" ", style)
+    lines = 0
+    for paragraph in str(text).split("\n"):
+        lines += 1
+        used = 0.0
+        for word in paragraph.split(" "):
+            w = text_px(word, style)
+            if used and used + space + w <= room:
+                used += space + w
+                continue
+            if used:
+                lines += 1
+            if w > room:  # broken over several lines
+                lines += math.ceil(w / room) - 1
+                w = w - (math.ceil(w / room) - 1) * room
+            used = w
+    return lines
+
+
+def line_height(style: Style) -> float:
+    """The height of one line of text in points (Calibri 11: 15 pt, as Excel's default row)."""
+    return math.ceil((style.size or 11.0) * 15 / 11 * 4) / 4
+
+
+class Pages:
+    """Manual page breaks for a sheet printed at 100 %: blocks of rows that must stay together go
+    to the next page when they do not fit on this one."""
+
+    def __init__(self, layout: SheetLayout, page_height: float):
+        self.layout = layout
+        self.page_height = page_height
+        self.used = 0.0
+        self.count = 1
+
+    def fits(self, height: float) -> bool:
+        return self.used + height <= self.page_height
+
+    def new_page(self) -> None:
+        """A page break before the next row."""
+        self.layout.page_breaks.append(len(self.layout.rows) + 1)
+        self.used = 0.0
+        self.count += 1
+
+    def block(self, height: float) -> None:
+        """Make room for a block of ``height`` points that starts at the next row."""
+        if self.used > 0 and not self.fits(height):
+            self.new_page()
+        self.used += height
 
 
 def column_letter(column: int) -> str:

@@ -22,6 +22,8 @@ AGREEMENT_LABELS: dict[str, str] = {
     "decided_total": "Belopp enligt regionens beslut",
     "decision_date": "Datum för regionens beslut",
     "paid_out": "Summa bidrag som utbetalats från regeringen/Regeringskansliet",
+    "paid_out_date": "Datum för utbetalning",
+    "payer": "Utbetalat av",
     "period_start": "Redovisningsperiod från",
     "period_end": "Redovisningsperiod till",
     "requisition_deadline": "Sista dag för rekvisition",
@@ -40,7 +42,7 @@ AGREEMENT_LABELS: dict[str, str] = {
     "signatory": "Behörig företrädare",
 }
 AMOUNT_FIELDS = {"decided_total", "paid_out"}
-DATE_FIELDS = {"decision_date", "period_start", "period_end", "requisition_deadline", "report_deadline"}
+DATE_FIELDS = {"decision_date", "paid_out_date", "period_start", "period_end", "requisition_deadline", "report_deadline"}
 
 # Excel Tables the reader looks for, and their columns: field -> Swedish header.
 AGREEMENT_SHEET = "Överenskommelse"
@@ -97,6 +99,8 @@ class Agreement:
     decided_total: Decimal | None = None
     decision_date: dt.date | None = None
     paid_out: Decimal | None = None
+    paid_out_date: dt.date | None = None
+    payer: str = ""
     period_start: dt.date | None = None
     period_end: dt.date | None = None
     requisition_deadline: dt.date | None = None
@@ -202,13 +206,46 @@ class DecisionBook:
         return any(a.actual is not None for a in self.activities)
 
     @property
+    def outcome_complete(self) -> bool:
+        """True when every activity has its utfall."""
+        return bool(self.activities) and all(a.actual is not None for a in self.activities)
+
+    @property
     def costs(self) -> Decimal:
-        """Summa kostnader: utfall where there is outcome, the decided amounts otherwise."""
-        if self.has_outcome:
-            return sum((a.actual or Decimal(0) for a in self.activities), Decimal(0))
-        return self.decided
+        """Summa kostnader: each activity's utfall, or its budget where it has none (so without any
+        utfall, the decided budget)."""
+        return sum((cost(a) for a in self.activities), Decimal(0))
 
     @property
     def unused(self) -> Decimal:
         """Medel som inte har förbrukats (bidrag - kostnader)."""
         return self.agreement.received - self.costs
+
+    def earmarked_costs(self) -> dict[str, Decimal]:
+        """Costs per earmarked pot (by its name), from the activities assigned to it."""
+        out = {p.name: Decimal(0) for p in self.agreement.pots if p.earmarked}
+        for a in self.activities:
+            pot = self.agreement.pot(a.pot) if a.pot else None
+            if pot is not None and pot.earmarked:
+                out[pot.name] += cost(a)
+        return out
+
+    def repayment(self) -> tuple[Decimal, list[tuple[str, Decimal]]]:
+        """Medel som ska återbetalas: what an earmarked pot has left, pot by pot (its money may not go
+        elsewhere), and what the rest of the grant has left after the other costs and any overspend of
+        the earmarked pots.  Returns (total, [(pot name, amount)] with "" for the rest)."""
+        earmarked = [p for p in self.agreement.pots if p.earmarked]
+        if not earmarked:
+            return max(Decimal(0), self.unused), []
+        spent = self.earmarked_costs()
+        parts = [(p.name, max(Decimal(0), p.amount - spent[p.name])) for p in earmarked]
+        over = sum((max(Decimal(0), spent[p.name] - p.amount) for p in earmarked), Decimal(0))
+        rest_money = self.agreement.received - sum((p.amount for p in earmarked), Decimal(0))
+        rest_costs = self.costs - sum(spent.values(), Decimal(0))
+        parts.append(("", max(Decimal(0), rest_money - rest_costs - over)))
+        return sum((a for _, a in parts), Decimal(0)), parts
+
+
+def cost(a: Activity) -> Decimal:
+    """An activity's cost in the report: its utfall, or its budget while it has none."""
+    return a.actual if a.actual is not None else (a.amount or Decimal(0))

@@ -1,68 +1,56 @@
-"""The Bilaga 2 economic report ("Ekonomisk redovisning") as a sheet layout.
+"""The Bilaga 2 economic report ("Ekonomisk redovisning") as a sheet layout, and the sheet
+"Kontroll" beside it.
 
-Sections 1-5 follow the form in the agreement's Bilaga 2.  Costs are listed per activity; the
-totals are formulas (with their values) so the sheet is right in Excel and in readers that do
-not recalculate.  Without actual costs (utfall) the report shows the decided budget, says so,
-and does not offer Alt 1 of the head of finance's attestation.
+Sections 1-5 follow the form in the agreement's Bilaga 2, in its own words.  Point 3 lists budget,
+utfall and avvikelse per activity, per objekt and per pot, then what was not used and what must be
+repaid; totals are formulas (with their values) so the sheet is right in Excel and in readers that
+do not recalculate.  Section 4 is the head of finance's: both boxes stay empty.  What the tool found,
+and the alternative it suggests with its reasons, go on the sheet "Kontroll", which is not part of
+the printed form.
+
+The form is printed on A4 portrait at 100 %: every row gets the height its wrapped text needs
+(``layout.text_lines``), and manual page breaks keep each block (a section's head, a table, a
+signature block) on one page; a cost table that runs over a page repeats its header row.
 """
 from __future__ import annotations
 
 import datetime as dt
-import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from . import __version__
+from .amounts import format_kr
 from .errors import UserError
-from .layout import Cell, SheetLayout
-from .model import AGREEMENT_LABELS, DecisionBook, Finding
-from .validation import ERROR, SEVERITY_SV, WARNING, validate
+from .layout import (STYLES, Cell, Pages, SheetLayout, column_px, line_height, ref, text_lines)
+from .model import AGREEMENT_LABELS, Activity, DecisionBook, Finding, cost
+from .validation import ERROR, INFO, SEVERITY_SV, WARNING, validate
 
 SHEET_NAME = "Bilaga 2"
-# Findings that do not make the figures under point 3 wrong, so they do not decide Alt 1/Alt 2:
-# missing contact details show as blanks in the form, and a decision that rounds the agreement's
-# total (41 197 000 for 41 197 280) is a matter for the decision, not for the accounts.
-NOT_DEVIATIONS = {"uppgift-saknas", "beslut-avviker"}
+CHECK_SHEET_NAME = "Kontroll"
 
-# Columns: A label/activity, B verksamhet, C objekt, D pott, E amount.
-WIDTHS = [44.0, 18.0, 8.0, 22.0, 15.0]
-A, B, C, D, E = 1, 2, 3, 4, 5
-LINE_HEIGHT = 15.0
-SIGNATURE_HEIGHT = 24.0
+# Columns: A activity/label, B verksamhet, C objekt, D budget, E utfall (and single amounts), F avvikelse.
+WIDTHS = [32.0, 15.0, 7.0, 12.0, 12.0, 12.0]
+A, B, C, D, E, F = 1, 2, 3, 4, 5, 6
 MAX_ROW_HEIGHT = 409.0  # Excel's limit
+ROW_MARGIN = 3.0  # points added to a wrapped row, so that no line touches the next row
+WRITE_HEIGHT = 30.0  # a row with a line to sign or write on: room above the line
+# A4 is 842 pt high; the margins take 0.75 in at the top and bottom.  What is left is kept a little
+# short, so that a spreadsheet that draws a row a point taller still fits the page.
+PAGE_HEIGHT = 842 - 2 * 0.75 * 72 - 24
+MARGINS = (0.45, 0.45, 0.75, 0.75)
+MAX_FORMULA = 8000  # Excel allows 8 192 characters in a formula
+
+# The findings that make the figures under point 3 wrong, so that the suggestion is Alt 2.  Unallocated
+# budget, money left unused and shifts between activities never do: unused money is repaid, and a
+# shift is a comment.  Costs above the grant are shown on the form as the region's own cost.
+READ_ERRORS = {"oläsbart-belopp", "fel-i-cell", "formel-utan-varde", "sammanfogad-cell"}
+ALT2_CODES = READ_ERRORS | {"utfall-saknas-rad", "oronmarkt-utfall"}
 
 
-@dataclass
-class ReportSummary:
-    received: Decimal
-    costs: Decimal
-    unused: Decimal
-    activities: int
-    outcome: bool
-    alternative: int
-    deviations: list[Finding]
-
-
-def _lines(text: str, width: float) -> int:
-    per_line = max(1, int(width * 1.2))
-    return sum(max(1, math.ceil(len(part) / per_line)) for part in str(text).split("\n"))
-
-
-def _height(*texts_and_widths: tuple[str, float]) -> float | None:
-    lines = max((_lines(t, w) for t, w in texts_and_widths if t), default=1)
-    return min(LINE_HEIGHT * lines, MAX_ROW_HEIGHT) if lines > 1 else None
-
-
-def _footer(name: str, sheet: str = SHEET_NAME) -> str:
-    """A page footer: the sheet and agreement on the left, the page on the right.  "&" starts a code
-    in a footer, so a literal one is doubled; Excel allows 255 characters in all."""
-    left = f"{sheet} – {name}".replace("&", "&&")
-    return f"&L{left[:220]}&RSida &P av &N"
-
-
-def _money_style(value: Decimal | None, total: bool = False) -> str:
-    ore = value is not None and value != value.to_integral_value()
-    return ("money_total" if total else "money") + ("_ore" if ore else "")
+def kr(value: Decimal) -> str:
+    """An amount in running text, with non-breaking spaces so that a line never breaks inside it."""
+    return format_kr(value).replace(" ", "\u00a0")
 
 
 def _quote(text: str) -> str:
@@ -70,17 +58,127 @@ def _quote(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def _sum_where(keys: str, key: str, amounts: str) -> str | None:
-    """A formula summing ``amounts`` where ``keys`` equals ``key`` as Excel compares text (without
-    case, no wildcards or operators, unlike SUMIF's criteria); None where the text is too long for a
-    formula (255 characters), so that the cell carries its value only."""
-    if len(key) > 250:
-        return None
-    return f"SUMPRODUCT(({keys}={_quote(key)})*{amounts})"
+def _money_style(value: Decimal | None, total: bool = False) -> str:
+    ore = value is not None and value != value.to_integral_value()
+    return ("money_total" if total else "money") + ("_ore" if ore else "")
 
 
-def deviations(findings: list[Finding]) -> list[Finding]:
-    return [f for f in findings if f.severity in (ERROR, WARNING) and f.code not in NOT_DEVIATIONS]
+def _plus(cells: list[str]) -> str | None:
+    """A formula adding the cells, or None when there are none or it would be too long."""
+    formula = "+".join(cells)
+    return formula if cells and len(formula) <= MAX_FORMULA else None
+
+
+def _lower_first(name: str) -> str:
+    """A pot's name after "varav": "stimulansmedel", but "IT-stöd" and "SKR" stay as written."""
+    if len(name) > 1 and name[0].isupper() and name[1].islower():
+        return name[0].lower() + name[1:]
+    return name
+
+
+# --- the suggestion for the head of finance ------------------------------------------------------------
+
+@dataclass
+class Suggestion:
+    alternative: int | None  # 1, 2, or None: no suggestion (no utfall)
+    reasons: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)  # those behind an Alt 2
+
+    @property
+    def text(self) -> str:
+        return f"Alt {self.alternative}" if self.alternative else "inget förslag"
+
+
+def suggest(book: DecisionBook, findings: list[Finding]) -> Suggestion:
+    """The alternative of section 4 the tool suggests, with its reasons (Swedish, for the Kontroll sheet)."""
+    behind = [f for f in findings if f.code in ALT2_CODES and f.severity in (ERROR, WARNING)]
+    if behind:
+        return Suggestion(2, [f"{f.message} ({f.location})" if str(f.location) else f.message for f in behind],
+                          behind)
+    if not book.has_outcome:
+        return Suggestion(None, ["Utfall saknas: kostnaderna under punkt 3 är beslutad budget. Alt 1 kan "
+                                 "föreslås först när utfallet är ifyllt för alla aktiviteter."])
+    return Suggestion(1, ["Utfall finns för alla aktiviteter, alla belopp kan läsas och öronmärkta medel har "
+                          "inte använts till annat än sitt ändamål. Avvikelser mot budget mellan aktiviteter, "
+                          "medel som inte förbrukats och ej fördelad budget påverkar inte förslaget."])
+
+
+# --- the form --------------------------------------------------------------------------------------------
+
+@dataclass
+class ReportSummary:
+    received: Decimal
+    costs: Decimal
+    unused: Decimal
+    repay: Decimal
+    activities: int
+    outcome: bool  # some utfall
+    complete: bool  # utfall for every activity
+    suggestion: Suggestion
+    pages: int
+
+    @property
+    def alternative(self) -> int | None:
+        return self.suggestion.alternative
+
+
+class _Form:
+    """Builds the sheet row by row, with the heights its text needs and page breaks between blocks."""
+
+    def __init__(self, sheet: SheetLayout):
+        self.sheet = sheet
+        self.pages = Pages(sheet, PAGE_HEIGHT)
+        self.px = [column_px(w) for w in sheet.column_widths]
+
+    @property
+    def next_row(self) -> int:
+        return len(self.sheet.rows) + 1
+
+    def height(self, cells: list[Cell], spans: dict[int, int], minimum: float | None = None) -> float:
+        lines, tallest = 1, 0.0
+        for c in cells:
+            style = STYLES[c.style]
+            tallest = max(tallest, line_height(style))
+            if isinstance(c.value, str) and c.value:
+                width = sum(self.px[c.column - 1:c.column - 1 + spans.get(c.column, 1)])
+                n = text_lines(c.value, width, style) if style.wrap else 1
+                lines = max(lines, n)
+        h = max(tallest, 15.0) * lines + (ROW_MARGIN if lines > 1 else 0.0)
+        return min(max(h, minimum or 0.0), MAX_ROW_HEIGHT)
+
+    def row(self, *cells: Cell, spans: dict[int, int] | None = None, minimum: float | None = None) -> int:
+        """A row; ``spans`` merges a cell over columns to its right ({column: count})."""
+        spans = spans or {}
+        cells_ = list(cells)
+        for column, count in spans.items():  # the covered cells carry the style too (borders, fills)
+            style = next(c.style for c in cells_ if c.column == column)
+            cells_ += [Cell(col, None, style=style) for col in range(column + 1, column + count)]
+        number = self.sheet.add(*cells_, height=self.height(cells_, spans, minimum))
+        for column, count in spans.items():
+            self.sheet.merges.append(f"{ref(column, number)}:{ref(column + count - 1, number)}")
+        return number
+
+    def wide(self, style: str, text: str, minimum: float | None = None) -> int:
+        return self.row(Cell(A, text, style=style), spans={A: 6}, minimum=minimum)
+
+    def keep(self, build) -> None:
+        """Add the rows ``build()`` adds as one block, on a new page if they do not fit on this one."""
+        start = len(self.sheet.rows)
+        build()
+        added = self.sheet.rows[start:]
+        del self.sheet.rows[start:]
+        self.pages.block(sum(r.height or 15.0 for r in added))  # a break goes before the block
+        self.sheet.rows.extend(added)
+
+
+def _header_footer(book: DecisionBook, pages: int) -> tuple[str, str]:
+    ag = book.agreement
+    dnr = (f"Regeringskansliets dnr {ag.rk_dnr_agreement}" if ag.rk_dnr_agreement
+           else f"Regionens dnr {ag.region_dnr}" if ag.region_dnr else "")
+    name = ag.name.replace("&", "&&")
+    header = f"&L&8Ekonomisk redovisning – {name[:120]}" + (f"&R&8{dnr.replace('&', '&&')[:80]}" if dnr else "")
+    footer = f"&L&8{ag.recipient.replace('&', '&&')[:80]}&R&8Sida &P av {pages}"
+    return header, footer
 
 
 def build_report(book: DecisionBook, findings: list[Finding] | None = None,
@@ -88,167 +186,316 @@ def build_report(book: DecisionBook, findings: list[Finding] | None = None,
     today = today or dt.date.today()
     findings = validate(book, today) if findings is None else findings
     ag = book.agreement
-    outcome = book.has_outcome
-    devs = deviations(findings)
-    alternative = 1 if outcome and not devs else 2
-    sheet = SheetLayout(SHEET_NAME, list(WIDTHS), footer=_footer(ag.name))
-    full = sum(WIDTHS)
-    value_width = sum(WIDTHS[1:])
+    outcome, complete = book.has_outcome, book.outcome_complete
+    sheet = SheetLayout(SHEET_NAME, list(WIDTHS), fit_width=False, margins=MARGINS)
+    form = _Form(sheet)
+    label_span = {A: 4}
 
-    def wide(style: str, value: str) -> int:
-        row = sheet.add(Cell(A, value, style=style), height=_height((value, full)))
-        sheet.merges.append(f"A{row}:E{row}")
-        return row
-
-    def field_row(label: str, value: object) -> int:
+    def field_row(label: str, value: object, required: bool = True) -> int:
         text = "" if value is None else str(value)
-        row = sheet.add(Cell(A, label, style="label"), Cell(B, text, style="text"),
-                        height=_height((label, WIDTHS[0]), (text, value_width)))
-        sheet.merges.append(f"B{row}:E{row}")
-        return row
+        style = "fill_in" if required and not text else "text"
+        return form.row(Cell(A, label, style="signature_label" if style == "fill_in" else "label"),
+                        Cell(B, text, style=style), spans={B: 5},
+                        minimum=WRITE_HEIGHT if style == "fill_in" else None)
 
-    def money_row(label: str, value: Decimal, formula: str | None = None, total: bool = False,
-                  note: str = "") -> int:
-        label_style = "total_label" if total else "label"
-        cells = [Cell(A, label, style=label_style)]
-        if total:
-            cells += [Cell(col, None, style="total_label") for col in (B, C, D)]
+    def money_row(label: str, value: Decimal | None, formula: str | None = None, total: bool = False,
+                  note: str = "", label_style: str | None = None) -> int:
+        style = label_style or ("total_label" if total else "label")
+        if value is None and formula is None:
+            style = "signature_label"
+        cells = [Cell(A, label, style=style)]
+        if value is None and formula is None:
+            cells.append(Cell(E, None, style="fill_in"))
+        else:
+            cells.append(Cell(E, value, formula, _money_style(value, total)))
         if note:
-            cells[1:2] = [Cell(B, note, style="note")]
-        cells.append(Cell(E, value, formula, _money_style(value, total)))
-        return sheet.add(*cells, height=_height((label, WIDTHS[0]), (note, sum(WIDTHS[1:4]))))
+            cells.append(Cell(F, note, style="note"))
+        return form.row(*cells, spans=label_span,
+                        minimum=WRITE_HEIGHT if value is None and formula is None else None)
 
     def section(title: str) -> None:
         sheet.blank()
-        sheet.add(*[Cell(col, title if col == A else None, style="section") for col in (A, B, C, D, E)])
+        sheet.rows[-1].height = 12.0
+        form.row(*[Cell(col, title if col == A else None, style="section") for col in (A,)], spans={A: 6})
 
     def signature_block(rows: list[tuple[str, str]]) -> None:
         for label, value in rows:
-            row = sheet.add(Cell(A, label, style="label"), *[Cell(col, value if col == B else None,
-                                                                   style="signature") for col in (B, C, D, E)],
-                            height=SIGNATURE_HEIGHT)
-            sheet.merges.append(f"B{row}:E{row}")
+            form.row(Cell(A, label, style="signature_label"), Cell(B, value, style="signature"),
+                     spans={B: 5}, minimum=WRITE_HEIGHT)
 
     # --- heading ---------------------------------------------------------------------------------
-    sheet.add(Cell(A, "Ekonomisk redovisning", style="title"), height=22.0)
-    wide("subtitle", f"Bilaga 2 till överenskommelsen \u201d{ag.name}\u201d, {ag.year}")
-    wide("note", f"Upprättad {today.isoformat()} med xl-statsbidrag från {Path(book.path).name}.")
-    if not outcome:
-        wide("warning", "OBS! Utfall saknas. Kostnaderna under punkt 3 är beslutad budget, inte utfall. "
-                        "Redovisningen kan inte intygas enligt Alt 1 förrän utfallet är ifyllt.")
+    def heading() -> None:
+        form.row(Cell(A, "Ekonomisk redovisning", style="title"))
+        form.wide("subtitle", f"Redovisning enligt bilaga 2 till överenskommelsen \u201d{ag.name}\u201d")
+        if not outcome:
+            form.wide("warning", "Utkast: utfall saknas. Kostnaderna under punkt 3 är beslutad budget, inte utfall.")
+        elif not complete:
+            missing = [a for a in book.activities if a.actual is None]
+            form.wide("warning", f"Utkast: utfall saknas för {len(missing)} av {len(book.activities)} aktiviteter "
+                                 "(markerade under punkt 3). För dem räknas beslutad budget.")
+    form.keep(heading)
 
     # --- 1. contact details ----------------------------------------------------------------------
-    section("1. Kontaktuppgifter")
-    for name in ("recipient", "org_number", "contact_person", "postal_address", "phone", "fax", "email"):
-        field_row(AGREEMENT_LABELS[name], getattr(ag, name))
+    def contacts() -> None:
+        section("1. Kontaktuppgifter")
+        for name in ("recipient", "org_number", "contact_person", "postal_address", "phone", "fax", "email"):
+            field_row(AGREEMENT_LABELS[name], getattr(ag, name), required=name != "fax")
+    form.keep(contacts)
 
     # --- 2. the grant ----------------------------------------------------------------------------
-    section("2. Bidrag som redovisningen avser")
-    field_row(AGREEMENT_LABELS["rk_dnr_agreement"], ag.rk_dnr_agreement)
-    field_row(AGREEMENT_LABELS["rk_dnr_payment"], ag.rk_dnr_payment)
-    field_row("Överenskommelsens benämning", ag.name)
-    if ag.region_dnr:
-        field_row("Regionens diarienummer", ag.region_dnr)
-    if len(ag.pots) > 1:
-        first_pot = len(sheet.rows) + 2
-        money_row("Summa bidrag enligt överenskommelsen", ag.total,
-                  f"SUM(E{first_pot}:E{first_pot + len(ag.pots) - 1})")
-        for pot in ag.pots:
-            money_row(f"    varav {pot.name}" + (" (öronmärkt)" if pot.earmarked else ""), pot.amount)
-    else:
-        money_row("Summa bidrag enligt överenskommelsen", ag.total)
-    paid_row = money_row(AGREEMENT_LABELS["paid_out"], ag.received)
-    start, end = ag.period
-    field_row("Period som den ekonomiska redovisningen avser", f"{start.isoformat()} – {end.isoformat()}")
+    rows: dict[str, int] = {}
+    pot_rows: dict[str, int] = {}
+
+    def grant() -> None:
+        section("2. Bidrag som redovisningen avser")
+        field_row("Regeringskansliets diarienummer för bakomliggande överenskommelse", ag.rk_dnr_agreement)
+        field_row("Regeringskansliets diarienummer avseende regeringsbeslut för utbetalning", ag.rk_dnr_payment)
+        field_row("Överenskommelsens benämning", ag.name)
+        if len(ag.pots) > 1:
+            first = form.next_row + 1
+            rows["total"] = money_row("Summa bidrag enligt överenskommelsen", ag.total,
+                                      f"SUM(E{first}:E{first + len(ag.pots) - 1})")
+            for pot in ag.pots:
+                pot_rows[pot.name] = money_row(
+                    f"    varav {_lower_first(pot.name)}" + (" (öronmärkt)" if pot.earmarked else ""), pot.amount)
+        else:
+            rows["total"] = money_row("Summa bidrag enligt överenskommelsen", ag.total)
+            pot_rows[ag.pots[0].name] = rows["total"]
+        rows["paid"] = money_row("Summa bidrag som utbetalats från regeringen/Regeringskansliet", ag.paid_out)
+        when = ", ".join(x for x in (ag.paid_out_date.isoformat() if ag.paid_out_date else "", ag.payer) if x)
+        field_row("Datum för utbetalning och utbetalare", when)
+        start, end = ag.period
+        field_row("Period som den ekonomiska redovisningen avser", f"{start.isoformat()} – {end.isoformat()}")
+    form.keep(grant)
 
     # --- 3. costs --------------------------------------------------------------------------------
-    section("3. Redovisning av verksamhet eller aktivitet")
-    received_row = money_row("Bidrag som erhållits av regeringen/Regeringskansliet", ag.received, f"E{paid_row}")
-    kind = "utfall" if outcome else "beslutad budget, inte utfall"
-    wide("strong", f"Kostnader (specificera större kostnadsposter) – {kind}")
-    amount_header = "Utfall" if outcome else "Budget"
-    sheet.add(Cell(A, "Aktivitet", style="header"), Cell(B, "Verksamhet", style="header"),
-              Cell(C, "Objekt", style="header"), Cell(D, "Pott", style="header"),
-              Cell(E, amount_header, style="header_right"))
-    first = len(sheet.rows) + 1
-    for a in book.activities:
-        value = a.actual if outcome else a.amount
-        sheet.add(Cell(A, a.name, style="text"), Cell(B, a.verksamhet, style="text"),
-                  Cell(C, a.objekt, style="text"), Cell(D, a.pot, style="text"),
-                  Cell(E, value, style=_money_style(value)),
-                  height=_height((a.name, WIDTHS[0]), (a.verksamhet, WIDTHS[1]), (a.pot, WIDTHS[3])))
-    last = len(sheet.rows)
-    costs = book.costs
-    costs_row = money_row("Summa kostnader", costs, f"SUM(E{first}:E{last})", total=True)
-    unused_note = "" if outcome else "ej fördelat enligt budget"
-    money_row("Medel som inte har förbrukats (Bidrag – kostnader)", book.unused,
-              f"E{received_row}-E{costs_row}", total=True, note=unused_note)
+    header_cells = [Cell(A, "Aktivitet", style="table_header"), Cell(B, "Verksamhet", style="table_header"),
+                    Cell(C, "Objekt", style="table_header"), Cell(D, "Budget", style="money_header"),
+                    Cell(E, "Utfall", style="money_header"), Cell(F, "Avvikelse", style="money_header")]
 
+    def costs_head() -> None:
+        section("3. Redovisning av verksamhet eller aktivitet")
+        source = f"E{rows['paid']}" if ag.paid_out is not None else f"E{rows['total']}"
+        rows["received"] = money_row("Bidrag som erhållits av regeringen/Regeringskansliet", ag.received, source)
+        if ag.paid_out is None:
+            form.wide("note", "Utbetalt belopp är inte ifyllt under punkt 2; här står summan enligt överenskommelsen.")
+        form.wide("strong", "Kostnader (specificera större kostnadsposter)")
+        form.row(*header_cells)
+
+    activity_rows: list[tuple[Activity, int]] = []
+
+    def activity(a: Activity) -> None:
+        value = a.actual
+        cells = [Cell(A, a.name, style="text"), Cell(B, a.verksamhet, style="text"), Cell(C, a.objekt, style="text"),
+                 Cell(D, a.amount, style=_money_style(a.amount))]
+        number = form.next_row
+        if value is not None:
+            deviation = value - (a.amount or Decimal(0))
+            cells += [Cell(E, value, style=_money_style(value)),
+                      Cell(F, deviation, f"E{number}-D{number}", _money_style(deviation))]
+        elif outcome:
+            cells.append(Cell(E, "utfall saknas", style="note"))
+        form.row(*cells)
+        activity_rows.append((a, number))
+        if a.comment:
+            form.row(Cell(A, f"Kommentar: {a.comment}", style="note"), spans={A: 6})
+
+    first_activity = None
+    for i, a in enumerate(book.activities):
+        if i == 0:
+            form.keep(lambda: (costs_head(), activity(a)))
+            first_activity = activity_rows[0][1]
+            continue
+        start = len(sheet.rows)
+        activity(a)
+        height = sum(r.height or 15.0 for r in sheet.rows[start:])
+        if not form.pages.fits(height):  # the table goes on on the next page, under its header again
+            del sheet.rows[start:]
+            sheet.merges[:] = [m for m in sheet.merges if _row_of(m) <= start]
+            activity_rows.pop()
+            form.pages.new_page()
+            form.row(*header_cells)
+            activity(a)
+            height = sum(r.height or 15.0 for r in sheet.rows[start:])
+        form.pages.used += height
+    last_activity = len(sheet.rows)
+    span = (first_activity, last_activity)
+
+    def col(letter: str) -> str:
+        return f"{letter}{span[0]}:{letter}{span[1]}"
+
+    budget_total = book.decided
+    utfall_total = sum((a.actual for a in book.activities if a.actual is not None), Decimal(0))
+    costs = book.costs
+    repay, parts = book.repayment()
+    missing_rows = [n for a, n in activity_rows if a.actual is None] if outcome else []
+
+    def totals() -> None:
+        cells = [Cell(A, "Summa kostnader", style="total_label"), Cell(B, None, style="total_label"),
+                 Cell(C, None, style="total_label"),
+                 Cell(D, budget_total, f"SUM({col('D')})", _money_style(budget_total, True))]
+        if outcome:
+            formula = f"SUM({col('E')})"
+            if missing_rows:
+                formula = _plus([formula] + [f"D{n}" for n in missing_rows])
+            deviation = utfall_total - sum((a.amount or Decimal(0)) for a in book.activities if a.actual is not None)
+            cells += [Cell(E, costs, formula, _money_style(costs, True)),
+                      Cell(F, deviation, f"SUM({col('F')})", _money_style(deviation, True))]
+        rows["costs"] = form.row(*cells)
+        costs_cell = f"E{rows['costs']}" if outcome else f"D{rows['costs']}"
+        if missing_rows:
+            names = ", ".join(f"\u201d{a.name}\u201d" for a, n in activity_rows if a.actual is None)
+            form.wide("note", f"Utfall saknas för {names}; i summan av kostnaderna räknas deras budget.")
+        elif not outcome:
+            form.wide("note", "Summa kostnader är beslutad budget: utfall saknas.")
+        rows["unused"] = money_row("Medel som inte har förbrukats (Bidrag – kostnader)", book.unused,
+                                   f"E{rows['received']}-{costs_cell}", total=True)
+        due = f" senast {ag.report_deadline.isoformat()}" if ag.report_deadline else ""
+        repay_formula = f"MAX(0,E{rows['unused']})"
+        part_rows: list[str] = []
+        if parts:
+            first = form.next_row + 1
+            part_rows = [f"E{first + i}" for i in range(len(parts))]
+            repay_formula = "+".join(part_rows)
+        money_row(f"Medel som ska återbetalas till Kammarkollegiet{due}", repay, repay_formula, total=True)
+        if parts:
+            earmarked = [p for p in ag.pots if p.earmarked]
+            for (name, amount), pot in zip(parts, earmarked + [None]):
+                if pot is not None:
+                    money_row(f"    varav {_lower_first(pot.name)} (öronmärkt, ej förbrukat)", amount,
+                              f"MAX(0,E{pot_rows[pot.name]}-({_spent(pot)}))")
+                else:
+                    pots = "+".join(f"E{pot_rows[p.name]}" for p in earmarked)
+                    spent = "+".join(f"({_spent(p)})" for p in earmarked)
+                    over = "+".join(f"MAX(0,({_spent(p)})-E{pot_rows[p.name]})" for p in earmarked)
+                    formula = f"MAX(0,E{rows['received']}-({pots})-({costs_cell}-({spent}))-({over}))"
+                    money_row("    varav övriga medel", amount, formula if len(formula) <= MAX_FORMULA else None)
+        if costs > ag.received:
+            form.wide("note", f"Kostnaderna överstiger bidraget med {kr(costs - ag.received)}. Den delen bärs av "
+                              "regionen; ingenting av den återbetalas eller begärs av staten.")
+
+    def _spent(pot) -> str:
+        cells = [f"{'E' if (outcome and a.actual is not None) else 'D'}{n}"
+                 for a, n in activity_rows if ag.pot(a.pot) is pot]
+        return _plus(cells) or "0"
+
+    form.keep(totals)
+
+    objekt_names = {o.code.strip().casefold(): o.description for o in ag.objekt}
     groups: dict[str, str] = {}  # objekt as Excel compares it (without case) -> as first written
     for a in book.activities:
         if a.objekt:
             groups.setdefault(a.objekt.casefold(), a.objekt)
-    if groups:
-        sheet.blank()
-        sheet.add(Cell(A, "Kostnader per objekt", style="header"), *[Cell(col, None, style="header") for col in (B, C, D)],
-                  Cell(E, amount_header, style="header_right"))
-        for key, code in sorted(groups.items(), key=lambda kv: kv[1]):
-            value = sum(((a.actual if outcome else a.amount) or Decimal(0) for a in book.activities
-                         if a.objekt.casefold() == key), Decimal(0))
-            money_row(f"Objekt {code}", value, _sum_where(f"C{first}:C{last}", code, f"E{first}:E{last}"))
-    pots_known = len(ag.pots) > 1 and all(ag.pot(a.pot) for a in book.activities)
-    if pots_known:
-        sheet.blank()
-        sheet.add(Cell(A, "Per pott", style="header"), Cell(B, "Bidrag", style="header_right"),
-                  Cell(C, None, style="header"), Cell(D, "Kostnader", style="header_right"),
-                  Cell(E, "Ej förbrukat", style="header_right"))
-        for pot in ag.pots:
-            spent = sum(((a.actual if outcome else a.amount) or Decimal(0) for a in book.activities
-                         if ag.pot(a.pot) is pot), Decimal(0))
-            row = len(sheet.rows) + 1
-            sheet.add(Cell(A, pot.name + (" (öronmärkt)" if pot.earmarked else ""), style="label"),
-                      Cell(B, pot.amount, style=_money_style(pot.amount)),
-                      Cell(D, spent, _sum_where(f"D{first}:D{last}", pot.name, f"E{first}:E{last}"),
-                           _money_style(spent)),
-                      Cell(E, pot.amount - spent, f"B{row}-D{row}", _money_style(pot.amount - spent)))
 
-    # --- 4. attestation --------------------------------------------------------------------------
-    section("4. Ekonomichefens (eller motsvarande) granskning av den ekonomiska redovisningen")
+    def summary_table(title: str, items: list[tuple[str, Decimal | None, str | None, list[Activity],
+                                                    tuple[str, str, str] | None]], extra: bool) -> None:
+        sheet.blank()
+        sheet.rows[-1].height = 12.0
+        head = [Cell(A, title, style="table_header"), Cell(B, "Bidrag" if extra else None,
+                                                            style="money_header" if extra else "table_header"),
+                Cell(C, None, style="table_header")] + header_cells[3:]
+        form.row(*head)
+        for label, grant_amount, grant_formula, acts, formulas in items:
+            b = sum((a.amount or Decimal(0) for a in acts), Decimal(0))
+            cells = [Cell(A, label, style="text")]
+            if extra:
+                cells.append(Cell(B, grant_amount, grant_formula, _money_style(grant_amount)))
+            cells.append(Cell(D, b, formulas[0] if formulas else None, _money_style(b)))
+            if outcome:
+                u = sum((a.actual for a in acts if a.actual is not None), Decimal(0))
+                dev = u - sum((a.amount or Decimal(0) for a in acts if a.actual is not None), Decimal(0))
+                cells += [Cell(E, u, formulas[1] if formulas else None, _money_style(u)),
+                          Cell(F, dev, formulas[2] if formulas else None, _money_style(dev))]
+            form.row(*cells, spans=None if extra else {A: 3})
+
+    if groups:
+        items = []
+        for key, code in sorted(groups.items(), key=lambda kv: kv[1]):
+            acts = [a for a in book.activities if a.objekt.casefold() == key]
+            name = objekt_names.get(code.strip().casefold(), "")
+            formulas = None
+            if len(code) <= 250:
+                where = f"--({col('C')}={_quote(code)})"
+                formulas = (f"SUMPRODUCT({where},{col('D')})", f"SUMPRODUCT({where},{col('E')})",
+                            f"SUMPRODUCT({where},{col('F')})")
+            items.append((f"{code} – {name}" if name else code, None, None, acts, formulas))
+        form.keep(lambda: summary_table("Kostnader per objekt", items, False))
+
+    if len(ag.pots) > 1 and all(ag.pot(a.pot) for a in book.activities):
+        items = []
+        for pot in ag.pots:
+            acts = [a for a in book.activities if ag.pot(a.pot) is pot]
+            numbers = [n for a, n in activity_rows if ag.pot(a.pot) is pot]
+            formulas = tuple(_plus([f"{letter}{n}" for n in numbers]) or "0" for letter in "DEF")
+            items.append((pot.name + (" (öronmärkt)" if pot.earmarked else ""), pot.amount,
+                          f"E{pot_rows[pot.name]}", acts, formulas))
+        form.keep(lambda: summary_table("Kostnader per pott", items, True))
+
+    # --- 4. attestation: the head of finance's own; both boxes stay empty ---------------------------
     who = ag.finance_head or "N.N."
-    alt1 = (f"{'☒' if alternative == 1 else '☐'} Alt 1: {who} (ekonomichefen eller motsvarande) intygar att "
-            "den ekonomiska redovisningen under punkt 3 är korrekt.")
-    if not outcome:
-        alt1 += " (Kan inte väljas: utfall saknas.)"
-    elif devs:
-        alt1 += " (Kan inte väljas: se avvikelser under Alt 2.)"
-    wide("text", alt1)
-    wide("text", f"{'☒' if alternative == 2 else '☐'} Alt 2: {who} (ekonomichefen eller motsvarande) bedömer "
-                 "inte att den ekonomiska redovisningen under punkt 3 är korrekt. "
-                 "(Avvikelserna och eventuella åtgärder ska också redovisas.)")
-    if alternative == 2:
-        wide("strong", "Avvikelser och åtgärder:")
-        for f in devs:
-            where = f" ({f.location})" if str(f.location) else ""
-            wide("text", f"• {f.message}{where}")
-    signature_block([("Datum", ""), ("Underskrift", ""), ("Namnförtydligande", ag.finance_head),
-                     ("Befattning", ag.finance_head_title),
-                     ("Telefon inkl. riktnummer", ag.finance_head_phone),
-                     ("E-postadress", ag.finance_head_email)])
+
+    def attestation() -> None:
+        section("4. Ekonomichefens (eller motsvarande) granskning av den ekonomiska redovisningen")
+        form.wide("text", f"\u2610  Alt 1: {who} (ekonomichefen eller motsvarande) intygar att den ekonomiska "
+                          "redovisningen under punkt 3 är korrekt.")
+        form.wide("text", f"\u2610  Alt 2: {who} (ekonomichefen eller motsvarande) bedömer inte att den ekonomiska "
+                          "redovisningen under punkt 3 är korrekt. (Avvikelserna och eventuella åtgärder ska också "
+                          "redovisas.)")
+        form.wide("label", "Avvikelser och åtgärder (vid Alt 2):")
+        for _ in range(4):
+            form.row(Cell(A, None, style="fill_in"), spans={A: 6}, minimum=22.0)
+        signature_block([("Datum", ""), ("Underskrift", ""), ("Namnförtydligande", ag.finance_head),
+                         ("Befattning", ag.finance_head_title),
+                         ("Telefon inkl. riktnummer", ag.finance_head_phone),
+                         ("E-postadress", ag.finance_head_email)])
+    form.keep(attestation)
 
     # --- 5. signature ----------------------------------------------------------------------------
-    section("5. Underskrift i original av behörig företrädare")
-    wide("text", "Bidragstagaren intygar att lämnade uppgifter är riktiga.")
-    signature_block([("Datum", ""), ("Underskrift", ""), ("Namnförtydligande", ag.signatory)])
+    def signature() -> None:
+        section("5. Underskrift i original av behörig företrädare")
+        form.wide("text", "Bidragstagaren intygar att lämnade uppgifter är riktiga.")
+        signature_block([("Datum", ""), ("Underskrift", ""), ("Namnförtydligande", ag.signatory)])
+    form.keep(signature)
 
-    summary = ReportSummary(ag.received, costs, book.unused, len(book.activities), outcome, alternative, devs)
+    sheet.header, sheet.footer = _header_footer(book, form.pages.count)
+    summary = ReportSummary(ag.received, costs, book.unused, repay, len(book.activities), outcome, complete,
+                            suggest(book, findings), form.pages.count)
     return sheet, summary
+
+
+def _row_of(merge: str) -> int:
+    return int("".join(ch for ch in merge.split(":")[0] if ch.isdigit()))
+
+
+@dataclass
+class Report:
+    """What ``report`` writes: the form, the sheet Kontroll, and the document properties."""
+
+    form: SheetLayout
+    check: SheetLayout
+    summary: ReportSummary
+    findings: list[Finding]
+    properties: dict[str, str]
+
+    @property
+    def sheets(self) -> list[SheetLayout]:
+        return [self.form, self.check]
+
+
+def make_report(book: DecisionBook, today: dt.date | None = None, created: dt.datetime | None = None) -> Report:
+    """Bilaga 2 and the sheet Kontroll for a workbook (see ``checked_report``)."""
+    created = created or dt.datetime.now().replace(microsecond=0)
+    form, summary, findings = checked_report(book, today)
+    return Report(form, check_sheet(book, findings, today, created), summary, findings, provenance(book, created))
 
 
 def checked_report(book: DecisionBook, today: dt.date | None = None
                    ) -> tuple[SheetLayout, ReportSummary, list[Finding]]:
-    """Validate and lay out the report, refusing a workbook with cells that cannot be read (a report
-    with a hole in its figures is worse than none)."""
-    unreadable = [f for f in book.problems if f.severity == ERROR]
+    """Validate and lay out the report.  A cell of the budget or the agreement that cannot be read is
+    refused (a report with a hole in its figures is worse than none); an utfall cell that cannot be
+    read is reported, and makes the suggestion Alt 2."""
+    utfall_cells = {a.loc("actual") for a in book.activities if "actual" in a.columns}
+    unreadable = [f for f in book.problems if f.severity == ERROR and f.location not in utfall_cells]
     if unreadable:
         lines = "\n".join(f"  {f.location}: {f.message}" for f in unreadable)
         raise UserError(f"{len(unreadable)} cell(s) cannot be read, so no report was written:\n{lines}",
@@ -258,26 +505,41 @@ def checked_report(book: DecisionBook, today: dt.date | None = None
     return layout, summary, findings
 
 
-CHECK_SHEET_NAME = "Kontroll"
+# --- the sheet "Kontroll" ----------------------------------------------------------------------------------
 
-
-def findings_sheet(book: DecisionBook, findings: list[Finding], today: dt.date | None = None) -> SheetLayout:
-    """The findings as a sheet "Kontroll": one row each, with a link to the cell it is about."""
+def check_sheet(book: DecisionBook, findings: list[Finding], today: dt.date | None = None,
+                created: dt.datetime | None = None) -> SheetLayout:
+    """The findings as a sheet "Kontroll": the suggestion for section 4 with its reasons, where the
+    report comes from, and every finding with a link to its cell."""
     today = today or dt.date.today()
-    sheet = SheetLayout(CHECK_SHEET_NAME, [12.0, 22.0, 80.0, 24.0, 16.0], landscape=True,
-                        footer=_footer(book.agreement.name, CHECK_SHEET_NAME))
+    created = created or dt.datetime.now().replace(microsecond=0)
+    ag = book.agreement
+    widths = [12.0, 22.0, 80.0, 24.0, 16.0]
+    sheet = SheetLayout(CHECK_SHEET_NAME, widths, landscape=True)
+    form = _Form(sheet)
     counts = {s: sum(f.severity == s for f in findings) for s in SEVERITY_SV}
-    sheet.add(Cell(A, "Kontroll av beslutsunderlaget", style="title"), height=22.0)
-    sheet.add(Cell(A, f"{book.agreement.name}, {book.agreement.year}. Kontrollerad {today.isoformat()}: "
-                      f"{counts['error']} fel, {counts['warning']} varningar, {counts['info']} upplysningar.",
-                   style="note"))
-    sheet.merges += ["A2:E2"]
+    suggestion = suggest(book, findings)
+
+    def line(style: str, text: str) -> None:
+        form.row(Cell(1, text, style=style), spans={1: 5})
+
+    form.row(Cell(1, "Kontroll av den ekonomiska redovisningen", style="title"))
+    line("note", f"{ag.name}, {ag.year}. Kontrollerad {today.isoformat()}: {counts[ERROR]} fel, "
+                 f"{counts[WARNING]} varningar, {counts[INFO]} upplysningar. Bladet hör inte till blanketten "
+                 "Bilaga 2 och skickas inte med den.")
+    line("note", f"Underlag: {Path(book.path).name if book.path else 'arbetsboken'}. Skapad "
+                 f"{created.isoformat(sep=' ')} med xl-statsbidrag {__version__}.")
     sheet.blank()
-    sheet.add(*[Cell(col, text, style="header") for col, text in
-                zip((A, B, C, D), ("Allvarlighet", "Kod", "Meddelande", "Cell"))],
-              Cell(E, "Belopp", style="header_right"))
+    line("section", f"Förslag till ekonomichefens granskning (punkt 4): {suggestion.text}")
+    for reason in suggestion.reasons:
+        line("text", f"• {reason}")
+    line("note", "Förslaget är verktygets; valet och underskriften är ekonomichefens.")
+    sheet.blank()
+    form.row(*[Cell(col, text, style="header") for col, text in
+               zip((1, 2, 3, 4), ("Allvarlighet", "Kod", "Meddelande", "Cell"))],
+             Cell(5, "Belopp", style="header_right"))
     if not findings:
-        sheet.add(Cell(A, "OK", style="text"), Cell(C, "Inga avvikelser.", style="text"))
+        form.row(Cell(1, "OK", style="text"), Cell(3, "Inga avvikelser.", style="text"))
     for f in findings:
         where = str(f.location)
         link = None
@@ -285,8 +547,17 @@ def findings_sheet(book: DecisionBook, findings: list[Finding], today: dt.date |
             target = f"#'{f.location.sheet.replace(chr(39), chr(39) * 2)}'!{f.location.cell.split(':')[0]}"
             link = f"HYPERLINK({_quote(target)},{_quote(where)})"
         amount_style = _money_style(f.amount) if f.amount is not None else "text"
-        sheet.add(Cell(A, SEVERITY_SV[f.severity], style="strong" if f.severity == ERROR else "text"),
-                  Cell(B, f.code, style="text"), Cell(C, f.message, style="text"),
-                  Cell(D, where, link, style="text"), Cell(E, f.amount, style=amount_style),
-                  height=_height((f.message, 80.0)))
+        form.row(Cell(1, SEVERITY_SV[f.severity], style="strong" if f.severity == ERROR else "text"),
+                 Cell(2, f.code, style="text"), Cell(3, f.message, style="text"),
+                 Cell(4, where, link, style="text"), Cell(5, f.amount, style=amount_style))
+    name = ag.name.replace("&", "&&")
+    sheet.footer = f"&L&8{CHECK_SHEET_NAME} – {name[:150]}&R&8Sida &P av &N"
     return sheet
+
+
+def provenance(book: DecisionBook, created: dt.datetime | None = None) -> dict[str, str]:
+    """What goes into the workbook's document properties: the tool, its version, the source, the time."""
+    created = created or dt.datetime.now().replace(microsecond=0)
+    return {"Bilaga 2 skapad av": f"xl-statsbidrag {__version__}",
+            "Bilaga 2 underlag": Path(book.path).name if book.path else "",
+            "Bilaga 2 skapad": created.isoformat(sep=" ")}

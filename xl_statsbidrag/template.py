@@ -14,7 +14,7 @@ ACTIVITIES_SHEET = "Aktiviteter"
 SOURCE_COLUMN = "Källa"
 GROUPS = [
     ("Överenskommelsen", ["name", "year", "region_dnr", "decision_date", "decided_total", "rk_dnr_agreement",
-                          "rk_dnr_payment", "paid_out", "period_start", "period_end", "requisition_deadline",
+                          "rk_dnr_payment", "paid_out", "paid_out_date", "payer", "period_start", "period_end", "requisition_deadline",
                           "report_deadline"]),
     ("Kontaktuppgifter (Bilaga 2, punkt 1)", ["recipient", "org_number", "contact_person", "postal_address",
                                              "phone", "fax", "email"]),

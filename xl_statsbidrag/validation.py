@@ -25,7 +25,7 @@ ZERO = Decimal(0)
 # Fields of Bilaga 2 that the report cannot do without (fax and the signature block are left
 # to be filled in by hand).
 REQUIRED_REPORT_FIELDS = ("recipient", "org_number", "contact_person", "postal_address", "phone",
-                          "email", "rk_dnr_agreement", "rk_dnr_payment")
+                          "email", "rk_dnr_agreement", "rk_dnr_payment", "finance_head", "signatory")
 
 
 @dataclass
@@ -232,6 +232,28 @@ def check_earmarked(book: DecisionBook, ctx: Context) -> list[Finding]:
     return out
 
 
+def check_earmarked_outcome(book: DecisionBook, ctx: Context) -> list[Finding]:
+    """With utfall: costs outside the earmarked pots above the money outside them, while an earmarked pot
+    has money left: the accounts then use earmarked money for other purposes (Alt 2 in the report)."""
+    ag = book.agreement
+    earmarked = [p for p in ag.pots if p.earmarked]
+    if not book.has_outcome or not earmarked:
+        return []
+    spent = book.earmarked_costs()
+    left = sum((max(ZERO, p.amount - spent[p.name]) for p in earmarked), ZERO)
+    rest_money = ag.received - sum((p.amount for p in earmarked), ZERO)
+    rest_costs = book.costs - sum(spent.values(), ZERO)
+    used = min(left, rest_costs - rest_money)
+    if used <= 0:
+        return []
+    names = ", ".join(f"”{p.name}”" for p in earmarked)
+    return [_f(WARNING, "oronmarkt-utfall",
+               f"Kostnaderna utanför de öronmärkta medlen ({format_kr(rest_costs)}) överstiger övriga medel "
+               f"({format_kr(rest_money)}); {format_kr(used)} av de öronmärkta medlen ({names}) har då använts "
+               "till annat än ändamålet, om inte regionen bär kostnaden. Bilaga 2 räknar de öronmärkta medlen "
+               "som ej förbrukade och ska återbetalas.", book.table_location, used)]
+
+
 def check_decision_total(book: DecisionBook, ctx: Context) -> list[Finding]:
     """The total named in the region's decision against the agreement's amount."""
     ag = book.agreement
@@ -244,13 +266,22 @@ def check_decision_total(book: DecisionBook, ctx: Context) -> list[Finding]:
 
 
 def check_paid_out(book: DecisionBook, ctx: Context) -> list[Finding]:
-    """What was paid out against the agreement's amount."""
+    """What was paid out (and when) against the agreement's amount: Bilaga 2 asks for it."""
     ag = book.agreement
-    if ag.paid_out is None or ag.paid_out == ag.total:
-        return []
-    return [_f(WARNING, "utbetalt-avviker",
-               f"Utbetalt bidrag ({format_kr(ag.paid_out)}) skiljer sig från summan enligt överenskommelsen "
-               f"({format_kr(ag.total)}).", ag.loc("paid_out"), ag.paid_out - ag.total)]
+    if ag.paid_out is None:
+        return [_f(WARNING, "utbetalt-saknas",
+                   f"{AGREEMENT_LABELS['paid_out']} saknas: Bilaga 2 visar en tom rad, och under punkt 3 räknas "
+                   "summan enligt överenskommelsen som erhållen. Fyll i belopp, datum och utbetalare.",
+                   ag.loc("paid_out"))]
+    out = []
+    if ag.paid_out_date is None:
+        out.append(_f(WARNING, "utbetalt-saknas", f"{AGREEMENT_LABELS['paid_out_date']} saknas (visas i Bilaga 2).",
+                      ag.loc("paid_out_date")))
+    if ag.paid_out != ag.total:
+        out.append(_f(WARNING, "utbetalt-avviker",
+                      f"Utbetalt bidrag ({format_kr(ag.paid_out)}) skiljer sig från summan enligt överenskommelsen "
+                      f"({format_kr(ag.total)}).", ag.loc("paid_out"), ag.paid_out - ag.total))
+    return out
 
 
 def check_outcome(book: DecisionBook, ctx: Context) -> list[Finding]:
@@ -278,11 +309,12 @@ def check_outcome(book: DecisionBook, ctx: Context) -> list[Finding]:
                           f"Utfall på objekt {code} ({format_kr(actual)}) överstiger budget ({format_kr(budget)}).",
                           book.table_location, actual - budget))
     unused = book.unused
-    if unused > 0:
+    repay, _ = book.repayment()
+    if repay > 0:
         when = book.agreement.report_deadline
         out.append(_f(INFO, "aterbetalas",
-                      f"{format_kr(unused)} har inte förbrukats och ska återbetalas till Kammarkollegiet"
-                      + (f" senast {when.isoformat()}." if when else "."), book.table_location, unused))
+                      f"{format_kr(repay)} har inte förbrukats och ska återbetalas till Kammarkollegiet"
+                      + (f" senast {when.isoformat()}." if when else "."), book.table_location, repay))
     elif unused < 0:
         out.append(_f(INFO, "kostnader-over-bidrag",
                       f"Kostnaderna överstiger bidraget med {format_kr(-unused)}; det bekostas av regionen.",
@@ -298,11 +330,10 @@ def check_dates(book: DecisionBook, ctx: Context) -> list[Finding]:
     if start > end:
         out.append(_f(ERROR, "period-ogiltig", f"Redovisningsperioden börjar ({start}) efter att den slutar ({end}).",
                       ag.loc("period_start")))
-    for name, day in (("period_start", start), ("period_end", end)):
-        if day.year != ag.year:
-            out.append(_f(ERROR, "period-utanfor-ar",
-                          f"{AGREEMENT_LABELS[name]} ({day}) ligger utanför överenskommelsens år {ag.year}.",
-                          ag.loc(name)))
+    if end < dt.date(ag.year, 1, 1) or start > dt.date(ag.year, 12, 31):  # a period of several years is fine
+        out.append(_f(ERROR, "period-utanfor-ar",
+                      f"Redovisningsperioden ({start} – {end}) omfattar inte överenskommelsens år {ag.year}.",
+                      ag.loc("period_start")))
     for name in ("requisition_deadline", "report_deadline"):
         day = getattr(ag, name)
         if day is not None and day < ctx.today:
@@ -328,6 +359,7 @@ CHECKS: list[Check] = [
     check_duplicates,
     check_allocation,
     check_earmarked,
+    check_earmarked_outcome,
     check_earlier_decisions,
     check_decision_total,
     check_paid_out,

@@ -71,7 +71,19 @@ def render_sheet(layout: SheetLayout, style_ids: dict[str, int]) -> bytes:
     if layout.merges:
         merges = (f'<mergeCells count="{len(layout.merges)}">'
                   + "".join(f'<mergeCell ref="{m}"/>' for m in layout.merges) + "</mergeCells>")
-    footer = f"<headerFooter><oddFooter>{_text(layout.footer)}</oddFooter></headerFooter>" if layout.footer else ""
+    header_footer = ""
+    if layout.header or layout.footer:
+        header_footer = ("<headerFooter>" + (f"<oddHeader>{_text(layout.header)}</oddHeader>" if layout.header else "")
+                         + (f"<oddFooter>{_text(layout.footer)}</oddFooter>" if layout.footer else "")
+                         + "</headerFooter>")
+    breaks = ""
+    if layout.page_breaks:  # <brk id="N"/>: a new page after the first N rows
+        breaks = (f'<rowBreaks count="{len(layout.page_breaks)}" manualBreakCount="{len(layout.page_breaks)}">'
+                  + "".join(f'<brk id="{row - 1}" max="16383" man="1"/>' for row in layout.page_breaks)
+                  + "</rowBreaks>")
+    left, right, top, bottom = layout.margins
+    fit = ' fitToWidth="1" fitToHeight="0"' if layout.fit_width else ' scale="100"'
+    
     dimension = f"A1:{column_letter(last_col)}{max(1, len(layout.rows))}"
     orientation = "landscape" if layout.landscape else "portrait"
     table_parts = ""
@@ -90,7 +102,7 @@ def render_sheet(layout: SheetLayout, style_ids: dict[str, int]) -> bytes:
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         f'<worksheet xmlns="{NS_MAIN}" '
         'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-        '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
+        + ('<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>' if layout.fit_width else "") +
         f'<dimension ref="{dimension}"/>'
         f"<sheetViews>{view}</sheetViews>"
         '<sheetFormatPr defaultRowHeight="15"/>'
@@ -98,9 +110,10 @@ def render_sheet(layout: SheetLayout, style_ids: dict[str, int]) -> bytes:
         f'<sheetData>{"".join(rows_xml)}</sheetData>'
         f"{merges}"
         '<printOptions horizontalCentered="1"/>'
-        '<pageMargins left="0.6" right="0.6" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
-        f'<pageSetup paperSize="9" orientation="{orientation}" fitToWidth="1" fitToHeight="0"/>'
-        f"{footer}"
+        f'<pageMargins left="{left:g}" right="{right:g}" top="{top:g}" bottom="{bottom:g}" header="0.3" footer="0.3"/>'
+        f'<pageSetup paperSize="9"{fit} firstPageNumber="1" orientation="{orientation}" useFirstPageNumber="1"/>'
+        f"{header_footer}"
+        f"{breaks}"
         f"{table_parts}"
         "</worksheet>"
     ).encode("utf-8")
@@ -159,18 +172,19 @@ _FONT_ORDER = ["b", "i", "strike", "condense", "extend", "outline", "shadow", "u
 
 
 def _font(base: etree._Element | None, style: Style) -> etree._Element:
-    """The workbook's default font with the style's changes, children in schema order."""
+    """Calibri (11 pt unless the style says otherwise) in the workbook's default font's other
+    settings, children in schema order: the layout measures its text with Calibri's widths."""
     font = copy.deepcopy(base) if base is not None else _e("font")
-    replaced = {"b", "i", "color"} | ({"sz"} if style.size else set())
+    replaced = {"b", "i", "color", "sz", "name", "family", "charset", "scheme"}
     children = [c for c in font if etree.QName(c).localname not in replaced]
     if style.bold:
         children.append(_e("b"))
     if style.italic:
         children.append(_e("i"))
-    if style.size:
-        children.append(_e("sz", val=f"{style.size:g}"))
+    children.append(_e("sz", val=f"{style.size or 11:g}"))
     if style.color:
         children.append(_e("color", rgb="FF" + style.color))
+    children += [_e("name", val="Calibri"), _e("family", val="2")]
     rank = {name: i for i, name in enumerate(_FONT_ORDER)}
     children.sort(key=lambda c: rank.get(etree.QName(c).localname, len(rank)))
     for c in list(font):
@@ -246,7 +260,7 @@ def add_styles(root: etree._Element, names: list[str] | None = None) -> dict[str
         attrs.update(applyNumberFormat="1" if fmt_id else "0", applyFont="1", applyFill="1" if fill_id else "0",
                      applyBorder="1", applyAlignment="1")
         xf = _e("xf", **attrs)
-        align = {"vertical": "top"}
+        align = {"vertical": style.valign}
         if style.wrap:
             align["wrapText"] = "1"
         if style.halign:

@@ -1,8 +1,14 @@
 """Add (or replace) worksheets in a package without re-saving the workbook.
 
 Parts touched: the new worksheets (and their tables), the styles part (formats appended), and,
-when a sheet is new, the workbook part, its relationships and the content types.  Every other
-part - macros, drawings and buttons, tables, controls, extensions - is copied byte for byte.
+when a sheet is new, the workbook part, its relationships, the content types and the list of sheets
+in ``docProps/app.xml``; the custom document properties when given.  Every other part - macros,
+drawings and buttons, tables, controls, extensions - is copied byte for byte.
+
+Replacing a sheet is one transaction over everything that belonged to the old one: the parts only
+it reached through its relationships (tables, comments, drawings, VML, printer settings) with their
+content types, its sheet-scoped defined names (a print area, print titles) and the calculation
+chain.  The sheet keeps its place, its sheetId and its relationship, so references to it survive.
 """
 from __future__ import annotations
 
@@ -20,9 +26,17 @@ from .sheetxml import add_styles, minimal_styles, render_sheet, render_table
 from .zipio import write_package
 
 REL_CALC_CHAIN = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/calcChain"
+REL_CUSTOM_PROPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+REL_EXTENDED_PROPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties"
+CT_CUSTOM_PROPS = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+NS_CUSTOM = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+NS_EXTENDED = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
+NS_VT = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+FMTID_USER = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
 CT_STYLES = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"
 CT_TABLE = "application/vnd.openxmlformats-officedocument.spreadsheetml.table+xml"
 _INVALID_SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
+_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _relative(source_part: str, target_part: str) -> str:
@@ -59,6 +73,7 @@ class _Edit:
         self._types: etree._Element | None = None
         self._workbook: etree._Element | None = None
         self.taken_parts = set(pkg.names)
+        self.added_sheets = 0
 
     def types(self) -> etree._Element:
         if self._types is None:
@@ -114,6 +129,95 @@ class _Edit:
                 self.rels_changed = True
                 self.remove_override(chain.lstrip("/"))
 
+    def drop_dependents(self, part: str) -> None:
+        """The parts that only ``part`` reaches through its relationships (recursively), with their
+        relationships and content types; a part also reached from elsewhere stays."""
+        dropping = {rels_part(part)}
+        found, todo = set(), [part]
+        while todo:
+            for _, _, target, mode in self.pkg.rels(todo.pop()):
+                if mode == "Internal" and target in self.pkg.names and target not in found:
+                    found.add(target)
+                    dropping.add(rels_part(target))
+                    todo.append(target)
+        kept_refs: set[str] = set()
+        for name in self.pkg.names:
+            if name.endswith(".rels") and name not in dropping:
+                source = posixpath.join(posixpath.dirname(posixpath.dirname(name)), posixpath.basename(name)[:-5])
+                kept_refs |= {t for _, _, t, mode in self.pkg.rels(source) if mode == "Internal"}
+        for target in found - kept_refs - {part}:
+            self.drop.add(target)
+            self.remove_override(target)
+        self.drop |= {r for r in dropping if r in self.pkg.names}
+
+    def drop_local_names(self, index: int) -> None:
+        """Defined names scoped to the sheet at ``index`` (its print area, print titles, filters)."""
+        names = self.workbook().find(q("definedNames"))
+        if names is None:
+            return
+        for name in list(names):
+            if name.get("localSheetId") == str(index):
+                names.remove(name)
+        if len(names) == 0:
+            names.getparent().remove(names)
+
+    def list_in_app_properties(self, name: str) -> None:
+        """Add a new sheet's name to docProps/app.xml, where its first heading pair is the worksheets."""
+        part = next((t for _, kind, t, _ in self.pkg.rels("") if kind == REL_EXTENDED_PROPS), None)
+        if part is None or part not in self.pkg.names:
+            return
+        root = self.replaced_xml(part)
+        pairs = root.find(f"{{{NS_EXTENDED}}}HeadingPairs/{{{NS_VT}}}vector")
+        titles = root.find(f"{{{NS_EXTENDED}}}TitlesOfParts/{{{NS_VT}}}vector")
+        if pairs is None or titles is None or len(pairs) < 2:
+            return
+        count = pairs[1].find(f"{{{NS_VT}}}i4")
+        if count is None or not (count.text or "").strip().isdigit():
+            return
+        n = int(count.text)
+        if n != len([s for s in self.pkg.sheets if s.part]) + self.added_sheets:
+            return  # not a list we understand: leave it (Excel rewrites it on save)
+        count.text = str(n + 1)
+        title = etree.Element(f"{{{NS_VT}}}lpstr")
+        title.text = name
+        titles.insert(n, title)
+        titles.set("size", str(len(titles)))
+        self.added_sheets += 1
+        self.replace[part] = serialize_xml(root)
+
+    def replaced_xml(self, part: str) -> etree._Element:
+        """A part as this edit has it: its new content if it was replaced, else as in the package."""
+        if part in self.replace:
+            from .package import parse_xml
+            return parse_xml(self.replace[part], part)
+        return self.pkg.xml(part)
+
+    def custom_properties(self, values: dict[str, str]) -> None:
+        """Set custom document properties (File > Properties > Custom), keeping the others."""
+        part = next((t for _, kind, t, _ in self.pkg.rels("") if kind == REL_CUSTOM_PROPS), None)
+        if part is not None and part in self.pkg.names:
+            root = self.pkg.xml(part)
+        else:
+            part = "docProps/custom.xml" if "docProps/custom.xml" not in self.pkg.names else self.new_part(
+                "docProps", "custom", "xml")
+            root = etree.Element(q("Properties", NS_CUSTOM), nsmap={None: NS_CUSTOM, "vt": NS_VT})
+            root_rels = self.pkg.xml("_rels/.rels") if "_rels/.rels" in self.pkg.names else etree.Element(
+                q("Relationships", NS_PKG_REL), nsmap={None: NS_PKG_REL})
+            etree.SubElement(root_rels, q("Relationship", NS_PKG_REL), Id=_new_rel_id(root_rels),
+                             Type=REL_CUSTOM_PROPS, Target=part)
+            (self.replace if "_rels/.rels" in self.pkg.names else self.add)["_rels/.rels"] = serialize_xml(root_rels)
+            self.override(part, CT_CUSTOM_PROPS)
+        pids = [int(p.get("pid", "1")) for p in root if (p.get("pid") or "").isdigit()]
+        for name, value in values.items():
+            prop = next((p for p in root if p.get("name") == name), None)
+            if prop is None:
+                pids.append(max([1] + pids) + 1)
+                prop = etree.SubElement(root, q("property", NS_CUSTOM), fmtid=FMTID_USER, pid=str(pids[-1]), name=name)
+            for child in list(prop):
+                prop.remove(child)
+            etree.SubElement(prop, q("lpwstr", NS_VT)).text = _ILLEGAL_XML.sub("", value)
+        (self.replace if part in self.pkg.names else self.add)[part] = serialize_xml(root)
+
     def existing_tables(self) -> tuple[set[str], int]:
         """Names (casefolded) and the highest id of the tables that stay in the workbook."""
         names, top = set(), 0
@@ -139,12 +243,8 @@ class _Edit:
                 raise UserError(f"the workbook has a sheet '{existing.name}' that is not a worksheet; "
                                 "rename it and try again", file=self.pkg.path)
             part = existing.part
-            old_rels = rels_part(part)
-            self.drop.add(old_rels)
-            for _, kind, target, _ in self.pkg.rels(part):
-                if kind == REL_TABLE:  # the old sheet's tables go with it
-                    self.drop.add(target)
-                    self.remove_override(target)
+            self.drop_dependents(part)
+            self.drop_local_names(existing.index)
             self.drop_calc_chain()
         else:
             part = self.new_part(posixpath.join(posixpath.dirname(self.wb_part), "worksheets"), "sheet", "xml")
@@ -158,6 +258,7 @@ class _Edit:
             sheet_id = max([0] + [int(s.get("sheetId", "0")) for s in sheets]) + 1
             etree.SubElement(sheets, q("sheet"), {"name": layout.name, "sheetId": str(sheet_id), q("id", NS_R): rid})
             self.override(part, CT_WORKSHEET)
+            self.list_in_app_properties(layout.name)
         table_parts = [self.new_part(posixpath.join(posixpath.dirname(self.wb_part), "tables"), "table", "xml")
                        for _ in layout.tables]
         content = render_sheet(layout, style_ids)
@@ -192,8 +293,10 @@ class _Edit:
         write_package(source, infos, target, self.replace, self.add)
 
 
-def write_sheets(source: Path, target: Path, layouts: list[SheetLayout]) -> None:
-    """Write ``target`` as ``source`` with each layout's sheet added (at the end) or replaced."""
+def write_sheets(source: Path, target: Path, layouts: list[SheetLayout],
+                 properties: dict[str, str] | None = None) -> None:
+    """Write ``target`` as ``source`` with each layout's sheet added (at the end) or replaced, and the
+    custom document ``properties`` set."""
     for layout in layouts:
         if len(layout.name) > 31 or _INVALID_SHEET_NAME.search(layout.name) or not layout.name.strip():
             raise ValueError(f"invalid sheet name {layout.name!r}")
@@ -202,6 +305,8 @@ def write_sheets(source: Path, target: Path, layouts: list[SheetLayout]) -> None
         style_ids = edit.styles()
         placed = [(layout, *edit.sheet(layout, style_ids)) for layout in layouts]
         edit.tables(placed)
+        if properties:
+            edit.custom_properties(properties)
         edit.write(Path(source), Path(target))
 
 
