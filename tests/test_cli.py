@@ -20,7 +20,8 @@ def test_report_on_the_example(tmp_path):
     done = run("report", EXAMPLE_2019, "-o", out)
     assert done.returncode == 0, done.stderr
     assert "41 197 280 kr" in done.stdout and "41 197 089 kr" in done.stdout and "191 kr" in done.stdout
-    assert "activities:   23" in done.stdout and "Alt 2" in done.stdout
+    assert "activities:   23" in done.stdout and "no suggestion (no utfall)" in done.stdout
+    assert "to repay:     191 kr" in done.stdout
     assert out.exists() and sha256(EXAMPLE_2019) == before
 
 

@@ -139,7 +139,7 @@ def test_seed_002_layout_imports_and_validates(tmp_path):
     assert check_package(out) == [] and check_package(tmp_path / "rapport.xlsx") == []
     original = parts(source)
     assert all(parts(out)[n] == original[n] for n in original if n not in (
-        "[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml"))
+        "[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml", "docProps/app.xml"))
 
 
 def test_seed_001_layout_imports(tmp_path):

@@ -59,8 +59,9 @@ def test_recalculated_values_equal_the_values_written(libreoffice, tmp_path, exa
     for cell, value in written.items():
         if isinstance(value, (int, float)):
             assert Decimal(str(recalculated[cell])) == Decimal(str(value)), cell
-    by_label = {written[f"A{c[1:]}"]: written[c] for c in formulas if c.startswith("E") and f"A{c[1:]}" in written}
-    assert by_label["Summa kostnader"] == costs
+    by_label = {written[f"A{c[1:]}"]: written[c] for c in sorted(formulas, key=lambda c: c[0] != "E")
+                if c[0] in "DE" and f"A{c[1:]}" in written}
+    assert by_label["Summa kostnader"] == costs  # budget: no utfall in the examples
     assert by_label["Medel som inte har förbrukats (Bidrag – kostnader)"] == unused
     assert by_label["Bidrag som erhållits av regeringen/Regeringskansliet"] == received
 
@@ -75,5 +76,5 @@ def test_outcome_and_ore_recalculate(libreoffice, tmp_path):
     for cell in formulas:
         assert Decimal(str(recalculated[cell])).quantize(Decimal("0.01")) == \
             Decimal(str(written[cell])).quantize(Decimal("0.01")), (cell, formulas[cell])
-    sums = [written[c] for c in formulas if "SUMPRODUCT((C" in formulas[c]]
+    sums = [written[c] for c in formulas if "SUMPRODUCT(--(C" in formulas[c] and c.startswith("E")]
     assert sums == [899.5, 550.25]

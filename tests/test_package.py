@@ -6,7 +6,7 @@ import zipfile
 import pytest
 from lxml import etree
 
-from conftest import EXAMPLE_2019, parts, sha256, small_book
+from conftest import EXAMPLE_2019, parts, sha256, small_book, tiny_png
 from ooxml_checks import check_package
 from xl_statsbidrag.errors import UserError
 from xl_statsbidrag.jobs import report_file
@@ -14,7 +14,9 @@ from xl_statsbidrag.xlsx.package import Package, q
 from xl_statsbidrag.xlsx import zipio
 
 TODAY = dt.date(2026, 11, 22)
-TOUCHED = {"[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml"}
+TOUCHED = {"[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml",
+           "docProps/app.xml", "_rels/.rels"}  # the list of sheets, and the custom properties' relationship
+ADDED = {"xl/worksheets/sheet3.xml", "xl/worksheets/sheet4.xml", "docProps/custom.xml"}  # Bilaga 2, Kontroll
 
 
 def _raw(path, name):
@@ -35,7 +37,7 @@ def test_only_the_parts_that_adding_a_sheet_must_touch_differ(fixture, request, 
     report_file(source, target, TODAY)
     assert sha256(source) == before, "the input must not change"
     a, b = parts(source), parts(target)
-    assert set(b) - set(a) == {"xl/worksheets/sheet3.xml"}
+    assert set(b) - set(a) == ADDED
     assert set(a) <= set(b)
     assert {n for n in a if a[n] != b[n]} == TOUCHED
     for name in set(a) - TOUCHED:
@@ -55,12 +57,14 @@ def test_touched_parts_only_gain(tmp_path, rich_xlsm):
     target = tmp_path / "out.xlsm"
     report_file(rich_xlsm, target, TODAY)
     a, b = parts(rich_xlsm), parts(target)
-    for name in TOUCHED:
+    for name in TOUCHED - {"docProps/app.xml"}:
         old, new = etree.fromstring(a[name]), etree.fromstring(b[name])
         assert old.nsmap == new.nsmap, f"{name}: namespace prefixes must be kept (mc:Ignorable names them)"
         _assert_prefix(old, new, name)
     wb = etree.fromstring(b["xl/workbook.xml"])
-    assert [s.get("name") for s in wb.iter(q("sheet"))] == ["Överenskommelse", "Aktiviteter", "Bilaga 2"]
+    assert [s.get("name") for s in wb.iter(q("sheet"))] == ["Överenskommelse", "Aktiviteter", "Bilaga 2", "Kontroll"]
+    app = b["docProps/app.xml"].decode()
+    assert "<vt:i4>4</vt:i4>" in app and "<vt:lpstr>Bilaga 2</vt:lpstr><vt:lpstr>Kontroll</vt:lpstr>" in app
     assert a["xl/workbook.xml"].count(b"definedName ") == b["xl/workbook.xml"].count(b"definedName ")
 
 
@@ -84,7 +88,8 @@ def test_running_again_replaces_the_sheet(tmp_path):
         assert [s.name for s in pkg.sheets].count("Bilaga 2") == 1
     a, b = parts(first), parts(second)
     assert set(a) == set(b)
-    assert {n for n in a if a[n] != b[n]} == {"xl/worksheets/sheet3.xml"}, "styles are reused, not added again"
+    changed = {n for n in a if a[n] != b[n]} - {"xl/worksheets/sheet4.xml", "docProps/custom.xml"}  # the time
+    assert changed == set(), "the same form again, and styles reused, not added again"
     assert check_package(second) == []
 
 
@@ -153,3 +158,73 @@ def test_output_rules(tmp_path, rich_xlsm):
     with pytest.raises(UserError, match="does not exist"):
         report_file(EXAMPLE_2019, tmp_path / "no" / "such" / "out.xlsx")
     assert os.listdir(tmp_path) == []
+
+
+def _edit(source, target, change):
+    """A copy of a package with some members changed: change(name, data) -> data, or None to drop it;
+    and change(None, None) -> {name: data} to add."""
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = change(info.filename, zin.read(info))
+            if data is not None:
+                zout.writestr(info.filename, data)
+        for name, data in change(None, None).items():
+            zout.writestr(name, data)
+    return target
+
+
+def test_replacing_the_sheet_takes_its_names_and_parts_with_it(tmp_path):
+    """A print area the Excel button set, and comments on the old sheet, go with it; nothing is orphaned."""
+    first = tmp_path / "a.xlsx"
+    report_file(EXAMPLE_2019, first, TODAY)
+    comments = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<comments xmlns="http://schemas.'
+                'openxmlformats.org/spreadsheetml/2006/main"><authors><author>x</author></authors><commentList>'
+                '<comment ref="A1" authorId="0"><text><t>gammal</t></text></comment></commentList></comments>')
+    rels = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.'
+            'openxmlformats.org/package/2006/relationships"><Relationship Id="rId9" Type="http://schemas.'
+            'openxmlformats.org/officeDocument/2006/relationships/comments" Target="../comments9.xml"/>'
+            '</Relationships>')
+
+    def change(name, data):
+        if name is None:
+            return {"xl/comments9.xml": comments, "xl/worksheets/_rels/sheet3.xml.rels": rels}
+        if name == "xl/workbook.xml":
+            return data.replace(b"</sheets>", b"</sheets><definedNames><definedName name=\"_xlnm.Print_Area\" "
+                                b"localSheetId=\"2\">'Bilaga 2'!$A$1:$C$10</definedName><definedName "
+                                b"name=\"Kvar\">Aktiviteter!$A$1</definedName></definedNames>")
+        if name == "[Content_Types].xml":
+            return data.replace(b"</Types>", b'<Override PartName="/xl/comments9.xml" ContentType="application/'
+                                b'vnd.openxmlformats-officedocument.spreadsheetml.comments+xml"/></Types>')
+        return data
+    edited = _edit(first, tmp_path / "edited.xlsx", change)
+    second = tmp_path / "b.xlsx"
+    report_file(edited, second, TODAY)
+    p = parts(second)
+    assert "xl/comments9.xml" not in p and "xl/worksheets/_rels/sheet3.xml.rels" not in p
+    assert b"comments9" not in p["[Content_Types].xml"]
+    assert b"Print_Area" not in p["xl/workbook.xml"] and b'name="Kvar"' in p["xl/workbook.xml"]
+    assert check_package(second) == []
+    with Package(second) as pkg:
+        assert [s.name for s in pkg.sheets] == ["Överenskommelse", "Aktiviteter", "Bilaga 2", "Kontroll"]
+
+
+def test_a_part_another_sheet_also_uses_stays(tmp_path):
+    first = tmp_path / "a.xlsx"
+    report_file(EXAMPLE_2019, first, TODAY)
+    shared = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.'
+              'openxmlformats.org/package/2006/relationships"><Relationship Id="rId9" Type="http://schemas.'
+              'openxmlformats.org/officeDocument/2006/relationships/image" Target="../media/delad.png"/>'
+              '</Relationships>')
+
+    def change(name, data):
+        if name is None:
+            return {"xl/media/delad.png": tiny_png(), "xl/worksheets/_rels/sheet3.xml.rels": shared}
+        if name == "xl/worksheets/_rels/sheet1.xml.rels":  # the agreement sheet uses the image too
+            return data.replace(b"</Relationships>", b'<Relationship Id="rId99" Type="http://schemas.openxmlformats.'
+                                b'org/officeDocument/2006/relationships/image" Target="../media/delad.png"/>'
+                                b"</Relationships>")
+        return data
+    second = tmp_path / "b.xlsx"
+    report_file(_edit(first, tmp_path / "edited.xlsx", change), second, TODAY)
+    p = parts(second)
+    assert "xl/media/delad.png" in p and "xl/worksheets/_rels/sheet3.xml.rels" not in p

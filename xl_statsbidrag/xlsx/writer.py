@@ -142,7 +142,7 @@ class _Edit:
                     todo.append(target)
         kept_refs: set[str] = set()
         for name in self.pkg.names:
-            if name.endswith(".rels") and name not in dropping:
+            if name.endswith(".rels") and name not in dropping and name not in self.drop:
                 source = posixpath.join(posixpath.dirname(posixpath.dirname(name)), posixpath.basename(name)[:-5])
                 kept_refs |= {t for _, _, t, mode in self.pkg.rels(source) if mode == "Internal"}
         for target in found - kept_refs - {part}:
