@@ -217,6 +217,83 @@ class Pages:
         self.used += height
 
 
+class Form:
+    """A printed form built row by row: each row gets the height its wrapped text needs, and blocks of
+    rows that must stay together (``keep``) get a page break before them when they would not fit.
+    Column A holds labels; a value spans from column B to the last column."""
+
+    ROW_MARGIN = 3.0  # points added to a wrapped row, so that no line touches the next row
+    WRITE_HEIGHT = 30.0  # a row with a line to sign or write on: room above the line
+    MAX_ROW_HEIGHT = 409.0  # Excel's limit
+    # A4 is 842 pt high; the margins take 0.75 in at the top and bottom.  What is left is kept a little
+    # short, so that a spreadsheet that draws a row a point taller still fits the page.
+    PAGE_HEIGHT = 842 - 2 * 0.75 * 72 - 24
+
+    def __init__(self, sheet: SheetLayout):
+        self.sheet = sheet
+        self.pages = Pages(sheet, self.PAGE_HEIGHT)
+        self.px = [column_px(w) for w in sheet.column_widths]
+        self.columns = len(sheet.column_widths)
+
+    @property
+    def next_row(self) -> int:
+        return len(self.sheet.rows) + 1
+
+    def height(self, cells: list[Cell], spans: dict[int, int], minimum: float | None = None) -> float:
+        lines, tallest = 1, 0.0
+        for c in cells:
+            style = STYLES[c.style]
+            tallest = max(tallest, line_height(style))
+            if isinstance(c.value, str) and c.value:
+                width = sum(self.px[c.column - 1:c.column - 1 + spans.get(c.column, 1)])
+                lines = max(lines, text_lines(c.value, width, style) if style.wrap else 1)
+        h = max(tallest, 15.0) * lines + (self.ROW_MARGIN if lines > 1 else 0.0)
+        return min(max(h, minimum or 0.0), self.MAX_ROW_HEIGHT)
+
+    def row(self, *cells: Cell, spans: dict[int, int] | None = None, minimum: float | None = None) -> int:
+        """A row; ``spans`` merges a cell over columns to its right ({column: count})."""
+        spans = spans or {}
+        cells_ = list(cells)
+        for column, count in spans.items():  # the covered cells carry the style too (borders, fills)
+            style = next(c.style for c in cells_ if c.column == column)
+            cells_ += [Cell(col, None, style=style) for col in range(column + 1, column + count)]
+        number = self.sheet.add(*cells_, height=self.height(cells_, spans, minimum))
+        for column, count in spans.items():
+            self.sheet.merges.append(f"{ref(column, number)}:{ref(column + count - 1, number)}")
+        return number
+
+    def wide(self, style: str, text: str, minimum: float | None = None) -> int:
+        """A text over the whole width."""
+        return self.row(Cell(1, text, style=style), spans={1: self.columns}, minimum=minimum)
+
+    def field(self, label: str, value: object, required: bool = True) -> int:
+        """A label and its value; an empty required value prints as a line to fill in."""
+        text = "" if value is None else str(value)
+        style = "fill_in" if required and not text else "text"
+        return self.row(Cell(1, label, style="signature_label" if style == "fill_in" else "label"),
+                        Cell(2, text, style=style), spans={2: self.columns - 1},
+                        minimum=self.WRITE_HEIGHT if style == "fill_in" else None)
+
+    def section(self, title: str) -> None:
+        self.sheet.add(height=12.0)
+        self.row(Cell(1, title, style="section"), spans={1: self.columns})
+
+    def signatures(self, rows: list[tuple[str, str]]) -> None:
+        """A signature block: each label on the row of its line, with room to write above the line."""
+        for label, value in rows:
+            self.row(Cell(1, label, style="signature_label"), Cell(2, value, style="signature"),
+                     spans={2: self.columns - 1}, minimum=self.WRITE_HEIGHT)
+
+    def keep(self, build) -> None:
+        """Add the rows ``build()`` adds as one block, on a new page if they do not fit on this one."""
+        start = len(self.sheet.rows)
+        build()
+        added = self.sheet.rows[start:]
+        del self.sheet.rows[start:]
+        self.pages.block(sum(r.height or 15.0 for r in added))  # a break goes before the block
+        self.sheet.rows.extend(added)
+
+
 def column_letter(column: int) -> str:
     letters = ""
     while column:

@@ -22,7 +22,7 @@ from pathlib import Path
 from . import __version__
 from .amounts import format_kr
 from .errors import UserError
-from .layout import (STYLES, Cell, Pages, SheetLayout, column_px, line_height, ref, text_lines)
+from .layout import Cell, Form, SheetLayout
 from .model import AGREEMENT_LABELS, Activity, DecisionBook, Finding, cost
 from .validation import ERROR, INFO, SEVERITY_SV, WARNING, validate
 
@@ -32,13 +32,8 @@ CHECK_SHEET_NAME = "Kontroll"
 # Columns: A activity/label, B verksamhet, C objekt, D budget, E utfall (and single amounts), F avvikelse.
 WIDTHS = [32.0, 15.0, 7.0, 12.0, 12.0, 12.0]
 A, B, C, D, E, F = 1, 2, 3, 4, 5, 6
-MAX_ROW_HEIGHT = 409.0  # Excel's limit
-ROW_MARGIN = 3.0  # points added to a wrapped row, so that no line touches the next row
-WRITE_HEIGHT = 30.0  # a row with a line to sign or write on: room above the line
-# A4 is 842 pt high; the margins take 0.75 in at the top and bottom.  What is left is kept a little
-# short, so that a spreadsheet that draws a row a point taller still fits the page.
-PAGE_HEIGHT = 842 - 2 * 0.75 * 72 - 24
 MARGINS = (0.45, 0.45, 0.75, 0.75)
+WRITE_HEIGHT = Form.WRITE_HEIGHT
 MAX_FORMULA = 8000  # Excel allows 8 192 characters in a formula
 
 # The findings that make the figures under point 3 wrong, so that the suggestion is Alt 2.  Unallocated
@@ -122,55 +117,6 @@ class ReportSummary:
         return self.suggestion.alternative
 
 
-class _Form:
-    """Builds the sheet row by row, with the heights its text needs and page breaks between blocks."""
-
-    def __init__(self, sheet: SheetLayout):
-        self.sheet = sheet
-        self.pages = Pages(sheet, PAGE_HEIGHT)
-        self.px = [column_px(w) for w in sheet.column_widths]
-
-    @property
-    def next_row(self) -> int:
-        return len(self.sheet.rows) + 1
-
-    def height(self, cells: list[Cell], spans: dict[int, int], minimum: float | None = None) -> float:
-        lines, tallest = 1, 0.0
-        for c in cells:
-            style = STYLES[c.style]
-            tallest = max(tallest, line_height(style))
-            if isinstance(c.value, str) and c.value:
-                width = sum(self.px[c.column - 1:c.column - 1 + spans.get(c.column, 1)])
-                n = text_lines(c.value, width, style) if style.wrap else 1
-                lines = max(lines, n)
-        h = max(tallest, 15.0) * lines + (ROW_MARGIN if lines > 1 else 0.0)
-        return min(max(h, minimum or 0.0), MAX_ROW_HEIGHT)
-
-    def row(self, *cells: Cell, spans: dict[int, int] | None = None, minimum: float | None = None) -> int:
-        """A row; ``spans`` merges a cell over columns to its right ({column: count})."""
-        spans = spans or {}
-        cells_ = list(cells)
-        for column, count in spans.items():  # the covered cells carry the style too (borders, fills)
-            style = next(c.style for c in cells_ if c.column == column)
-            cells_ += [Cell(col, None, style=style) for col in range(column + 1, column + count)]
-        number = self.sheet.add(*cells_, height=self.height(cells_, spans, minimum))
-        for column, count in spans.items():
-            self.sheet.merges.append(f"{ref(column, number)}:{ref(column + count - 1, number)}")
-        return number
-
-    def wide(self, style: str, text: str, minimum: float | None = None) -> int:
-        return self.row(Cell(A, text, style=style), spans={A: 6}, minimum=minimum)
-
-    def keep(self, build) -> None:
-        """Add the rows ``build()`` adds as one block, on a new page if they do not fit on this one."""
-        start = len(self.sheet.rows)
-        build()
-        added = self.sheet.rows[start:]
-        del self.sheet.rows[start:]
-        self.pages.block(sum(r.height or 15.0 for r in added))  # a break goes before the block
-        self.sheet.rows.extend(added)
-
-
 def _header_footer(book: DecisionBook, pages: int) -> tuple[str, str]:
     ag = book.agreement
     dnr = (f"Regeringskansliets dnr {ag.rk_dnr_agreement}" if ag.rk_dnr_agreement
@@ -188,16 +134,10 @@ def build_report(book: DecisionBook, findings: list[Finding] | None = None,
     ag = book.agreement
     outcome, complete = book.has_outcome, book.outcome_complete
     sheet = SheetLayout(SHEET_NAME, list(WIDTHS), fit_width=False, margins=MARGINS)
-    form = _Form(sheet)
+    form = Form(sheet)
     label_span = {A: 4}
 
-    def field_row(label: str, value: object, required: bool = True) -> int:
-        text = "" if value is None else str(value)
-        style = "fill_in" if required and not text else "text"
-        return form.row(Cell(A, label, style="signature_label" if style == "fill_in" else "label"),
-                        Cell(B, text, style=style), spans={B: 5},
-                        minimum=WRITE_HEIGHT if style == "fill_in" else None)
-
+    field_row = form.field
     def money_row(label: str, value: Decimal | None, formula: str | None = None, total: bool = False,
                   note: str = "", label_style: str | None = None) -> int:
         style = label_style or ("total_label" if total else "label")
@@ -213,15 +153,7 @@ def build_report(book: DecisionBook, findings: list[Finding] | None = None,
         return form.row(*cells, spans=label_span,
                         minimum=WRITE_HEIGHT if value is None and formula is None else None)
 
-    def section(title: str) -> None:
-        sheet.blank()
-        sheet.rows[-1].height = 12.0
-        form.row(*[Cell(col, title if col == A else None, style="section") for col in (A,)], spans={A: 6})
-
-    def signature_block(rows: list[tuple[str, str]]) -> None:
-        for label, value in rows:
-            form.row(Cell(A, label, style="signature_label"), Cell(B, value, style="signature"),
-                     spans={B: 5}, minimum=WRITE_HEIGHT)
+    section, signature_block = form.section, form.signatures
 
     # --- heading ---------------------------------------------------------------------------------
     def heading() -> None:
@@ -389,8 +321,7 @@ def build_report(book: DecisionBook, findings: list[Finding] | None = None,
 
     def summary_table(title: str, items: list[tuple[str, Decimal | None, str | None, list[Activity],
                                                     tuple[str, str, str] | None]], extra: bool) -> None:
-        sheet.blank()
-        sheet.rows[-1].height = 12.0
+        sheet.add(height=12.0)
         head = [Cell(A, title, style="table_header"), Cell(B, "Bidrag" if extra else None,
                                                             style="money_header" if extra else "table_header"),
                 Cell(C, None, style="table_header")] + header_cells[3:]
@@ -516,24 +447,21 @@ def check_sheet(book: DecisionBook, findings: list[Finding], today: dt.date | No
     ag = book.agreement
     widths = [12.0, 22.0, 80.0, 24.0, 16.0]
     sheet = SheetLayout(CHECK_SHEET_NAME, widths, landscape=True)
-    form = _Form(sheet)
+    form = Form(sheet)
     counts = {s: sum(f.severity == s for f in findings) for s in SEVERITY_SV}
     suggestion = suggest(book, findings)
 
-    def line(style: str, text: str) -> None:
-        form.row(Cell(1, text, style=style), spans={1: 5})
-
     form.row(Cell(1, "Kontroll av den ekonomiska redovisningen", style="title"))
-    line("note", f"{ag.name}, {ag.year}. Kontrollerad {today.isoformat()}: {counts[ERROR]} fel, "
+    form.wide("note", f"{ag.name}, {ag.year}. Kontrollerad {today.isoformat()}: {counts[ERROR]} fel, "
                  f"{counts[WARNING]} varningar, {counts[INFO]} upplysningar. Bladet hör inte till blanketten "
                  "Bilaga 2 och skickas inte med den.")
-    line("note", f"Underlag: {Path(book.path).name if book.path else 'arbetsboken'}. Skapad "
+    form.wide("note", f"Underlag: {Path(book.path).name if book.path else 'arbetsboken'}. Skapad "
                  f"{created.isoformat(sep=' ')} med xl-statsbidrag {__version__}.")
     sheet.blank()
-    line("section", f"Förslag till ekonomichefens granskning (punkt 4): {suggestion.text}")
+    form.wide("section", f"Förslag till ekonomichefens granskning (punkt 4): {suggestion.text}")
     for reason in suggestion.reasons:
-        line("text", f"• {reason}")
-    line("note", "Förslaget är verktygets; valet och underskriften är ekonomichefens.")
+        form.wide("text", f"• {reason}")
+    form.wide("note", "Förslaget är verktygets; valet och underskriften är ekonomichefens.")
     sheet.blank()
     form.row(*[Cell(col, text, style="header") for col, text in
                zip((1, 2, 3, 4), ("Allvarlighet", "Kod", "Meddelande", "Cell"))],
