@@ -79,6 +79,8 @@ WORKBOOKS = {
             "decided_total": 41197000,
             "requisition_deadline": dt.date(2019, 12, 1),
             "report_deadline": dt.date(2020, 3, 31),
+            "repayment_deadline": dt.date(2020, 3, 31),
+            "payment_reference": "RS/495/2019",
             "contact_person": "Samordnare för nationella satsningar",
             **REGION,
         },
@@ -101,6 +103,9 @@ WORKBOOKS = {
             "decision_date": dt.date(2018, 4, 6),
             "requisition_deadline": dt.date(2018, 12, 1),
             "report_deadline": dt.date(2019, 3, 31),
+            "repayment_deadline": dt.date(2019, 3, 31),
+            "socialstyrelsen_deadline": dt.date(2019, 2, 15),
+            "payment_reference": "RS/255/2018",
             "contact_person": "Anna-Karin Andersson, hälso- och sjukvårdssamordnare",
             **REGION,
         },
@@ -209,6 +214,8 @@ def build(path: Path, spec: dict, extra=None) -> None:
                 ws.write_blank(row, 1, None, money_in)
             elif name == "paid_out_date":
                 ws.write_blank(row, 1, None, date_in)
+            elif name == "requisition_amount":  # empty: the whole grant
+                ws.write_blank(row, 1, None, money_in)
             elif isinstance(value, dt.date):
                 ws.write_datetime(row, 1, dt.datetime(value.year, value.month, value.day), date_in)
             elif isinstance(value, int):

@@ -168,6 +168,55 @@ def cmd_import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_rekvisition(args: argparse.Namespace) -> int:
+    from .amounts import format_kr
+    from .jobs import requisition_file
+
+    target, ag, findings = requisition_file(args.workbook, args.output, args.today)
+    start, end = ag.period
+    print(f"Wrote {target} (sheet \"Rekvisition\")")
+    print(f"  agreement:    {ag.name} ({ag.year})")
+    print(f"  requested:    {format_kr(ag.requested)}" + ("" if ag.requisition_amount is not None
+                                                         else " (the whole grant)"))
+    print(f"  period:       {start.isoformat()} - {end.isoformat()}")
+    if ag.requisition_deadline:
+        print(f"  deadline:     {ag.requisition_deadline.isoformat()}")
+    for f in findings:
+        print(f"  {f.severity}: {f.location}: {f.message}")
+    return EXIT_FINDINGS if any(f.severity == "error" for f in findings) else EXIT_OK
+
+
+def cmd_deadlines(args: argparse.Namespace) -> int:
+    from .deadlines import calendar, in_order
+    from .jobs import deadlines_of, write_bytes
+
+    today = args.today or dt.date.today()
+    found, failed = deadlines_of(args.workbooks)
+    items = in_order(found, today)
+    if args.format == "csv":
+        import csv
+
+        from .jobs import csv_text
+
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(["date", "kind", "agreement", "year", "dnr", "status", "file", "source"])
+        writer.writerows([d.day.isoformat(), d.kind, csv_text(d.agreement), d.year, csv_text(d.dnr),
+                          d.status(today), csv_text(d.file), d.source] for d in items)
+    else:
+        for d in items:
+            print(f"{d.day.isoformat()}  {d.status(today):<13}  {d.kind:<36}  {d.agreement} {d.year}"
+                  + (f" ({d.dnr})" if d.dnr else "") + f"  [{d.file}]")
+        if not items:
+            print("no deadlines found")
+    for file, reason in failed:
+        print(f"xl-statsbidrag: error: {file}: {reason}", file=sys.stderr)
+    if args.ics is not None:
+        write_bytes(args.ics, calendar(items))
+        print(f"Wrote {args.ics} ({len(items)} event(s), each with a reminder two weeks before)",
+              file=sys.stderr if args.format == "csv" else sys.stdout)
+    return EXIT_INPUT if failed else EXIT_OK
+
+
 def cmd_agreements(args: argparse.Namespace) -> int:
     from .amounts import format_kr
     from .tables import catalogue
@@ -259,6 +308,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sheet", help="look for the table only in this sheet")
     p.add_argument("--objekt", metavar="CODE", help="the objekt for rows that name none (e.g. 9902)")
     p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("rekvisition", help="write a copy of the workbook with the sheet Rekvisition",
+                       description="Write a copy of WORKBOOK with the sheet 'Rekvisition' (the requisition form of "
+                                   "the agreement's Bilaga 2). The amount is 'Belopp som rekvireras' on the sheet "
+                                   "Överenskommelse, else the whole grant. Exit code 1 when the requisition has "
+                                   "errors (an amount above the grant, a bankgiro/plusgiro number that is not one).")
+    p.add_argument("workbook", type=Path)
+    p.add_argument("-o", "--output", type=Path, help="output file (default: WORKBOOK_rekvisition.xlsx beside it)")
+    p.add_argument("--today", type=_date, help="date to check the deadline against (default: today)")
+    p.set_defaults(func=cmd_rekvisition)
+
+    p = sub.add_parser("deadlines", help="list the deadlines of several workbooks, soonest first",
+                       description="The deadlines (requisition, economic report, repayment, report to "
+                                   "Socialstyrelsen) of each WORKBOOK's agreement, from its sheet Överenskommelse "
+                                   "or else the agreement catalogue: the coming ones soonest first, then the "
+                                   "passed ones. Exit code 2 when a workbook cannot be read (the others are listed).")
+    p.add_argument("workbooks", nargs="+", type=Path, metavar="WORKBOOK")
+    p.add_argument("--ics", type=Path, metavar="FILE", help="also write an iCalendar file (Outlook: File > Open > Import)")
+    p.add_argument("--format", choices=("table", "csv"), default="table",
+                   help="table (default) or csv: date,kind,agreement,year,dnr,status,file,source")
+    p.add_argument("--today", type=_date, help="the date to count from (default: today)")
+    p.set_defaults(func=cmd_deadlines)
 
     p = sub.add_parser("agreements", help="list the catalogue of agreements",
                        description="The agreements the tool knows (xl_statsbidrag/data/agreements.csv, extended "

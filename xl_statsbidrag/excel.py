@@ -263,6 +263,30 @@ def skapa_bilaga2(book: "xw.Book | None" = None) -> None:
                  f"Förslag till granskning: {s.suggestion.text} (se bladet Kontroll)", "Skapa Bilaga 2")
 
 
+def create_requisition(book: "xw.Book", today: dt.date | None = None):
+    """Write the sheet Rekvisition into the open workbook; returns the agreement and the findings about it."""
+    from .rekvisition import requisition_sheet
+    from .validation import Context, check_requisition
+
+    model = read(LiveSource(book))
+    write_layout(book, requisition_sheet(model))
+    return model.agreement, check_requisition(model, Context(today or dt.date.today()))
+
+
+def rekvisition(book: "xw.Book | None" = None) -> None:
+    """The button "Rekvisition"."""
+    book = book or xw.Book.caller()
+    try:
+        ag, findings = create_requisition(book)
+    except UserError as exc:
+        _alert(book, f"Rekvisitionen kunde inte skapas.\n\n{exc.message}", "Rekvisition")
+        return
+    notes = "".join(f"\n\n{f.message}" for f in findings)
+    _alert(book, f"Bladet Rekvisition är skapat.\n\nBelopp som rekvireras: {format_kr(ag.requested)}"
+                 + (f"\nSista dag för rekvisition: {ag.requisition_deadline}" if ag.requisition_deadline else "")
+                 + notes, "Rekvisition")
+
+
 def kontrollera(book: "xw.Book | None" = None) -> None:
     """The button "Kontrollera"."""
     book = book or xw.Book.caller()

@@ -77,6 +77,50 @@ def write_layouts(source: Path, target: Path, layouts: list["SheetLayout"],
     write_sheets(source, target, layouts, properties)
 
 
+def requisition_file(source: Path | str, target: Path | str | None = None, today: dt.date | None = None):
+    """Write a copy of ``source`` with the sheet Rekvisition; returns (target, agreement, findings about the
+    requisition).  A cell of the agreement sheet that cannot be read is refused."""
+    from .model import AGREEMENT_SHEET
+    from .rekvisition import requisition_sheet
+    from .validation import check_requisition, check_report_fields, Context
+
+    source = Path(source)
+    target = Path(target) if target else source.with_name(f"{source.stem}_rekvisition{source.suffix}")
+    check_output(source, target)
+    book = read(source)
+    unreadable = [f for f in book.problems if f.severity == "error" and f.location.sheet == AGREEMENT_SHEET]
+    if unreadable:
+        lines = "\n".join(f"  {f.location}: {f.message}" for f in unreadable)
+        raise UserError(f"{len(unreadable)} cell(s) cannot be read, so no requisition was written:\n{lines}",
+                        file=source)
+    ctx = Context(today or dt.date.today())
+    findings = check_requisition(book, ctx) + [f for f in check_report_fields(book, ctx)  # the form's fields
+                                                if f.location != book.agreement.loc("finance_head")]
+    write_layouts(source, target, [requisition_sheet(book)])
+    return target, book.agreement, findings
+
+
+def deadlines_of(paths: list[Path | str]) -> tuple[list, list[tuple[str, str]]]:
+    """The deadlines of each workbook, and (file, reason) for those that cannot be read."""
+    from .deadlines import deadlines
+
+    found, failed = [], []
+    for path in paths:
+        try:
+            found += deadlines(read(path).agreement, str(path))
+        except UserError as exc:
+            failed.append((str(path), exc.message if not exc.location else f"{exc.location}: {exc.message}"))
+    return found, failed
+
+
+def write_bytes(target: Path, data: bytes) -> None:
+    """A file written whole or not at all."""
+    from .xlsx.zipio import atomic_output
+
+    with atomic_output(Path(target)) as out:
+        out.write(data)
+
+
 # --- allocation -------------------------------------------------------------------------------------
 
 def load_weights(path: Path | str, cell_range: str | None = None) -> tuple[list[str], list[object], str]:

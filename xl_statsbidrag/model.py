@@ -28,6 +28,11 @@ AGREEMENT_LABELS: dict[str, str] = {
     "period_end": "Redovisningsperiod till",
     "requisition_deadline": "Sista dag för rekvisition",
     "report_deadline": "Sista dag för ekonomisk redovisning",
+    "repayment_deadline": "Sista dag för återbetalning av ej förbrukade medel",
+    "socialstyrelsen_deadline": "Sista dag för rapport till Socialstyrelsen",
+    "requisition_amount": "Belopp som rekvireras",
+    "giro": "Bankgiro/Plusgiro",
+    "payment_reference": "Önskad betalningsreferens",
     "recipient": "Bidragsmottagare",
     "org_number": "Organisationsnummer",
     "contact_person": "Kontaktperson",
@@ -41,8 +46,9 @@ AGREEMENT_LABELS: dict[str, str] = {
     "finance_head_email": "Ekonomichefens e-postadress",
     "signatory": "Behörig företrädare",
 }
-AMOUNT_FIELDS = {"decided_total", "paid_out"}
-DATE_FIELDS = {"decision_date", "paid_out_date", "period_start", "period_end", "requisition_deadline", "report_deadline"}
+AMOUNT_FIELDS = {"decided_total", "paid_out", "requisition_amount"}
+DATE_FIELDS = {"decision_date", "paid_out_date", "period_start", "period_end", "requisition_deadline", "report_deadline",
+               "repayment_deadline", "socialstyrelsen_deadline"}
 
 # Excel Tables the reader looks for, and their columns: field -> Swedish header.
 AGREEMENT_SHEET = "Överenskommelse"
@@ -105,6 +111,11 @@ class Agreement:
     period_end: dt.date | None = None
     requisition_deadline: dt.date | None = None
     report_deadline: dt.date | None = None
+    repayment_deadline: dt.date | None = None
+    socialstyrelsen_deadline: dt.date | None = None
+    requisition_amount: Decimal | None = None
+    giro: str = ""
+    payment_reference: str = ""
     recipient: str = ""
     org_number: str = ""
     contact_person: str = ""
@@ -128,6 +139,11 @@ class Agreement:
     def received(self) -> Decimal:
         """Bidrag som erhållits: what was paid out, or the agreement's total if not stated."""
         return self.paid_out if self.paid_out is not None else self.total
+
+    @property
+    def requested(self) -> Decimal:
+        """Belopp som rekvireras: as given, else the whole grant."""
+        return self.requisition_amount if self.requisition_amount is not None else self.total
 
     @property
     def period(self) -> tuple[dt.date, dt.date]:

@@ -117,12 +117,14 @@ class ReportSummary:
         return self.suggestion.alternative
 
 
-def _header_footer(book: DecisionBook, pages: int) -> tuple[str, str]:
-    ag = book.agreement
+def page_texts(ag, title: str, pages: int) -> tuple[str, str]:
+    """A form's page header (its title and the agreement's name; the agreement's dnr on the right: the
+    Government Offices' one, else the region's) and footer (the recipient; "Sida N av M" counting this
+    sheet's pages alone).  "&" starts a code in a header, so a literal one is doubled."""
     dnr = (f"Regeringskansliets dnr {ag.rk_dnr_agreement}" if ag.rk_dnr_agreement
            else f"Regionens dnr {ag.region_dnr}" if ag.region_dnr else "")
-    name = ag.name.replace("&", "&&")
-    header = f"&L&8Ekonomisk redovisning – {name[:120]}" + (f"&R&8{dnr.replace('&', '&&')[:80]}" if dnr else "")
+    header = f"&L&8{title} – {ag.name.replace('&', '&&')[:120]}" + (
+        f"&R&8{dnr.replace('&', '&&')[:80]}" if dnr else "")
     footer = f"&L&8{ag.recipient.replace('&', '&&')[:80]}&R&8Sida &P av {pages}"
     return header, footer
 
@@ -388,7 +390,7 @@ def build_report(book: DecisionBook, findings: list[Finding] | None = None,
         signature_block([("Datum", ""), ("Underskrift", ""), ("Namnförtydligande", ag.signatory)])
     form.keep(signature)
 
-    sheet.header, sheet.footer = _header_footer(book, form.pages.count)
+    sheet.header, sheet.footer = page_texts(ag, "Ekonomisk redovisning", form.pages.count)
     summary = ReportSummary(ag.received, costs, book.unused, repay, len(book.activities), outcome, complete,
                             suggest(book, findings), form.pages.count)
     return sheet, summary

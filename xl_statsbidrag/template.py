@@ -15,7 +15,8 @@ SOURCE_COLUMN = "Källa"
 GROUPS = [
     ("Överenskommelsen", ["name", "year", "region_dnr", "decision_date", "decided_total", "rk_dnr_agreement",
                           "rk_dnr_payment", "paid_out", "paid_out_date", "payer", "period_start", "period_end", "requisition_deadline",
-                          "report_deadline"]),
+                          "report_deadline", "repayment_deadline", "socialstyrelsen_deadline"]),
+    ("Rekvisition och utbetalning (Bilaga 2)", ["requisition_amount", "giro", "payment_reference"]),
     ("Kontaktuppgifter (Bilaga 2, punkt 1)", ["recipient", "org_number", "contact_person", "postal_address",
                                              "phone", "fax", "email"]),
     ("Granskning och underskrift (Bilaga 2, punkt 4 och 5)", ["finance_head", "finance_head_title",

@@ -334,7 +334,7 @@ def check_dates(book: DecisionBook, ctx: Context) -> list[Finding]:
         out.append(_f(ERROR, "period-utanfor-ar",
                       f"Redovisningsperioden ({start} – {end}) omfattar inte överenskommelsens år {ag.year}.",
                       ag.loc("period_start")))
-    for name in ("requisition_deadline", "report_deadline"):
+    for name in ("requisition_deadline", "report_deadline", "repayment_deadline", "socialstyrelsen_deadline"):
         day = getattr(ag, name)
         if day is not None and day < ctx.today:
             out.append(_f(INFO, "tidsgrans-passerad", f"{AGREEMENT_LABELS[name]} ({day}) har passerat.",
@@ -347,6 +347,72 @@ def check_report_fields(book: DecisionBook, ctx: Context) -> list[Finding]:
     ag = book.agreement
     return [_f(WARNING, "uppgift-saknas", f"{AGREEMENT_LABELS[name]} saknas (krävs i Bilaga 2).", ag.loc(name))
             for name in REQUIRED_REPORT_FIELDS if not getattr(ag, name)]
+
+
+_GIRO = re.compile(r"^(?:(?P<kind>bankgiro|bg|plusgiro|pg)[\s.:]*(?:nr\.?|nummer)?[\s.:]*)?(?P<number>[\d\s-]+)$",
+                   re.IGNORECASE)
+
+
+def luhn_ok(digits: str) -> bool:
+    """The mod 10 (Luhn) check digit that bankgiro and plusgiro numbers end with."""
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch) * (2 if i % 2 else 1)
+        total += d - 9 if d > 9 else d
+    return total % 10 == 0
+
+
+def giro_problem(text: str) -> str | None:
+    """Why ``text`` is not a bankgiro number (7-8 digits, written 123-4567 or 1234-5678) or a plusgiro
+    number (2-8 digits, written 12 34 56-7), with a valid check digit; None when it is one."""
+    match = _GIRO.match(" ".join(text.split()))
+    if not match:
+        return f"'{text}' är inte ett bankgiro- eller plusgironummer"
+    number = match["number"].strip()
+    digits = re.sub(r"\D", "", number)
+    kind = (match["kind"] or "").casefold()
+    if kind in ("plusgiro", "pg") or (not kind and re.fullmatch(r"[\d\s]*\d-\d", number)):
+        if not 2 <= len(digits) <= 8:
+            return f"plusgironumret '{text}' ska ha 2-8 siffror"
+    elif not (7 <= len(digits) <= 8 and re.fullmatch(r"\d{3,4}-?\d{4}", number.replace(" ", ""))):
+        return f"bankgironumret '{text}' ska skrivas 123-4567 eller 1234-5678"
+    if not luhn_ok(digits):
+        return f"kontrollsiffran i '{text}' stämmer inte"
+    return None
+
+
+def check_requisition(book: DecisionBook, ctx: Context) -> list[Finding]:
+    """The requisition: the amount against the grant, the bankgiro/plusgiro number, and its deadline
+    (the right to the grant lapses if the requisition is late)."""
+    ag = book.agreement
+    out = []
+    if ag.requisition_amount is not None:
+        if ag.requisition_amount > ag.total:
+            out.append(_f(ERROR, "rekvisition-overstiger",
+                          f"Belopp som rekvireras ({format_kr(ag.requisition_amount)}) överstiger bidraget enligt "
+                          f"överenskommelsen ({format_kr(ag.total)}).", ag.loc("requisition_amount"),
+                          ag.requisition_amount - ag.total))
+        elif ag.requisition_amount <= 0:
+            out.append(_f(ERROR, "rekvisition-overstiger", "Belopp som rekvireras måste vara större än noll.",
+                          ag.loc("requisition_amount"), ag.requisition_amount))
+    if ag.giro:
+        problem = giro_problem(ag.giro)
+        if problem:
+            out.append(_f(ERROR, "giro-ogiltigt", f"{AGREEMENT_LABELS['giro']}: {problem}.", ag.loc("giro")))
+    day = ag.requisition_deadline
+    if day is not None and ag.paid_out is None:
+        left = (day - ctx.today).days
+        report_due = ag.report_deadline or dt.date(ag.period[1].year + 1, 3, 31)
+        if 0 <= left <= 30:
+            out.append(_f(WARNING, "rekvisition-snart",
+                          f"Sista dag för rekvisition är {day} (om {left} dagar). Rätten till bidraget förfaller "
+                          "om rekvisitionen inte har kommit in.", ag.loc("requisition_deadline")))
+        elif left < 0 and ctx.today <= report_due:
+            out.append(_f(WARNING, "rekvisition-passerad",
+                          f"Sista dag för rekvisition ({day}) har passerat och inget utbetalt belopp är ifyllt. "
+                          "Rätten till bidraget förfaller om rekvisitionen inte har kommit in.",
+                          ag.loc("requisition_deadline")))
+    return out
 
 
 Check = Callable[[DecisionBook, Context], list[Finding]]
@@ -366,6 +432,7 @@ CHECKS: list[Check] = [
     check_outcome,
     check_dates,
     check_report_fields,
+    check_requisition,
     check_next_year,
 ]
 
