@@ -217,3 +217,15 @@ def test_findings_are_sorted_by_severity():
 def test_as_dict_has_the_json_keys(name):
     d = Finding(name, "x", "m", Location("S", "A1"), D(5)).as_dict()
     assert d == {"severity": name, "code": "x", "message": "m", "sheet": "S", "cell": "A1", "amount": "5"}
+
+
+def test_check_requisition():
+    assert run(v.check_requisition, book()) == []
+    assert codes(run(v.check_requisition, book(requisition_amount=D(1600)))) == ["rekvisition-overstiger"]
+    assert run(v.check_requisition, book(requisition_amount=D(1200), giro="5050-1055")) == []
+    found = run(v.check_requisition, book(giro="5050-1056"))
+    assert codes(found) == ["giro-ogiltigt"] and "kontrollsiffran" in found[0].message
+    near = run(v.check_requisition, book(requisition_deadline=TODAY + dt.timedelta(days=10)))
+    assert codes(near) == ["rekvisition-snart"] and near[0].severity == "warning"
+    paid = run(v.check_requisition, book(requisition_deadline=TODAY + dt.timedelta(days=10), paid_out=D(1500)))
+    assert paid == []  # paid out: the requisition was made
