@@ -140,20 +140,14 @@ def build_report(book: DecisionBook, findings: list[Finding] | None = None,
     label_span = {A: 4}
 
     field_row = form.field
-    def money_row(label: str, value: Decimal | None, formula: str | None = None, total: bool = False,
-                  note: str = "", label_style: str | None = None) -> int:
-        style = label_style or ("total_label" if total else "label")
+
+    def money_row(label: str, value: Decimal | None, formula: str | None = None, total: bool = False) -> int:
+        """A label and an amount in column E; without one, a line to fill in."""
         if value is None and formula is None:
-            style = "signature_label"
-        cells = [Cell(A, label, style=style)]
-        if value is None and formula is None:
-            cells.append(Cell(E, None, style="fill_in"))
-        else:
-            cells.append(Cell(E, value, formula, _money_style(value, total)))
-        if note:
-            cells.append(Cell(F, note, style="note"))
-        return form.row(*cells, spans=label_span,
-                        minimum=WRITE_HEIGHT if value is None and formula is None else None)
+            return form.row(Cell(A, label, style="signature_label"), Cell(E, None, style="fill_in"),
+                            spans=label_span, minimum=WRITE_HEIGHT)
+        return form.row(Cell(A, label, style="total_label" if total else "label"),
+                        Cell(E, value, formula, _money_style(value, total)), spans=label_span)
 
     section, signature_block = form.section, form.signatures
 
