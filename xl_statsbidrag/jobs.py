@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import stat
 from decimal import Decimal
@@ -319,16 +320,21 @@ _CSV_RISKY = ("=", "+", "-", "@", "\t", "\r")
 _CSV_QUOTE = (",", ";", '"', "\n", "\r")
 
 
-def csv_text(value: object) -> str:
-    """A text field for a CSV that Excel may open: one that Excel would take for a formula gets a
-    leading apostrophe (numbers such as "-280" stay numbers)."""
-    text = "" if value is None else str(value)
+def _defuse(text: str) -> str:
     if text.startswith(_CSV_RISKY):
         try:
             Decimal(text)
         except Exception:
             return "'" + text
     return text
+
+
+def csv_text(value: object) -> str:
+    """A text field for a CSV that Excel may open: one that Excel would take for a formula gets a
+    leading apostrophe (numbers such as "-280" stay numbers), and so does each piece after a "," or
+    ";" inside it, which a reader splitting on the other separator takes for a field of its own."""
+    text = "" if value is None else str(value)
+    return re.sub(r"(?<=[,;])[^,;]*", lambda m: _defuse(m.group(0)), _defuse(text))
 
 
 def csv_line(fields: list[object]) -> str:
