@@ -360,12 +360,16 @@ def _limit_memory(max_memory_mb: int) -> None:
 def _worker(conn, parent: int, max_memory_mb: int, args: tuple) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(os, "setpgrp"):
+        os.setpgrp()  # a group of its own: stopping it stops what it started (LibreOffice for --recalculate)
     _end_with_parent(parent)
     _limit_memory(max_memory_mb)
     try:
         row = convert_one(*args)
     except MemoryError:
-        row = Row(args[0], reason="over the memory limit for one input (--max-memory)")
+        from .jobs import display_name
+
+        row = Row(display_name(args[0]), reason="over the memory limit for one input (--max-memory)")
     conn.send(row)
     conn.close()
 
@@ -380,6 +384,17 @@ def _context():
 
 class _Terminated(KeyboardInterrupt):
     """SIGTERM to the batch: end the workers, write the summary, stop."""
+
+
+def _stop(process) -> None:
+    """Kill a worker and its process group (anything it started), and reap it."""
+    if hasattr(os, "killpg") and process.pid:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+    process.kill()
+    process.join()
 
 
 def _dead_reason(exitcode: int | None, max_memory_mb: int) -> str:
@@ -470,15 +485,13 @@ def _run_locked(inputs, outdir, jobs, pdf, fail_fast, force, progress_stream, ti
                     process.join()
                     row = Row(display_name(f), reason=_dead_reason(process.exitcode, max_memory_mb))
                 elif row is None and time.monotonic() - started > timeout:
-                    process.kill()
-                    process.join()
+                    _stop(process)
                     row = Row(display_name(f), reason=f"stopped after the time limit for one input "
                                                       f"(--timeout {timeout:g} s)", seconds=round(timeout, 3))
                 if row is None:
                     continue
                 if process.is_alive():
-                    process.kill()
-                    process.join()
+                    _stop(process)
                 conn.close()
                 del running[process]
                 finish(f, row)
@@ -490,9 +503,7 @@ def _run_locked(inputs, outdir, jobs, pdf, fail_fast, force, progress_stream, ti
             make_pdfs([rows[f] for f in files if f in rows], staging)
     finally:
         for process, (f, conn, _) in running.items():
-            process.kill()
-        for process, (f, conn, _) in running.items():
-            process.join()
+            _stop(process)
             conn.close()
             rows.setdefault(f, Row(display_name(f), reason="not finished (the batch was interrupted)"))
         for f in files:
