@@ -6,16 +6,14 @@ old outputs or new ones, never half-written files.
 """
 from __future__ import annotations
 
-import csv
 import glob
-import io
 import json
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import time
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -39,6 +37,7 @@ class Row:
     output: str = ""
     seconds: float = 0.0
     pdf_source: str = field(default="", repr=False)
+    target: str = field(default="", repr=False)  # the output's real path (``output`` is for display)
     peak_kb: int = field(default=0, repr=False)  # the worker's peak resident memory so far (Linux)
 
 
@@ -50,22 +49,44 @@ def _peak_kb() -> int:
         return 0
 
 
+def _identity(path: Path | str) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return st.st_dev, st.st_ino
+
+
 def expand(inputs: list[str], outdir: Path) -> list[Path]:
     """Files as given, workbooks (.xlsx/.xlsm) in folders (recursively) and glob matches; Excel's
-    lock files and anything inside the output folder are left out; each file once, in order."""
+    lock files and anything inside the output folder are left out; each file once, in order.  "The
+    same file" and "inside the output folder" go by the file's identity (device and inode), not by
+    how its name is spelt: another case on macOS/Windows, a hard link or a symbolic link is caught."""
     out: list[Path] = []
-    seen: set[Path] = set()
-    outdir = outdir.resolve()
+    seen: set[object] = set()
+    outdir_id = _identity(outdir)
+    folder_ids: dict[str, tuple[int, int] | None] = {}
+
+    def inside_outdir(path: Path) -> bool:
+        if outdir_id is None:
+            return False
+        for parent in Path(os.path.abspath(path)).parents:
+            key = str(parent)
+            if key not in folder_ids:
+                folder_ids[key] = _identity(parent)
+            if folder_ids[key] == outdir_id:
+                return True
+        return False
 
     def add(path: Path, explicit: bool) -> None:
-        resolved = path.resolve()
-        if resolved in seen or outdir in resolved.parents:
+        key = _identity(path) or os.path.abspath(path)
+        if key in seen or inside_outdir(path):
             return
         if path.name.startswith("~$") or path.name.startswith(".~lock."):
             return
         if not explicit and path.suffix.lower() not in WORKBOOK_SUFFIXES:
             return
-        seen.add(resolved)
+        seen.add(key)
         out.append(path)
 
     for item in inputs:
@@ -84,28 +105,44 @@ def expand(inputs: list[str], outdir: Path) -> list[Path]:
 
 
 def output_names(files: list[Path], outdir: Path) -> dict[Path, Path]:
-    """OUTDIR/<stem>_bilaga2<ext>, unique by stem (a PDF shares it): inputs of the same stem get
-    their folder's name in front, and then, if still the same, their extension."""
-    def stem_key(f: Path, level: int) -> str:
-        parts = [f.parent.name] if level >= 1 and f.parent.name else []
-        parts.append(f.stem)
-        if level >= 2:
-            parts.append(f.suffix.lstrip(".").lower())
-        return "_".join(parts)
+    """OUTDIR/<path relative to the inputs' common folder>/<stem>_bilaga2<ext>: inputs in one folder
+    give a flat OUTDIR, a tree gives the same tree, so that names are unique by construction.  Two
+    inputs of one stem in one folder (x.xlsx, x.xlsm: their PDFs would clash) get their extension in
+    the name; a run whose outputs would still be the same file (names that differ only in case) is
+    refused."""
+    absolute = {f: Path(os.path.abspath(f)) for f in files}
+    try:
+        root = Path(os.path.commonpath([str(a.parent) for a in absolute.values()]))
+    except ValueError:  # different drives
+        root = None
 
-    levels = {f: 0 for f in files}
-    for level in (1, 2):
-        counts: dict[str, int] = {}
-        for f in files:
-            key = stem_key(f, levels[f]).casefold()
-            counts[key] = counts.get(key, 0) + 1
-        for f in files:
-            if counts[stem_key(f, levels[f]).casefold()] > 1:
-                levels[f] = level
+    def relative(f: Path) -> Path:
+        a = absolute[f]
+        return a.relative_to(root) if root is not None else Path(*a.parts[1:])
+
+    def key(f: Path, with_ext: bool) -> str:
+        rel = relative(f)
+        stem = f"{rel.stem}_{rel.suffix.lstrip('.').lower()}" if with_ext else rel.stem
+        return str(rel.parent / stem)
+
+    counts: dict[str, int] = {}
+    for f in files:
+        counts[key(f, False).casefold()] = counts.get(key(f, False).casefold(), 0) + 1
+    stems = {f: key(f, counts[key(f, False).casefold()] > 1) for f in files}
+    taken: dict[str, Path] = {}
+    clashes = []
+    for f in files:
+        k = stems[f].casefold()
+        if k in taken:
+            clashes.append(f"{taken[k]} and {f}")
+        taken[k] = f
+    if clashes:
+        raise UserError("these inputs would get the same output name (their names differ only in case); "
+                        "rename one of each: " + "; ".join(clashes))
     names = {}
     for f in files:
         suffix = f.suffix.lower() if f.suffix.lower() in WORKBOOK_SUFFIXES else ".xlsx"
-        names[f] = outdir / f"{stem_key(f, levels[f])}_bilaga2{suffix}"
+        names[f] = outdir / f"{stems[f]}_bilaga2{suffix}"
     return names
 
 
@@ -113,40 +150,37 @@ def _kr(value) -> str:
     return format(value, "f")
 
 
-def convert_one(source: str, target: str, pdf_dir: str | None, force: bool) -> Row:
+def convert_one(source: str, target: str, pdf_source: str | None, force: bool, recalculate: bool = False) -> Row:
     """One input (run in a worker process): the report, and the single-sheet workbook for its PDF."""
-    from .jobs import check_output, make_report, read, write_layouts
-    from .report import build_report
-    from .validation import validate
+    from .jobs import check_output, display_name, make_report, write_layouts
 
     start = time.perf_counter()
-    row = Row(source, output=target)
+    row = Row(display_name(source), output=display_name(target), target=target)
     try:
         src, dst = Path(source), Path(target)
+        check_output(src, dst)
         up_to_date = (not force and dst.exists() and dst.stat().st_mtime >= src.stat().st_mtime
-                      and (pdf_dir is None or dst.with_suffix(".pdf").exists()))
+                      and (pdf_source is None or dst.with_suffix(".pdf").exists()))
+        report = make_report(src, recalculate=recalculate)
+        summary, findings = report.summary, report.findings
         if up_to_date:
-            book = read(src)
-            findings = validate(book)
-            _, summary = build_report(book, findings)
             row.reason = "up to date (skipped; --force to redo)"
         else:
-            check_output(src, dst)
-            report = make_report(src)
-            summary, findings = report.summary, report.findings
             write_layouts(src, dst, report.sheets, report.properties)
-            if pdf_dir is not None:
+            if pdf_source is not None:
                 from .xlsx.newbook import write_workbook
 
-                single = Path(pdf_dir) / f"{dst.stem}.xlsx"
-                write_workbook(single, [report.form])
-                row.pdf_source = str(single)
+                write_workbook(Path(pdf_source), [report.form])
+                row.pdf_source = pdf_source
         row.status = "ok"
         row.received, row.costs, row.unused = _kr(summary.received), _kr(summary.costs), _kr(summary.unused)
         row.errors = sum(f.severity == "error" for f in findings)
         row.warnings = sum(f.severity == "warning" for f in findings)
     except UserError as exc:
         row.reason = exc.message if not exc.location else f"{exc.location}: {exc.message}"
+        row.output = ""
+    except MemoryError:
+        row.reason = "over the memory limit for one input (--max-memory)"
         row.output = ""
     except Exception as exc:  # a bug must not stop the other files: report it as this file's failure
         row.reason = f"internal error: {type(exc).__name__}: {exc}"
@@ -188,101 +222,303 @@ def _write_atomic(path: Path, text: str) -> None:
 
 
 def write_summary(outdir: Path, rows: list[Row]) -> None:
-    from .jobs import csv_text
+    """summary.csv (every text field defused and quoted where it holds "," or ";") and summary.json."""
+    from .jobs import csv_line
 
     records = [{k: v for k, v in asdict(r).items() if k in SUMMARY_FIELDS} for r in rows]
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=SUMMARY_FIELDS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows({k: csv_text(v) if k in ("file", "reason", "output") else v for k, v in r.items()}
-                     for r in records)
-    _write_atomic(outdir / "summary.csv", buffer.getvalue())
+    text = csv_line(SUMMARY_FIELDS) + "".join(csv_line([r[k] for k in SUMMARY_FIELDS]) for r in records)
+    _write_atomic(outdir / "summary.csv", text)
     _write_atomic(outdir / "summary.json", json.dumps(records, ensure_ascii=False, indent=2) + "\n")
 
 
-def clean_stale_temporaries(outdir: Path) -> None:
-    """Temporary files a killed run left behind (never the outputs themselves)."""
-    for tmp in outdir.glob(".*.tmp"):
-        try:
-            tmp.unlink()
-        except OSError:
-            pass
+LOCK_NAME = ".xl-statsbidrag.lock"
+STAGING_PREFIX = ".xlsb-staging-"
 
 
-def make_pdfs(rows: list[Row], outdir: Path) -> None:
-    """One LibreOffice run converts every report's Bilaga 2 sheet; each PDF is moved into place."""
+def lock_outdir(outdir: Path):
+    """An exclusive lock on OUTDIR for this run (released by the OS when the process ends, however it
+    ends); a second run on the same OUTDIR is refused instead of tripping over the first."""
+    from .xlsx.zipio import write_error
+
+    path = outdir / LOCK_NAME
+    try:
+        handle = open(path, "a+b")
+    except OSError as exc:
+        raise write_error(exc, outdir) from None
+    try:
+        if os.name == "nt":
+            import msvcrt
+
+            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        raise UserError("another batch run is writing to this folder (it holds the lock "
+                        f"{LOCK_NAME}); wait for it to finish or choose another output folder", file=outdir) from None
+    return handle
+
+
+def prepare_outdir(outdir: Path) -> None:
+    """Create OUTDIR, with a clear error when it cannot be a folder."""
+    from .xlsx.zipio import write_error
+
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise UserError("is a file, not a folder; give a folder for the outputs with -o", file=outdir) from None
+    except NotADirectoryError:
+        raise UserError("a part of this path is a file, not a folder; give a folder for the outputs with -o",
+                        file=outdir) from None
+    except OSError as exc:
+        raise write_error(exc, outdir) from None
+
+
+def clean_stale_temporaries(folders) -> None:
+    """Our own temporaries that a killed run left behind (never a user's file, never the outputs, never
+    the temporaries of a process still running), and our staging folders (the OUTDIR lock is held, so
+    no other run uses them)."""
+    from .xlsx.zipio import clean_stale_temporaries as clean
+
+    folders = list(dict.fromkeys(folders))
+    for folder in folders:
+        clean(folder)
+    for staging in folders[0].glob(STAGING_PREFIX + "*"):
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def make_pdfs(rows: list[Row], staging: Path) -> None:
+    """One LibreOffice run converts every report's Bilaga 2 sheet; each PDF is moved into place.  Every
+    file is staged inside OUTDIR, so that the move is a rename on one file system."""
     from .libreoffice import convert_many
 
     wanted = [r for r in rows if r.status == "ok" and r.pdf_source]
     if not wanted:
         return
-    with tempfile.TemporaryDirectory(prefix="xlsb-pdf-") as tmp:
+    pdfs = staging / "pdf"
+    try:
+        produced = convert_many([Path(r.pdf_source) for r in wanted], pdfs)
+    except UserError as exc:
+        produced = {}
+        error = exc.message
+    else:
+        error = "LibreOffice made no PDF"
+    for r in wanted:
+        pdf = produced.get(Path(r.pdf_source).stem)
+        if pdf is None:
+            r.status, r.reason = "failed", f"PDF: {error}"
+            continue
         try:
-            produced = convert_many([Path(r.pdf_source) for r in wanted], Path(tmp))
-        except UserError as exc:
-            produced = {}
-            error = exc.message
-        else:
-            error = "LibreOffice made no PDF"
-        for r in wanted:
-            pdf = produced.get(Path(r.pdf_source).stem)
-            if pdf is None:
-                r.status, r.reason = "failed", f"PDF: {error}"
-                continue
-            try:
-                os.replace(pdf, Path(r.output).with_suffix(".pdf"))
-            except OSError as exc:
-                r.status, r.reason = "failed", f"PDF: {exc}"
+            os.replace(pdf, Path(r.target).with_suffix(".pdf"))
+        except OSError as exc:
+            r.status, r.reason = "failed", f"PDF: {exc.strerror or exc}"
+
+
+# --- workers: one process per input, under a time and memory limit, ending with their parent ---------
+
+def _end_with_parent(parent: int) -> None:
+    """The worker dies when the batch does (SIGTERM, SIGKILL): the kernel's parent-death signal on
+    Linux, a watchdog thread elsewhere."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent was gone before the signal was armed
+        os._exit(1)
+    if not sys.platform.startswith("linux"):
+        import threading
+
+        def watch() -> None:
+            while True:
+                time.sleep(0.5)
+                if os.getppid() != parent:
+                    os._exit(1)
+
+        threading.Thread(target=watch, daemon=True).start()
+
+
+def _limit_memory(max_memory_mb: int) -> None:
+    try:
+        import resource
+    except ImportError:  # Windows: the time limit still applies
+        return
+    limit = max_memory_mb << 20
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ValueError, OSError):
+        pass
+
+
+def _worker(conn, parent: int, max_memory_mb: int, args: tuple) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(os, "setpgrp"):
+        os.setpgrp()  # a group of its own: stopping it stops what it started (LibreOffice for --recalculate)
+    _end_with_parent(parent)
+    _limit_memory(max_memory_mb)
+    try:
+        row = convert_one(*args)
+    except MemoryError:
+        from .jobs import display_name
+
+        row = Row(display_name(args[0]), reason="over the memory limit for one input (--max-memory)")
+    conn.send(row)
+    conn.close()
+
+
+def _context():
+    import multiprocessing
+
+    if sys.platform.startswith("linux"):
+        return multiprocessing.get_context("fork")  # fast start; the modules are already imported
+    return multiprocessing.get_context()
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM to the batch: end the workers, write the summary, stop."""
+
+
+def _stop(process) -> None:
+    """Kill a worker and its process group (anything it started), and reap it."""
+    if hasattr(os, "killpg") and process.pid:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+    process.kill()
+    process.join()
+
+
+def _dead_reason(exitcode: int | None, max_memory_mb: int) -> str:
+    if exitcode is not None and exitcode < 0:
+        try:
+            name = signal.Signals(-exitcode).name
+        except ValueError:
+            name = f"signal {-exitcode}"
+        return (f"the worker for this input was killed ({name}; the out-of-memory killer does this to a "
+                f"process using too much memory; the limit is --max-memory {max_memory_mb} MB)")
+    return f"the worker for this input ended unexpectedly (exit code {exitcode})"
 
 
 def run(inputs: list[str], outdir: Path, jobs: int | None = None, pdf: bool = False, fail_fast: bool = False,
-        force: bool = False, progress_stream=None) -> list[Row]:
-    outdir.mkdir(parents=True, exist_ok=True)
-    clean_stale_temporaries(outdir)
+        force: bool = False, progress_stream=None, timeout: float = 300, max_memory_mb: int = 2048,
+        recalculate: bool = False) -> list[Row]:
+    prepare_outdir(outdir)
+    lock = lock_outdir(outdir)
+    try:
+        return _run_locked(inputs, outdir, jobs, pdf, fail_fast, force, progress_stream, timeout, max_memory_mb,
+                           recalculate)
+    finally:
+        lock.close()
+
+
+def _run_locked(inputs, outdir, jobs, pdf, fail_fast, force, progress_stream, timeout, max_memory_mb,
+                recalculate) -> list[Row]:
+    from multiprocessing.connection import wait as wait_any
+
+    from .jobs import display_name
+    from . import jobs as _jobs, report as _report  # noqa: F401  (imported once, before the workers fork)
+
     files = expand(inputs, outdir)
     if not files:
         raise UserError("no workbooks (.xlsx, .xlsm) among the inputs")
     targets = output_names(files, outdir)
+    clean_stale_temporaries([outdir] + [t.parent for t in targets.values()])
+    for target in targets.values():
+        prepare_outdir(target.parent)
+    staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=outdir)) if pdf else None
     progress = Progress(len(files), progress_stream)
     rows: dict[Path, Row] = {}
     jobs = max(1, jobs or os.cpu_count() or 1)
-    pdf_dir = tempfile.mkdtemp(prefix="xlsb-single-") if pdf else None
+    ctx = _context()
+    running: dict[object, tuple[Path, object, float]] = {}  # process -> (input, connection, started)
+    queue = list(enumerate(files))
+    stop = False
+    previous = None
+    if threading_main():
+        def terminate(signum, frame):
+            raise _Terminated()
+        previous = signal.signal(signal.SIGTERM, terminate)
+
+    def finish(f: Path, row: Row) -> None:
+        nonlocal stop
+        rows[f] = row
+        progress.update(row)
+        if row.status != "ok" and fail_fast:
+            stop = True
+
     try:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(files))) as pool:
-            pending: dict[Future, Path] = {}
-            queue = list(files)
-            stop = False
-            window = jobs if fail_fast else jobs * 4  # fail-fast starts no more than can run at once
-            while queue or pending:
-                while queue and not stop and len(pending) < window:
-                    f = queue.pop(0)
-                    pending[pool.submit(convert_one, str(f), str(targets[f]), pdf_dir, force)] = f
-                if not pending:
-                    break
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for future in done:
-                    f = pending.pop(future)
-                    row = future.result()
-                    rows[f] = row
-                    progress.update(row)
-                    if row.status != "ok" and fail_fast:
-                        stop = True
-                if stop:
-                    for future in pending:
-                        future.cancel()
-                    for future, f in list(pending.items()):
-                        if not future.cancelled():
-                            rows[f] = future.result()
-                            progress.update(rows[f])
-                    pending.clear()
-                    for f in queue:
-                        rows[f] = Row(str(f), reason="not run (--fail-fast after an earlier failure)")
-                    queue.clear()
-        ordered = [rows[f] for f in files if f in rows]
-        if pdf:
-            make_pdfs(ordered, outdir)
+        while queue or running:
+            while queue and not stop and len(running) < jobs:
+                index, f = queue.pop(0)
+                pdf_source = str(staging / f"{index:06d}.xlsx") if staging else None
+                receive, send = ctx.Pipe(duplex=False)
+                args = (str(f), str(targets[f]), pdf_source, force, recalculate)
+                process = ctx.Process(target=_worker, args=(send, os.getpid(), max_memory_mb, args), daemon=True)
+                process.start()
+                send.close()
+                running[process] = (f, receive, time.monotonic())
+            if not running:
+                break
+            now = time.monotonic()
+            next_deadline = min(started + timeout for _, _, started in running.values())
+            wait_any([c for _, c, _ in running.values()] + [p.sentinel for p in running],
+                     timeout=max(0.0, next_deadline - now))
+            for process, (f, conn, started) in list(running.items()):
+                row = None
+                if conn.poll():
+                    try:
+                        row = conn.recv()
+                    except (EOFError, OSError):
+                        row = None
+                    else:
+                        process.join(5)
+                if row is None and not process.is_alive():
+                    process.join()
+                    row = Row(display_name(f), reason=_dead_reason(process.exitcode, max_memory_mb))
+                elif row is None and time.monotonic() - started > timeout:
+                    _stop(process)
+                    row = Row(display_name(f), reason=f"stopped after the time limit for one input "
+                                                      f"(--timeout {timeout:g} s)", seconds=round(timeout, 3))
+                if row is None:
+                    continue
+                if process.is_alive():
+                    _stop(process)
+                conn.close()
+                del running[process]
+                finish(f, row)
+            if stop and queue:
+                for _, f in queue:
+                    rows[f] = Row(display_name(f), reason="not run (--fail-fast after an earlier failure)")
+                queue.clear()
+        if staging is not None:
+            make_pdfs([rows[f] for f in files if f in rows], staging)
     finally:
-        if pdf_dir:
-            shutil.rmtree(pdf_dir, ignore_errors=True)
-    write_summary(outdir, ordered)
+        for process, (f, conn, _) in running.items():
+            _stop(process)
+            conn.close()
+            rows.setdefault(f, Row(display_name(f), reason="not finished (the batch was interrupted)"))
+        for f in files:
+            rows.setdefault(f, Row(display_name(f), reason="not run (the batch was interrupted)"))
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+        ordered = [rows[f] for f in files]
+        write_summary(outdir, ordered)  # always, also when interrupted
     return ordered
+
+
+def threading_main() -> bool:
+    import threading
+
+    return threading.current_thread() is threading.main_thread()

@@ -26,13 +26,23 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date (YYYY-MM-DD)") from None
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a positive whole number")
+    return value
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from .amounts import format_kr
     from .jobs import report_file
 
     if args.in_place and args.output:
         raise UserError("give either -o or --in-place, not both")
-    target, s, findings = report_file(args.workbook, args.output, args.today, args.in_place)
+    target, s, findings = report_file(args.workbook, args.output, args.today, args.in_place, args.recalculate)
     kind = ("utfall" if s.complete else "utfall, with budget where utfall is missing" if s.outcome
             else "budget: no utfall filled in yet")
     errors = sum(f.severity == "error" for f in findings)
@@ -78,7 +88,7 @@ def _plain(value) -> str:
 
 def cmd_allocate(args: argparse.Namespace) -> int:
     from .amounts import format_kr
-    from .jobs import allocate, csv_text
+    from .jobs import CsvWriter, allocate, csv_text
 
     if args.output is not None and args.weights is not None and args.output.exists() \
             and args.output.resolve() == args.weights.resolve():
@@ -105,7 +115,7 @@ def cmd_allocate(args: argparse.Namespace) -> int:
         import io
 
         buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
+        writer = CsvWriter(buffer)  # quotes fields with "," or ";" (csv.writer leaves ";" bare)
         writer.writerow(["region", "weight"] + (table.pots + ["total"] if many else ["amount"]))
         for row, label in enumerate(table.labels):
             weight = "" if published else _plain(table.weights[row])
@@ -139,7 +149,8 @@ def cmd_allocate(args: argparse.Namespace) -> int:
 def cmd_batch(args: argparse.Namespace) -> int:
     from .batch import run
 
-    rows = run(args.inputs, args.output, args.jobs, args.pdf, args.fail_fast, args.force)
+    rows = run(args.inputs, args.output, args.jobs, args.pdf, args.fail_fast, args.force,
+               timeout=args.timeout, max_memory_mb=args.max_memory, recalculate=args.recalculate)
     ok = sum(r.status == "ok" for r in rows)
     print(f"{ok} of {len(rows)} workbook(s) ok, {len(rows) - ok} failed; summary in "
           f"{args.output / 'summary.csv'} and summary.json")
@@ -253,6 +264,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--in-place", action="store_true",
                    help="write the sheet into WORKBOOK itself, keeping a backup copy beside it")
     p.add_argument("--today", type=_date, help="the date printed on the report (default: today)")
+    p.add_argument("--recalculate", action="store_true",
+                   help="compute formulas without stored values (a file saved by openpyxl, pandas, ...) with "
+                        "LibreOffice headless; the values are read from a recalculated copy, the input is not changed")
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("validate", help="check the activity list against the available totals",
@@ -293,6 +307,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--pdf", action="store_true", help="also a PDF of each Bilaga 2 sheet (LibreOffice)")
     p.add_argument("--fail-fast", action="store_true", help="stop at the first failure")
     p.add_argument("--force", action="store_true", help="redo inputs whose output is up to date")
+    p.add_argument("--timeout", type=_positive, default=300, metavar="SECONDS",
+                   help="time limit per input; over it, that input fails (default: 300)")
+    p.add_argument("--max-memory", type=_positive, default=2048, metavar="MB",
+                   help="memory limit per input (POSIX); over it, that input fails (default: 2048)")
+    p.add_argument("--recalculate", action="store_true",
+                   help="compute formulas without stored values with LibreOffice headless (see report)")
     p.set_defaults(func=cmd_batch)
 
     p = sub.add_parser("import", help="bring a region's own decision-support workbook into the project's format",
@@ -340,6 +360,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):  # a file name that is not UTF-8 is printed as its bytes
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="surrogateescape")
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)

@@ -5,24 +5,68 @@ Kept apart from ``cli`` so that argument parsing and printing are all the CLI do
 from __future__ import annotations
 
 import datetime as dt
+import os
+import re
 import shutil
+import stat
 from decimal import Decimal
 from pathlib import Path
 
 from .errors import UserError
 from .layout import SheetLayout
 from .model import DecisionBook, Finding
-from .report import Report
+from .report import Report, ReportSummary
 from .validation import validate
 
 MACRO_SUFFIXES = {".xlsm"}
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm"}
 
 
+OTHER_FORMATS = {
+    ".xls": "an Excel 97-2003 workbook (.xls)",
+    ".xlsb": "an Excel binary workbook (.xlsb)",
+    ".ods": "an OpenDocument spreadsheet (.ods)",
+    ".xlt": "an Excel 97-2003 template (.xlt)",
+}
+
+
+def display_name(path: Path | str) -> str:
+    """A file name fit for a sheet, a CSV or JSON: bytes that are not UTF-8 (a name from another
+    system) shown as \\xNN instead of breaking the output."""
+    return os.fsencode(str(path)).decode("utf-8", "backslashreplace")
+
+
+def same_file(a: Path | str, b: Path | str) -> bool:
+    """Whether two names are one file: by its identity (device and inode), so that another spelling
+    (case on macOS and Windows), a hard link or a symbolic link is caught."""
+    try:
+        return os.path.samefile(a, b)
+    except (OSError, ValueError):
+        return False
+
+
+def check_input(source: Path) -> None:
+    """Refuse what is not a workbook file before opening it: another spreadsheet format by name, and
+    anything that is not a regular file (a FIFO or device would block or never end)."""
+    kind = OTHER_FORMATS.get(source.suffix.lower())
+    if kind:
+        raise UserError(f"this is {kind}, which the tool does not read: open it in Excel and save it as "
+                        "an Excel workbook (.xlsx) first", file=source)
+    try:
+        mode = os.stat(source).st_mode
+    except (OSError, ValueError):
+        return  # missing or unreadable: said when it is opened
+    if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+        raise UserError("not a regular file (a pipe, device or socket); give a workbook file", file=source)
+
+
 def read(path: Path | str) -> DecisionBook:
     from .xlsx.reader import read_book
 
-    return read_book(path)
+    check_input(Path(path))
+    book = read_book(path)
+    book.path = display_name(path)
+    return book
 
 
 def validate_file(path: Path | str, today: dt.date | None = None) -> tuple[DecisionBook, list[Finding]]:
@@ -31,47 +75,143 @@ def validate_file(path: Path | str, today: dt.date | None = None) -> tuple[Decis
 
 
 def default_output(source: Path) -> Path:
-    return source.with_name(f"{source.stem}_bilaga2{source.suffix}")
+    suffix = source.suffix if source.suffix.lower() in WORKBOOK_SUFFIXES else ".xlsx"
+    return source.with_name(f"{source.stem}_bilaga2{suffix}")
 
 
 def check_output(source: Path, target: Path) -> None:
+    check_input(source)
     if target.suffix.lower() not in WORKBOOK_SUFFIXES:
         raise UserError("the output must be an .xlsx or .xlsm file", file=target)
     if (source.suffix.lower() in MACRO_SUFFIXES) != (target.suffix.lower() in MACRO_SUFFIXES):
         raise UserError(f"the output must have the same kind of file name as the input ({source.suffix}): "
                         "Excel refuses a macro workbook under an .xlsx name and the other way round", file=target)
-    if target.exists() and source.resolve() == target.resolve():
-        raise UserError("the output would overwrite the input; give another name with -o", file=target)
+    if same_file(source, target):
+        raise UserError("the output would overwrite the input (it is the same file, under this name or "
+                        "another); give another name with -o", file=target)
 
 
-def make_report(source: Path, today: dt.date | None = None) -> "Report":
-    """Read and validate ``source`` and lay out its Bilaga 2 and Kontroll sheets; refuses a workbook
-    with unreadable cells."""
+RECALCULATE_HINT = ("formulas without stored values (a file saved by a program that does not calculate): "
+                    "run again with --recalculate to have LibreOffice compute them, or open and save the "
+                    "file in Excel")
+
+
+def make_report(source: Path, today: dt.date | None = None, recalculate: bool = False) -> "Report":
+    """Read and validate ``source`` and lay out its Bilaga 2 and Kontroll sheets; refuses a workbook with
+    unreadable cells.  With ``recalculate``, the values are read from a copy that LibreOffice recalculated
+    (the input is not changed; the report is still written into a copy of the original package)."""
     from .report import make_report as make
 
-    return make(read(source), today)
+    if recalculate:
+        book = read_recalculated(source)
+    else:
+        book = read(source)
+    try:
+        return make(book, today)
+    except UserError as exc:
+        if not recalculate and any(f.code == "formel-utan-varde" for f in book.problems):
+            exc.message += f"\n  ({RECALCULATE_HINT})"
+            exc.args = (exc.message,)
+        raise
+
+
+def read_recalculated(source: Path) -> DecisionBook:
+    """The workbook's values as LibreOffice computes them, from a recalculated copy in a private
+    folder; the book names the original file."""
+    import tempfile
+
+    from .libreoffice import convert
+
+    read(source)  # the package's own checks (and what is wrong with it) before LibreOffice sees it
+    with tempfile.TemporaryDirectory(prefix="xlsb-recalc-") as tmp:
+        copy = convert(source, Path(tmp), "xlsx")
+        book = read(copy)
+    book.path = display_name(source)
+    return book
+
+
+def _backup_name(source: Path, attempt: int) -> Path:
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    return source.with_name(f"{source.stem}.backup-{stamp}{f'-{attempt}' if attempt else ''}{source.suffix}")
+
+
+def make_backup(source: Path) -> Path:
+    """A copy of ``source`` beside it under a new name (created exclusively: an existing backup is never
+    overwritten), complete or not at all."""
+    from .xlsx.zipio import write_error
+
+    for attempt in range(100):
+        backup = _backup_name(source, attempt)
+        try:
+            fd = os.open(backup, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise write_error(exc, backup) from None
+        try:
+            with os.fdopen(fd, "wb") as out, open(source, "rb") as src:
+                shutil.copyfileobj(src, out, 1 << 20)
+                out.flush()
+                os.fsync(out.fileno())
+            shutil.copystat(source, backup)
+        except BaseException as exc:
+            try:
+                os.unlink(backup)
+            except OSError:
+                pass
+            if isinstance(exc, OSError):
+                raise write_error(exc, backup) from None
+            raise
+        return backup
+    raise UserError("cannot find a free name for the backup copy", file=source)
 
 
 def report_file(source: Path | str, target: Path | str | None = None, today: dt.date | None = None,
-                in_place: bool = False) -> tuple[Path, ReportSummary, list[Finding]]:
+                in_place: bool = False, recalculate: bool = False) -> tuple[Path, ReportSummary, list[Finding]]:
     """Write a copy of ``source`` with the Bilaga 2 sheet; the input is never changed, unless
-    ``in_place``, which replaces it (atomically) after keeping a backup copy beside it."""
+    ``in_place``, which replaces it (atomically) after keeping a backup copy beside it.  On a symbolic
+    link, in-place writes through to the file it points to, and the link stays."""
     source = Path(source)
     if in_place:
-        target = source
-    else:
-        target = Path(target) if target else default_output(source)
-        check_output(source, target)
-    report = make_report(source, today)
-    if in_place:
-        backup = source.with_name(f"{source.stem}.backup-{dt.datetime.now():%Y%m%d-%H%M%S}{source.suffix}")
-        shutil.copy2(source, backup)
+        real = Path(os.path.realpath(source))
+        check_input(real)
+        report = make_report(real, today, recalculate)
+        make_backup(real)
+        replace_in_place(real, report.sheets, report.properties)
+        return source, report.summary, report.findings
+    target = Path(target) if target else default_output(source)
+    check_output(source, target)
+    report = make_report(source, today, recalculate)
     write_layouts(source, target, report.sheets, report.properties)
     return target, report.summary, report.findings
 
 
+def replace_in_place(real: Path, layouts: list["SheetLayout"], properties: dict[str, str] | None = None) -> None:
+    """Write the new package to a temporary file of ours beside ``real`` and, once every file is
+    closed (Windows will not rename over an open file), move it over ``real``."""
+    import uuid
+
+    from .xlsx.zipio import temporary_prefix
+
+    staged = real.with_name(f"{temporary_prefix(real.name)}{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        write_layouts(real, staged, layouts, properties)
+        os.chmod(staged, real.stat().st_mode & 0o7777)
+        try:
+            os.replace(staged, real)
+        except OSError as exc:
+            raise UserError(f"cannot replace the workbook ({exc.strerror}); is it open in Excel?", file=real) from None
+    finally:
+        try:
+            os.unlink(staged)
+        except FileNotFoundError:
+            pass
+
+
 def write_layouts(source: Path, target: Path, layouts: list["SheetLayout"],
                   properties: dict[str, str] | None = None) -> None:
+    """Write ``target`` as ``source`` with each layout's sheet added or replaced, and the custom
+    document ``properties`` set."""
     from .xlsx.writer import write_sheets
 
     write_sheets(source, target, layouts, properties)
@@ -222,18 +362,51 @@ def allocate(totals: list[str], population: str | None = None, weights_file: Pat
 
 
 _CSV_RISKY = ("=", "+", "-", "@", "\t", "\r")
+_CSV_QUOTE = (",", ";", '"', "\n", "\r")
 
 
-def csv_text(value: object) -> str:
-    """A text field for a CSV that Excel may open: one that Excel would take for a formula gets a
-    leading apostrophe (numbers such as "-280" stay numbers)."""
-    text = "" if value is None else str(value)
+def _defuse(text: str) -> str:
     if text.startswith(_CSV_RISKY):
         try:
             Decimal(text)
         except Exception:
             return "'" + text
     return text
+
+
+def csv_text(value: object) -> str:
+    """A text field for a CSV that Excel may open: one that Excel would take for a formula gets a
+    leading apostrophe (numbers such as "-280" stay numbers), and so does each piece after a "," or
+    ";" inside it, which a reader splitting on the other separator takes for a field of its own."""
+    text = "" if value is None else str(value)
+    return re.sub(r"(?<=[,;])[^,;]*", lambda m: _defuse(m.group(0)), _defuse(text))
+
+
+def csv_line(fields: list[object]) -> str:
+    """One CSV line (comma separated) that is safe whichever list separator the reader uses: every
+    field is defused (``csv_text``), and one that contains a comma, a semicolon (Swedish Excel's
+    separator), a quote or a line break is quoted."""
+    out = []
+    for value in fields:
+        text = csv_text(value)
+        if any(ch in text for ch in _CSV_QUOTE) or text != text.strip():
+            text = '"' + text.replace('"', '""') + '"'
+        out.append(text)
+    return ",".join(out) + "\n"
+
+
+class CsvWriter:
+    """``csv.writer``'s ``writerow`` and ``writerows`` with ``csv_line``."""
+
+    def __init__(self, stream):
+        self.stream = stream
+
+    def writerow(self, fields) -> None:
+        self.stream.write(csv_line(list(fields)))
+
+    def writerows(self, rows) -> None:
+        for row in rows:
+            self.writerow(row)
 
 
 # --- import -----------------------------------------------------------------------------------------

@@ -36,6 +36,16 @@ def make_profile(folder: Path) -> str:
     return folder.resolve().as_uri()
 
 
+def _kill_tree(proc: subprocess.Popen) -> None:
+    if os.name == "posix":
+        try:
+            os.killpg(proc.pid, 9)
+        except (ProcessLookupError, PermissionError):
+            pass
+    proc.kill()
+    proc.communicate()
+
+
 def convert_many(sources: list[Path], outdir: Path, to: str = "pdf", timeout: float | None = None,
                  profile: Path | None = None) -> dict[str, Path]:
     """Convert files in one LibreOffice run (started here, and gone when this returns) into
@@ -50,10 +60,17 @@ def convert_many(sources: list[Path], outdir: Path, to: str = "pdf", timeout: fl
         env = dict(os.environ, HOME=tmp, SAL_USE_VCLPLUGIN="svp")
         cmd = [exe, f"-env:UserInstallation={url}", "--headless", "--norestore", "--nologo",
                "--convert-to", FILTERS[to], "--outdir", str(outdir)] + [str(s) for s in sources]
+        # In a session of its own, so that a timeout stops every process LibreOffice started.
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                                start_new_session=os.name == "posix")
         try:
-            done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
-        except subprocess.TimeoutExpired:
-            raise UserError(f"LibreOffice did not finish converting within {timeout:.0f} s") from None
+            stdout, stderr = proc.communicate(timeout=timeout)
+        except BaseException as exc:
+            _kill_tree(proc)
+            if isinstance(exc, subprocess.TimeoutExpired):
+                raise UserError(f"LibreOffice did not finish converting within {timeout:.0f} s") from None
+            raise
+        done = subprocess.CompletedProcess(cmd, proc.returncode, stdout, stderr)
     produced = {s.stem: outdir / f"{s.stem}.{to}" for s in sources if (outdir / f"{s.stem}.{to}").exists()}
     if not produced:
         raise UserError(f"LibreOffice could not convert the files: {done.stderr.strip() or done.stdout.strip()}")
