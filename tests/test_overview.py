@@ -34,3 +34,29 @@ def test_overview_has_a_table_of_numbers_and_a_native_chart(tmp_path, libreoffic
     assert second[5] == 9500000.5
     total = [c.value for c in recalculated[8]]
     assert total[0] == "Summa" and total[3] == 41197280 + 12208598 and total[8] == 191 + 3851293
+
+
+def test_batch_writes_the_overview_with_the_examples_figures(tmp_path):
+    import shutil
+    import subprocess
+    import sys
+
+    from conftest import EXAMPLE_2018, EXAMPLE_2019
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for example in (EXAMPLE_2019, EXAMPLE_2018):
+        shutil.copy(example, inputs / example.name)
+    (inputs / "trasig.xlsx").write_bytes(b"not a zip")
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, "-m", "xl_statsbidrag", "batch", str(inputs), "-o", str(out), "--jobs", "1"],
+                          capture_output=True, text=True)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    sheet = openpyxl.load_workbook(out / "översikt.xlsx")["Översikt"]
+    rows = {r[0]: r for r in ([c.value for c in row] for row in sheet.iter_rows(min_row=5, max_row=7))}
+    assert rows["beslutsunderlag_2019.xlsx"][3:9] == [41197280, 41197089, None, 41197089, 191, 191]
+    assert rows["beslutsunderlag_2019.xlsx"][11] == "inget förslag"
+    assert rows["professionsmiljarden_2018.xlsx"][3] == 12208598
+    assert rows["trasig.xlsx"][14].startswith("not an Excel workbook")
+    with zipfile.ZipFile(out / "översikt.xlsx") as z:
+        assert "xl/charts/chart1.xml" in z.namelist()

@@ -39,6 +39,7 @@ class Row:
     pdf_source: str = field(default="", repr=False)
     target: str = field(default="", repr=False)  # the output's real path (``output`` is for display)
     peak_kb: int = field(default=0, repr=False)  # the worker's peak resident memory so far (Linux)
+    overview: object = field(default=None, repr=False)  # overview.OverviewRow for översikt.xlsx
 
 
 def _peak_kb() -> int:
@@ -173,6 +174,9 @@ def convert_one(source: str, target: str, pdf_source: str | None, force: bool, r
                 write_workbook(Path(pdf_source), [report.form])
                 row.pdf_source = pdf_source
         row.status = "ok"
+        from .overview import overview_row
+
+        row.overview = overview_row(row.file, report)
         row.received, row.costs, row.unused = _kr(summary.received), _kr(summary.costs), _kr(summary.unused)
         row.errors = sum(f.severity == "error" for f in findings)
         row.warnings = sum(f.severity == "warning" for f in findings)
@@ -222,9 +226,22 @@ def _write_atomic(path: Path, text: str) -> None:
 
 
 def write_summary(outdir: Path, rows: list[Row]) -> None:
-    """summary.csv (every text field defused and quoted where it holds "," or ";") and summary.json."""
+    """summary.csv (every text field defused and quoted where it holds "," or ";"), summary.json, and
+    översikt.xlsx (the year at a glance, with a chart)."""
     from .jobs import csv_line
+    from .overview import OverviewRow, write_overview
 
+    names = [Path(r.file).name for r in rows]
+    shown = {r.file: name if names.count(name) == 1 else r.file for r, name in zip(rows, names)}
+    lines = []
+    for r in rows:
+        line = r.overview if r.status == "ok" and r.overview is not None else OverviewRow(r.file, status=r.reason)
+        line.file = shown[r.file]
+        lines.append(line)
+    try:
+        write_overview(outdir / OVERVIEW_NAME, lines)
+    except UserError as exc:  # the overview is a convenience: the summary below is what scripts rely on
+        print(f"xl-statsbidrag: warning: {OVERVIEW_NAME} was not written: {exc}", file=sys.stderr)
     records = [{k: v for k, v in asdict(r).items() if k in SUMMARY_FIELDS} for r in rows]
     text = csv_line(SUMMARY_FIELDS) + "".join(csv_line([r[k] for k in SUMMARY_FIELDS]) for r in records)
     _write_atomic(outdir / "summary.csv", text)
@@ -232,6 +249,7 @@ def write_summary(outdir: Path, rows: list[Row]) -> None:
 
 
 LOCK_NAME = ".xl-statsbidrag.lock"
+OVERVIEW_NAME = "översikt.xlsx"
 STAGING_PREFIX = ".xlsb-staging-"
 
 

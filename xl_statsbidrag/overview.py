@@ -50,6 +50,20 @@ class OverviewRow:
                 self.suggestion, self.next_deadline, self.next_kind, self.status]
 
 
+def overview_row(file: str, report, today: dt.date | None = None) -> OverviewRow:
+    """A batch's row for one workbook's report (``report.Report``)."""
+    from .deadlines import deadlines, in_order
+
+    today = today or dt.date.today()
+    book, s = report.book, report.summary
+    coming = [d for d in in_order(deadlines(book.agreement, file), today) if d.day >= today]
+    utfall = sum((a.actual for a in book.activities if a.actual is not None), Decimal(0)) if s.outcome else None
+    return OverviewRow(file, book.agreement.name, book.agreement.year, s.received, book.decided, utfall, s.costs,
+                       s.unused, s.repay, sum(f.severity == "error" for f in report.findings),
+                       sum(f.severity == "warning" for f in report.findings), s.suggestion.text,
+                       coming[0].day if coming else None, coming[0].kind if coming else "", "ok")
+
+
 def overview_bytes(rows: list[OverviewRow], title: str = "Statsbidrag – översikt") -> bytes:
     import xlsxwriter
 
@@ -57,8 +71,8 @@ def overview_bytes(rows: list[OverviewRow], title: str = "Statsbidrag – övers
     wb = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False})
     ws = wb.add_worksheet(SHEET)
     bold = wb.add_format({"bold": True, "font_size": 14})
-    money = wb.add_format({"num_format": MONEY})
-    date = wb.add_format({"num_format": "yyyy-mm-dd", "align": "left"})
+    money = wb.add_format({"num_format": MONEY, "valign": "top"})
+    date = wb.add_format({"num_format": "yyyy-mm-dd", "align": "left", "valign": "top"})
     wrap = wb.add_format({"text_wrap": True, "valign": "top"})
     ws.write_string(0, 0, title, bold)
     ws.write_string(1, 0, f"{len(rows)} arbetsböcker, sammanställt {dt.date.today().isoformat()}.")
@@ -102,7 +116,7 @@ def overview_bytes(rows: list[OverviewRow], title: str = "Statsbidrag – övers
                               "values": f"='{SHEET}'!${letter}${top + 1}:${letter}${bottom + 1}",
                               "fill": {"color": colour}})
         chart.set_title({"name": "Bidrag, kostnader och ej förbrukat per överenskommelse"})
-        chart.set_y_axis({"num_format": '#,##0\\ "kr"', "major_gridlines": {"visible": True}})
+        chart.set_y_axis({"num_format": MONEY, "major_gridlines": {"visible": True}})
         chart.set_legend({"position": "bottom"})
         chart.set_size({"width": 1300, "height": 420})
         ws.insert_chart(last + 3, 0, chart)

@@ -403,6 +403,7 @@ class Report:
     summary: ReportSummary
     findings: list[Finding]
     properties: dict[str, str]
+    book: DecisionBook
 
     @property
     def sheets(self) -> list[SheetLayout]:
@@ -413,7 +414,8 @@ def make_report(book: DecisionBook, today: dt.date | None = None, created: dt.da
     """Bilaga 2 and the sheet Kontroll for a workbook (see ``checked_report``)."""
     created = created or dt.datetime.now().replace(microsecond=0)
     form, summary, findings = checked_report(book, today)
-    return Report(form, check_sheet(book, findings, today, created), summary, findings, provenance(book, created))
+    return Report(form, check_sheet(book, findings, today, created), summary, findings, provenance(book, created),
+                  book)
 
 
 def checked_report(book: DecisionBook, today: dt.date | None = None
