@@ -8,6 +8,7 @@ header names, so column order and extra columns are free.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from decimal import Decimal
 from dataclasses import dataclass
@@ -111,8 +112,13 @@ def text(value: object) -> str:
         value = value.value
     if value is None or value is UNCALCULATED:
         return ""
-    if isinstance(value, (float, Decimal)) and value == int(value):
-        return str(int(value))
+    if isinstance(value, float):
+        value = Decimal(repr(value)) if math.isfinite(value) else CellError("#NUM!")
+    if isinstance(value, Decimal):
+        # bounded by the exponent before any arithmetic: int() of 1e1000000 would take minutes
+        if value.is_finite() and value.adjusted() < 28 and value == value.to_integral_value():
+            return str(int(value))
+        return str(value)
     if isinstance(value, dt.datetime):
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
     if isinstance(value, dt.date):
