@@ -197,6 +197,20 @@ class _Reader:
                 f"(läst som {format_kr(amount)}). Skriv det som ett tal.", location, amount))
         return amount
 
+    def text(self, value: object, location: Location, what: str) -> str:
+        """A text cell; an error value or a formula without a stored value is reported at its cell
+        (and stands as such in the text, so that no check takes the cell for empty)."""
+        shown = value.value if isinstance(value, MergedCopy) else value
+        if isinstance(shown, CellError):
+            self.problem(location, "fel-i-cell", f"{what} kan inte läsas: cellen innehåller felet {shown}.")
+            return str(shown)
+        if shown is UNCALCULATED:
+            self.problem(location, "formel-utan-varde",
+                         f"{what} är en formel utan beräknat värde (filen har inte sparats av Excel). "
+                         "Öppna den i Excel och spara den.")
+            return "(formel utan värde)"
+        return text(value)
+
     # --- tables ---------------------------------------------------------------------------
 
     def table(self, name: str) -> TableInfo:
@@ -315,7 +329,8 @@ class _Reader:
                     what = "Beloppet" if name == "amount" else "Utfallet"
                     fields[name] = self.amount(value, Location(sheet, f"{letters[name]}{row}"), what)
                 else:
-                    fields[name] = text(value)
+                    fields[name] = self.text(value, Location(sheet, f"{letters[name]}{row}"),
+                                             ACTIVITY_COLUMNS[name])
             activity = Activity(row=row, sheet=sheet, columns=letters, **fields)  # type: ignore[arg-type]
             if _TOTAL_NAME.match(activity.name) and not activity.verksamhet and not activity.objekt:
                 self.total_row(activity, since_total)
