@@ -17,7 +17,7 @@ from lxml import etree
 from .. import reading
 from ..errors import UserError
 from ..reading import MAX_COLUMN, MAX_ROW, UNCALCULATED, CellError, MergedCopy
-from .package import Package, SheetRef, q
+from .package import Package, SheetRef, integer, q
 
 _DIGITS = "0123456789"
 MAX_SHARED_STRINGS = 1_000_000  # texts in the shared-string table that a cell may refer to
@@ -82,10 +82,15 @@ class CellReader:
             part = next((t for _, kind, t, _ in self.pkg.rels(self.pkg.workbook_part) if kind.endswith("/styles")), None)
             if part and part in self.pkg.names:
                 root = self.pkg.xml(part)
-                custom = {int(f.get("numFmtId", "0")): f.get("formatCode", "") for f in root.iter(q("numFmt"))}
-                xfs = root.find(q("cellXfs"))
-                for index, xf in enumerate(xfs if xfs is not None else []):
-                    fmt = int(xf.get("numFmtId", "0"))
+                try:
+                    custom = {integer(f.get("numFmtId"), 0, "a numFmtId", part): f.get("formatCode", "")
+                              for f in root.iter(q("numFmt"))}
+                    xfs = root.find(q("cellXfs"))
+                    fmts = [integer(xf.get("numFmtId"), 0, "a numFmtId", part) for xf in xfs if xf.tag == q("xf")] \
+                        if xfs is not None else []
+                except UserError as exc:
+                    raise exc.with_file(self.pkg.path)
+                for index, fmt in enumerate(fmts):
                     if fmt in _DATE_FORMATS or (fmt in custom and _is_date_format(custom[fmt])):
                         self._date_styles.add(index)
         return self._date_styles
