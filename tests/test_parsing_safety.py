@@ -176,14 +176,16 @@ def _merged(tmp_path, refs):
     return rezip(EXAMPLE_2019, tmp_path / "merged.xlsx", replace={ACTIVITY_SHEET: xml.encode()})
 
 
-@pytest.mark.parametrize("refs", [["A1:Z1048576"], [f"A{i}:Z1048576" for i in range(1, 2001)]])
-def test_merged_ranges_are_ranges_not_cells(tmp_path, refs):
-    path = _merged(tmp_path, refs)
+def test_merged_ranges_are_ranges_not_cells(tmp_path):
+    path = _merged(tmp_path, ["A1:Z1048576"])
     with Package(path) as pkg:
-        rows = FileSource(pkg).rows("Aktiviteter")
+        rows = FileSource(pkg).rows("Aktiviteter", max_col=26)
     assert len(rows) < 100  # the rows that are there, not a million copies of A1
-    book = read_book(path)
-    assert len(book.activities) == 23
+    assert len(read_book(path).activities) == 23
+
+
+def test_overlapping_merged_ranges_are_refused_in_bounded_work(tmp_path):
+    refused(_merged(tmp_path, [f"A{i}:Z1048576" for i in range(1, 2001)]), "merged ranges overlap (A5 and A6)")
 
 
 def test_a_row_with_more_cells_than_excel_has_columns_is_refused(tmp_path):
@@ -195,7 +197,7 @@ def test_a_row_with_more_cells_than_excel_has_columns_is_refused(tmp_path):
 def test_a_shared_string_beyond_the_limit_is_refused_without_reading(tmp_path):
     source = small_book(tmp_path / "t.xlsx", [["A", "V", 100, "9917", "", None]])
     bad = with_cell(source, tmp_path / "s.xlsx", "A4", '<c r="A4" t="s"><v>29999999</v></c>')
-    refused(bad, "shared string 29999999", "reads the first 1 000 000")
+    refused(bad, "shared string 29999999", "reads the first 500 000")
 
 
 @pytest.mark.parametrize("column, value", [("C", "1e999999999"), ("A", "1e1000000"), ("A", "1e999999999"),

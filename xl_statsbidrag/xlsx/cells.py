@@ -7,6 +7,7 @@ parsed, and the shared-string table is read only as far as the wanted cells need
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from functools import lru_cache
 from decimal import Decimal, InvalidOperation
@@ -20,7 +21,8 @@ from ..reading import MAX_COLUMN, MAX_ROW, UNCALCULATED, CellError, MergedCopy
 from .package import Package, SheetRef, integer, q
 
 _DIGITS = "0123456789"
-MAX_SHARED_STRINGS = 1_000_000  # texts in the shared-string table that a cell may refer to
+MAX_SHARED_STRINGS = 500_000  # texts in the shared-string table that a cell may refer to
+MAX_MERGES = 1_000_000  # merged ranges in one sheet
 MAX_SHARED_TEXT = 100_000_000  # characters of shared strings kept in memory
 MAX_DOUBLE_EXPONENT = 308  # a number Excel stores is a double: beyond this it is no number
 _DATE_FORMATS = set(range(14, 23)) | set(range(27, 37)) | {45, 46, 47} | set(range(50, 59))
@@ -41,12 +43,17 @@ def _is_date_format(code: str) -> bool:
     return any(ch in stripped for ch in "ymdhs") and "general" not in stripped
 
 
+_DROPPED = itertools.count()
+
+
 def _drop(element: etree._Element) -> None:
-    """Forget an element read from a stream, and the siblings before it: without this the tree
-    keeps every item read (30 million shared strings, a row of 60 million cells)."""
+    """Forget an element read from a stream, and (every 1 024 elements) the siblings before it:
+    without this the tree keeps every item read (30 million shared strings, 60 million cells)."""
     element.clear()
-    while element.getprevious() is not None:
-        del element.getparent()[0]
+    if next(_DROPPED) & 1023 == 0:
+        parent = element.getparent()
+        if parent is not None:
+            del parent[:-1]
 
 
 def _text(element: etree._Element) -> str:
@@ -239,7 +246,10 @@ class CellReader:
                 else:
                     if event == "end":
                         merges.add(reading.bounds(element.get("ref", "A1")))
-                        element.clear()
+                        if len(merges) > MAX_MERGES:
+                            raise UserError(f"the sheet '{sheet.name}' has more than {MAX_MERGES:,} merged "
+                                            "ranges (refused)".replace(",", " "), file=self.pkg.path)
+                        _drop(element)
         except ValueError as exc:
             raise UserError(f"the sheet '{sheet.name}' has a row or cell that cannot be read ({exc})",
                             file=self.pkg.path) from None
@@ -247,7 +257,10 @@ class CellReader:
             for i, v in enumerate(values):
                 if isinstance(v, _Shared):
                     values[i] = self.shared_string(v)
-        _apply_merges(found, merges, min_col, max_col, min_row)
+        try:
+            _apply_merges(found, merges, min_col, max_col, min_row)
+        except UserError as exc:
+            raise UserError(f"the sheet '{sheet.name}': {exc.message}", file=self.pkg.path) from None
         return sorted(found.items())
 
 
@@ -255,28 +268,46 @@ def _apply_merges(found: dict[int, list[object]], merges: set[tuple[int, int, in
                   max_col: int, min_row: int) -> None:
     """What a merged range shows is its top-left cell's value: given, as a ``MergedCopy``, to the
     empty cells it covers in the rows that have values.  The ranges are taken as ranges: the cost is
-    the rows read times the ranges open on them, never the cells a range covers (A1:Z1048576)."""
+    the rows read times the columns read, never the cells a range covers (A1:Z1048576).  Ranges that
+    overlap (which Excel never saves) are refused: which value would the cell show?"""
     ranges = []
     for c1, r1, c2, r2 in merges:
         if c2 < min_col or c1 > max_col or r1 > r2 or c1 > c2:
             continue
-        top_left = found.get(r1, ())[c1 - min_col] if min_col <= c1 <= max_col and r1 in found else None
+        top_left = found[r1][c1 - min_col] if min_col <= c1 <= max_col and r1 in found else None
         if top_left is not None:
             ranges.append((r1, r2, max(c1, min_col) - min_col, min(c2, max_col) - min_col, c1 - min_col, top_left))
     if not ranges:
         return
-    ranges.sort()
+    ranges.sort(key=lambda m: m[:5])
+    owner: list[tuple | None] = [None] * (max_col - min_col + 1)  # the open range covering each column
     open_ranges: list[tuple] = []
     next_range = 0
     for r in sorted(found):
+        if any(m[1] < r for m in open_ranges):
+            for m in open_ranges:
+                if m[1] < r:
+                    owner[m[2]:m[3] + 1] = [None] * (m[3] - m[2] + 1)
+            open_ranges = [m for m in open_ranges if m[1] >= r]
         while next_range < len(ranges) and ranges[next_range][0] <= r:
-            open_ranges.append(ranges[next_range])
+            m = ranges[next_range]
             next_range += 1
-        open_ranges = [m for m in open_ranges if m[1] >= r]
+            if m[1] < r:
+                continue  # closed before any row with values
+            clash = next((o for o in owner[m[2]:m[3] + 1] if o is not None), None)
+            if clash is not None:
+                raise UserError(f"merged ranges overlap ({_ref(clash, min_col)} and {_ref(m, min_col)}), which "
+                                "Excel never saves; repair the file in Excel")
+            owner[m[2]:m[3] + 1] = [m] * (m[3] - m[2] + 1)
+            open_ranges.append(m)
         values = found[r]
         for r1, _, first, last, corner, top_left in open_ranges:
-            if None not in values:
-                break
             for i in range(first, last + 1):
                 if values[i] is None and (r, i) != (r1, corner):
                     values[i] = MergedCopy(top_left)
+
+
+def _ref(m: tuple, min_col: int) -> str:
+    from ..layout import column_letter
+
+    return f"{column_letter(m[4] + min_col)}{m[0]}"
