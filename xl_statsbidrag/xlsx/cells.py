@@ -208,12 +208,29 @@ class CellReader:
         column = 0
         in_range = False
         cells_in_row = 0
+        row_element = None  # the row whose cells are being read
+
+        def begin_row(row: etree._Element) -> None:
+            nonlocal row_number, column, cells_in_row, in_range, row_element
+            row_number = int(row.get("r") or row_number + 1)
+            if not 1 <= row_number <= MAX_ROW:
+                raise UserError(f"the sheet '{sheet.name}' has a row {row_number}, outside Excel's "
+                                f"rows 1 to {MAX_ROW:,}".replace(",", " "), file=self.pkg.path)
+            column = cells_in_row = 0
+            in_range = min_row <= row_number <= max_row
+            if in_range and row.get("hidden") in ("1", "true"):
+                hidden.add(row_number)
+            row_element = row
+
         try:
-            for event, element in self.pkg.iterparse(sheet.part, (TAG_ROW, TAG_C, TAG_MERGE), ("start", "end")):
+            # end events only: a row's attributes are read at its first cell (its parent), or at its
+            # end when it has none
+            for event, element in self.pkg.iterparse(sheet.part, (TAG_ROW, TAG_C, TAG_MERGE)):
                 tag = element.tag
                 if tag == TAG_C:
-                    if event == "start":
-                        continue
+                    parent = element.getparent()
+                    if parent is not row_element and parent is not None and parent.tag == TAG_ROW:
+                        begin_row(parent)
                     cells_in_row += 1
                     if cells_in_row > MAX_COLUMN:
                         raise UserError(f"the sheet '{sheet.name}' has a row {row_number} with more than "
@@ -232,24 +249,16 @@ class CellReader:
                             values[column - min_col] = value
                     _drop(element)
                 elif tag == TAG_ROW:
-                    if event == "start":
-                        row_number = int(element.get("r") or row_number + 1)
-                        if not 1 <= row_number <= MAX_ROW:
-                            raise UserError(f"the sheet '{sheet.name}' has a row {row_number}, outside Excel's "
-                                            f"rows 1 to {MAX_ROW:,}".replace(",", " "), file=self.pkg.path)
-                        column = cells_in_row = 0
-                        in_range = min_row <= row_number <= max_row
-                        if in_range and element.get("hidden") in ("1", "true"):
-                            hidden.add(row_number)
-                        continue
+                    if element is not row_element:
+                        begin_row(element)  # a row without cells still counts for the numbering
+                    row_element = None
                     _drop(element)
                 else:
-                    if event == "end":
-                        merges.add(reading.bounds(element.get("ref", "A1")))
-                        if len(merges) > MAX_MERGES:
-                            raise UserError(f"the sheet '{sheet.name}' has more than {MAX_MERGES:,} merged "
-                                            "ranges (refused)".replace(",", " "), file=self.pkg.path)
-                        _drop(element)
+                    merges.add(reading.bounds(element.get("ref", "A1")))
+                    if len(merges) > MAX_MERGES:
+                        raise UserError(f"the sheet '{sheet.name}' has more than {MAX_MERGES:,} merged "
+                                        "ranges (refused)".replace(",", " "), file=self.pkg.path)
+                    _drop(element)
         except ValueError as exc:
             raise UserError(f"the sheet '{sheet.name}' has a row or cell that cannot be read ({exc})",
                             file=self.pkg.path) from None
