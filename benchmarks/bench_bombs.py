@@ -10,11 +10,9 @@ bomb under 10 s and 1 GB, with the tool's own one-line error (or a normal result
 from __future__ import annotations
 
 import os
-import resource
 import subprocess
 import sys
 import tempfile
-import time
 import zipfile
 from pathlib import Path
 

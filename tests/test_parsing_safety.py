@@ -197,7 +197,7 @@ def test_a_row_with_more_cells_than_excel_has_columns_is_refused(tmp_path):
 def test_a_shared_string_beyond_the_limit_is_refused_without_reading(tmp_path):
     source = small_book(tmp_path / "t.xlsx", [["A", "V", 100, "9917", "", None]])
     bad = with_cell(source, tmp_path / "s.xlsx", "A4", '<c r="A4" t="s"><v>29999999</v></c>')
-    refused(bad, "shared string 29999999", "reads the first 500 000")
+    refused(bad, "shared string 29999999, which", "reads the first 500 000")
 
 
 @pytest.mark.parametrize("column, value", [("C", "1e999999999"), ("A", "1e1000000"), ("A", "1e999999999"),
@@ -255,7 +255,7 @@ def test_a_row_beyond_excels_grid_is_refused(tmp_path):
     xml = parts(EXAMPLE_2019)[ACTIVITY_SHEET].decode()
     xml = xml.replace("</sheetData>", '<row r="1048577"><c r="A1048577"><v>1</v></c></row></sheetData>')
     refused(rezip(EXAMPLE_2019, tmp_path / "far.xlsx", replace={ACTIVITY_SHEET: xml.encode()}),
-            "row 1048577", "outside Excel's rows")
+            "row 1048577, outside Excel's rows 1 to 1 048 576")
 
 
 @pytest.mark.parametrize("part", ["xl/styles.xml", "xl/tables/table3.xml", "[Content_Types].xml",
@@ -283,3 +283,14 @@ def test_an_encrypted_workbook_and_an_old_xls_are_named_as_such(tmp_path):
     old = tmp_path / "old.xlsx"  # an .xls renamed: a compound file with a Workbook stream
     old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504 + "Workbook".encode("utf-16-le") + b"\0" * 4000)
     refused(old, "Excel 97-2003", "save it as")
+
+
+def test_limits_on_bytes_per_part_and_on_shared_text(tmp_path, monkeypatch):
+    from xl_statsbidrag.xlsx import cells, package
+
+    book = rezip(EXAMPLE_2019, tmp_path / "book.xlsx")
+    monkeypatch.setattr(package, "MAX_STREAMED_PART", 4096)
+    refused(book, "xl/worksheets/sheet", "too large to read")
+    monkeypatch.undo()
+    monkeypatch.setattr(cells, "MAX_SHARED_TEXT", 100)
+    refused(book, "the shared strings hold more than")

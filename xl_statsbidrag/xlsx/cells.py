@@ -46,6 +46,10 @@ def _is_date_format(code: str) -> bool:
 _DROPPED = itertools.count()
 
 
+def _n(number: int) -> str:
+    return f"{number:,}".replace(",", " ")
+
+
 def _drop(element: etree._Element) -> None:
     """Forget an element read from a stream, and (every 1 024 elements) the siblings before it:
     without this the tree keeps every item read (30 million shared strings, 60 million cells)."""
@@ -105,7 +109,7 @@ class CellReader:
     def shared_string(self, index: int) -> str:
         if not 0 <= index < MAX_SHARED_STRINGS:
             raise UserError(f"a cell refers to shared string {index}, which the tool does not read (it reads "
-                            f"the first {MAX_SHARED_STRINGS:,} texts of a workbook)".replace(",", " "),
+                            f"the first {_n(MAX_SHARED_STRINGS)} texts of a workbook)",
                             file=self.pkg.path)
         while index >= len(self._strings) and not self._strings_done:
             if self._strings_iter is None:
@@ -215,7 +219,7 @@ class CellReader:
             row_number = int(row.get("r") or row_number + 1)
             if not 1 <= row_number <= MAX_ROW:
                 raise UserError(f"the sheet '{sheet.name}' has a row {row_number}, outside Excel's "
-                                f"rows 1 to {MAX_ROW:,}".replace(",", " "), file=self.pkg.path)
+                                f"rows 1 to {_n(MAX_ROW)}", file=self.pkg.path)
             column = cells_in_row = 0
             in_range = min_row <= row_number <= max_row
             if in_range and row.get("hidden") in ("1", "true"):
@@ -256,8 +260,8 @@ class CellReader:
                 else:
                     merges.add(reading.bounds(element.get("ref", "A1")))
                     if len(merges) > MAX_MERGES:
-                        raise UserError(f"the sheet '{sheet.name}' has more than {MAX_MERGES:,} merged "
-                                        "ranges (refused)".replace(",", " "), file=self.pkg.path)
+                        raise UserError(f"the sheet '{sheet.name}' has more than {_n(MAX_MERGES)} merged "
+                                        "ranges (refused)", file=self.pkg.path)
                     _drop(element)
         except ValueError as exc:
             raise UserError(f"the sheet '{sheet.name}' has a row or cell that cannot be read ({exc})",
