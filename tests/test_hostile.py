@@ -129,7 +129,7 @@ def test_a_huge_shared_string_is_refused(tmp_path):
     sst = sst.replace("<si><t>", "<si><t>" + "x" * (12 << 20), 1)
     evil = tmp_path / "sst.xlsx"
     rezip(EXAMPLE_2019, evil, replace={"xl/sharedStrings.xml": sst.encode()})
-    refused(evil, "shared strings")
+    refused(evil, "sharedStrings.xml", "not well-formed")
 
 
 def test_many_shared_strings_are_read_only_as_far_as_needed(tmp_path):

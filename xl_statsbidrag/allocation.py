@@ -19,6 +19,8 @@ from .amounts import AmountError, format_kr, parse_amount
 from .errors import UserError
 
 RULES = ("largest-remainder", "round-largest", "none")
+MAX_WEIGHT_EXPONENT = 15  # a weight is a population or a share: below 10^15 ...
+MAX_WEIGHT_PLACES = 12  # ... with at most 12 decimals, so the integers it is scaled to stay small
 KRONA = Decimal(1)
 
 
@@ -55,7 +57,7 @@ class PotTable:
 
     pots: list[str]
     labels: list[str]
-    weights: list[Decimal]
+    weights: list[Decimal] | None  # None for a published table: its amounts are not computed from weights
     amounts: list[list[Decimal]]  # amounts[row][pot]
     allocations: list[Allocation] = field(default_factory=list)
 
@@ -64,8 +66,6 @@ class PotTable:
 
 
 def _decimal(value: object, what: str, row: str) -> Decimal:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return Decimal(value)
     if isinstance(value, Decimal):
         number = value
     elif isinstance(value, bool):
@@ -82,6 +82,10 @@ def _decimal(value: object, what: str, row: str) -> Decimal:
             raise AllocationError(f"{row}: {what} '{value}' is not a number") from None
     if not number.is_finite():
         raise AllocationError(f"{row}: {what} '{value}' is not a finite number")
+    # bounded on the exponent and the digits before any arithmetic (1e999999999, 1e-999999)
+    if number and (number.adjusted() >= MAX_WEIGHT_EXPONENT or number.as_tuple().exponent < -MAX_WEIGHT_PLACES):
+        raise AllocationError(f"{row}: {what} '{value}' is out of range (up to 10^{MAX_WEIGHT_EXPONENT} "
+                              f"with at most {MAX_WEIGHT_PLACES} decimals)")
     return number
 
 
@@ -106,7 +110,7 @@ def check_weights(labels: Sequence[str], weights: Iterable[object]) -> list[Deci
         if key and key in seen:
             raise AllocationError(f"{_row(i, label)}: the region '{label}' is listed twice (also row {seen[key]})")
         seen[key] = i
-        number = weight if type(weight) is Decimal and weight.is_finite() else _decimal(weight, "the weight", _row(i, label))
+        number = _decimal(weight, "the weight", _row(i, label))
         if number <= 0:
             raise AllocationError(f"{_row(i, label)}: the weight must be greater than zero, not {weight}")
         out.append(number)
@@ -208,30 +212,34 @@ def table_layout(table: PotTable, title: str, source: str, sheet_name: str = "FÃ
     from .layout import Cell, SheetLayout, column_letter
 
     many = len(table.pots) > 1
-    columns = 2 + len(table.pots) + (1 if many else 0)
-    sheet = SheetLayout(sheet_name, [28.0, 14.0] + [18.0] * (columns - 2))
+    weighted = table.weights is not None  # a published table has no weights: no Vikt column
+    first_amount = 3 if weighted else 2
+    columns = first_amount - 1 + len(table.pots) + (1 if many else 0)
+    sheet = SheetLayout(sheet_name, [28.0] + ([14.0] if weighted else []) + [18.0] * (columns - first_amount + 1))
     sheet.add(Cell(1, title, style="title"), height=22.0)
     sheet.add(Cell(1, source, style="note"))
     sheet.blank()
-    headers = ["Region", "Vikt"] + table.pots + (["Summa"] if many else [])
+    headers = ["Region"] + (["Vikt"] if weighted else []) + table.pots + (["Summa"] if many else [])
     sheet.add(*[Cell(i + 1, h, style="header" if i == 0 else "header_right") for i, h in enumerate(headers)])
     first = len(sheet.rows) + 1
     last = first + len(table.labels) - 1
     for row, label in enumerate(table.labels):
         number = first + row
-        cells = [Cell(1, label, style="text"), Cell(2, table.weights[row], style="text")]
+        cells = [Cell(1, label, style="text")] + ([Cell(2, table.weights[row], style="text")] if weighted else [])
         for p, amount in enumerate(table.amounts[row]):
-            cells.append(Cell(3 + p, amount, style="money" if amount == int(amount) else "money_ore"))
+            cells.append(Cell(first_amount + p, amount, style="money" if amount == int(amount) else "money_ore"))
         if many:
             total = table.row_total(row)
-            cells.append(Cell(columns, total, f"SUM({column_letter(3)}{number}:{column_letter(columns - 1)}{number})",
+            cells.append(Cell(columns, total, f"SUM({column_letter(first_amount)}{number}:"
+                                              f"{column_letter(columns - 1)}{number}",
                               "money" if total == int(total) else "money_ore"))
         sheet.add(*cells)
-    totals = [Cell(1, "Summa", style="total_label"),
-              Cell(2, sum(table.weights, Decimal(0)), f"SUM(B{first}:B{last})", "total_label")]
-    for col in range(3, columns + 1):
+    totals = [Cell(1, "Summa", style="total_label")]
+    if weighted:
+        totals.append(Cell(2, sum(table.weights, Decimal(0)), f"SUM(B{first}:B{last})", "total_label"))
+    for col in range(first_amount, columns + 1):
         value = (sum((table.row_total(r) for r in range(len(table.labels))), Decimal(0)) if many and col == columns
-                 else sum((table.amounts[r][col - 3] for r in range(len(table.labels))), Decimal(0)))
+                 else sum((table.amounts[r][col - first_amount] for r in range(len(table.labels))), Decimal(0)))
         letter = column_letter(col)
         totals.append(Cell(col, value, f"SUM({letter}{first}:{letter}{last})",
                            "money_total" if value == int(value) else "money_total_ore"))

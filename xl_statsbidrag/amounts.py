@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 __all__ = ["AmountError", "parse_amount", "format_kr"]
 
@@ -72,16 +72,27 @@ def _number(term: str, original: str) -> Decimal:
                       f"'{original}' är inte ett belopp (kan inte läsa '{term}')")
 
 
-def _expression(body: str, original: str) -> Decimal:
-    terms = body.split("+")
-    if any(not t.strip() for t in terms):
+def _expression(body: str, original: str, guard: bool = False) -> Decimal:
+    """A sum of terms ("250+500"); with ``guard``, each term is checked for an ambiguous separator."""
+    terms = [t.strip() for t in body.split("+")]
+    if any(not t for t in terms):
         raise AmountError(f"'{original}' is not an amount", f"'{original}' är inte ett belopp")
+    for term in terms:
+        if guard and _AMBIGUOUS.fullmatch(term):
+            raise AmountError(
+                f"'{original}' is ambiguous: write {term[:-4]} {term[-3:]} for thousands, or use two decimals for öre",
+                f"'{original}' är tvetydigt: skriv {term[:-4]} {term[-3:]} för tusental, eller två decimaler för öre")
     return sum((_number(t, original) for t in terms), Decimal(0))
 
 
 def _whole_or_ore(value: Decimal, original: object) -> Decimal:
     if not value.is_finite():
         raise AmountError(f"'{original}' is not a finite amount", f"'{original}' är inte ett ändligt belopp")
+    if value.adjusted() >= 15:  # checked on the exponent before any arithmetic (1e999999999)
+        raise AmountError(f"'{original}' is too large to be an amount", f"'{original}' är orimligt stort för ett belopp")
+    if value and value.adjusted() < -6:  # far below an öre: refused without arithmetic on the value
+        raise AmountError(f"'{original}' has more than two decimals (öre)",
+                          f"'{original}' har fler än två decimaler (öre)")
     if abs(value) >= MAX_AMOUNT:
         raise AmountError(f"'{original}' is too large to be an amount", f"'{original}' är orimligt stort för ett belopp")
     if value == value.to_integral_value():
@@ -106,8 +117,9 @@ def parse_amount(value: object) -> Decimal | None:
         return _whole_or_ore(Decimal(value), value)
     if isinstance(value, Decimal):
         # A number stored by a spreadsheet is a double written out in full ("599.30000000000007"):
-        # noise far below an öre is the double, not the amount.
-        if value.is_finite() and abs(value) < MAX_AMOUNT and abs(value - value.quantize(ORE)) <= NOISE:
+        # noise far below an öre is the double, not the amount.  The exponent is bounded first, so
+        # that no arithmetic is done on 1e999999999 or 1e-999999.
+        if value.is_finite() and value.adjusted() < 15 and abs(value - value.quantize(ORE)) <= NOISE:
             value = value.quantize(ORE)
         return _whole_or_ore(value, value)
     if isinstance(value, float):
@@ -131,22 +143,21 @@ def parse_amount(value: object) -> Decimal | None:
         raise AmountError(f"'{value}' is not an amount", f"'{value}' är inte ett belopp")
     multiplier = _UNITS[match["unit"] or ""]
     body = match["body"].strip()
-    if multiplier == 1 and _AMBIGUOUS.fullmatch(body):
-        raise AmountError(f"'{value}' is ambiguous: write {body[:-4]} {body[-3:]} for thousands, or use two decimals "
-                          "for öre", f"'{value}' är tvetydigt: skriv {body[:-4]} {body[-3:]} för tusental, eller två "
-                          "decimaler för öre")
     paren = match["paren"]
+    if not body:
+        # "(1 000)": an accountant's negative, or a breakdown without its total?  Refused, not guessed.
+        raise AmountError(f"'{value}' is ambiguous: a bracket alone may mean a negative amount; write "
+                          f"-{paren.strip()} for a negative amount, or the total before the bracket",
+                          f"'{value}' är tvetydigt: en parentes ensam kan betyda ett negativt belopp; skriv "
+                          f"-{paren.strip()} för ett negativt belopp, eller summan före parentesen")
     try:
-        if body:
-            amount = _expression(body, value) * multiplier
-            if paren is not None:
-                detail = _expression(paren, value)
-                if not any(detail * scale == amount for scale in (1, 1000, 1_000_000)):
-                    raise AmountError(
-                        f"'{value}': the sum in brackets ({paren.strip()}) does not match {format_kr(amount)}",
-                        f"'{value}': summan inom parentes ({paren.strip()}) stämmer inte med {format_kr(amount)}")
-        else:
-            amount = _expression(paren, value) * multiplier
+        amount = _expression(body, value, guard=multiplier == 1) * multiplier
+        if paren is not None:
+            detail = _expression(paren, value, guard=True)
+            if not any(detail * scale == amount for scale in (1, 1000, 1_000_000)):
+                raise AmountError(
+                    f"'{value}': the sum in brackets ({paren.strip()}) does not match {format_kr(amount)}",
+                    f"'{value}': summan inom parentes ({paren.strip()}) stämmer inte med {format_kr(amount)}")
     except InvalidOperation as exc:  # pragma: no cover - the regexes admit only digits
         raise AmountError(f"'{value}' is not an amount", f"'{value}' är inte ett belopp") from exc
     if match["sign"] == "-":
@@ -157,10 +168,13 @@ def parse_amount(value: object) -> Decimal | None:
 def format_kr(value: Decimal | int, unit: str = "kr") -> str:
     """Swedish format: '41 197 280 kr', '1 234,50 kr', '-280 kr'."""
     value = Decimal(value)
-    sign = "-" if value < 0 else ""
-    value = abs(value)
-    whole = int(value)
-    grouped = f"{whole:,}".replace(",", " ")
-    if value != whole:
-        grouped += "," + f"{value.quantize(ORE):f}".split(".")[1]
+    if not value.is_finite() or value.adjusted() >= 28:
+        return f"{value} {unit}".rstrip()  # not money; shown as it is rather than computed on
+    exact = value == value.to_integral_value()
+    rounded = abs(value).quantize(ORE, rounding=ROUND_HALF_UP)  # rounded once, then split
+    sign = "-" if value < 0 and rounded else ""
+    whole, _, ore = f"{rounded:f}".partition(".")
+    grouped = f"{int(whole):,}".replace(",", " ")
+    if not exact:
+        grouped += "," + ore
     return f"{sign}{grouped} {unit}".rstrip()

@@ -96,7 +96,7 @@ def cmd_allocate(args: argparse.Namespace) -> int:
     table, source = allocate(args.total, args.population, args.weights, args.range, args.rule, args.compute)
     many = len(table.pots) > 1
     differences = [a.difference for a in table.allocations if a.difference]
-    published = not table.allocations
+    published = table.weights is None
     for d in differences:
         print(f"difference: {format_kr(d)} (the parts do not add up to the total; rule 'none')", file=sys.stderr)
     if args.output is not None and args.output.suffix.lower() in (".xlsx", ".xlsm"):
@@ -288,7 +288,7 @@ def build_parser() -> argparse.ArgumentParser:
     source.add_argument("--weights", type=Path, metavar="FILE",
                         help="CSV with columns region,weight, or a workbook (.xlsx) with such a range")
     p.add_argument("--range", metavar="SHEET!A1:B22", help="the range in a --weights workbook (header row first)")
-    p.add_argument("--rule", choices=("largest-remainder", "round-largest", "none"), default="largest-remainder",
+    p.add_argument("--rule", choices=("largest-remainder", "round-largest", "none"), default=None,
                    help="where the leftover kronor go (default: largest-remainder)")
     p.add_argument("--compute", action="store_true", help="compute even where a published table exists")
     p.add_argument("--format", choices=("table", "csv"), default="table",

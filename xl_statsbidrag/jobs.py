@@ -320,8 +320,9 @@ def _workbook_rows(path: Path, cell_range: str | None) -> list[tuple[str, list[o
 
 
 def allocate(totals: list[str], population: str | None = None, weights_file: Path | None = None,
-             cell_range: str | None = None, rule: str = "largest-remainder", compute: bool = False):
-    """Split each total over the regions; returns (PotTable, source description)."""
+             cell_range: str | None = None, rule: str | None = None, compute: bool = False):
+    """Split each total over the regions; returns (PotTable, source description).  A published
+    table is returned as published (no weights, no rule): a ``rule`` given for it is refused."""
     from .allocation import AllocationError, split_pots
     from .amounts import AmountError, parse_amount
     from . import tables
@@ -341,17 +342,21 @@ def allocate(totals: list[str], population: str | None = None, weights_file: Pat
     else:
         found = [tables.published_for(population, v) for v in parsed] if not compute else [None]
         if all(found):
+            if rule is not None:
+                raise UserError(f"--rule {rule} does not apply: the totals are in the published table "
+                                f"{found[0][0].id}, which is used as published; add --compute to split them "
+                                "by population with the rule")
             table = found[0][0]
             labels = [r for r, _ in table.pots[found[0][1]]]
             amounts = [[dict(found[i][0].pots[found[i][1]])[r] for i in range(len(parsed))] for r in labels]
             from .allocation import PotTable
 
-            return (PotTable([p for _, p in found] if len(found) > 1 else ["amount"], labels,
-                             [Decimal(0)] * len(labels), amounts),
+            return (PotTable([p for _, p in found] if len(found) > 1 else ["amount"], labels, None, amounts),
                     f"published table {table.id} ({table.source}), population {table.population_date}")
         source_text, rows = tables.population(population)
         labels, weights = [r for r, _ in rows], [p for _, p in rows]
         source = f"computed by population {population} ({source_text})"
+    rule = rule or "largest-remainder"
     try:
         table = split_pots(pots, weights, labels, rule)
     except AllocationError as exc:

@@ -104,11 +104,26 @@ def find_header(source: Source, sheet: str | None = None) -> tuple[str, int, dic
     return first
 
 
+def _unreadable_text(value: object) -> str | None:
+    """Why a text cell cannot be taken as text: an error value, or a formula without a stored value."""
+    if isinstance(value, MergedCopy):
+        value = value.value
+    if isinstance(value, CellError):
+        return f"the cell holds the error {value} (fel-i-cell)"
+    if value is UNCALCULATED:
+        return "a formula without a stored value (formel-utan-varde): open the file in Excel and save it"
+    return None
+
+
 def read_plain(source: Source, sheet: str | None = None) -> PlainTable:
+    """The activities below the header row.  A total row is one whose text says so ("Summa",
+    "Totalt ...") or one with an amount and no text that is the sum of the rows above it; reading
+    goes on past it (a second block of activities is read; prose without amounts is not)."""
     name, header_row, fields, rows = find_header(source, sheet)
     header_values = next(values for number, values in rows if number == header_row)
     letters = {f: column_letter(i + 1) for f, i in fields.items()}
     table = PlainTable(name, header_row, {f: (letters[f], clean_text(header_values[i])) for f, i in fields.items()})
+    since_total = Decimal(0)  # the activities since the last total row
     for number, values in rows:
         if number <= header_row:
             continue
@@ -121,15 +136,26 @@ def read_plain(source: Source, sheet: str | None = None) -> PlainTable:
         textual_others = [v for v in others if v not in (None, "")]
         texts = [clean_text(cells[f]) for f in fields if f != "amount" and cells[f] not in (None, "")]
         says_total = any(TOTAL_NAME.match(t) for t in texts) and not cells.get("objekt")
-        if cells["amount"] not in (None, "") and not isinstance(cells["amount"], MergedCopy) and (says_total or not texts):
-            table.total_row = number
+        has_amount = cells["amount"] not in (None, "") and cells["amount"] is not UNCALCULATED
+        if has_amount and not isinstance(cells["amount"], MergedCopy) and (says_total or not texts):
             try:
-                table.total = parse_amount(cells["amount"]) if not isinstance(cells["amount"], CellError) else None
+                figure = parse_amount(cells["amount"]) if not isinstance(cells["amount"], CellError) else None
             except AmountError as exc:
                 table.not_read.append((amount_cell, f"the total cannot be read: {exc}"))
-            break
-        if cells["amount"] in (None, "") or cells["amount"] is UNCALCULATED:
-            if raw_name or textual_others:
+                figure = None
+            if says_total or (figure is not None and figure in (since_total, table.decided)):
+                table.total_row, table.total = number, figure
+                since_total = Decimal(0)
+            elif figure is not None:
+                table.not_read.append((amount_cell, f"an amount without a name ({format_kr(figure)}) that is not "
+                                                    f"the sum of the rows above ({format_kr(since_total)}): "
+                                                    "neither an activity nor a total; give it a name or a label"))
+            continue
+        if cells["amount"] is UNCALCULATED:
+            table.not_read.append((amount_cell, f"the amount is {_unreadable_text(UNCALCULATED)}"))
+            continue
+        if not has_amount:
+            if (raw_name or textual_others) and table.total_row is None:  # below a total: prose
                 where = Location(name, f"{letters['name']}{number}")
                 table.not_read.append((where, f"no amount in column {letters['amount']} ('{raw_name[:60]}')"))
             continue
@@ -155,8 +181,12 @@ def read_plain(source: Source, sheet: str | None = None) -> PlainTable:
                     table.not_read.append((Location(name, f"{letters[f]}{number}"), f"cannot be read: {exc}"))
                     values_by_field[f] = None
             else:
-                values_by_field[f] = clean_text(cells.get(f)) if f in fields else ""
+                why = _unreadable_text(cells.get(f)) if f in fields else None
+                if why:  # kept empty, so that the imported table shows the gap at its cell
+                    table.not_read.append((Location(name, f"{letters[f]}{number}"), why))
+                values_by_field[f] = clean_text(cells.get(f)) if f in fields and not why else ""
         table.activities.append(Activity(row=number, sheet=name, columns=letters, **values_by_field))
+        since_total += amount
     if not table.activities:
         raise UserError(f"the table at {name}!{column_letter(min(fields.values()) + 1)}{header_row} has no rows "
                         "with an amount", file=source.name)

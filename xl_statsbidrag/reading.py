@@ -8,6 +8,7 @@ header names, so column order and extra columns are free.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from decimal import Decimal
 from dataclasses import dataclass
@@ -111,8 +112,13 @@ def text(value: object) -> str:
         value = value.value
     if value is None or value is UNCALCULATED:
         return ""
-    if isinstance(value, (float, Decimal)) and value == int(value):
-        return str(int(value))
+    if isinstance(value, float):
+        value = Decimal(repr(value)) if math.isfinite(value) else CellError("#NUM!")
+    if isinstance(value, Decimal):
+        # bounded by the exponent before any arithmetic: int() of 1e1000000 would take minutes
+        if value.is_finite() and value.adjusted() < 28 and value == value.to_integral_value():
+            return str(int(value))
+        return str(value)
     if isinstance(value, dt.datetime):
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
     if isinstance(value, dt.date):
@@ -190,6 +196,20 @@ class _Reader:
                 f"{what} '{value.strip()}' är skrivet som text och räknas inte med i Excels summor "
                 f"(läst som {format_kr(amount)}). Skriv det som ett tal.", location, amount))
         return amount
+
+    def text(self, value: object, location: Location, what: str) -> str:
+        """A text cell; an error value or a formula without a stored value is reported at its cell
+        (and stands as such in the text, so that no check takes the cell for empty)."""
+        shown = value.value if isinstance(value, MergedCopy) else value
+        if isinstance(shown, CellError):
+            self.problem(location, "fel-i-cell", f"{what} kan inte läsas: cellen innehåller felet {shown}.")
+            return str(shown)
+        if shown is UNCALCULATED:
+            self.problem(location, "formel-utan-varde",
+                         f"{what} är en formel utan beräknat värde (filen har inte sparats av Excel). "
+                         "Öppna den i Excel och spara den.")
+            return "(formel utan värde)"
+        return text(value)
 
     # --- tables ---------------------------------------------------------------------------
 
@@ -309,7 +329,8 @@ class _Reader:
                     what = "Beloppet" if name == "amount" else "Utfallet"
                     fields[name] = self.amount(value, Location(sheet, f"{letters[name]}{row}"), what)
                 else:
-                    fields[name] = text(value)
+                    fields[name] = self.text(value, Location(sheet, f"{letters[name]}{row}"),
+                                             ACTIVITY_COLUMNS[name])
             activity = Activity(row=row, sheet=sheet, columns=letters, **fields)  # type: ignore[arg-type]
             if _TOTAL_NAME.match(activity.name) and not activity.verksamhet and not activity.objekt:
                 self.total_row(activity, since_total)

@@ -56,6 +56,7 @@ def remainder(total: object, amounts: Iterable[object]) -> int | float:
 
 
 FINDINGS_HEADER = ["Allvarlighet", "Kod", "Meddelande", "Belopp"]
+PLACE = "SB_KONTROLL"  # the "sheet" of the rows given to findings(): the ranges of the formula
 
 
 def findings(available: object, amounts: Iterable[object], names: Iterable[object] | None = None,
@@ -72,6 +73,9 @@ def findings(available: object, amounts: Iterable[object], names: Iterable[objec
     from .amounts import AmountError
     from .reading import text
 
+    # every row has its own place (column letters by argument: names A, amounts B, pots C; rows by
+    # position), so that a finding about one row never stands for another
+    columns = {"name": "A", "amount": "B", "pot": "C"}
     amount_cells = _flat(amounts)
     name_cells = _flat(names) if names is not None else [None] * len(amount_cells)
     pot_cells = _flat(pots) if pots is not None else [None] * len(amount_cells)
@@ -85,10 +89,12 @@ def findings(available: object, amounts: Iterable[object], names: Iterable[objec
         try:
             amount = parse_amount(value)
         except AmountError as exc:
-            problems.append(Finding("error", "oläsbart-belopp", f"Beloppet för '{name}' kan inte läsas: {exc.sv}."))
+            problems.append(Finding("error", "oläsbart-belopp", f"Beloppet för '{name}' kan inte läsas: {exc.sv}.",
+                                    Location(PLACE, f"{columns['amount']}{i + 1}")))
             amount = None
         pot = pot_cells[i] if i < len(pot_cells) else None
-        activities.append(Activity(i + 1, name, "", amount, "", pot="" if _blank(pot) else str(pot).strip()))
+        activities.append(Activity(i + 1, name, "", amount, "", pot="" if _blank(pot) else str(pot).strip(),
+                                   sheet=PLACE, columns=columns))
     if pot_names is not None and pot_amounts is not None:
         flags = _flat(earmarked) if earmarked is not None else []
         pot_list = [Pot(str(n).strip(), parse_amount(a) or Decimal(0),

@@ -11,6 +11,7 @@ add rows to the shipped ones (a date or table given there replaces the shipped o
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import os
 import re
 from dataclasses import dataclass
@@ -69,7 +70,27 @@ def _number(where: str, line: int, value: str) -> Decimal:
         number = Decimal(value.replace(" ", "").replace("\u00a0", ""))
     except InvalidOperation:
         raise UserError(f"{where}, line {line}: '{value}' is not a number") from None
+    if not number.is_finite() or number.adjusted() >= 15:  # checked before any arithmetic
+        raise UserError(f"{where}, line {line}: '{value}' is not a number of kronor or people (finite, "
+                        "below 10^15)")
     return number
+
+
+def _date_text(where: str, line: int, column: str, value: str) -> str:
+    """A date in the catalogue (2019-12-01), checked when the file is read; empty is allowed."""
+    if value:
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            raise UserError(f"{where}, line {line}: {column} '{value}' is not a date (write it as 2019-12-01)") \
+                from None
+    return value
+
+
+def _years(where: str, line: int, value: str) -> str:
+    if not re.fullmatch(r"\d{4}(-\d{4})?", value):
+        raise UserError(f"{where}, line {line}: years '{value}' is not a year or a span of years (2019, 2019-2020)")
+    return value
 
 
 def _key(name: str) -> str:
@@ -203,7 +224,10 @@ def _catalogue() -> dict[str, CatalogueAgreement]:
     for rows in _rows("agreements.csv", AGREEMENT_COLUMNS):
         mine: dict[str, tuple[dict[str, str], list[CataloguePot]]] = {}
         for where, line, row in rows:
-            row = {k: (v or "").strip() for k, v in row.items() if k}
+            row = {k: (v or "").strip() if isinstance(v, str) else "" for k, v in row.items() if k}
+            _years(where, line, row["years"])
+            for column in ("requisition_deadline", "report_deadline", "population_date"):
+                _date_text(where, line, column, row[column])
             first, pots = mine.setdefault(row["id"], (row, []))
             pots.append(CataloguePot(row["pot"], _number(where, line, row["national_total"]),
                                      row["earmarked"].casefold() in ("ja", "yes", "1", "true"), row["purpose"],

@@ -214,10 +214,11 @@ def check_earmarked(book: DecisionBook, ctx: Context) -> list[Finding]:
     for pot in ag.pots:
         if not pot.earmarked:
             continue
-        rest = pot.amount - sums.get(pot.name, ZERO)
+        # an over-allocated earmarked pot has nothing left to be eaten (it is reported on its own)
+        rest = max(ZERO, pot.amount - sums.get(pot.name, ZERO))
         purpose = pot.purpose or pot.name
-        if eaten > 0:
-            share = min(eaten, rest)
+        share = min(eaten, rest)
+        if share > 0:
             out.append(_f(WARNING, "oronmarkt-anvant",
                           f"Aktiviteter utan pott ({format_kr(unassigned)}) överstiger de fria potterna; "
                           f"{format_kr(share)} av de öronmärkta medlen i '{pot.name}' ({format_kr(pot.amount)}) "

@@ -7,6 +7,7 @@ parsed, and the shared-string table is read only as far as the wanted cells need
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from functools import lru_cache
 from decimal import Decimal, InvalidOperation
@@ -17,9 +18,13 @@ from lxml import etree
 from .. import reading
 from ..errors import UserError
 from ..reading import MAX_COLUMN, MAX_ROW, UNCALCULATED, CellError, MergedCopy
-from .package import Package, SheetRef, q
+from .package import Package, SheetRef, integer, q
 
 _DIGITS = "0123456789"
+MAX_SHARED_STRINGS = 500_000  # texts in the shared-string table that a cell may refer to
+MAX_MERGES = 1_000_000  # merged ranges in one sheet
+MAX_SHARED_TEXT = 100_000_000  # characters of shared strings kept in memory
+MAX_DOUBLE_EXPONENT = 308  # a number Excel stores is a double: beyond this it is no number
 _DATE_FORMATS = set(range(14, 23)) | set(range(27, 37)) | {45, 46, 47} | set(range(50, 59))
 _QUOTED = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
 TAG_ROW, TAG_C, TAG_V, TAG_F, TAG_IS, TAG_SI, TAG_T, TAG_RPH, TAG_MERGE = (
@@ -36,6 +41,23 @@ column_number = lru_cache(maxsize=4096)(reading.column_number)
 def _is_date_format(code: str) -> bool:
     stripped = _QUOTED.sub("", code).lower()
     return any(ch in stripped for ch in "ymdhs") and "general" not in stripped
+
+
+_DROPPED = itertools.count()
+
+
+def _n(number: int) -> str:
+    return f"{number:,}".replace(",", " ")
+
+
+def _drop(element: etree._Element) -> None:
+    """Forget an element read from a stream, and (every 1 024 elements) the siblings before it:
+    without this the tree keeps every item read (30 million shared strings, 60 million cells)."""
+    element.clear()
+    if next(_DROPPED) & 1023 == 0:
+        parent = element.getparent()
+        if parent is not None:
+            del parent[:-1]
 
 
 def _text(element: etree._Element) -> str:
@@ -55,6 +77,7 @@ class CellReader:
         self._strings: list[str] = []
         self._strings_iter: Iterator | None = None
         self._strings_done = False
+        self._strings_chars = 0
         self._whole: dict[str, tuple[int, list[tuple[int, list[object]]]]] = {}
         self.hidden: dict[str, set[int]] = {}  # sheet name -> hidden row numbers seen
         workbook = pkg.xml(pkg.workbook_part)
@@ -70,15 +93,24 @@ class CellReader:
             part = next((t for _, kind, t, _ in self.pkg.rels(self.pkg.workbook_part) if kind.endswith("/styles")), None)
             if part and part in self.pkg.names:
                 root = self.pkg.xml(part)
-                custom = {int(f.get("numFmtId", "0")): f.get("formatCode", "") for f in root.iter(q("numFmt"))}
-                xfs = root.find(q("cellXfs"))
-                for index, xf in enumerate(xfs if xfs is not None else []):
-                    fmt = int(xf.get("numFmtId", "0"))
+                try:
+                    custom = {integer(f.get("numFmtId"), 0, "a numFmtId", part): f.get("formatCode", "")
+                              for f in root.iter(q("numFmt"))}
+                    xfs = root.find(q("cellXfs"))
+                    fmts = [integer(xf.get("numFmtId"), 0, "a numFmtId", part) for xf in xfs if xf.tag == q("xf")] \
+                        if xfs is not None else []
+                except UserError as exc:
+                    raise exc.with_file(self.pkg.path)
+                for index, fmt in enumerate(fmts):
                     if fmt in _DATE_FORMATS or (fmt in custom and _is_date_format(custom[fmt])):
                         self._date_styles.add(index)
         return self._date_styles
 
     def shared_string(self, index: int) -> str:
+        if not 0 <= index < MAX_SHARED_STRINGS:
+            raise UserError(f"a cell refers to shared string {index}, which the tool does not read (it reads "
+                            f"the first {_n(MAX_SHARED_STRINGS)} texts of a workbook)",
+                            file=self.pkg.path)
         while index >= len(self._strings) and not self._strings_done:
             if self._strings_iter is None:
                 part = next((t for _, kind, t, _ in self.pkg.rels(self.pkg.workbook_part)
@@ -86,18 +118,19 @@ class CellReader:
                 if not part or part not in self.pkg.names:
                     self._strings_done = True
                     break
-                stream = self.pkg.stream(part)
-                self._strings_iter = etree.iterparse(stream, events=("end",), tag=TAG_SI,
-                                                     resolve_entities=False, no_network=True, huge_tree=False)
+                self._strings_iter = self.pkg.iterparse(part, TAG_SI)
             try:
                 _, si = next(self._strings_iter)
             except StopIteration:
                 self._strings_done = True
                 break
-            except etree.XMLSyntaxError as exc:
-                raise UserError(f"the shared strings are not well-formed XML ({exc})", file=self.pkg.path) from None
-            self._strings.append(_text(si))
-            si.clear()
+            text = _text(si)
+            self._strings_chars += len(text)
+            if self._strings_chars > MAX_SHARED_TEXT:
+                raise UserError(f"the shared strings hold more than {MAX_SHARED_TEXT // 1_000_000} million "
+                                "characters before the texts the tool needs (refused)", file=self.pkg.path)
+            self._strings.append(text)
+            _drop(si)
         if index >= len(self._strings):
             raise UserError(f"a cell refers to shared string {index}, which does not exist", file=self.pkg.path)
         return self._strings[index]
@@ -114,9 +147,10 @@ class CellReader:
             pass
         elif kind == "s" and raw is not None:
             try:
-                return _Shared(int(raw))
+                index = int(raw)
             except ValueError:
                 return CellError("#VALUE!")
+            return _Shared(index) if index >= 0 else CellError("#VALUE!")
         elif kind == "inlineStr":
             return _text(c.find(TAG_IS))
         elif raw is None:
@@ -136,6 +170,12 @@ class CellReader:
             number = Decimal(raw.strip())
         except InvalidOperation:
             return CellError("#VALUE!")
+        # NaN, Infinity and exponents beyond a double's are not numbers Excel stores: an error value,
+        # decided on the exponent before any arithmetic on the number
+        if not number.is_finite() or number.adjusted() > MAX_DOUBLE_EXPONENT:
+            return CellError("#NUM!")
+        if number and number.adjusted() < -MAX_DOUBLE_EXPONENT - 16:
+            return Decimal(0)  # below the smallest double: Excel shows 0
         style = c.get("s")
         if style is not None and int(style) in self.date_styles() and number.is_finite():
             try:
@@ -160,55 +200,127 @@ class CellReader:
 
     def _parse(self, sheet: SheetRef, min_row: int, max_row: int, min_col: int,
                max_col: int) -> list[tuple[int, list[object]]]:
+        """One pass over the sheet as a stream of cells (never whole rows: a row of 60 million
+        empty cells is refused at its 16 385th), then merged ranges applied as ranges."""
         if sheet.part not in self.pkg.names:
             raise UserError(f"the sheet '{sheet.name}' has no part", file=self.pkg.path)
         width = max_col - min_col + 1
         found: dict[int, list[object]] = {}
-        merges: list[tuple[int, int, int, int]] = []
+        merges: set[tuple[int, int, int, int]] = set()
         hidden = self.hidden.setdefault(sheet.name, set())
         row_number = 0
-        with self.pkg.stream(sheet.part) as stream:
-            try:
-                for _, element in etree.iterparse(stream, events=("end",), tag=(TAG_ROW, TAG_MERGE),
-                                                  resolve_entities=False, no_network=True, huge_tree=False):
-                    if element.tag == TAG_MERGE:
-                        merges.append(reading.bounds(element.get("ref", "A1")))
-                        continue
-                    row = element
-                    row_number = int(row.get("r") or row_number + 1)
-                    if min_row <= row_number <= max_row:
-                        if row.get("hidden") in ("1", "true"):
-                            hidden.add(row_number)
-                        values = None
-                        column = 0
-                        for c in row.iterchildren(TAG_C):
-                            ref = c.get("r")
-                            column = column_number(ref.rstrip(_DIGITS)) if ref else column + 1
-                            if min_col <= column <= max_col:
-                                value = self._value(c)
-                                if value is not None:
-                                    if values is None:
-                                        values = found[row_number] = [None] * width
-                                    values[column - min_col] = value
-                    row.clear()
-                    while row.getprevious() is not None:
-                        del row.getparent()[0]
-            except etree.XMLSyntaxError as exc:
-                raise UserError(f"the sheet '{sheet.name}' is not well-formed XML ({exc})", file=self.pkg.path) from None
-            except ValueError as exc:
-                raise UserError(f"the sheet '{sheet.name}' has a row or cell that cannot be read ({exc})",
-                                file=self.pkg.path) from None
+        column = 0
+        in_range = False
+        cells_in_row = 0
+        row_element = None  # the row whose cells are being read
+
+        def begin_row(row: etree._Element) -> None:
+            nonlocal row_number, column, cells_in_row, in_range, row_element
+            row_number = int(row.get("r") or row_number + 1)
+            if not 1 <= row_number <= MAX_ROW:
+                raise UserError(f"the sheet '{sheet.name}' has a row {row_number}, outside Excel's "
+                                f"rows 1 to {_n(MAX_ROW)}", file=self.pkg.path)
+            column = cells_in_row = 0
+            in_range = min_row <= row_number <= max_row
+            if in_range and row.get("hidden") in ("1", "true"):
+                hidden.add(row_number)
+            row_element = row
+
+        try:
+            # end events only: a row's attributes are read at its first cell (its parent), or at its
+            # end when it has none
+            for event, element in self.pkg.iterparse(sheet.part, (TAG_ROW, TAG_C, TAG_MERGE)):
+                tag = element.tag
+                if tag == TAG_C:
+                    parent = element.getparent()
+                    if parent is not row_element and parent is not None and parent.tag == TAG_ROW:
+                        begin_row(parent)
+                    cells_in_row += 1
+                    if cells_in_row > MAX_COLUMN:
+                        raise UserError(f"the sheet '{sheet.name}' has a row {row_number} with more than "
+                                        f"{MAX_COLUMN} cells, more than Excel's columns", file=self.pkg.path)
+                    ref = element.get("r")
+                    column = column_number(ref.rstrip(_DIGITS)) if ref else column + 1
+                    if column > MAX_COLUMN or column < 1:
+                        raise UserError(f"the sheet '{sheet.name}' has a cell {ref!r} outside Excel's columns "
+                                        "(A to XFD)", file=self.pkg.path)
+                    if in_range and min_col <= column <= max_col:
+                        value = self._value(element)
+                        if value is not None:
+                            values = found.get(row_number)
+                            if values is None:
+                                values = found[row_number] = [None] * width
+                            values[column - min_col] = value
+                    _drop(element)
+                elif tag == TAG_ROW:
+                    if element is not row_element:
+                        begin_row(element)  # a row without cells still counts for the numbering
+                    row_element = None
+                    _drop(element)
+                else:
+                    merges.add(reading.bounds(element.get("ref", "A1")))
+                    if len(merges) > MAX_MERGES:
+                        raise UserError(f"the sheet '{sheet.name}' has more than {_n(MAX_MERGES)} merged "
+                                        "ranges (refused)", file=self.pkg.path)
+                    _drop(element)
+        except ValueError as exc:
+            raise UserError(f"the sheet '{sheet.name}' has a row or cell that cannot be read ({exc})",
+                            file=self.pkg.path) from None
         for values in found.values():
             for i, v in enumerate(values):
                 if isinstance(v, _Shared):
                     values[i] = self.shared_string(v)
-        for c1, r1, c2, r2 in merges:  # what a merged range shows is its top-left cell's value
-            top_left = found.get(r1, [None] * width)[c1 - min_col] if min_col <= c1 <= max_col else None
-            if top_left is None:
-                continue
-            for r in range(max(r1, min_row), min(r2, max_row) + 1):
-                for c in range(max(c1, min_col), min(c2, max_col) + 1):
-                    values = found.setdefault(r, [None] * width)
-                    if values[c - min_col] is None and (r, c) != (r1, c1):
-                        values[c - min_col] = MergedCopy(top_left)
+        try:
+            _apply_merges(found, merges, min_col, max_col, min_row)
+        except UserError as exc:
+            raise UserError(f"the sheet '{sheet.name}': {exc.message}", file=self.pkg.path) from None
         return sorted(found.items())
+
+
+def _apply_merges(found: dict[int, list[object]], merges: set[tuple[int, int, int, int]], min_col: int,
+                  max_col: int, min_row: int) -> None:
+    """What a merged range shows is its top-left cell's value: given, as a ``MergedCopy``, to the
+    empty cells it covers in the rows that have values.  The ranges are taken as ranges: the cost is
+    the rows read times the columns read, never the cells a range covers (A1:Z1048576).  Ranges that
+    overlap (which Excel never saves) are refused: which value would the cell show?"""
+    ranges = []
+    for c1, r1, c2, r2 in merges:
+        if c2 < min_col or c1 > max_col or r1 > r2 or c1 > c2:
+            continue
+        top_left = found[r1][c1 - min_col] if min_col <= c1 <= max_col and r1 in found else None
+        if top_left is not None:
+            ranges.append((r1, r2, max(c1, min_col) - min_col, min(c2, max_col) - min_col, c1 - min_col, top_left))
+    if not ranges:
+        return
+    ranges.sort(key=lambda m: m[:5])
+    owner: list[tuple | None] = [None] * (max_col - min_col + 1)  # the open range covering each column
+    open_ranges: list[tuple] = []
+    next_range = 0
+    for r in sorted(found):
+        if any(m[1] < r for m in open_ranges):
+            for m in open_ranges:
+                if m[1] < r:
+                    owner[m[2]:m[3] + 1] = [None] * (m[3] - m[2] + 1)
+            open_ranges = [m for m in open_ranges if m[1] >= r]
+        while next_range < len(ranges) and ranges[next_range][0] <= r:
+            m = ranges[next_range]
+            next_range += 1
+            if m[1] < r:
+                continue  # closed before any row with values
+            clash = next((o for o in owner[m[2]:m[3] + 1] if o is not None), None)
+            if clash is not None:
+                raise UserError(f"merged ranges overlap ({_ref(clash, min_col)} and {_ref(m, min_col)}), which "
+                                "Excel never saves; repair the file in Excel")
+            owner[m[2]:m[3] + 1] = [m] * (m[3] - m[2] + 1)
+            open_ranges.append(m)
+        values = found[r]
+        for r1, _, first, last, corner, top_left in open_ranges:
+            for i in range(first, last + 1):
+                if values[i] is None and (r, i) != (r1, corner):
+                    values[i] = MergedCopy(top_left)
+
+
+def _ref(m: tuple, min_col: int) -> str:
+    from ..layout import column_letter
+
+    return f"{column_letter(m[4] + min_col)}{m[0]}"

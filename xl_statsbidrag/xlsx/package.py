@@ -31,27 +31,41 @@ MAX_PART_SIZE = 1 << 30
 MAX_TOTAL_SIZE = 4 << 30
 MAX_RATIO = 1000
 MAX_WHOLE_PART = 64 << 20  # parts parsed whole (workbook, styles, relationships, tables)
-_FORBIDDEN = (b"<!DOCTYPE", b"<!ENTITY")
+MAX_STREAMED_PART = 512 << 20  # parts parsed as a stream (sheets, shared strings)
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a compound file: .xls, or an encrypted .xlsx
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False,
                           load_dtd=False, dtd_validation=False)
 
 
-def check_no_dtd(head: bytes, part: str) -> None:
-    """OOXML parts have no document type declaration; one is a sign of entity tricks."""
-    if any(marker in head for marker in _FORBIDDEN):
+def check_no_dtd(element: etree._Element, part: str) -> None:
+    """OOXML parts have no document type declaration; one is a sign of entity tricks.  Asked of the
+    parser (the document's DTD as parsed), so any encoding and any position is caught."""
+    info = element.getroottree().docinfo
+    if info.doctype or info.internalDTD is not None or info.externalDTD is not None:
         raise UserError(f"the part {part} declares a DTD or entities, which a workbook never does (refused)")
 
 
 def parse_xml(data: bytes, part: str = "") -> etree._Element:
-    check_no_dtd(data, part)
     try:
         root = etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as exc:
         raise UserError(f"the part {part} is not well-formed XML ({exc})") from None
     if root is None:
         raise UserError(f"the part {part} is empty")
+    check_no_dtd(root, part)
     return root
+
+
+def integer(value: str | None, default: int, what: str, part: str) -> int:
+    """An integer attribute (sheetId, headerRowCount, ...); anything else refuses the package."""
+    if value is None:
+        return default
+    try:
+        return int(value.strip())
+    except ValueError:
+        raise UserError(f"the part {part} has {what} '{value[:40]}', which is not a whole number; "
+                        "repair the file in Excel") from None
 
 
 def serialize_xml(root: etree._Element) -> bytes:
@@ -99,6 +113,7 @@ class Package:
 
     def __init__(self, path: Path | str):
         self.path = Path(path)
+        self._check_not_compound_file()
         try:
             self.zip = zipfile.ZipFile(self.path)
         except FileNotFoundError:
@@ -120,6 +135,28 @@ class Package:
             self.zip.close()
             raise
 
+    def _check_not_compound_file(self) -> None:
+        """An encrypted .xlsx and an old .xls are OLE compound files, not zips: say which."""
+        try:
+            with open(self.path, "rb") as f:
+                if f.read(len(OLE_MAGIC)) != OLE_MAGIC:
+                    return
+                encrypted = "EncryptedPackage".encode("utf-16-le")
+                tail = b""
+                for _ in range(4096):  # directory entries name the streams; scan at most 256 MB
+                    chunk = f.read(1 << 16)
+                    if not chunk:
+                        break
+                    if encrypted in tail + chunk:
+                        raise UserError("the workbook is encrypted (saved with a password to open it): save it "
+                                        "without a password (File > Info > Protect Workbook) and try again",
+                                        file=self.path)
+                    tail = chunk[-len(encrypted):]
+        except OSError:
+            return  # the zip open below says what is wrong with the file
+        raise UserError("this is an Excel 97-2003 workbook (.xls) or another old Office file, not an .xlsx: open "
+                        "it in Excel and save it as an Excel Workbook (.xlsx)", file=self.path)
+
     def __enter__(self) -> "Package":
         return self
 
@@ -133,8 +170,12 @@ class Package:
         if len(self.infos) > MAX_MEMBERS:
             raise UserError(f"the package has {len(self.infos)} members (limit {MAX_MEMBERS})")
         total = 0
+        seen: set[str] = set()
         for info in self.infos:
             name = info.filename
+            if name.casefold() in seen:  # part names are case-insensitive (ECMA-376 part 2)
+                raise UserError(f"the package has two members named {name!r} (refused: which one is meant?)")
+            seen.add(name.casefold())
             if name.startswith("/") or "\\" in name or ".." in name.split("/"):
                 raise UserError(f"the package has a member with an unsafe name: {name!r}")
             if info.flag_bits & 0x1:
@@ -157,8 +198,11 @@ class Package:
             raise UserError(f"the part {part} cannot be read: {exc}", file=self.path) from None
 
     def stream(self, part: str) -> "_GuardedStream":
-        """A part to parse incrementally, refused if it starts with a DTD."""
+        """A part to parse incrementally (see ``iterparse``)."""
         try:
+            if self.zip.getinfo(part).file_size > MAX_STREAMED_PART:
+                raise UserError(f"the part {part} is too large to read (over {MAX_STREAMED_PART >> 20} MB "
+                                "unpacked)", file=self.path)
             raw = self.zip.open(part)
         except KeyError:
             raise UserError(f"the package has no part {part}", file=self.path) from None
@@ -166,8 +210,28 @@ class Package:
             raise UserError(f"the part {part} cannot be read: {exc}", file=self.path) from None
         return _GuardedStream(raw, part, self.path)
 
+    def iterparse(self, part: str, tag, events=("end",)):
+        """(event, element) of a part parsed as a stream; a DTD anywhere before the root element is
+        refused by the parser's own account, and syntax errors name the part and the file."""
+        with self.stream(part) as stream:
+            checked = False
+            try:
+                for event, element in etree.iterparse(stream, events=events, tag=tag, resolve_entities=False,
+                                                      no_network=True, load_dtd=False, huge_tree=False):
+                    if not checked:
+                        check_no_dtd(element, part)
+                        checked = True
+                    yield event, element
+            except etree.XMLSyntaxError as exc:
+                raise UserError(f"the part {part} is not well-formed XML ({exc})", file=self.path) from None
+            except UserError as exc:
+                raise exc.with_file(self.path)
+
     def xml(self, part: str) -> etree._Element:
-        return parse_xml(self.read(part), part)
+        try:
+            return parse_xml(self.read(part), part)
+        except UserError as exc:
+            raise exc.with_file(self.path)
 
     def rels(self, part: str) -> list[tuple[str, str, str, str]]:
         """The relationships of a part: (id, type, resolved target part, target mode)."""
@@ -201,8 +265,9 @@ class Package:
         sheets = []
         for index, sheet in enumerate(root.iterfind(f"{q('sheets')}/{q('sheet')}")):
             rid = sheet.get(q("id", NS_R), "")
-            sheets.append(SheetRef(sheet.get("name", ""), int(sheet.get("sheetId", "0")), rid,
-                                   targets.get(rid, ""), index))
+            sheet_id = integer(sheet.get("sheetId"), 0, f"the sheet '{sheet.get('name', '')}' with a sheetId",
+                               self.workbook_part)
+            sheets.append(SheetRef(sheet.get("name", ""), sheet_id, rid, targets.get(rid, ""), index))
         return sheets
 
     def sheet(self, name: str) -> SheetRef | None:
@@ -210,6 +275,12 @@ class Package:
         return next((s for s in self.sheets if s.name.casefold() == key), None)
 
     def tables(self) -> list[TableRef]:
+        try:
+            return self._tables()
+        except UserError as exc:
+            raise exc.with_file(self.path)
+
+    def _tables(self) -> list[TableRef]:
         out = []
         for sheet in self.sheets:
             if not sheet.part:
@@ -220,41 +291,20 @@ class Package:
                 root = self.xml(target)
                 columns = tuple(c.get("name", "") for c in root.iterfind(f"{q('tableColumns')}/{q('tableColumn')}"))
                 out.append(TableRef(root.get("name", ""), root.get("displayName", ""), root.get("ref", ""),
-                                    sheet, target, columns, int(root.get("headerRowCount", "1")),
-                                    int(root.get("totalsRowCount", "0"))))
+                                    sheet, target, columns,
+                                    integer(root.get("headerRowCount"), 1, "a headerRowCount", target),
+                                    integer(root.get("totalsRowCount"), 0, "a totalsRowCount", target)))
         return out
 
 
 
 class _GuardedStream:
-    """A part's stream whose first 64 kB are checked for a DTD before the parser sees them, and whose
-    read errors (a damaged or truncated member) become user errors."""
-
-    HEAD = 1 << 16
+    """A part's stream whose read errors (a damaged or truncated member) become user errors."""
 
     def __init__(self, raw, part: str, path: Path):
         self.raw, self.part, self.path = raw, part, path
-        try:
-            self.head = raw.read(self.HEAD)
-        except (zipfile.BadZipFile, OSError, EOFError, zlib_error) as exc:
-            raw.close()
-            raise UserError(f"the part {part} cannot be read: {exc}", file=path) from None
-        try:
-            check_no_dtd(self.head, part)
-        except UserError as exc:
-            raw.close()
-            raise exc.with_file(path)
 
     def read(self, size: int = -1) -> bytes:
-        if self.head:
-            if size is None or size < 0:
-                data, self.head = self.head + self._raw_read(-1), b""
-                return data
-            data, self.head = self.head[:size], self.head[size:]
-            return data
-        return self._raw_read(size)
-
-    def _raw_read(self, size: int) -> bytes:
         try:
             return self.raw.read(size)
         except (zipfile.BadZipFile, OSError, EOFError, zlib_error) as exc:
