@@ -229,3 +229,20 @@ def test_check_requisition():
     assert codes(near) == ["rekvisition-snart"] and near[0].severity == "warning"
     paid = run(v.check_requisition, book(requisition_deadline=TODAY + dt.timedelta(days=10), paid_out=D(1500)))
     assert paid == []  # paid out: the requisition was made
+
+
+def test_a_cell_the_reader_reported_is_not_reported_again(tmp_path):
+    rows = [["A", "V", 100, "#REF!", "", None]]
+    path = small_book(tmp_path / "t.xlsx", rows, objekt=["9917"])
+    import zipfile
+
+    data = {i.filename: zipfile.ZipFile(path).read(i) for i in zipfile.ZipFile(path).infolist()}
+    sheet = data["xl/worksheets/sheet2.xml"].decode()
+    import re
+    sheet = re.sub(r'<c r="D4"([^>]*?) t="s"><v>\d+</v></c>', r'<c r="D4"\1 t="e"><v>#REF!</v></c>', sheet)
+    data["xl/worksheets/sheet2.xml"] = sheet.encode()
+    with zipfile.ZipFile(path, "w") as z:
+        for name, content in data.items():
+            z.writestr(name, content)
+    findings = [f for f in v.validate(read_book(path), TODAY) if str(f.location) == "Aktiviteter!D4"]
+    assert [f.code for f in findings] == ["fel-i-cell"]

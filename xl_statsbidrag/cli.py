@@ -90,8 +90,9 @@ def cmd_allocate(args: argparse.Namespace) -> int:
     from .amounts import format_kr
     from .jobs import CsvWriter, allocate, csv_text
 
-    if args.output is not None and args.weights is not None and args.output.exists() \
-            and args.output.resolve() == args.weights.resolve():
+    from .jobs import same_file
+
+    if args.output is not None and args.weights is not None and same_file(args.weights, args.output):
         raise UserError("the output would overwrite the weights file; give another name with -o", file=args.output)
     table, source = allocate(args.total, args.population, args.weights, args.range, args.rule, args.compute)
     many = len(table.pots) > 1

@@ -56,7 +56,7 @@ def check_input(source: Path) -> None:
         mode = os.stat(source).st_mode
     except (OSError, ValueError):
         return  # missing or unreadable: said when it is opened
-    if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+    if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):  # also refused by Package, for every other way in
         raise UserError("not a regular file (a pipe, device or socket); give a workbook file", file=source)
 
 

@@ -42,13 +42,19 @@ def check_readable(book: DecisionBook, ctx: Context) -> list[Finding]:
     return list(book.problems)
 
 
+def _unreadable(book: DecisionBook) -> set[Location]:
+    """The cells the reader could not read (reported by check_readable, so no other check repeats them)."""
+    return {f.location for f in book.problems if f.severity == ERROR}
+
+
 def check_names(book: DecisionBook, ctx: Context) -> list[Finding]:
     """Each activity has a name and a responsible verksamhet."""
     out = []
+    unreadable = _unreadable(book)
     for a in book.activities:
-        if not a.name:
+        if not a.name and a.loc("name") not in unreadable:
             out.append(_f(ERROR, "aktivitet-saknas", "Aktiviteten saknar namn.", a.loc("name")))
-        if not a.verksamhet:
+        if not a.verksamhet and a.loc("verksamhet") not in unreadable:
             out.append(_f(ERROR, "verksamhet-saknas", f"Ansvarig verksamhet saknas för '{a.name}'.",
                           a.loc("verksamhet")))
     return out
@@ -57,7 +63,7 @@ def check_names(book: DecisionBook, ctx: Context) -> list[Finding]:
 def check_amounts(book: DecisionBook, ctx: Context) -> list[Finding]:
     """Each activity has an amount greater than zero (unreadable ones are reported by check_readable)."""
     out = []
-    unreadable = {f.location for f in book.problems if f.severity == ERROR}
+    unreadable = _unreadable(book)
     for a in book.activities:
         if a.amount is None:
             if a.loc("amount") not in unreadable:
@@ -73,7 +79,10 @@ def check_objekt(book: DecisionBook, ctx: Context) -> list[Finding]:
     """Each activity has an objekt, from the agreement's list when there is one."""
     out = []
     valid = {o.code.strip() for o in book.agreement.objekt}
+    unreadable = _unreadable(book)
     for a in book.activities:
+        if a.loc("objekt") in unreadable:
+            continue
         if not a.objekt:
             out.append(_f(ERROR, "objekt-saknas", f"Objekt saknas för '{a.name}'.", a.loc("objekt")))
         elif valid and a.objekt.strip() not in valid:

@@ -5,7 +5,9 @@ raw bytes of any part.  XML is parsed with entity resolution and network access 
 """
 from __future__ import annotations
 
+import os
 import posixpath
+import stat
 import zipfile
 from zlib import error as zlib_error
 from dataclasses import dataclass
@@ -113,6 +115,7 @@ class Package:
 
     def __init__(self, path: Path | str):
         self.path = Path(path)
+        self._check_regular_file()
         self._check_not_compound_file()
         try:
             self.zip = zipfile.ZipFile(self.path)
@@ -134,6 +137,15 @@ class Package:
         except BaseException:
             self.zip.close()
             raise
+
+    def _check_regular_file(self) -> None:
+        """Open nothing that is not a regular file: a FIFO or a device would block or never end."""
+        try:
+            mode = os.stat(self.path).st_mode
+        except (OSError, ValueError):
+            return  # missing or unreadable: said when it is opened
+        if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+            raise UserError("not a regular file (a pipe, device or socket); give a workbook file", file=self.path)
 
     def _check_not_compound_file(self) -> None:
         """An encrypted .xlsx and an old .xls are OLE compound files, not zips: say which."""

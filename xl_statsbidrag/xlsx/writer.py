@@ -307,7 +307,7 @@ def write_sheets(source: Path, target: Path, layouts: list[SheetLayout],
         edit.tables(placed)
         if properties:
             edit.custom_properties(properties)
-        edit.write(Path(source), Path(target))
+    edit.write(Path(source), Path(target))  # with the package closed: Windows will not rename over an open file
 
 
 def write_sheet(source: Path, target: Path, layout: SheetLayout) -> None:
