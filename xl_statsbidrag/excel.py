@@ -281,9 +281,8 @@ def _section(text: str, code: str) -> str:
 # --- the buttons -----------------------------------------------------------------------------------------
 
 # What a user runs when Python or the package is missing; the macros' dialogs (workbooks/vba) say the same.
-INSTALL_HELP = ("Installera paketet från projektets wheel-fil (pip install xl_statsbidrag-0.1.0-py3-none-any.whl) "
-                "eller från en kopia av projektet (pip install .[excel]), och tillägget: xlwings addin install. "
-                "Starta sedan om Excel.")
+INSTALL_COMMANDS = ('pip install "xl_statsbidrag-0.1.0-py3-none-any.whl[all]"', 'pip install ".[all]"',
+                    "xlwings addin install")
 
 
 def _alert(book, text: str, title: str = "xl-statsbidrag") -> None:

@@ -22,8 +22,8 @@ Private Sub KorPython(ByVal kod As String)
 Saknas:
     MsgBox "Python kunde inte startas genom xlwings-tillägget." & vbCrLf & vbCrLf & _
            "Installera paketet i en kommandotolk:" & vbCrLf & _
-           "    pip install xl_statsbidrag-0.1.0-py3-none-any.whl" & vbCrLf & _
-           "(eller pip install "".[excel]"" i en kopia av projektet) och tillägget:" & vbCrLf & _
+           "    pip install ""xl_statsbidrag-0.1.0-py3-none-any.whl[all]""" & vbCrLf & _
+           "(eller pip install "".[all]"" i en kopia av projektet) och tillägget:" & vbCrLf & _
            "    xlwings addin install" & vbCrLf & _
            "Starta sedan om Excel." & vbCrLf & vbCrLf & "Fel: " & Err.Description, _
            vbExclamation, "xl-statsbidrag"
