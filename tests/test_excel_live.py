@@ -11,6 +11,7 @@ from openpyxl.utils import column_index_from_string
 import pytest
 
 import excel_book
+import remote_book  # noqa: F401  (sets xlwings' free key before xlwings is first imported, whatever the order)
 from conftest import EXAMPLE_2018, EXAMPLE_2019, examples
 from xl_statsbidrag import excel
 from xl_statsbidrag.jobs import report_file

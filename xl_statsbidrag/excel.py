@@ -124,6 +124,9 @@ class LiveSource:
         values = [[CellError(v) if isinstance(v, str) and v in EXCEL_ERRORS else v for v in row] for row in values]
         if _ask(lambda: block.merge_cells, False) is not False:  # give covered cells their range's value
             for i, row in enumerate(values):
+                line = sh.range((min_row + i, min_col), (min_row + i, max_col))
+                if None not in row or line.merge_cells is False:  # one question a row, then cell by cell
+                    continue
                 for j, v in enumerate(row):
                     if v is None:
                         area = sh.range((min_row + i, min_col + j)).merge_area
