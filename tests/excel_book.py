@@ -102,18 +102,32 @@ class Sheet:
         return Range(self, r1, c1, r2, c2)
 
     def clear(self):
-        """Contents and formats, merges, row heights and page breaks; the sheet (and references to it) stay."""
-        for row in self.ws.iter_rows():
-            for cell in row:
-                if cell.coordinate in self.ws.merged_cells:
-                    continue
-                cell.value = None
-                cell.style = "Normal"
+        """As Excel's Cells.Clear: contents, formats and merges go; row heights, column widths, page
+        breaks and the page setup stay, and so does the sheet (and references to it)."""
         for merged in list(self.ws.merged_cells.ranges):
             self.ws.unmerge_cells(str(merged))
-        for dim in self.ws.row_dimensions.values():
-            dim.height = None
-        self.ws.row_breaks = RowBreak()
+        for row in self.ws.iter_rows():
+            for cell in row:
+                cell.value = None
+                cell.style = "Normal"
+
+    @property
+    def show_gridlines(self):
+        return self.ws.sheet_view.showGridLines is not False
+
+    @show_gridlines.setter
+    def show_gridlines(self, value):
+        self.ws.sheet_view.showGridLines = bool(value)
+
+    @property
+    def freeze_panes(self):
+        ws = self.ws
+
+        class FreezePanes:
+            def freeze_at(self, ref):
+                ws.freeze_panes = ref
+
+        return FreezePanes()
 
     @property
     def api(self):
@@ -157,8 +171,29 @@ class SheetApi:
     def Rows(self, r):
         return _Row(self.sheet.ws, r)
 
+    @property
+    def Cells(self):
+        return _Cells(self.sheet.ws)
+
     def ResetAllPageBreaks(self):
         self.sheet.ws.row_breaks = RowBreak()
+
+
+class _Cells:
+    """Worksheet.Cells as a whole: UseStandardHeight/Width = True give every row and column the default."""
+
+    def __init__(self, ws):
+        object.__setattr__(self, "ws", ws)
+
+    def __setattr__(self, name, value):
+        if name == "UseStandardHeight" and value:
+            for dim in self.ws.row_dimensions.values():
+                dim.height = None
+        elif name == "UseStandardWidth" and value:
+            for key in list(self.ws.column_dimensions):
+                del self.ws.column_dimensions[key]
+        else:
+            raise AttributeError(name)
 
 
 class HPageBreaks:

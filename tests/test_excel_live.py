@@ -124,6 +124,7 @@ def _sheet_state(ws, rows: int, columns: int):
         "footer": tuple(_font(getattr(ws.oddFooter, s)) for s in ("left", "center", "right")),
         "breaks": sorted(b.id for b in ws.row_breaks.brk),
         "print_area": ws.print_area or None,
+        "view": (ws.sheet_view.showGridLines is not False, ws.freeze_panes),
     }
 
 
@@ -150,6 +151,28 @@ def test_button_path_writes_what_the_file_path_writes(case, tmp_path):
     assert any(b.border.bottom.style == "thin" for row in book.wb["Bilaga 2"].iter_rows() for b in row)  # signatures
     if path == EXAMPLE_2019:
         assert summary.unused == 191
+
+
+def test_rewriting_over_an_old_sheet_gives_what_the_file_path_gives(tmp_path):
+    """Excel's Clear keeps row heights, column widths and page breaks; the rewritten sheet must still be
+    the file path's sheet, not a mix of the old and the new."""
+    book = excel_book.Book(EXAMPLE_2019)
+    excel.create_report(book, TODAY)
+    old = book.wb["Bilaga 2"]
+    for r in range(1, 120):
+        old.row_dimensions[r].height = 50
+    old.column_dimensions["H"].width = 70
+    old.row_breaks.append(excel_book.Break(id=3))
+    old.sheet_view.showGridLines = True
+    excel.create_report(book, TODAY)
+    out = tmp_path / "out.xlsx"
+    report_file(EXAMPLE_2019, out, TODAY)
+    written = openpyxl.load_workbook(out)["Bilaga 2"]
+    rows, columns = max(written.max_row, old.max_row), max(written.max_column, old.max_column)
+    expected, got = _sheet_state(written, rows, columns), _sheet_state(old, rows, columns)
+    for key in ("heights", "widths", "breaks", "view", "merges", "print"):
+        assert got[key] == expected[key], key
+    assert got["cells"] == {k: v for k, v in expected["cells"].items() if k in got["cells"]}
 
 
 def test_replacing_bilaga_2_keeps_the_sheet_so_references_survive():

@@ -204,10 +204,15 @@ def write_layout(book: "xw.Book", layout: SheetLayout) -> "xw.Sheet":
     existing = next((s for s in book.sheets if s.name.casefold() == layout.name.casefold()), None)
     if existing is not None:
         sheet = existing
-        sheet.clear()
+        sheet.clear()  # contents, formats and merges; Excel keeps row heights, widths and page breaks
         _try(lambda: sheet.api.ResetAllPageBreaks())
+        _try(lambda: setattr(sheet.api.Cells, "UseStandardHeight", True))
+        _try(lambda: setattr(sheet.api.Cells, "UseStandardWidth", True))
     else:
         sheet = book.sheets.add(layout.name, after=book.sheets[len(book.sheets) - 1])
+    _try(lambda: setattr(sheet, "show_gridlines", layout.gridlines))
+    if layout.freeze_row > 1:
+        _try(lambda: sheet.freeze_panes.freeze_at(f"A{layout.freeze_row}"))
     width = max(layout.last_column, len(layout.column_widths))
     grid = [[None] * width for _ in layout.rows]
     for number, cell in layout.cells():
