@@ -83,6 +83,7 @@ def test_results_are_two_dimensional_with_one_row_per_input_row():
     shorter result that would leave #N/A at the end."""
     column = excel.SB_FORDELA(100.0, [[1.0], [None], [3.0], [""]])
     assert column == [[25], [""], [75], [""]]
+    assert excel.SB_FORDELA(100.0, [[1.0, None, 3.0]]) == [[25, "", 75]]  # a row of weights gives a row
     table = excel.SB_KONTROLL(100.0, [[50.0], [60.0]])
     assert all(len(row) == 4 for row in table) and table[0][0] == "Allvarlighet"
 

@@ -53,8 +53,9 @@ def _weight(value: object, row: int) -> Decimal:
 
 
 def allocate(total: object, weights: Iterable[object], rule: str = "largest-remainder") -> list[list[object]]:
-    """Split ``total`` over a range of weights; a column of kronor as long as the range (so that a legacy
-    array formula over the range fills it), blank where the weight is blank."""
+    """Split ``total`` over a range of weights; kronor in the range's shape, a column (or a row for a row of
+    weights) as long as the range, so that a legacy array formula over it fills it; blank where the
+    weight is blank."""
     rule = rule or "largest-remainder"
     if rule not in RULES:
         raise UserError(f"okänd regel '{rule}' (välj {', '.join(RULES)})")
@@ -70,7 +71,8 @@ def allocate(total: object, weights: Iterable[object], rule: str = "largest-rema
     column: list[list[object]] = [[""] for _ in cells]
     for i, share in zip(used, result.shares):
         column[i] = [_number(share.amount)]
-    return column
+    across = len(weights) == 1 and isinstance(weights[0], (list, tuple)) and len(weights[0]) > 1
+    return [[c[0] for c in column]] if across else column  # a row of weights gives a row
 
 
 def remainder(total: object, amounts: Iterable[object]) -> int | float:
@@ -99,6 +101,7 @@ def findings(available: object, amounts: Iterable[object], names: Iterable[objec
     from .model import Activity, Agreement, DecisionBook, Finding, Pot
     from .validation import (SEVERITY_SV, check_allocation, check_amounts, check_duplicates, check_earmarked,
                              check_pot_names, check_readable, validate)
+    from .amounts import AmountError
     from .reading import text
 
     amount_cells = _flat(amounts)
