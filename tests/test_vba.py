@@ -188,6 +188,41 @@ def test_add_document_modules_keeps_every_stream_olefile_reads(source):
         add_document_modules(new, ["sheet9"])
 
 
+def test_damaged_projects_raise_only_vba_project_error():
+    import random
+
+    from xl_statsbidrag.xlsx.vbaproject import VBAProjectError
+
+    rng = random.Random(13)
+    for source in (parts(XLSM)["xl/vbaProject.bin"], vba_project()):
+        for _ in range(300):
+            data = bytearray(source)
+            for _ in range(rng.randint(1, 20)):
+                data[rng.randrange(len(data))] = rng.randrange(256)
+            try:
+                module_names(bytes(data))
+                add_document_modules(bytes(data), ["Zz9"])
+            except VBAProjectError:
+                pass
+    with pytest.raises(VBAProjectError):
+        module_names(b"not a compound file")
+
+
+def test_report_on_an_xlsm_with_an_unreadable_project_copies_it(tmp_path):
+    """A project we cannot read is copied byte for byte, and the new sheets get no code name (Excel adds
+    the modules itself on the first save), instead of the report failing."""
+    source = tmp_path / "damaged.xlsm"
+    with zipfile.ZipFile(XLSM) as z, zipfile.ZipFile(source, "w") as out:
+        for info in z.infolist():
+            data = z.read(info.filename)
+            out.writestr(info, b"\xD0\xCF\x11\xE0 damaged" if info.filename == "xl/vbaProject.bin" else data)
+    target = tmp_path / "out.xlsm"
+    report_file(source, target, TODAY)
+    assert parts(target)["xl/vbaProject.bin"] == b"\xD0\xCF\x11\xE0 damaged"
+    names = _code_names(target)
+    assert names["Bilaga 2"] is None and names["Kontroll"] is None and names["Aktiviteter"] == "Sheet2"
+
+
 # --- LibreOffice's import -------------------------------------------------------------------------------------
 
 def _to_ods(libreoffice, source, tmp_path, addin=False):

@@ -435,6 +435,8 @@ def read_compound_file(data: bytes) -> dict[str, bytes]:
     if data[:8] != b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1":
         raise ValueError("not a compound file")
     shift, mini_shift = struct.unpack_from("<HH", data, 30)
+    if (shift, mini_shift) not in ((9, 6), (12, 6)):
+        raise ValueError(f"sector shift {shift}, mini sector shift {mini_shift}: not a version 3 or 4 file")
     size = 1 << shift
     (fat_count, first_dir, _, cutoff, first_mini_fat, _, first_difat, difat_count) = struct.unpack_from(
         "<IIIIIIII", data, 44)
@@ -466,24 +468,23 @@ def read_compound_file(data: bytes) -> dict[str, bytes]:
         mini_fat += struct.unpack(f"<{size // 4}I", sector(n))
     mini = 1 << mini_shift
     streams: dict[str, bytes] = {}
-
-    def walk(index: int, prefix: str) -> None:
-        if index >= len(entries) or index == NOSTREAM:
-            return
+    todo, seen = [(root[6], "")], set()
+    while todo:  # the red-black trees of each storage, each entry once (a malformed file may loop)
+        index, prefix = todo.pop()
+        if index >= len(entries) or index in seen:
+            continue
+        seen.add(index)
         name_raw, name_len, kind, _, left, right, child, _, _, _, _, start, length = entries[index]
-        name = name_raw[:max(name_len - 2, 0)].decode("utf-16-le")
-        walk(left, prefix)
-        walk(right, prefix)
+        name = name_raw[:max(min(name_len, 64) - 2, 0)].decode("utf-16-le")
+        todo += [(left, prefix), (right, prefix)]
         if kind == 1:
-            walk(child, prefix + name + "/")
+            todo.append((child, prefix + name + "/"))
         elif kind == 2:
             if length < cutoff:
                 body = b"".join(mini_stream[mini * n:mini * (n + 1)] for n in chain(start, mini_fat))
             else:
                 body = b"".join(sector(n) for n in chain(start, fat))
             streams[prefix + name] = body[:length]
-
-    walk(root[6], "")
     return streams
 
 
@@ -507,6 +508,25 @@ def _join(records: list[tuple[int, bytes]]) -> bytes:
                     for rid, body in records)
 
 
+class VBAProjectError(ValueError):
+    """A VBA project this module cannot read (damaged, or not one)."""
+
+
+def _readable(function):
+    """Any failure to parse a damaged project becomes a VBAProjectError."""
+    def wrapper(*args):
+        try:
+            return function(*args)
+        except VBAProjectError:
+            raise
+        except (ValueError, struct.error, IndexError, KeyError, StopIteration, UnicodeDecodeError, LookupError,
+                OverflowError, MemoryError) as exc:
+            raise VBAProjectError(f"unreadable VBA project ({type(exc).__name__}: {exc})") from None
+    wrapper.__doc__, wrapper.__name__ = function.__doc__, function.__name__
+    return wrapper
+
+
+@_readable
 def module_names(vba_bin: bytes) -> list[str]:
     """The names of the modules of a project, in the order of its ``dir`` stream."""
     streams = read_compound_file(vba_bin)
@@ -521,6 +541,7 @@ def module_names(vba_bin: bytes) -> list[str]:
     return names
 
 
+@_readable
 def add_document_modules(vba_bin: bytes, names: list[str]) -> bytes:
     """The project ``vba_bin`` with a worksheet document module for each of ``names`` (the code names of
     sheets added to the workbook), as Excel adds one for a new sheet: in the ``dir`` stream, the
@@ -534,7 +555,7 @@ def add_document_modules(vba_bin: bytes, names: list[str]) -> bytes:
     existing = {b.decode(f"cp{codepage}").casefold() for r, b in records if r == 0x19}
     for name in names:
         if name.casefold() in existing or not name:
-            raise ValueError(f"the VBA project already has a module {name!r}")
+            raise VBAProjectError(f"the VBA project already has a module {name!r}")
         existing.add(name.casefold())
     added = [Module(name, document="worksheet") for name in names]
     new_records = _records(dir_stream(added))

@@ -293,7 +293,7 @@ class _Edit:
         """The code name of a sheet written into a workbook with a VBA project: a replaced sheet keeps its
         own; a new one gets the next free SheetN and, as Excel gives a new sheet, a document module, so
         that Excel does not rebuild the project on the first save.  None without a project."""
-        from .vbaproject import module_names
+        from .vbaproject import VBAProjectError, module_names
 
         part = self.vba_part()
         if part is None:
@@ -302,7 +302,11 @@ class _Edit:
             old = self.pkg.xml(existing.part).find(q("sheetPr"))
             if old is not None and old.get("codeName"):
                 return old.get("codeName")
-        taken = {n.casefold() for n in module_names(self.pkg.read(part)) + self.new_modules}
+        try:
+            names = module_names(self.pkg.read(part))
+        except VBAProjectError:
+            return None  # a project we cannot read is copied as it is; Excel adds the module on save
+        taken = {n.casefold() for n in names + self.new_modules}
         n = 1
         while f"sheet{n}" in taken:
             n += 1
