@@ -315,10 +315,13 @@ class _Edit:
 
     def write(self, source: Path, target: Path) -> None:
         if self.new_modules:
-            from .vbaproject import add_document_modules
+            from .vbaproject import VBAProjectError, add_document_modules
 
             part = self.vba_part()
-            self.replace[part] = add_document_modules(self.pkg.read(part), self.new_modules)
+            try:
+                self.replace[part] = add_document_modules(self.pkg.read(part), self.new_modules)
+            except VBAProjectError:
+                pass  # e.g. too large for our compound-file writer: copied as it is, Excel adds the modules
         if self.rels_changed:
             self.replace[self.wb_rels_name] = serialize_xml(self.wb_rels)
         if self._workbook is not None:
