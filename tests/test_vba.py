@@ -342,6 +342,10 @@ def test_macros_error_dialogs_give_the_readmes_commands():
         for command in INSTALL_COMMANDS:
             assert command in code and command in readme, (bas, command)
         assert "pip install xl-statsbidrag" not in code and "pip install xl-statsbidrag" not in readme
+    import tomllib
+
+    version = tomllib.loads((WORKBOOKS.parent / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    assert f"xl_statsbidrag-{version}-py3-none-any.whl" in INSTALL_COMMANDS[0]  # the wheel python -m build makes
 
 
 def test_shipped_addin_and_xlsm_are_what_build_makes(tmp_path):

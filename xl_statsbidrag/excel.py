@@ -288,7 +288,8 @@ def _section(text: str, code: str) -> str:
 
 # --- the buttons -----------------------------------------------------------------------------------------
 
-# What a user runs when Python or the package is missing; the macros' dialogs (workbooks/vba) say the same.
+# What a user runs to install: the README and the macros' error dialogs (workbooks/vba) give these commands
+# (tests/test_vba.py holds them to it).
 INSTALL_COMMANDS = ('pip install "xl_statsbidrag-0.1.0-py3-none-any.whl[all]"', 'pip install ".[all]"',
                     "xlwings addin install")
 
