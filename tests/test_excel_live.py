@@ -98,7 +98,7 @@ def _sheet_state(ws, rows: int, columns: int):
             if isinstance(value, (int, float)) and not isinstance(value, bool):
                 value = Decimal(str(value))
             cells[c.coordinate] = (
-                value, c.number_format, bool(c.font.b), bool(c.font.i), float(c.font.sz or 11),
+                value, c.number_format, bool(c.font.b), bool(c.font.i), float(c.font.sz or 11), c.font.name,
                 (c.font.color.rgb[-6:] if c.font.color is not None and isinstance(c.font.color.rgb, str) else None),
                 c.fill.fgColor.rgb[-6:] if c.fill.fill_type == "solid" else None,
                 c.alignment.horizontal, c.alignment.vertical or "bottom", bool(c.alignment.wrap_text),
