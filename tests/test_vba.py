@@ -348,6 +348,13 @@ def test_macros_error_dialogs_give_the_readmes_commands():
     assert f"xl_statsbidrag-{version}-py3-none-any.whl" in INSTALL_COMMANDS[0]  # the wheel python -m build makes
 
 
+def test_addin_is_valid_ooxml():
+    from openxml_audit import FileFormat, OpenXmlValidator
+
+    result = OpenXmlValidator(file_format=FileFormat.MICROSOFT_365).validate(str(XLAM))
+    assert result.is_valid, [str(e) for e in result.errors][:5]
+
+
 def test_shipped_addin_and_xlsm_are_what_build_makes(tmp_path):
     examples.build_all(tmp_path)
     for name in ("Statsbidrag.xlam", "beslutsunderlag_2019.xlsm"):
