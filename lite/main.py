@@ -1,10 +1,12 @@
 """xl-statsbidrag for xlwings Lite (Python inside Excel on Windows, Mac and the web; nothing to
-install on the computer).  Paste this file into the Lite editor as main.py, and requirements.txt
-beside it into Lite's requirements.
+install on the computer).  Paste this file into the Lite editor as main.py, and add the lines of
+requirements.txt beside it to Lite's requirements.txt (keep Lite's own lines marked "required").
 
 Worksheet functions (in Excel: =SB_FORDELA(...), or =XLWINGS.SB_FORDELA(...) in some versions):
     SB_FORDELA(total, vikter, [regel])   SB_KVAR(pott, belopp)   SB_KONTROLL(tillgängligt, belopp, ...)
 Scripts (Lite's script pane, or a button bound to them): skapa_bilaga2, kontrollera.
+
+This imports only xl_statsbidrag.excel and what it needs (no pandas, openpyxl or lxml).
 """
 import xlwings as xw
 from xlwings import arg, func, script
@@ -13,28 +15,35 @@ from xl_statsbidrag import excel
 from xl_statsbidrag.amounts import format_kr
 from xl_statsbidrag.errors import UserError
 
+FUNCTIONS = ("SB_FORDELA", "SB_KVAR", "SB_KONTROLL")
+SCRIPTS = ("skapa_bilaga2", "kontrollera")
+
 
 @func
-@arg("vikter", ndim=2)
+@arg("total", doc="Beloppet att fördela, i hela kronor (inte negativt).")
+@arg("vikter", ndim=2, doc="Vikterna, t.ex. folkmängd: en kolumn eller rad; tomma celler får inget.")
+@arg("regel", doc="largest-remainder (standard), round-largest eller none.")
 def SB_FORDELA(total, vikter, regel="largest-remainder"):
     """Fördelar ett totalbelopp på vikter i hela kronor som summerar exakt."""
     return excel.SB_FORDELA(total, vikter, regel)
 
 
 @func
-@arg("belopp", ndim=2)
+@arg("pott", doc="Pottens belopp.")
+@arg("belopp", ndim=2, doc="Beloppen som tas ur potten.")
 def SB_KVAR(pott, belopp):
     """Det som återstår av en pott efter beloppen i ett område."""
     return excel.SB_KVAR(pott, belopp)
 
 
 @func
-@arg("belopp", ndim=2)
-@arg("namn", ndim=2)
-@arg("pott", ndim=2)
-@arg("pottnamn", ndim=2)
-@arg("pottbelopp", ndim=2)
-@arg("oronmarkt", ndim=2)
+@arg("tillgangligt", doc="Det som finns att fördela (lämna tomt om potterna anges).")
+@arg("belopp", ndim=2, doc="Aktiviteternas belopp.")
+@arg("namn", ndim=2, doc="Aktiviteternas namn.")
+@arg("pott", ndim=2, doc="Den pott varje aktivitet hör till.")
+@arg("pottnamn", ndim=2, doc="Potternas namn.")
+@arg("pottbelopp", ndim=2, doc="Potternas belopp.")
+@arg("oronmarkt", ndim=2, doc="Ja där potten är öronmärkt.")
 def SB_KONTROLL(tillgangligt, belopp, namn=None, pott=None, pottnamn=None, pottbelopp=None, oronmarkt=None):
     """Kontrollerar beloppen mot det som finns att fördela."""
     return excel.SB_KONTROLL(tillgangligt, belopp, namn, pott, pottnamn, pottbelopp, oronmarkt)
@@ -42,7 +51,7 @@ def SB_KONTROLL(tillgangligt, belopp, namn=None, pott=None, pottnamn=None, pottb
 
 @script
 def skapa_bilaga2(book: xw.Book):
-    """Skriver bladet Bilaga 2 (ekonomisk redovisning) i den öppna arbetsboken."""
+    """Skriver bladen Bilaga 2 och Kontroll i den öppna arbetsboken."""
     try:
         s, _ = excel.create_report(book)
     except UserError as exc:

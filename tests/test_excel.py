@@ -53,10 +53,39 @@ def test_sb_kvar_and_sb_kontroll_equal_validate_on_the_example():
     assert cli[0].message == table[1][2]
 
 
-def test_errors_come_back_as_readable_cell_text():
-    assert excel.SB_FORDELA(100.0, [[1.0], [0.0]])[0][0].startswith("#FEL: row 2")
-    assert excel.SB_KVAR("hundra", [[1.0]]) == "#FEL: 'hundra' är inte ett belopp"
-    assert excel.SB_KONTROLL(None, [[1.0]])[0][0].startswith("#FEL: ")
+@pytest.mark.parametrize("call, message", [
+    (lambda: excel.SB_FORDELA(100.0, [[1.0], [0.0]]), "rad 2: vikten måste vara större än noll"),
+    (lambda: excel.SB_FORDELA(100.0, [[1.0], ["många"]]), "rad 2: vikten 'många' är inte ett tal"),
+    (lambda: excel.SB_FORDELA(-100.0, [[1.0]]), "totalbeloppet får inte vara negativt (-100 kr)"),
+    (lambda: excel.SB_FORDELA(100.5, [[1.0]]), "totalbeloppet 100,50 kr är inte ett helt antal kronor"),
+    (lambda: excel.SB_FORDELA(None, [[1.0]]), "totalbeloppet saknas"),
+    (lambda: excel.SB_FORDELA(100.0, [[1.0]], "störst"), "okänd regel 'störst'"),
+    (lambda: excel.SB_FORDELA(100.0, [[None]]), "inga vikter"),
+    (lambda: excel.SB_KVAR("hundra", [[1.0]]), "'hundra' är inte ett belopp"),
+    (lambda: excel.SB_KVAR(-1.0, [[1.0]]), "potten får inte vara negativ"),
+    (lambda: excel.SB_KVAR(100.0, [[1.0], ["tio kronor"]]), "rad 2: 'tio kronor' är inte ett belopp"),
+    (lambda: excel.SB_KONTROLL(None, [[1.0]]), "tillgängligt belopp saknas"),
+    (lambda: excel.SB_KONTROLL(-5.0, [[1.0]]), "tillgängligt belopp får inte vara negativt"),
+    (lambda: excel.SB_KONTROLL(None, [[1.0]], [["a"]], [["P"]], [["P"]], [[-3.0]]), "pottbeloppet på rad 1 får inte"),
+])
+def test_function_errors_are_raised_in_swedish_so_excel_shows_value_error(call, message):
+    """xlwings turns an exception in a function into #VALUE! in the cell (ISERROR sees it, SUM fails
+    on it instead of skipping text) and shows the message; the message is Swedish."""
+    with pytest.raises(excel.FunktionsFel) as raised:
+        call()
+    assert str(raised.value).startswith(message)
+    assert not any(word in str(raised.value) for word in ("row", "weight", "total ", "not a", "must"))
+
+
+def test_results_are_two_dimensional_with_one_row_per_input_row():
+    """A 2-D list spills in Excel 365; in Excel 2016/2019 a legacy array formula (Ctrl+Shift+Enter) over
+    as many rows as the weights gets one value per cell: blank weights give blank rows, never a
+    shorter result that would leave #N/A at the end."""
+    column = excel.SB_FORDELA(100.0, [[1.0], [None], [3.0], [""]])
+    assert column == [[25], [""], [75], [""]]
+    assert excel.SB_FORDELA(100.0, [[1.0, None, 3.0]]) == [[25, "", 75]]  # a row of weights gives a row
+    table = excel.SB_KONTROLL(100.0, [[50.0], [60.0]])
+    assert all(len(row) == 4 for row in table) and table[0][0] == "Allvarlighet"
 
 
 # --- the buttons' work through xlwings' API, against the headless report ------------------------------
@@ -163,9 +192,13 @@ def test_report_keeps_the_macros_and_buttons_of_the_shipped_xlsm(tmp_path):
     a, b = parts(XLSM), parts(out)
     assert sha256(XLSM) == before
     assert {n for n in a if a[n] != b[n]} == {"[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels",
-                                              "xl/styles.xml", "docProps/app.xml", "_rels/.rels"}
-    for name in ("xl/vbaProject.bin", "xl/drawings/vmlDrawing1.vml", "xl/worksheets/sheet2.xml"):
+                                              "xl/styles.xml", "docProps/app.xml", "_rels/.rels",
+                                              "xl/vbaProject.bin"}  # + document modules for the new sheets
+    for name in ("xl/drawings/vmlDrawing1.vml", "xl/worksheets/sheet2.xml"):
         assert a[name] == b[name]
+    macros = lambda path: {n: c for _, _, n, c in VBA_Parser(path.name, data=path.read_bytes()).extract_macros()}  # noqa
+    before, after = macros(XLSM), macros(out)
+    assert {n: after[n] for n in before} == before and set(after) - set(before) == {"Sheet4.cls", "Sheet5.cls"}
 
 
 # --- the VBA project format -------------------------------------------------------------------------------
@@ -192,17 +225,94 @@ def test_compression_round_trips_and_agrees_with_oletools(data):
 
 # --- xlwings Lite and licences ----------------------------------------------------------------------------
 
-def test_lite_main_runs_the_same_core(monkeypatch):
+def _lite_module(monkeypatch):
+    """lite/main.py loaded with the decorators xlwings Lite itself uses (xlwings.pro.udfs_officejs), so
+    that what it registers can be read back as Lite reads it."""
     import importlib.util
 
+    import xlwings
+    from xlwings.pro import udfs_officejs as lite_runtime
+
+    monkeypatch.setattr(xlwings, "func", lite_runtime.xlfunc)
+    monkeypatch.setattr(xlwings, "arg", lite_runtime.xlarg)
+    monkeypatch.setattr(xlwings, "script", lite_runtime.script)
     spec = importlib.util.spec_from_file_location("lite_main", WORKBOOKS.parent / "lite" / "main.py")
     lite = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(lite)
+    return lite, lite_runtime
+
+
+def test_lite_registers_exactly_the_documented_functions_and_scripts(monkeypatch):
+    lite, runtime = _lite_module(monkeypatch)
+    functions = {f["name"]: f for f in runtime.custom_functions_meta(lite)["functions"]}
+    assert set(functions) == set(lite.FUNCTIONS) == {"SB_FORDELA", "SB_KVAR", "SB_KONTROLL"}
+    params = {name: [(p["name"], p.get("optional", False)) for p in f["parameters"]] for name, f in functions.items()}
+    assert params == {
+        "SB_FORDELA": [("total", False), ("vikter", False), ("regel", True)],
+        "SB_KVAR": [("pott", False), ("belopp", False)],
+        "SB_KONTROLL": [("tillgangligt", False), ("belopp", False)] + [
+            (n, True) for n in ("namn", "pott", "pottnamn", "pottbelopp", "oronmarkt")]}
+    for f in functions.values():
+        assert f["result"]["dimensionality"] == "matrix" and f["description"]
+        assert all(not p["description"].startswith("Positional argument") for p in f["parameters"])
+    scripts = {s["function_name"]: s for s in runtime.custom_scripts_meta(lite)}
+    assert set(scripts) == set(lite.SCRIPTS) == {"skapa_bilaga2", "kontrollera"}
+    documented = (WORKBOOKS.parent / "lite" / "main.py").read_text(encoding="utf-8").split('"""')[1]
+    assert all(name in documented for name in (*lite.FUNCTIONS, *lite.SCRIPTS))
+
+
+def test_lite_runs_the_same_core_and_raises_function_errors():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("lite_main_plain", WORKBOOKS.parent / "lite" / "main.py")
+    lite = importlib.util.module_from_spec(spec)  # with xlwings' decorators as installed (no runtime wrapping)
+    spec.loader.exec_module(lite)
     assert lite.SB_KVAR(41197280.0, [[41197089.0]]) == 191
-    book = remote_book.book_from_file(EXAMPLE_2019)
+    with pytest.raises(excel.FunktionsFel, match="får inte vara negativt"):
+        lite.SB_FORDELA(-1.0, [[1.0]])
+    book = remote_book.book_from_file(EXAMPLE_2019)  # xlwings' own engine for Lite (xlwings.pro)
     lite.skapa_bilaga2(book)
     lite.kontrollera(book)
     assert {"Bilaga 2", "Kontroll"} <= {s.name for s in book.sheets}
+
+
+def test_lite_path_imports_nothing_heavy_and_requirements_keep_lites_lines():
+    """Lite's Python has no pandas, openpyxl or lxml unless asked for: main.py and its functions run with
+    their imports refused (xlwings itself only tries pandas, and does without)."""
+    code = ("import sys, runpy\n"
+            "class Refuse:\n"
+            "    def find_spec(self, name, path=None, target=None):\n"
+            "        if name.split('.')[0] in ('pandas', 'openpyxl', 'lxml'):\n"
+            "            raise ImportError('not in Lite: ' + name)\n"
+            "sys.meta_path.insert(0, Refuse())\n"
+            "lite = runpy.run_path('lite/main.py')\n"
+            "print(lite['SB_KVAR'](100.0, [[40.0]]), lite['SB_FORDELA'](10.0, [[1.0], [1.0]]))\n"
+            "import xl_statsbidrag.excel as e; print(e.check.__name__, e.create_report.__name__)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=WORKBOOKS.parent)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[:2] == ["60 [[5], [5]]", "check create_report"]
+    lines = [line.split("#")[0].strip() for line in (WORKBOOKS.parent / "lite" / "requirements.txt").read_text(
+        encoding="utf-8").splitlines()]
+    required = [line for line in (WORKBOOKS.parent / "lite" / "requirements.txt").read_text(
+        encoding="utf-8").splitlines() if line.endswith("# required")]
+    assert [r.split()[0] for r in required] == ["xlwings", "python-dotenv", "pyodide-http", "black"]
+    packages = [line for line in lines if line]
+    assert not any(p.replace("_", "-").startswith("xl-statsbidrag") for p in packages)  # not on PyPI
+    wheel = [p for p in packages if p.endswith(".whl")]
+    assert len(wheel) == 1 and wheel[0].startswith("https://") and wheel[0].endswith(
+        "/xl_statsbidrag-0.1.0-py3-none-any.whl")
+    assert not {"pandas", "openpyxl", "lxml"} & set(packages)
+
+
+def test_runtime_dependencies_are_what_the_lite_path_needs():
+    import tomllib
+
+    project = tomllib.loads((WORKBOOKS.parent / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert project["dependencies"] == []
+    extras = project["optional-dependencies"]
+    assert {"files", "excel", "ledger", "all"} <= set(extras)
+    assert extras["all"] == ["xl-statsbidrag[files,excel,ledger]"]
+    assert "xl-statsbidrag[all]" in extras["test"]
 
 
 def test_default_paths_need_no_pro_licence():

@@ -1,6 +1,6 @@
 """Build the example decision-support workbooks (beslutsunderlag) from the figures in the seeds.
 
-    python workbooks/build.py            # writes workbooks/*.xlsx
+    python workbooks/build.py            # writes workbooks/*.xlsx, the .xlsm and Statsbidrag.xlam
     python workbooks/build.py OUTDIR     # writes them elsewhere
 
 The output is byte-for-byte reproducible (fixed creation date), so a change to this script
@@ -128,15 +128,20 @@ MACRO_MODULE = HERE / "vba" / "Statsbidrag.bas"
 BUTTONS = [("SkapaBilaga2", "Skapa Bilaga 2"), ("Kontrollera", "Kontrollera")]
 
 
-def vba_project(sheet_count: int) -> bytes:
-    """The VBA project of the .xlsm: document modules, and the button macros from vba/Statsbidrag.bas."""
-    from xl_statsbidrag.xlsx.vbaproject import Module, vba_project as make
+def _source(path: Path) -> str:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return "\n".join(line for line in lines if not line.startswith("Attribute "))
 
-    lines = MACRO_MODULE.read_text(encoding="utf-8").splitlines()
-    source = "\n".join(line for line in lines if not line.startswith("Attribute "))
+
+def vba_project(sheet_count: int) -> bytes:
+    """The VBA project of the .xlsm: document modules, and the button macros from vba/Statsbidrag.bas.
+    It references the Office library and stdole, as Excel writes a new project, and the xlwings
+    add-in, which the wrappers of "Import Functions" call (as in xlwings' quickstart workbook)."""
+    from xl_statsbidrag.xlsx.vbaproject import OFFICE, STDOLE, XLWINGS, Module, vba_project as make
+
     modules = [Module("ThisWorkbook", document="workbook")]
     modules += [Module(f"Sheet{i}", document="worksheet") for i in range(1, sheet_count + 1)]
-    return make(modules + [Module("Statsbidrag", source)])
+    return make(modules + [Module("Statsbidrag", _source(MACRO_MODULE))], (STDOLE, OFFICE, XLWINGS))
 
 
 def macros(wb, sheets) -> None:
@@ -156,6 +161,58 @@ def macros(wb, sheets) -> None:
     for i, sheet in enumerate(wb.worksheets(), start=1):
         sheet.set_vba_name(f"Sheet{i}")
     wb.add_vba_project(io.BytesIO(vba_project(len(wb.worksheets()))), is_stream=True)
+
+
+# --- the add-in Statsbidrag.xlam: the ribbon tab "Statsbidrag", acting on the active workbook ------------
+
+ADDIN = HERE / "Statsbidrag.xlam"
+RIBBON = HERE / "addin" / "customUI14.xml"
+RIBBON_MODULE = HERE / "vba" / "StatsbidragMeny.bas"
+CT_ADDIN = "application/vnd.ms-excel.addin.macroEnabled.main+xml"
+CT_XLSM = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
+REL_RIBBON = "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"
+
+
+def addin_project() -> bytes:
+    """The add-in's VBA project: its workbook and sheet modules, and the ribbon's callbacks (which take
+    an IRibbonControl, from the Office library the project references)."""
+    from xl_statsbidrag.xlsx.vbaproject import OFFICE, STDOLE, Module, vba_project as make
+
+    return make([Module("ThisWorkbook", document="workbook"), Module("Sheet1", document="worksheet"),
+                 Module("StatsbidragMeny", _source(RIBBON_MODULE))], (STDOLE, OFFICE))
+
+
+def build_addin(path: Path = ADDIN) -> Path:
+    """Statsbidrag.xlam: a macro-enabled workbook saved as an add-in (the workbook part's content type),
+    with the ribbon (customUI/customUI14.xml, related from the package root) and its callbacks."""
+    import io
+    import zipfile
+
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    wb = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    wb.set_properties({"title": "Statsbidrag – tillägg för Excel", "author": "xl-statsbidrag", "created": CREATED})
+    ws = wb.add_worksheet("Statsbidrag")
+    ws.write("A1", "Tillägget Statsbidrag ger fliken Statsbidrag i menyfliksområdet. Knapparna arbetar på den "
+                   "aktiva arbetsboken.")
+    wb.set_vba_name("ThisWorkbook")
+    ws.set_vba_name("Sheet1")
+    wb.add_vba_project(io.BytesIO(addin_project()), is_stream=True)
+    wb.close()
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    stamp = (CREATED.year, CREATED.month, CREATED.day, 0, 0, 0)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "[Content_Types].xml":
+                data = data.replace(CT_XLSM.encode(), CT_ADDIN.encode())
+            elif info.filename == "_rels/.rels":
+                data = data.replace(b"</Relationships>", f'<Relationship Id="rIdRibbon" Type="{REL_RIBBON}" '
+                                    'Target="customUI/customUI14.xml"/></Relationships>'.encode())
+            out.writestr(zipfile.ZipInfo(info.filename, stamp), data, zipfile.ZIP_DEFLATED)
+        out.writestr(zipfile.ZipInfo("customUI/customUI14.xml", stamp), RIBBON.read_bytes(), zipfile.ZIP_DEFLATED)
+    return path
 
 
 def build(path: Path, spec: dict, extra=None) -> None:
@@ -314,12 +371,13 @@ SHIPPED = {**{name: name for name in WORKBOOKS}, "beslutsunderlag_2019.xlsm": "b
 
 
 def build_all(outdir: Path = HERE) -> list[Path]:
-    """Every shipped workbook: the two examples, and the 2019 one as .xlsm with its buttons."""
+    """Every shipped workbook: the two examples, the 2019 one as .xlsm with its buttons, and the add-in."""
     outdir.mkdir(parents=True, exist_ok=True)
     paths = []
     for name, spec_name in SHIPPED.items():
         build(outdir / name, WORKBOOKS[spec_name])
         paths.append(outdir / name)
+    paths.append(build_addin(outdir / ADDIN.name))
     return paths
 
 

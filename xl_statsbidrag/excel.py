@@ -1,5 +1,6 @@
-"""Inside Excel, through xlwings: worksheet functions and the buttons of the decision-support
-workbook.  Everything here is adaptation: the work is done by the same core as the CLI.
+"""Inside Excel, through xlwings: worksheet functions, the buttons of the decision-support workbook
+and the ribbon tab of the add-in Statsbidrag.xlam.  Everything here is adaptation: the work is done by
+the same core as the CLI.
 
 Worksheet functions (register with the xlwings add-in: "UDF Modules" = xl_statsbidrag.excel):
 
@@ -7,8 +8,14 @@ Worksheet functions (register with the xlwings add-in: "UDF Modules" = xl_statsb
     =SB_KVAR(pott; belopp)                   what is left of a pot
     =SB_KONTROLL(tillgängligt; belopp; [namn]; [pott]; [pottnamn]; [pottbelopp]; [öronmärkt])
 
+A function that cannot give a result raises ``FunktionsFel`` with a Swedish message: Excel shows
+#VALUE! in the cell (so ISERROR sees it and SUM does not skip it silently) and xlwings shows the
+message.  Results are 2-D lists: Excel 365 spills them; in Excel 2016/2019 select the range first and
+enter the formula with Ctrl+Shift+Enter (a legacy array formula), which xlwings fills.
+
 Buttons ("Skapa Bilaga 2", "Kontrollera") run ``skapa_bilaga2()`` and ``kontrollera()`` through
-RunPython on the workbook that is open.
+RunPython on the workbook that called them; the ribbon of Statsbidrag.xlam runs the same functions
+(and ``hamta_utfall()``, ``fordela()``) on ``active_book()``, the workbook the user is looking at.
 """
 from __future__ import annotations
 
@@ -18,19 +25,33 @@ from decimal import Decimal
 import xlwings as xw
 
 from . import sheetfuncs
-from .amounts import format_kr
+from .allocation import AllocationError
+from .amounts import AmountError, format_kr
 from .errors import UserError
 from .layout import STYLES, SheetLayout, column_letter
-from .reading import MAX_COLUMN, MAX_ROW, TableInfo, bounds, read
+from .reading import MAX_COLUMN, MAX_ROW, CellError, MergedCopy, TableInfo, bounds, read
 from .report import check_sheet, make_report
 from .validation import validate
 
-ERROR_PREFIX = "#FEL: "
+
+class FunktionsFel(ValueError):
+    """The error of a worksheet function, with its message in Swedish.  xlwings turns an exception
+    raised by a function into #VALUE! in the cell and shows the message."""
 
 
-def _error_text(exc: Exception) -> str:
-    message = getattr(exc, "sv", None) or getattr(exc, "message", None) or str(exc)
-    return ERROR_PREFIX + message
+def _swedish(exc: Exception) -> str:
+    if isinstance(exc, AmountError):
+        return exc.sv
+    if isinstance(exc, UserError):
+        return exc.message
+    return f"beräkningen kunde inte göras ({exc})"
+
+
+def _sheet_function(call):
+    try:
+        return call()
+    except (UserError, AmountError, AllocationError) as exc:
+        raise FunktionsFel(_swedish(exc)) from None
 
 
 # --- worksheet functions -----------------------------------------------------------------------------
@@ -39,20 +60,14 @@ def _error_text(exc: Exception) -> str:
 @xw.arg("vikter", ndim=2)
 def SB_FORDELA(total, vikter, regel="largest-remainder"):
     """Fördelar ett totalbelopp på vikter (t.ex. folkmängd) i hela kronor som summerar exakt."""
-    try:
-        return sheetfuncs.allocate(total, vikter, regel or "largest-remainder")
-    except (UserError, ValueError) as exc:
-        return [[_error_text(exc)]]
+    return _sheet_function(lambda: sheetfuncs.allocate(total, vikter, regel or "largest-remainder"))
 
 
 @xw.func
 @xw.arg("belopp", ndim=2)
 def SB_KVAR(pott, belopp):
     """Det som återstår av en pott efter beloppen i ett område."""
-    try:
-        return sheetfuncs.remainder(pott, belopp)
-    except (UserError, ValueError) as exc:
-        return _error_text(exc)
+    return _sheet_function(lambda: sheetfuncs.remainder(pott, belopp))
 
 
 @xw.func
@@ -64,10 +79,8 @@ def SB_KVAR(pott, belopp):
 @xw.arg("oronmarkt", ndim=2)
 def SB_KONTROLL(tillgangligt, belopp, namn=None, pott=None, pottnamn=None, pottbelopp=None, oronmarkt=None):
     """Kontrollerar beloppen mot det som finns att fördela; en tabell med avvikelserna."""
-    try:
-        return sheetfuncs.findings(tillgangligt, belopp, namn, pott, pottnamn, pottbelopp, oronmarkt)
-    except (UserError, ValueError) as exc:
-        return [[_error_text(exc)]]
+    return _sheet_function(lambda: sheetfuncs.findings(tillgangligt, belopp, namn, pott, pottnamn, pottbelopp,
+                                                       oronmarkt))
 
 
 # --- reading the open workbook -------------------------------------------------------------------------
@@ -78,6 +91,7 @@ class LiveSource:
     def __init__(self, book: "xw.Book"):
         self.book = book
         self.name = book.fullname
+        self._read: dict[str, set[int]] = {}
 
     def sheet_names(self) -> list[str]:
         return [s.name for s in self.book.sheets]
@@ -96,18 +110,52 @@ class LiveSource:
 
     def rows(self, sheet: str, min_row: int = 1, max_row: int = MAX_ROW, min_col: int = 1,
              max_col: int = MAX_COLUMN) -> list[tuple[int, list[object]]]:
+        """As the file reader gives them: an error cell as ``CellError`` (xlwings gives errors as text
+        when asked with err_to_str), a cell covered by a merged range as ``MergedCopy`` of the range's
+        value (Excel gives None there)."""
         sh = self.book.sheets[sheet]
         used = sh.used_range
         _, _, last_col, last_row = bounds(used.address.replace("$", "").split(":")[-1])
         max_row, max_col = min(max_row, last_row), min(max_col, last_col)
         if max_row < min_row or max_col < min_col:
             return []
-        values = sh.range((min_row, min_col), (max_row, max_col)).options(ndim=2).value
-        return [(min_row + i, list(row)) for i, row in enumerate(values)
-                if any(v is not None and v != "" for v in row)]
+        block = sh.range((min_row, min_col), (max_row, max_col))
+        values = block.options(ndim=2, err_to_str=True).value
+        values = [[CellError(v) if isinstance(v, str) and v in EXCEL_ERRORS else v for v in row] for row in values]
+        if _ask(lambda: block.merge_cells, False) is not False:  # give covered cells their range's value
+            for i, row in enumerate(values):
+                line = sh.range((min_row + i, min_col), (min_row + i, max_col))
+                if None not in row or line.merge_cells is False:  # one question a row, then cell by cell
+                    continue
+                for j, v in enumerate(row):
+                    if v is None:
+                        area = sh.range((min_row + i, min_col + j)).merge_area
+                        top, left = area.row, area.column
+                        if (top, left) != (min_row + i, min_col + j):
+                            first = (values[top - min_row][left - min_col] if top >= min_row and left >= min_col
+                                     else area[0, 0].value)
+                            row[j] = MergedCopy(first.value if isinstance(first, MergedCopy) else first)
+        out = [(min_row + i, list(row)) for i, row in enumerate(values)
+               if any(v is not None and v != "" and not isinstance(v, MergedCopy) for v in row)]
+        self._read.setdefault(sheet, set()).update(r for r, _ in out)
+        return out
 
     def hidden_rows(self, sheet: str) -> set[int]:
-        return set()  # xlwings has no portable way to ask; the file reader reports hidden rows
+        """The hidden rows among those read, asked of Excel row by row (engines without Excel's object
+        model report none)."""
+        hidden: set[int] = set()
+
+        def ask():
+            rows = self.book.sheets[sheet].api.Rows
+            hidden.update(r for r in sorted(self._read.get(sheet, ())) if rows(r).Hidden)
+
+        _try(ask)
+        return hidden
+
+
+# Excel's error values, as xlwings gives them with err_to_str=True
+EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
+                          "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"})
 
 
 # --- writing a layout into the open workbook ------------------------------------------------------------
@@ -134,6 +182,14 @@ def _runs(layout: SheetLayout):
                 start = i
 
 
+def _ask(question, default):
+    """A property that some xlwings engines cannot read synchronously (xlwings Lite): ``default`` there."""
+    try:
+        return question()
+    except (NotImplementedError, AttributeError, xw.XlwingsError):
+        return default
+
+
 def _try(action) -> None:
     """Formatting that some xlwings engines lack (alignment, borders, page setup) is skipped there."""
     try:
@@ -148,10 +204,15 @@ def write_layout(book: "xw.Book", layout: SheetLayout) -> "xw.Sheet":
     existing = next((s for s in book.sheets if s.name.casefold() == layout.name.casefold()), None)
     if existing is not None:
         sheet = existing
-        sheet.clear()
+        sheet.clear()  # contents, formats and merges; Excel keeps row heights, widths and page breaks
         _try(lambda: sheet.api.ResetAllPageBreaks())
+        _try(lambda: setattr(sheet.api.Cells, "UseStandardHeight", True))
+        _try(lambda: setattr(sheet.api.Cells, "UseStandardWidth", True))
     else:
         sheet = book.sheets.add(layout.name, after=book.sheets[len(book.sheets) - 1])
+    _try(lambda: setattr(sheet, "show_gridlines", layout.gridlines))
+    if layout.freeze_row > 1:
+        _try(lambda: sheet.freeze_panes.freeze_at(f"A{layout.freeze_row}"))
     width = max(layout.last_column, len(layout.column_widths))
     grid = [[None] * width for _ in layout.rows]
     for number, cell in layout.cells():
@@ -190,7 +251,6 @@ def write_layout(book: "xw.Book", layout: SheetLayout) -> "xw.Sheet":
             _try(lambda: setattr(rng.api.Borders(8), "LineStyle", 1))
     for merge in layout.merges:
         sheet.range(merge).merge()
-    _try(lambda: setattr(sheet.page_setup, "print_area", f"A1:{column_letter(width)}{len(layout.rows)}"))
     _try(lambda: _page_setup(sheet, layout))
     return sheet
 
@@ -198,6 +258,7 @@ def write_layout(book: "xw.Book", layout: SheetLayout) -> "xw.Sheet":
 def _page_setup(sheet: "xw.Sheet", layout: SheetLayout) -> None:
     """Paper, orientation, scale, margins, header and footer, and the page breaks (Excel's object model)."""
     setup = sheet.api.PageSetup
+    setup.PrintArea, setup.PrintTitleRows = "", ""  # as the file path: no print area, Excel prints what is used
     setup.PaperSize = 9  # xlPaperA4
     setup.Orientation = 2 if layout.landscape else 1
     if layout.fit_width:
@@ -227,8 +288,20 @@ def _section(text: str, code: str) -> str:
 
 # --- the buttons -----------------------------------------------------------------------------------------
 
+# What a user runs to install: the README and the macros' error dialogs (workbooks/vba) give these commands
+# (tests/test_vba.py holds them to it).
+INSTALL_COMMANDS = ('pip install "xl_statsbidrag-0.1.0-py3-none-any.whl[all]"', 'pip install ".[all]"',
+                    "xlwings addin install")
+
+
 def _alert(book, text: str, title: str = "xl-statsbidrag") -> None:
     _try(lambda: book.app.alert(text, title=title))
+
+
+def active_book() -> "xw.Book":
+    """The workbook the user is looking at: what the ribbon's buttons act on.  (Inside the add-in,
+    ``xw.Book.caller()`` would be the add-in itself.)"""
+    return xw.apps.active.books.active
 
 
 def create_report(book: "xw.Book", today: dt.date | None = None):
@@ -298,3 +371,41 @@ def kontrollera(book: "xw.Book | None" = None) -> None:
     counts = {s: sum(f.severity == s for f in findings) for s in ("error", "warning", "info")}
     _alert(book, f"{counts['error']} fel, {counts['warning']} varningar, {counts['info']} upplysningar.\n"
                  "Se bladet Kontroll.", "Kontrollera")
+
+
+def allocation_sheet(total: object, population: str | None = None) -> tuple[SheetLayout, object]:
+    """The sheet "Fördelning": ``total`` (kronor, e.g. "2 835 000 000" or "2835 mkr") split between the
+    regions by population (the latest shipped table unless ``population`` is given), as ``allocate``
+    does; and the PotTable."""
+    from . import tables
+    from .allocation import table_layout
+    from .amounts import parse_amount
+    from .jobs import allocate
+
+    amount = parse_amount(total) if not isinstance(total, (int, float, Decimal)) else Decimal(str(total))
+    if amount is None or amount <= 0:
+        raise UserError("ange det nationella beloppet som ett positivt belopp i kronor, t.ex. 2 835 000 000")
+    table, source = allocate([str(amount)], population or tables.population_dates()[-1])
+    return table_layout(table, f"Fördelning av {format_kr(amount)}", source), table
+
+
+def fordela(book: "xw.Book | None" = None, total: object = None, population: str | None = None) -> None:
+    """The ribbon button "Fördela": the national ``total`` (asked for by the macro) split between the
+    regions as the sheet "Fördelning"; the dialog names the share of the workbook's own region."""
+    book = book or xw.Book.caller()
+    try:
+        layout, table = allocation_sheet(total, population)
+    except (UserError, AmountError) as exc:
+        _alert(book, f"Fördelningen kunde inte göras.\n\n{_swedish(exc)}", "Fördela")
+        return
+    write_layout(book, layout)
+    text = "Fördelningen är skriven på bladet Fördelning."
+    try:
+        from .tables import find_region
+
+        region = find_region(read(LiveSource(book)).agreement.recipient)
+        row = table.labels.index(region.lan)
+        text += f"\n\n{region.name}: {format_kr(table.row_total(row))}"
+    except (UserError, ValueError):
+        pass  # not a decision-support workbook, or no region named in it: the sheet says it all
+    _alert(book, text, "Fördela")

@@ -420,11 +420,12 @@ def make_report(book: DecisionBook, today: dt.date | None = None, created: dt.da
 
 def checked_report(book: DecisionBook, today: dt.date | None = None
                    ) -> tuple[SheetLayout, ReportSummary, list[Finding]]:
-    """Validate and lay out the report.  A cell of the budget or the agreement that cannot be read is
-    refused (a report with a hole in its figures is worse than none); an utfall cell that cannot be
-    read is reported, and makes the suggestion Alt 2."""
-    utfall_cells = {a.loc("actual") for a in book.activities if "actual" in a.columns}
-    unreadable = [f for f in book.problems if f.severity == ERROR and f.location not in utfall_cells]
+    """Validate and lay out the report.  A cell of the budget, the activities' names or the agreement that
+    cannot be read is refused (a report with a hole in its figures is worse than none); an utfall cell that
+    cannot be read is reported on Kontroll and makes the suggestion Alt 2, and a comment that cannot be
+    read is reported and left out."""
+    reported = {a.loc(name) for a in book.activities for name in ("actual", "comment") if name in a.columns}
+    unreadable = [f for f in book.problems if f.severity == ERROR and f.location not in reported]
     if unreadable:
         lines = "\n".join(f"  {f.location}: {f.message}" for f in unreadable)
         raise UserError(f"{len(unreadable)} cell(s) cannot be read, so no report was written:\n{lines}",

@@ -1,7 +1,7 @@
 """Functions shaped for Excel formulas: plain values and lists in, plain values and 2-D lists out.
 
-No xlwings here: the xlwings layer (``excel.py``) only registers these and turns errors into
-readable cell text.  Amounts leave as ``int`` (whole kronor) or ``float`` (öre), the numbers a
+No xlwings here: the xlwings layer (``excel.py``) only registers these and raises their errors so
+that Excel shows #VALUE!.  Bad input raises ``UserError`` with a Swedish message naming the row.  Amounts leave as ``int`` (whole kronor) or ``float`` (öre), the numbers a
 cell can hold; everything before that is ``Decimal``.
 """
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Iterable
 
-from .allocation import split
-from .amounts import parse_amount
+from .allocation import RULES, AllocationError, _decimal, split
+from .amounts import AmountError, format_kr, parse_amount
 from .errors import UserError
 
 
@@ -32,26 +32,58 @@ def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def _total(value: object, what: str) -> Decimal:
+    """A total that must be there and must not be negative."""
+    amount = value if isinstance(value, Decimal) else parse_amount(value)
+    if amount is None:
+        raise UserError(f"{what} saknas")
+    if amount < 0:
+        raise UserError(f"{what} får inte vara negativt ({format_kr(amount)})")
+    return amount
+
+
+def _weight(value: object, row: int) -> Decimal:
+    try:
+        number = _decimal(value, "the weight", f"row {row}")
+    except AllocationError:
+        raise UserError(f"rad {row}: vikten '{value}' är inte ett tal") from None
+    if number <= 0:
+        raise UserError(f"rad {row}: vikten måste vara större än noll, inte {value}")
+    return number
+
+
 def allocate(total: object, weights: Iterable[object], rule: str = "largest-remainder") -> list[list[object]]:
-    """Split ``total`` over a range of weights; a column of kronor, blank where the weight is blank."""
+    """Split ``total`` over a range of weights; kronor in the range's shape, a column (or a row for a row of
+    weights) as long as the range, so that a legacy array formula over it fills it; blank where the
+    weight is blank."""
+    rule = rule or "largest-remainder"
+    if rule not in RULES:
+        raise UserError(f"okänd regel '{rule}' (välj {', '.join(RULES)})")
+    amount = _total(total, "totalbeloppet")
+    if amount != amount.to_integral_value():
+        raise UserError(f"totalbeloppet {format_kr(amount)} är inte ett helt antal kronor")
     cells = _flat(weights)
     used = [i for i, w in enumerate(cells) if not _blank(w)]
     if not used:
         raise UserError("inga vikter")
-    result = split(parse_amount(total) if not isinstance(total, Decimal) else total,
-                   [cells[i] for i in used], [f"rad {i + 1}" for i in used], rule or "largest-remainder")
+    numbers = [_weight(cells[i], i + 1) for i in used]
+    result = split(amount, numbers, [f"rad {i + 1}" for i in used], rule)
     column: list[list[object]] = [[""] for _ in cells]
     for i, share in zip(used, result.shares):
         column[i] = [_number(share.amount)]
-    return column
+    across = len(weights) == 1 and isinstance(weights[0], (list, tuple)) and len(weights[0]) > 1
+    return [[c[0] for c in column]] if across else column  # a row of weights gives a row
 
 
 def remainder(total: object, amounts: Iterable[object]) -> int | float:
     """What is left of a pot after a range of amounts (text amounts such as '4,5 mkr' count)."""
-    available = parse_amount(total)
-    if available is None:
-        raise UserError("potten saknar belopp")
-    used = sum((parse_amount(a) or Decimal(0) for a in _flat(amounts)), Decimal(0))
+    available = _total(total, "potten")
+    used = Decimal(0)
+    for i, a in enumerate(_flat(amounts), start=1):
+        try:
+            used += parse_amount(a) or Decimal(0)
+        except AmountError as exc:
+            raise UserError(f"rad {i}: {exc.sv}") from None
     return _number(available - used)
 
 
@@ -97,13 +129,11 @@ def findings(available: object, amounts: Iterable[object], names: Iterable[objec
                                    sheet=PLACE, columns=columns))
     if pot_names is not None and pot_amounts is not None:
         flags = _flat(earmarked) if earmarked is not None else []
-        pot_list = [Pot(str(n).strip(), parse_amount(a) or Decimal(0),
+        pot_list = [Pot(str(n).strip(), _total(a, f"pottbeloppet på rad {i + 1}"),
                         i < len(flags) and text(flags[i]).casefold() in ("ja", "x", "1", "true", "sant"))
                     for i, (n, a) in enumerate(zip(_flat(pot_names), _flat(pot_amounts))) if not _blank(n)]
     else:
-        total = parse_amount(available)
-        if total is None:
-            raise UserError("tillgängligt belopp saknas")
+        total = _total(available, "tillgängligt belopp")
         pot_list = [Pot("Tillgängligt", total)]
     book = DecisionBook("", Agreement("", 0, pot_list), activities, Location(), problems)
     found = validate(book, checks=[check_readable, check_amounts, check_pot_names, check_duplicates,

@@ -2,8 +2,9 @@ Attribute VB_Name = "Statsbidrag"
 ' Knapparna "Skapa Bilaga 2" och "Kontrollera" i beslutsunderlaget.
 '
 ' Makrona kör Python-paketet xl_statsbidrag på den här arbetsboken genom xlwings-tillägget
-' (RunPython). Det som behövs på datorn: Python med paketet installerat
-' (pip install xl-statsbidrag) och xlwings-tillägget (xlwings addin install).
+' (RunPython). Det som behövs på datorn (se README, avsnittet "För dig som arbetar i Excel"):
+' Python med paketet installerat från projektets wheel-fil eller en kopia av projektet, och
+' xlwings-tillägget (xlwings addin install).
 Option Explicit
 
 Public Sub SkapaBilaga2()
@@ -20,7 +21,10 @@ Private Sub KorPython(ByVal kod As String)
     Exit Sub
 Saknas:
     MsgBox "Python kunde inte startas genom xlwings-tillägget." & vbCrLf & vbCrLf & _
-           "Installera paketet (pip install xl-statsbidrag) och tillägget (xlwings addin install), " & _
-           "och starta om Excel." & vbCrLf & vbCrLf & "Fel: " & Err.Description, _
+           "Installera paketet i en kommandotolk:" & vbCrLf & _
+           "    pip install ""xl_statsbidrag-0.1.0-py3-none-any.whl[all]""" & vbCrLf & _
+           "(eller pip install "".[all]"" i en kopia av projektet) och tillägget:" & vbCrLf & _
+           "    xlwings addin install" & vbCrLf & _
+           "Starta sedan om Excel." & vbCrLf & vbCrLf & "Fel: " & Err.Description, _
            vbExclamation, "xl-statsbidrag"
 End Sub

@@ -41,8 +41,16 @@ def render_table(table: Table, table_id: int) -> bytes:
             'showColumnStripes="0"/></table>').encode("utf-8")
 
 
-def render_sheet(layout: SheetLayout, style_ids: dict[str, int]) -> bytes:
-    """The worksheet part; text goes inline (the shared-string table stays as it is)."""
+def _sheet_pr(fit_width: bool, code_name: str | None) -> str:
+    code = f" codeName={quoteattr(code_name)}" if code_name else ""
+    if fit_width:
+        return f'<sheetPr{code}><pageSetUpPr fitToPage="1"/></sheetPr>'
+    return f"<sheetPr{code}/>" if code else ""
+
+
+def render_sheet(layout: SheetLayout, style_ids: dict[str, int], code_name: str | None = None) -> bytes:
+    """The worksheet part; text goes inline (the shared-string table stays as it is).  ``code_name``: the
+    sheet's VBA code name (<sheetPr codeName>), for a workbook with a VBA project."""
     last_col = layout.last_column
     rows_xml = []
     for number, row in enumerate(layout.rows, start=1):
@@ -102,7 +110,7 @@ def render_sheet(layout: SheetLayout, style_ids: dict[str, int]) -> bytes:
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         f'<worksheet xmlns="{NS_MAIN}" '
         'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-        + ('<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>' if layout.fit_width else "") +
+        + _sheet_pr(layout.fit_width, code_name) +
         f'<dimension ref="{dimension}"/>'
         f"<sheetViews>{view}</sheetViews>"
         '<sheetFormatPr defaultRowHeight="15"/>'

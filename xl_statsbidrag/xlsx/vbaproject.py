@@ -3,10 +3,11 @@ shipped .xlsm are reviewable source in the repository instead of an opaque binar
 
 Two formats, each in the plainest form the specifications allow:
 
-- [MS-OVBA]: the ``dir`` stream (project information, no references, the modules), module streams
+- [MS-OVBA]: the ``dir`` stream (project information, the references Excel writes, the modules), module streams
   holding only compressed source (no compiled code: ``_VBA_PROJECT`` is the 7-byte form whose
   version 0xFFFF tells Office to compile the source on load), the ``PROJECT`` and ``PROJECTwm``
-  streams; and its run-length/LZ77 compression (2.4.1).
+  streams; its run-length/LZ77 compression (2.4.1) and the data encryption of CMG/DPB/GC (2.4.3),
+  keyed by this project's ID.
 - [MS-CFB]: a version 3 compound file (512-byte sectors, a mini stream for streams under 4 096
   bytes, directory siblings as a balanced red-black tree).
 """
@@ -144,6 +145,36 @@ class Module:
         return text.encode(f"cp{CODEPAGE}")
 
 
+@dataclass(frozen=True)
+class Reference:
+    """A reference of the project: a registered type library (``libid`` "*\\G{...}#...") or another
+    VBA project (``libid`` "*\\C<path>", with the relative path Excel also records)."""
+    name: str
+    libid: str
+    relative: str = ""
+    version: tuple[int, int] = (0, 0)  # of a referenced project: major, minor
+
+    def records(self) -> bytes:
+        out = _name_records(0x16, 0x3E, self.name)  # REFERENCENAME (its unicode part has id 0x3E)
+        absolute = self.libid.encode(f"cp{CODEPAGE}")
+        if self.relative:  # REFERENCEPROJECT
+            relative = self.relative.encode(f"cp{CODEPAGE}")
+            body = (struct.pack("<I", len(absolute)) + absolute + struct.pack("<I", len(relative)) + relative
+                    + struct.pack("<IH", *self.version))
+            return out + _record(0x0E, body)
+        return out + _record(0x0D, struct.pack("<I", len(absolute)) + absolute + struct.pack("<IH", 0, 0))
+
+
+# What Excel writes into a new project (the VBA and Excel libraries are implicit), and the reference to
+# the xlwings add-in that its "Import Functions" wrappers need (as in xlwings' quickstart.xlsm).
+STDOLE = Reference("stdole", "*\\G{00020430-0000-0000-C000-000000000046}#2.0#0#C:\\Windows\\System32\\stdole2.tlb"
+                             "#OLE Automation")
+OFFICE = Reference("Office", "*\\G{2DF8D04C-5BFA-101B-BDE5-00AA0044DE52}#2.0#0#C:\\Program Files\\Common Files"
+                             "\\Microsoft Shared\\OFFICE16\\MSO.DLL#Microsoft Office 16.0 Object Library")
+XLWINGS = Reference("xlwings", "*\\CC:\\Program Files\\xlwings\\xlwings.xlam", "*\\Cxlwings.xlam",
+                    (0x68FE4C3D, 0x000C))
+
+
 def _record(rid: int, data: bytes) -> bytes:
     return struct.pack("<HI", rid, len(data)) + data
 
@@ -152,7 +183,8 @@ def _name_records(rid: int, rid_unicode: int, name: str) -> bytes:
     return _record(rid, name.encode(f"cp{CODEPAGE}")) + _record(rid_unicode, name.encode("utf-16-le"))
 
 
-def dir_stream(modules: list[Module], project: str = "VBAProject") -> bytes:
+def dir_stream(modules: list[Module], project: str = "VBAProject",
+               references: tuple[Reference, ...] = (STDOLE, OFFICE)) -> bytes:
     info = b"".join([
         _record(0x01, struct.pack("<I", 1)),  # PROJECTSYSKIND: 32-bit Windows
         _record(0x02, struct.pack("<I", 0x409)),  # PROJECTLCID
@@ -165,7 +197,7 @@ def dir_stream(modules: list[Module], project: str = "VBAProject") -> bytes:
         _record(0x08, struct.pack("<I", 0)),  # PROJECTLIBFLAGS
         struct.pack("<HIIH", 0x09, 4, 1, 0),  # PROJECTVERSION: reserved 4, major, minor
         _record(0x0C, b"") + _record(0x3C, b""),  # PROJECTCONSTANTS (+ unicode)
-    ])
+    ]) + b"".join(r.records() for r in references)
     body = [_record(0x0F, struct.pack("<H", len(modules))), _record(0x13, struct.pack("<H", 0xFFFF))]
     for m in modules:
         body += [
@@ -182,14 +214,42 @@ def dir_stream(modules: list[Module], project: str = "VBAProject") -> bytes:
     return info + b"".join(body)
 
 
+def project_key(project_id: str) -> int:
+    """The key of [MS-OVBA] 2.4.3: the sum of the bytes of the project ID (with its braces), modulo 256."""
+    return sum(project_id.encode("ascii")) & 0xFF
+
+
+def encrypt(data: bytes, project_id: str, seed: int) -> str:
+    """[MS-OVBA] 2.4.3.2 Encryption: Seed, Version (2) and ProjKey, (Seed & 6) / 2 ignored bytes, the data's
+    length and the data, each byte chained to the two before it; as upper-case hexadecimal."""
+    key = project_key(project_id)
+    version_enc, key_enc = seed ^ 2, seed ^ key
+    out = bytearray([seed, version_enc, key_enc])
+    unencrypted, enc1, enc2 = key, key_enc, version_enc
+    ignored = bytes((seed * 7 + k) & 0xFF for k in range((seed & 6) // 2))  # any value will do
+    for byte in ignored + struct.pack("<I", len(data)) + data:
+        byte_enc = byte ^ ((enc2 + unencrypted) & 0xFF)
+        out.append(byte_enc)
+        enc2, enc1, unencrypted = enc1, byte_enc, byte
+    return out.hex().upper()
+
+
+def protection(project_id: str) -> dict[str, str]:
+    """CMG, DPB and GC for "not protected, no password, visible" ([MS-OVBA] 2.3.1.15-17), seeded from the
+    project ID so that a build is reproducible."""
+    seeds = hashlib.sha256(project_id.encode("ascii")).digest()
+    return {"CMG": encrypt(struct.pack("<I", 0), project_id, seeds[0]),
+            "DPB": encrypt(b"\0", project_id, seeds[1]),
+            "GC": encrypt(b"\xFF", project_id, seeds[2])}
+
+
 def project_stream(modules: list[Module], project_id: str) -> bytes:
     lines = [f'ID="{project_id}"']
     for m in modules:
         lines.append(f"Document={m.name}/&H00000000" if m.document else f"Module={m.name}")
-    # CMG, DPB and GC are the (obfuscated) protection state, here "not protected, visible".
-    lines += ['Name="VBAProject"', 'HelpContextID="0"', 'VersionCompatible32="393222000"',
-              'CMG="A7A58C2B7CDD73E173E173E173E1"', 'DPB="A2A089308531853185"', 'GC="9D9FB6314A2D4B2D4BD2"',
-              "", "[Host Extender Info]", "&H00000001={3832D640-CF90-11CF-8E43-00A0C911005A};VBE;&H00000000",
+    lines += ['Name="VBAProject"', 'HelpContextID="0"', 'VersionCompatible32="393222000"']
+    lines += [f'{k}="{v}"' for k, v in protection(project_id).items()]
+    lines += ["", "[Host Extender Info]", "&H00000001={3832D640-CF90-11CF-8E43-00A0C911005A};VBE;&H00000000",
               "", "[Workspace]"]
     lines += [f"{m.name}=0, 0, 0, 0, C" for m in modules]
     return ("\r\n".join(lines) + "\r\n").encode(f"cp{CODEPAGE}")
@@ -203,7 +263,7 @@ def projectwm_stream(modules: list[Module]) -> bytes:
 VBA_PROJECT_STREAM = struct.pack("<HHBH", 0x61CC, 0xFFFF, 0, 0)
 
 
-def vba_project(modules: list[Module]) -> bytes:
+def vba_project(modules: list[Module], references: tuple[Reference, ...] = (STDOLE, OFFICE)) -> bytes:
     """The vbaProject.bin for these modules (document modules first, as Office writes them)."""
     seed = hashlib.sha256(b"".join(m.text() for m in modules)).digest()[:16]
     project_id = "{" + str(uuid.UUID(bytes=seed)).upper() + "}"
@@ -211,7 +271,7 @@ def vba_project(modules: list[Module]) -> bytes:
         "PROJECT": project_stream(modules, project_id),
         "PROJECTwm": projectwm_stream(modules),
         "VBA/_VBA_PROJECT": VBA_PROJECT_STREAM,
-        "VBA/dir": compress(dir_stream(modules)),
+        "VBA/dir": compress(dir_stream(modules, references=references)),
     }
     for m in modules:
         streams[f"VBA/{m.name}"] = compress(m.text())
@@ -274,19 +334,18 @@ def _chain(fat: list[int], start: int, count: int) -> None:
 
 
 def compound_file(streams: dict[str, bytes]) -> bytes:
-    """A compound file with the given streams ("STORAGE/NAME" paths, one level of storages)."""
+    """A compound file with the given streams ("STORAGE/.../NAME" paths)."""
     root = _Entry("Root Entry", 5, children=[])
-    storages: dict[str, _Entry] = {}
+    storages: dict[str, _Entry] = {"": root}
     for path, data in streams.items():
+        *folders, name = path.split("/")
         parent = root
-        if "/" in path:
-            folder, _, name = path.partition("/")
-            if folder not in storages:
-                storages[folder] = _Entry(folder, 1, children=[])
-                root.children.append(storages[folder])
-            parent = storages[folder]
-        else:
-            name = path
+        for depth in range(1, len(folders) + 1):
+            key = "/".join(folders[:depth])
+            if key not in storages:
+                storages[key] = _Entry(folders[depth - 1], 1, children=[])
+                parent.children.append(storages[key])
+            parent = storages[key]
         parent.children.append(_Entry(name, 2, data))
     entries = [root]
     queue = [root]
@@ -369,3 +428,160 @@ def compound_file(streams: dict[str, bytes]) -> bytes:
                          mini_fat_sectors, ENDOFCHAIN, 0)
     header += b"".join(struct.pack("<I", x) for x in difat)
     return bytes(header + body)
+
+
+def read_compound_file(data: bytes) -> dict[str, bytes]:
+    """The streams of a compound file ([MS-CFB], version 3 or 4), by "STORAGE/.../NAME" path."""
+    if data[:8] != b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1":
+        raise ValueError("not a compound file")
+    shift, mini_shift = struct.unpack_from("<HH", data, 30)
+    if (shift, mini_shift) not in ((9, 6), (12, 6)):
+        raise ValueError(f"sector shift {shift}, mini sector shift {mini_shift}: not a version 3 or 4 file")
+    size = 1 << shift
+    (fat_count, first_dir, _, cutoff, first_mini_fat, _, first_difat, difat_count) = struct.unpack_from(
+        "<IIIIIIII", data, 44)
+    sector = lambda n: data[size * (n + 1):size * (n + 2)]  # noqa: E731
+    difat = list(struct.unpack_from("<109I", data, 76))
+    next_difat = first_difat
+    for _ in range(difat_count):
+        words = struct.unpack(f"<{size // 4}I", sector(next_difat))
+        difat += words[:-1]
+        next_difat = words[-1]
+    fat: list[int] = []
+    for n in difat[:fat_count]:
+        fat += struct.unpack(f"<{size // 4}I", sector(n))
+
+    def chain(start: int, table: list[int]) -> list[int]:
+        out, seen = [], set()
+        while start < 0xFFFFFFFA and start not in seen and start < len(table):
+            seen.add(start)
+            out.append(start)
+            start = table[start]
+        return out
+
+    directory = b"".join(sector(n) for n in chain(first_dir, fat))
+    entries = [struct.unpack_from("<64sHBBIII16sIQQIQ", directory, k) for k in range(0, len(directory), 128)]
+    root = entries[0]
+    mini_stream = b"".join(sector(n) for n in chain(root[11], fat))[:root[12]]
+    mini_fat: list[int] = []
+    for n in chain(first_mini_fat, fat):
+        mini_fat += struct.unpack(f"<{size // 4}I", sector(n))
+    mini = 1 << mini_shift
+    streams: dict[str, bytes] = {}
+    todo, seen = [(root[6], "")], set()
+    while todo:  # the red-black trees of each storage, each entry once (a malformed file may loop)
+        index, prefix = todo.pop()
+        if index >= len(entries) or index in seen:
+            continue
+        seen.add(index)
+        name_raw, name_len, kind, _, left, right, child, _, _, _, _, start, length = entries[index]
+        name = name_raw[:max(min(name_len, 64) - 2, 0)].decode("utf-16-le")
+        todo += [(left, prefix), (right, prefix)]
+        if kind == 1:
+            todo.append((child, prefix + name + "/"))
+        elif kind == 2:
+            if length < cutoff:
+                body = b"".join(mini_stream[mini * n:mini * (n + 1)] for n in chain(start, mini_fat))
+            else:
+                body = b"".join(sector(n) for n in chain(start, fat))
+            streams[prefix + name] = body[:length]
+    return streams
+
+
+# --- adding document modules to an existing project ---------------------------------------------------------
+
+def _records(data: bytes) -> list[tuple[int, bytes]]:
+    """The records of a decompressed ``dir`` stream as (id, body); PROJECTVERSION's body is its 6 bytes
+    after the Reserved field, whose value 4 is not the record's length."""
+    out, i = [], 0
+    while i + 6 <= len(data):
+        rid, length = struct.unpack_from("<HI", data, i)
+        if rid == 0x09:
+            length = 6
+        out.append((rid, data[i + 6:i + 6 + length]))
+        i += 6 + length
+    return out
+
+
+def _join(records: list[tuple[int, bytes]]) -> bytes:
+    return b"".join(struct.pack("<HI", 0x09, 4) + body if rid == 0x09 else _record(rid, body)
+                    for rid, body in records)
+
+
+class VBAProjectError(ValueError):
+    """A VBA project this module cannot read (damaged, or not one)."""
+
+
+def _readable(function):
+    """Any failure to parse a damaged project becomes a VBAProjectError."""
+    def wrapper(*args):
+        try:
+            return function(*args)
+        except VBAProjectError:
+            raise
+        except (ValueError, struct.error, IndexError, KeyError, StopIteration, UnicodeDecodeError, LookupError,
+                OverflowError, MemoryError) as exc:
+            raise VBAProjectError(f"unreadable VBA project ({type(exc).__name__}: {exc})") from None
+    wrapper.__doc__, wrapper.__name__ = function.__doc__, function.__name__
+    return wrapper
+
+
+@_readable
+def module_names(vba_bin: bytes) -> list[str]:
+    """The names of the modules of a project, in the order of its ``dir`` stream."""
+    streams = read_compound_file(vba_bin)
+    folder = next(k[:-3] for k in streams if k.upper().endswith("VBA/DIR"))
+    codepage = CODEPAGE
+    names = []
+    for rid, body in _records(decompress(streams[folder + "dir"])):
+        if rid == 0x03:
+            codepage, = struct.unpack("<H", body)
+        elif rid == 0x19:
+            names.append(body.decode(f"cp{codepage}"))
+    return names
+
+
+@_readable
+def add_document_modules(vba_bin: bytes, names: list[str]) -> bytes:
+    """The project ``vba_bin`` with a worksheet document module for each of ``names`` (the code names of
+    sheets added to the workbook), as Excel adds one for a new sheet: in the ``dir`` stream, the
+    ``PROJECT`` and ``PROJECTwm`` streams, and as a module stream.  Every other stream is kept as it
+    is, except that the compiled state (``_VBA_PROJECT`` and the ``__SRP_`` caches) is replaced by the
+    form that makes Office compile the source again, since it no longer matches the modules."""
+    streams = read_compound_file(vba_bin)
+    folder = next(k[:-3] for k in streams if k.upper().endswith("VBA/DIR"))
+    records = _records(decompress(streams[folder + "dir"]))
+    codepage = next((struct.unpack("<H", b)[0] for r, b in records if r == 0x03), CODEPAGE)
+    existing = {b.decode(f"cp{codepage}").casefold() for r, b in records if r == 0x19}
+    for name in names:
+        if name.casefold() in existing or not name:
+            raise VBAProjectError(f"the VBA project already has a module {name!r}")
+        existing.add(name.casefold())
+    added = [Module(name, document="worksheet") for name in names]
+    new_records = _records(dir_stream(added))
+    modules_part = new_records[next(i for i, (r, _) in enumerate(new_records) if r == 0x13) + 1:-1]
+    end = max(i for i, (r, _) in enumerate(records) if r == 0x10)
+    records = records[:end] + modules_part + records[end:]
+    count = next(i for i, (r, _) in enumerate(records) if r == 0x0F)
+    records[count] = (0x0F, struct.pack("<H", struct.unpack("<H", records[count][1])[0] + len(added)))
+    out = {k: v for k, v in streams.items() if not k.split("/")[-1].startswith("__SRP_")}
+    out[folder + "dir"] = compress(_join(records))
+    out[folder + "_VBA_PROJECT"] = VBA_PROJECT_STREAM
+    for m in added:
+        out[folder + m.name] = compress(m.text())
+    base = folder[:-4]  # the storage holding PROJECT and PROJECTwm ("" in an Excel package)
+    project = out[base + "PROJECT"].decode(f"cp{codepage}")
+    lines = project.split("\r\n")
+    last = max(i for i, line in enumerate(lines) if line.startswith(("Document=", "Module=", "Class=",
+                                                                      "BaseClass=", "Package=")))
+    lines[last + 1:last + 1] = [f"Document={m.name}/&H00000000" for m in added]
+    if "[Workspace]" in lines:
+        at = lines.index("[Workspace]") + 1
+        while at < len(lines) and lines[at]:
+            at += 1
+        lines[at:at] = [f"{m.name}=0, 0, 0, 0, C" for m in added]
+    out[base + "PROJECT"] = "\r\n".join(lines).encode(f"cp{codepage}")
+    if base + "PROJECTwm" in out:
+        wm = out[base + "PROJECTwm"]
+        out[base + "PROJECTwm"] = wm[:-2] + projectwm_stream(added)
+    return compound_file(out)

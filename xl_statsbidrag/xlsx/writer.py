@@ -35,6 +35,7 @@ NS_VT = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
 FMTID_USER = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
 CT_STYLES = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"
 CT_TABLE = "application/vnd.openxmlformats-officedocument.spreadsheetml.table+xml"
+REL_VBA_PROJECT = "http://schemas.microsoft.com/office/2006/relationships/vbaProject"
 _INVALID_SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -74,6 +75,7 @@ class _Edit:
         self._workbook: etree._Element | None = None
         self.taken_parts = set(pkg.names)
         self.added_sheets = 0
+        self.new_modules: list[str] = []  # document modules to add to the VBA project (code names)
 
     def types(self) -> etree._Element:
         if self._types is None:
@@ -261,7 +263,7 @@ class _Edit:
             self.list_in_app_properties(layout.name)
         table_parts = [self.new_part(posixpath.join(posixpath.dirname(self.wb_part), "tables"), "table", "xml")
                        for _ in layout.tables]
-        content = render_sheet(layout, style_ids)
+        content = render_sheet(layout, style_ids, self.code_name(existing))
         (self.replace if part in self.pkg.names else self.add)[part] = content
         return part, table_parts
 
@@ -282,15 +284,55 @@ class _Edit:
                 self.drop.discard(name)
                 (self.replace if name in self.pkg.names else self.add)[name] = _rels_xml(relations)
 
-    def write(self, source: Path, target: Path) -> None:
+    # --- VBA code names (a workbook with macros) ------------------------------------------------------
+    def vba_part(self) -> str | None:
+        part = next((t for _, kind, t, _ in self.pkg.rels(self.wb_part) if kind == REL_VBA_PROJECT), None)
+        return part if part in self.pkg.names else None
+
+    def code_name(self, existing) -> str | None:
+        """The code name of a sheet written into a workbook with a VBA project: a replaced sheet keeps its
+        own; a new one gets the next free SheetN and, as Excel gives a new sheet, a document module, so
+        that Excel does not rebuild the project on the first save.  None without a project."""
+        from .vbaproject import VBAProjectError, module_names
+
+        part = self.vba_part()
+        if part is None:
+            return None
+        if existing is not None:
+            old = self.pkg.xml(existing.part).find(q("sheetPr"))
+            if old is not None and old.get("codeName"):
+                return old.get("codeName")
+        try:
+            names = module_names(self.pkg.read(part))
+        except VBAProjectError:
+            return None  # a project we cannot read is copied as it is; Excel adds the module on save
+        taken = {n.casefold() for n in names + self.new_modules}
+        n = 1
+        while f"sheet{n}" in taken:
+            n += 1
+        self.new_modules.append(f"Sheet{n}")
+        return f"Sheet{n}"
+
+    def finish(self) -> None:
+        """Everything read from the package and serialised, so that it can be closed before writing."""
+        if self.new_modules:
+            from .vbaproject import VBAProjectError, add_document_modules
+
+            part = self.vba_part()
+            try:
+                self.replace[part] = add_document_modules(self.pkg.read(part), self.new_modules)
+            except VBAProjectError:
+                pass  # e.g. too large for our compound-file writer: copied as it is, Excel adds the modules
         if self.rels_changed:
             self.replace[self.wb_rels_name] = serialize_xml(self.wb_rels)
         if self._workbook is not None:
             self.replace[self.wb_part] = serialize_xml(self._workbook)
         if self._types is not None:
             self.replace["[Content_Types].xml"] = serialize_xml(self._types)
-        infos = [i for i in self.pkg.infos if i.filename not in self.drop]
-        write_package(source, infos, target, self.replace, self.add)
+        self.infos = [i for i in self.pkg.infos if i.filename not in self.drop]
+
+    def write(self, source: Path, target: Path) -> None:
+        write_package(source, self.infos, target, self.replace, self.add)
 
 
 def write_sheets(source: Path, target: Path, layouts: list[SheetLayout],
@@ -307,6 +349,7 @@ def write_sheets(source: Path, target: Path, layouts: list[SheetLayout],
         edit.tables(placed)
         if properties:
             edit.custom_properties(properties)
+        edit.finish()
     edit.write(Path(source), Path(target))  # with the package closed: Windows will not rename over an open file
 
 
