@@ -192,8 +192,9 @@ class _Edit:
         write_package(source, infos, target, self.replace, self.add)
 
 
-def write_sheets(source: Path, target: Path, layouts: list[SheetLayout]) -> None:
-    """Write ``target`` as ``source`` with each layout's sheet added (at the end) or replaced."""
+def write_sheets(source: Path, target: Path, layouts: list[SheetLayout], cell_values=None) -> None:
+    """Write ``target`` as ``source`` with each layout's sheet added (at the end) or replaced, and the
+    cells of ``cell_values`` ({sheet name: {"J5": Decimal or None}}) set in their sheets (``cellpatch``)."""
     for layout in layouts:
         if len(layout.name) > 31 or _INVALID_SHEET_NAME.search(layout.name) or not layout.name.strip():
             raise ValueError(f"invalid sheet name {layout.name!r}")
@@ -202,6 +203,10 @@ def write_sheets(source: Path, target: Path, layouts: list[SheetLayout]) -> None
         style_ids = edit.styles()
         placed = [(layout, *edit.sheet(layout, style_ids)) for layout in layouts]
         edit.tables(placed)
+        if cell_values:
+            from .cellpatch import patch_package_cells
+
+            patch_package_cells(edit, cell_values)
         edit.write(Path(source), Path(target))
 
 
