@@ -122,7 +122,7 @@ WORKBOOKS = {
 
 
 MACRO_MODULE = HERE / "vba" / "Statsbidrag.bas"
-BUTTONS = [("SkapaBilaga2", "Skapa Bilaga 2"), ("Kontrollera", "Kontrollera")]
+BUTTONS = [("SkapaBilaga2", "Skapa Bilaga 2"), ("Kontrollera", "Kontrollera"), ("HamtaUtfall", "Hämta utfall")]
 
 
 def vba_project(sheet_count: int) -> bytes:
@@ -142,7 +142,7 @@ def macros(wb, sheets) -> None:
 
     ws = sheets["activities"]
     ws.set_row(0, 34)
-    for (macro, caption), cell in zip(BUTTONS, ("F1", "H1")):
+    for (macro, caption), cell in zip(BUTTONS, ("F1", "H1", "J1")):
         ws.insert_button(cell, {"macro": macro, "caption": caption, "width": 150, "height": 36,
                                 "x_offset": 4, "y_offset": 4})
     conf = wb.add_worksheet("xlwings.conf")
@@ -301,7 +301,7 @@ def build(path: Path, spec: dict, extra=None) -> None:
     ws.conditional_format(first, actual_col, last - 1, actual_col, {
         "type": "formula", "criteria": f"=AND(ISNUMBER({a_actual}),{a_actual}>{a_amount})", "format": bad})
     if codes:
-        ws.write(f"{chr(65 + len(cols) + 1)}3", "Kolumnen Kod är exempeldata (påhittade aktivitetskoder för "
+        ws.write("A3", "Kolumnen Kod är exempeldata (påhittade aktivitetskoder för "
                  "exemplets huvudboksexport huvudbok_2019.csv), inte från beslutsunderlaget.", note)
     ws.freeze_panes(first, 1)
     ws.set_landscape()
@@ -386,7 +386,6 @@ def build_all(outdir: Path = HERE) -> list[Path]:
     for name, spec_name in SHIPPED.items():
         build(outdir / name, WORKBOOKS[spec_name])
         paths.append(outdir / name)
-    paths.append(example_ledger(outdir / "huvudbok_2019.csv"))
     return paths
 
 
@@ -397,5 +396,6 @@ def expected_totals(name: str) -> tuple[Decimal, Decimal]:
 
 if __name__ == "__main__":
     sys.path.insert(0, str(HERE.parent))
-    for p in build_all(Path(sys.argv[1]) if len(sys.argv) > 1 else HERE):
+    outdir = Path(sys.argv[1]) if len(sys.argv) > 1 else HERE
+    for p in build_all(outdir) + [example_ledger(outdir / "huvudbok_2019.csv")]:
         print(p)

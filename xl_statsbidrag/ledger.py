@@ -100,11 +100,14 @@ def _has_amount(fields: dict[str, int]) -> bool:
 
 def _header_index(rows: list[list[object]], columns: dict[str, str] | None) -> int | None:
     """The first of the rows that looks like the header: at least three fields, an amount among them."""
+    best, best_count = None, 1
     for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         fields = match_headers(row, columns)
         if len(fields) >= 3 and (_has_amount(fields) or "objekt" in fields):
             return i
-    return None
+        if len(fields) > best_count:  # a header that lacks columns: reported with what it has
+            best, best_count = i, len(fields)
+    return best
 
 
 def _missing(path: Path, headers: list[object], fields: dict[str, int]) -> None:

@@ -98,7 +98,8 @@ def patch_cells(data: bytes, values: dict[str, Decimal | None], where: str = "")
             start_tag, inner = start_tag[:-2].rstrip() + b">", b""
         else:
             inner = text[len(start_tag):text.rindex(b"</")]
-        if _attr(start_tag, "spans") is not None:  # a hint that may no longer hold
+        spans = _attr(start_tag, "spans")
+        if spans is not None and not _within(spans, todo):  # a hint that would no longer hold
             start_tag = re.sub(rb'\sspans\s*=\s*"[^"]*"', b"", start_tag)
         pos = 0
         for cell in cell_re.finditer(inner):
@@ -143,6 +144,14 @@ def patch_cells(data: bytes, values: dict[str, Decimal | None], where: str = "")
     if close_tag:
         return head + open_tag + b"".join(pieces) + close_tag + tail
     return head + open_tag + b"".join(pieces) + tail
+
+
+def _within(spans: str, columns) -> bool:
+    for part in spans.split():
+        lo, _, hi = part.partition(":")
+        if lo.isdigit() and hi.isdigit() and all(int(lo) <= c <= int(hi) for c in columns):
+            return True
+    return False
 
 
 def _check_formula(cell: bytes, ref: str, covered: set[str], where: str) -> None:
