@@ -436,3 +436,13 @@ def test_the_excel_button_gives_the_same_as_the_file_path(tmp_path, monkeypatch)
 
 def test_shipped_ledger_is_reproducible(tmp_path):
     assert examples.example_ledger(tmp_path / "h.csv").read_bytes() == (WORKBOOKS / "huvudbok_2019.csv").read_bytes()
+
+
+def test_the_xlsm_has_the_hamta_utfall_button_and_macro():
+    from oletools.olevba import VBA_Parser
+
+    xlsm = WORKBOOKS / "beslutsunderlag_2019.xlsm"
+    vml = parts(xlsm)["xl/drawings/vmlDrawing1.vml"].decode()
+    assert "[0]!HamtaUtfall" in vml and "Hämta utfall" in vml
+    modules = {name: code for _, _, name, code in VBA_Parser("b.xlsm", data=xlsm.read_bytes()).extract_macros()}
+    assert "Public Sub HamtaUtfall()" in modules["Statsbidrag.bas"] and "x.hamta_utfall()" in modules["Statsbidrag.bas"]

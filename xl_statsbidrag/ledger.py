@@ -100,7 +100,7 @@ def _has_amount(fields: dict[str, int]) -> bool:
 
 def _header_index(rows: list[list[object]], columns: dict[str, str] | None) -> int | None:
     """The first of the rows that looks like the header: at least three fields, an amount among them."""
-    best, best_count = None, 1
+    best, best_count = None, 0
     for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         fields = match_headers(row, columns)
         if len(fields) >= 3 and (_has_amount(fields) or "objekt" in fields):
