@@ -256,11 +256,12 @@ def fetch_utfall(book: "xw.Book", paths: list[str], columns=None, accounts: str 
     from pathlib import Path
 
     from .ledger import _read, parse_columns
-    from .utfall import compute, parse_accounts, utfall_sheet
+    from .utfall import agreement_objekt, compute, parse_accounts, utfall_sheet
 
     model = read(LiveSource(book))
     mapping = parse_columns(columns) if isinstance(columns, str) or columns is None else columns
-    result = compute(model, [_read(Path(p), mapping) for p in paths], parse_accounts(accounts))
+    frames = [_read(Path(p), mapping, agreement_objekt(model)) for p in paths]
+    result = compute(model, frames, parse_accounts(accounts))
     layout = utfall_sheet(result, today)
     for sheet, cells in result.cell_values().items():
         target = book.sheets[sheet]

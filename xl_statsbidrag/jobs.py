@@ -254,7 +254,7 @@ def utfall_file(source: Path | str, ledgers: list[Path | str], target: Path | st
     """Read the workbook and the ledger exports, match them (``utfall``), and write a copy of the
     workbook with the Utfall column filled in and the sheet "Utfall".  Returns (target, Utfall)."""
     from .ledger import _read, parse_columns
-    from .utfall import compute, parse_accounts, utfall_sheet
+    from .utfall import agreement_objekt, compute, parse_accounts, utfall_sheet
     from .xlsx.reader import check_not_locked
     from .xlsx.writer import write_sheets
 
@@ -271,7 +271,7 @@ def utfall_file(source: Path | str, ledgers: list[Path | str], target: Path | st
     if unreadable:
         lines = "\n".join(f"  {f.location}: {f.message}" for f in unreadable)
         raise UserError(f"{len(unreadable)} cell(s) cannot be read, so no utfall was written:\n{lines}", file=source)
-    frames = [_read(Path(p), mapping) for p in ledgers]
+    frames = [_read(Path(p), mapping, agreement_objekt(book)) for p in ledgers]
     result = compute(book, frames, ranges)
     check_not_locked(source)
     write_sheets(source, target, [utfall_sheet(result, today)], result.cell_values())

@@ -167,7 +167,7 @@ def _read_csv(path: Path, columns: dict[str, str] | None) -> tuple[pd.DataFrame,
     positions = sorted(set(fields.values()))
 
     def read(enc: str) -> pd.DataFrame:
-        return pd.read_csv(path, sep=separator, skiprows=index + 1, header=None, usecols=positions, dtype=str,
+        return pd.read_csv(path, sep=separator, skiprows=index + 1, header=None, usecols=positions, dtype=object,
                            keep_default_na=False, na_filter=False, encoding=enc, skip_blank_lines=False,
                            quotechar='"', engine="c")
     try:
@@ -183,8 +183,7 @@ def _read_csv(path: Path, columns: dict[str, str] | None) -> tuple[pd.DataFrame,
     by_position = {p: i for i, p in enumerate(positions)}
     out = pd.DataFrame({f: frame[by_position[p]] for f, p in fields.items()})
     out["_row"] = np.arange(index + 2, index + 2 + len(out), dtype=np.int64)  # the file's line numbers
-    blank = (out.drop(columns="_row") == "").all(axis=1)
-    return (out[~blank] if blank.any() else out), {f: str(headers[i]) for f, i in fields.items()}, index + 2
+    return out, {f: str(headers[i]) for f, i in fields.items()}, index + 2
 
 
 # --- Excel ------------------------------------------------------------------------------------------
@@ -226,6 +225,19 @@ def _excel_text(value: object) -> str:
 
 # --- common -----------------------------------------------------------------------------------------
 
+def _strip(series: pd.Series) -> pd.Series:
+    """Text without spaces around it, worked out once per distinct value (a ledger repeats its codes)."""
+    codes, uniques = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=False)
+    stripped = np.array([str(v).strip() for v in uniques] + [""], dtype=object)
+    return pd.Series(stripped[codes], index=series.index, dtype=object)
+
+
+def on_objekt(series: pd.Series, codes) -> np.ndarray:
+    """Rows whose objekt (spaces around it ignored) is one of ``codes``; looked at per distinct value."""
+    wanted = {str(c).strip() for c in codes}
+    uniques = pd.unique(series.to_numpy(dtype=object))
+    return series.isin([u for u in uniques if str(u).strip() in wanted]).to_numpy(dtype=bool)
+
 def amounts_to_ore(texts: pd.Series, path: Path, lines: np.ndarray, column: str, empty_is_zero: bool) -> np.ndarray:
     """Amount texts ("-1 234,50", "1234.5", "12") as int64 öre, exactly; the first unreadable one is
     a UserError naming the file, row and column."""
@@ -256,6 +268,17 @@ _DATE_FORMS = (("%Y-%m-%d", r"\d{4}-\d{2}-\d{2}"), ("%Y%m%d", r"\d{8}"), ("%d/%m
 
 
 def parse_dates(texts: pd.Series, path: Path, lines: np.ndarray, column: str) -> pd.Series:
+    codes, uniques = pd.factorize(texts.to_numpy(dtype=object), use_na_sentinel=False)
+    parsed = _parse_dates(pd.Series(uniques, dtype=object))
+    bad = parsed.isna().to_numpy()[codes]
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise UserError(f"row {lines[i]}, column {column}: '{texts.iloc[i]}' is not a date (write 2019-12-31)",
+                        file=path)
+    return pd.Series(parsed.to_numpy()[codes], index=texts.index, dtype="datetime64[ns]")
+
+
+def _parse_dates(texts: pd.Series) -> pd.Series:
     t = texts.astype(str).str.strip().str.slice(0, 10)
     out = pd.Series(pd.NaT, index=t.index, dtype="datetime64[ns]")
     todo = pd.Series(True, index=t.index)
@@ -266,11 +289,6 @@ def parse_dates(texts: pd.Series, path: Path, lines: np.ndarray, column: str) ->
         if candidates.any():
             out[candidates] = pd.to_datetime(t[candidates], format=fmt, errors="coerce")
             todo &= ~candidates
-    bad = out.isna().to_numpy()
-    if bad.any():
-        i = int(np.argmax(bad))
-        raise UserError(f"row {lines[i]}, column {column}: '{texts.iloc[i]}' is not a date (write 2019-12-31)",
-                        file=path)
     return out
 
 
@@ -297,21 +315,29 @@ def ledger_kind(path: Path) -> str:
     return "csv"
 
 
-def _read(path: Path, columns: dict[str, str] | None = None) -> pd.DataFrame:
-    """The normalised frame (see the module's docstring), without the Decimal column."""
+def _read(path: Path, columns: dict[str, str] | None = None, objekt=None) -> pd.DataFrame:
+    """The normalised frame (see the module's docstring), without the Decimal column; with ``objekt``
+    (codes), only the rows on those objekt are converted and kept (what utfall needs, fast on a large
+    export: the other rows are never parsed)."""
     kind = ledger_kind(path)
     if kind == "sie":
         from .sie import read_sie
 
-        return read_sie(path, columns)
+        frame = read_sie(path, columns)
+        return frame if objekt is None else frame[on_objekt(frame["objekt"], objekt)].reset_index(drop=True)
     raw, fields, _ = _read_excel(path, columns) if kind == "excel" else _read_csv(path, columns)
+    if objekt is not None:
+        raw = raw[on_objekt(raw["objekt"], objekt)]
     raw = raw.reset_index(drop=True)
+    blank = raw[list(fields)].eq("").all(axis=1).to_numpy(dtype=bool) if len(raw) else np.zeros(0, dtype=bool)
+    if blank.any():  # blank lines (kept while reading, so that line numbers stay the file's)
+        raw = raw[~blank].reset_index(drop=True)
     lines = raw.pop("_row").to_numpy(dtype=np.int64)
     headers = fields
     out = pd.DataFrame(index=raw.index)
     out["date"] = parse_dates(raw["date"], path, lines, headers["date"])
     for f in TEXT_FIELDS:
-        out[f] = raw[f].astype(str).str.strip() if f in raw else ""
+        out[f] = _strip(raw[f]) if f in raw else ""
     if "belopp" in raw:
         out["ore"] = amounts_to_ore(raw["belopp"], path, lines, headers["belopp"], False)
     else:

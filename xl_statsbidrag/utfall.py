@@ -156,13 +156,18 @@ def _duplicates(frames: list[pd.DataFrame]) -> tuple[pd.DataFrame, list[Finding]
     return frame[~dup], findings
 
 
+def agreement_objekt(book: DecisionBook) -> set[str]:
+    """The objekt of the agreement: the table Objekt's and the activities'."""
+    return {o.code.strip() for o in book.agreement.objekt if o.code.strip()} | \
+        {a.objekt.strip() for a in book.activities if a.objekt.strip()}
+
+
 def compute(book: DecisionBook, ledger: pd.DataFrame | list[pd.DataFrame], accounts: str | list[tuple[str, str]] | None = None) -> Utfall:
     """Match the ledger's transactions to the book's activities (see the module's docstring)."""
     ranges = parse_accounts(accounts) if accounts is None or isinstance(accounts, str) else accounts
     ledger, findings = _duplicates(ledger if isinstance(ledger, list) else [ledger])
     activities = book.activities
-    codes = {o.code.strip() for o in book.agreement.objekt if o.code.strip()} | \
-            {a.objekt.strip() for a in activities if a.objekt.strip()}
+    codes = agreement_objekt(book)
     objekt = ledger["objekt"].astype(str).str.strip()
     rows = ledger[objekt.isin(codes).to_numpy()].copy()
     rows["objekt"] = rows["objekt"].astype(str).str.strip()
