@@ -32,6 +32,12 @@ _AMOUNT = re.compile(r"(-?)(\d{1,16})(?:\.(\d{1,2}))?")
 _DATE = re.compile(r"\d{8}")
 # Standard dimension numbers of SIE 4B, where the file does not name them.
 STANDARD_DIMS = {"1": "ansvar", "6": "aktivitet"}
+OBJECT_FIELDS = ("ansvar", "verksamhet", "aktivitet", "objekt")
+_VER = re.compile(r'#VER[ \t]+(?:"([^"\s\\]*)"|([^"\s]+))[ \t]+(?:"([^"\s\\]*)"|([^"\s]+))[ \t]+(\d{8})'
+                  r'(?:[ \t]+"([^"\\]*)"(?:[ \t]+[^"\s].*)?)?')
+# A #TRANS line in its common form (no escapes, a bare account): read in one match; others by tokens().
+_TRANS = re.compile(r'#TRANS[ \t]+([^\s"{}]+)[ \t]+\{([^{}"]*(?:"[^"\\]*"[^{}"]*)*)\}[ \t]+'
+                    r'(-?\d{1,16}(?:\.\d{1,2})?)(?:[ \t]+(?:(\d{8})|"")(?:[ \t]+"([^"\\]*)"(?:[ \t]+[^"\s].*)?)?)?')
 
 
 class _Line:
@@ -93,46 +99,61 @@ def read_sie(path: Path | str, columns: dict[str, str] | None = None) -> pd.Data
     text = raw.decode("cp437")  # every byte is a character in CP437
     dims: dict[str, str] = {}  # dimno -> field
     mapped = {str(v): f for f, v in (columns or {}).items()}
-    rows: dict[str, list] = {k: [] for k in ("date", "verifikation", "rad", "konto", "text", "ansvar", "verksamhet",
-                                             "aktivitet", "objekt", "ore", "line")}
     ver: tuple[str, str, str] | None = None  # (verifikation, date, text) of the open #VER block
     in_block = False
     row_in_ver = 0
     saw_sie = False
-    for number, line in enumerate(text.splitlines(), start=1):
-        stripped = line.strip()
-        if not stripped:
-            continue
-        where = _Line(path, number)
-        if stripped.startswith("#TRANS"):
-            if not in_block:
-                raise where.error("#TRANS outside a #VER { ... } block")
-            fields = tokens(stripped, where)
-            if len(fields) < 4 or not isinstance(fields[2], list) or not isinstance(fields[1], str):
-                raise where.error("#TRANS needs an account, an object list {...} and an amount")
-            row_in_ver += 1
-            date = fields[4] if len(fields) > 4 and isinstance(fields[4], str) and fields[4] else ver[1]
-            if not _DATE.fullmatch(date):
-                raise where.error(f"'{date}' is not a date (YYYYMMDD)")
-            objects = fields[2]
+    objects_seen: dict[str, tuple[str, str, str, str]] = {}  # an object list -> its four fields
+
+    def object_fields(inner: str, where: _Line) -> tuple[str, str, str, str]:
+        found = objects_seen.get(inner)
+        if found is None:
+            objects = [t for t in tokens(inner, where) if isinstance(t, str)]
             if len(objects) % 2:
                 raise where.error("the object list must hold pairs of dimension and object")
-            values = {"ansvar": "", "verksamhet": "", "aktivitet": "", "objekt": ""}
+            values = dict.fromkeys(OBJECT_FIELDS, "")
             for dim, obj in zip(objects[::2], objects[1::2]):
                 field = mapped.get(dim) or dims.get(dim) or STANDARD_DIMS.get(dim)
                 if field in values:
                     values[field] = obj
-            rows["date"].append(date)
-            rows["verifikation"].append(ver[0])
-            rows["rad"].append(str(row_in_ver))
-            rows["konto"].append(fields[1])
-            trans_text = fields[5] if len(fields) > 5 and isinstance(fields[5], str) else ""
-            rows["text"].append(trans_text or ver[2])
-            for k, v in values.items():
-                rows[k].append(v)
-            rows["ore"].append(_ore(fields[3], where) if isinstance(fields[3], str) else _ore("?", where))
-            rows["line"].append(number)
+            found = objects_seen[inner] = tuple(values.values())
+        return found
+
+    records: list[tuple] = []  # (date, verifikation, rad, konto, text, *OBJECT_FIELDS, ore, line) per #TRANS
+    add = records.append
+    number = 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if not stripped:
             continue
+        if stripped.startswith("#TRANS"):
+            where = _Line(path, number)
+            if not in_block:
+                raise where.error("#TRANS outside a #VER { ... } block")
+            fast = _TRANS.fullmatch(stripped)
+            if fast:
+                konto, inner, amount, date, trans_text = fast.groups()
+            else:
+                fields = tokens(stripped, where)
+                if len(fields) < 4 or not isinstance(fields[2], list) or not isinstance(fields[1], str) \
+                        or not isinstance(fields[3], str):
+                    raise where.error("#TRANS needs an account, an object list {...} and an amount")
+                konto, amount = fields[1], fields[3]
+                inner = stripped[stripped.index("{") + 1:stripped.index("}")]
+                date = fields[4] if len(fields) > 4 and isinstance(fields[4], str) else ""
+                trans_text = fields[5] if len(fields) > 5 and isinstance(fields[5], str) else ""
+                if not _AMOUNT.fullmatch(amount):
+                    raise where.error(f"'{amount}' is not an amount")
+            found = objects_seen.get(inner) or object_fields(inner, where)
+            date = date or ver[1]
+            if not _DATE.fullmatch(date):
+                raise where.error(f"'{date}' is not a date (YYYYMMDD)")
+            row_in_ver += 1
+            whole, _, frac = amount.partition(".")
+            ore = int(whole + frac.ljust(2, "0")) if frac or "." not in amount else _ore(amount, where)
+            add((date, ver[0], row_in_ver, konto, trans_text or ver[2], *found, ore, number))
+            continue
+        where = _Line(path, number)
         if stripped == "{":
             if ver is None or in_block:
                 raise where.error("'{' without a #VER before it")
@@ -143,6 +164,13 @@ def read_sie(path: Path | str, columns: dict[str, str] | None = None) -> pd.Data
                 raise where.error("'}' without a block to close")
             in_block, ver = False, None
             continue
+        if not in_block and stripped.startswith("#VER"):
+            fast = _VER.fullmatch(stripped)
+            if fast:
+                s1, s2, n1, n2, date, vertext = fast.groups()
+                ver = (f"{s1 or s2 or ''} {n1 or n2 or ''}".strip(), date, vertext or "")
+                row_in_ver = 0
+                continue
         if not stripped.startswith("#"):
             raise where.error("a line of a SIE file starts with a #LABEL")
         label = stripped.split(None, 1)[0]
@@ -167,8 +195,12 @@ def read_sie(path: Path | str, columns: dict[str, str] | None = None) -> pd.Data
             field = _field_of_dim(str(fields[2]), columns)
             if field:
                 dims[str(fields[1])] = field
+                objects_seen.clear()
     if in_block:
         raise UserError("the file ends inside a #VER block (a missing '}')", file=f"{path}:{number}")
+    columns_ = ("date", "verifikation", "rad", "konto", "text") + OBJECT_FIELDS + ("ore", "line")
+    rows = dict(zip(columns_, map(list, zip(*records)))) if records else {k: [] for k in columns_}
+    rows["rad"] = [str(r) for r in rows["rad"]]
     if not saw_sie and not rows["konto"]:
         raise UserError("not a SIE file (no #FLAGGA, #SIETYP or #FORMAT)", file=path)
     frame = pd.DataFrame({k: v for k, v in rows.items() if k not in ("ore", "line", "date")})
@@ -176,7 +208,9 @@ def read_sie(path: Path | str, columns: dict[str, str] | None = None) -> pd.Data
         declared = ", ".join(f"{d}" for d in sorted(dims)) or "none"
         raise UserError(f"no dimension named Objekt among the #DIM declarations (named: {declared}); "
                         "name it with --columns objekt=<dimension number>", file=path)
-    frame.insert(0, "date", pd.to_datetime(pd.Series(rows["date"], dtype=object), format="%Y%m%d", errors="coerce"))
+    codes, uniques = pd.factorize(np.array(rows["date"], dtype=object), use_na_sentinel=False)
+    days = pd.to_datetime(pd.Series(uniques, dtype=object), format="%Y%m%d", errors="coerce").to_numpy()[codes]
+    frame.insert(0, "date", pd.Series(days, dtype="datetime64[ns]"))
     if frame["date"].isna().any():
         i = int(np.argmax(frame["date"].isna().to_numpy()))
         raise UserError(f"'{rows['date'][i]}' is not a date", file=f"{path}:{rows['line'][i]}")
