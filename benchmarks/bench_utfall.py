@@ -68,6 +68,8 @@ def generate_csv(path: Path, rows: int, seed: int = 12) -> None:
         "Verifikation": rng.integers(100000, 999999, rows).astype(str),
         "Rad": rng.integers(1, 20, rows).astype(str),
         "Konto": rng.choice(["3010", "4010", "5010", "6550", "7010", "7510", "2440", "8420"], rows),
+        "Kontonamn": rng.choice(["Förbrukningsmaterial", "Lokalhyror", "Konsulttjänster", "Löner tillsvidare",
+                                 "Sociala avgifter enl lag", "Leverantörsskulder"], rows),
         "Ansvar": rng.integers(100, 999, rows).astype(str),
         "Verksamhet": rng.choice(["HoS", "HOSPA", "Regionstab", "Folktandvård", "PV Vårdval"], rows),
         "Projekt": rng.choice(codes, rows),

@@ -155,7 +155,35 @@ def _sniff(path: Path) -> tuple[str, str, list[str]]:
     return encoding, separator, lines
 
 
-def _read_csv(path: Path, columns: dict[str, str] | None) -> tuple[pd.DataFrame, dict[str, int], int]:
+def _candidate_lines(data: bytes, first_line: int, needles: list[bytes]) -> tuple[bytes, np.ndarray]:
+    """The lines from ``first_line`` (0-based) on that contain one of ``needles``, and their 1-based
+    numbers: a cheap first cut of a large export down to the lines that may be on the agreement's
+    objekt (the exact test on the objekt column follows)."""
+    pos = 0
+    for _ in range(first_line):
+        pos = data.find(b"\n", pos) + 1
+        if pos == 0:
+            return b"", np.zeros(0, dtype=np.int64)
+    starts = set()
+    for needle in needles:
+        hit = data.find(needle, pos)
+        while hit >= 0:
+            start = data.rfind(b"\n", pos, hit) + 1 or pos
+            starts.add(max(start, pos))
+            end = data.find(b"\n", hit)
+            hit = data.find(needle, end) if end >= 0 else -1
+    chunks, numbers, line, last = [], [], first_line + 1, pos
+    for start in sorted(starts):
+        line += data.count(b"\n", last, start)
+        last = start
+        end = data.find(b"\n", start)
+        chunk = data[start:] if end < 0 else data[start:end + 1]
+        chunks.append(chunk if chunk.endswith(b"\n") else chunk + b"\n")
+        numbers.append(line)
+    return b"".join(chunks), np.array(numbers, dtype=np.int64)
+
+
+def _read_csv(path: Path, columns: dict[str, str] | None, objekt=None) -> tuple[pd.DataFrame, dict[str, int], int]:
     encoding, separator, lines = _sniff(path)
     rows = [next(csv.reader([line], delimiter=separator), []) for line in lines]
     index = _header_index(rows, columns)
@@ -166,8 +194,23 @@ def _read_csv(path: Path, columns: dict[str, str] | None) -> tuple[pd.DataFrame,
     _missing(path, headers, fields)
     positions = sorted(set(fields.values()))
 
+    source, skip, numbers = path, index + 1, None
+    if objekt is not None and all(str(c).strip() for c in objekt) and path.stat().st_size > (1 << 20):
+        data = path.read_bytes()
+        if b'"' not in data:  # no quoted field can hold a line break, so lines are rows
+            import io
+
+            needles = [str(c).strip().encode("utf-8" if encoding.startswith("utf") else "cp1252") for c in objekt]
+            text, numbers = _candidate_lines(data, index + 1, needles)
+            source, skip = io.BytesIO(text), 0
+        del data
+
     def read(enc: str) -> pd.DataFrame:
-        return pd.read_csv(path, sep=separator, skiprows=index + 1, header=None, usecols=positions, dtype=object,
+        if numbers is not None:
+            source.seek(0)
+            if not len(numbers):
+                return pd.DataFrame({i: pd.Series([], dtype=object) for i in range(len(positions))})
+        return pd.read_csv(source, sep=separator, skiprows=skip, header=None, usecols=positions, dtype=object,
                            keep_default_na=False, na_filter=False, encoding=enc, skip_blank_lines=False,
                            quotechar='"', engine="c")
     try:
@@ -182,7 +225,8 @@ def _read_csv(path: Path, columns: dict[str, str] | None) -> tuple[pd.DataFrame,
     frame.columns = range(len(frame.columns))
     by_position = {p: i for i, p in enumerate(positions)}
     out = pd.DataFrame({f: frame[by_position[p]] for f, p in fields.items()})
-    out["_row"] = np.arange(index + 2, index + 2 + len(out), dtype=np.int64)  # the file's line numbers
+    out["_row"] = numbers if numbers is not None else \
+        np.arange(index + 2, index + 2 + len(out), dtype=np.int64)  # the file's line numbers
     return out, {f: str(headers[i]) for f, i in fields.items()}, index + 2
 
 
@@ -238,29 +282,36 @@ def on_objekt(series: pd.Series, codes) -> np.ndarray:
     uniques = pd.unique(series.to_numpy(dtype=object))
     return series.isin([u for u in uniques if str(u).strip() in wanted]).to_numpy(dtype=bool)
 
+_AMOUNT_TEXT = re.compile(r"([+-]?)(\d{1,16})(?:[.,](\d{1,2}))?")
+_SPACES = str.maketrans("", "", " \u00a0\u202f\u2009'")
+
+
+def _ore(text: str) -> int | None:
+    """ "-1 234,50", "1234.5", "1.234,50", "12" -> öre; None for anything else (no float involved)."""
+    t = text.translate(_SPACES).replace("\u2212", "-")
+    if "," in t and "." in t:  # thousands and decimals: the last one is the decimal separator
+        t = t.replace(".", "") if t.rfind(",") > t.rfind(".") else t.replace(",", "")
+    m = _AMOUNT_TEXT.fullmatch(t)
+    if not m:
+        return None
+    sign, whole, frac = m.groups()
+    value = int(whole) * 100 + (int(frac.ljust(2, "0")) if frac else 0)
+    return -value if sign == "-" else value
+
+
 def amounts_to_ore(texts: pd.Series, path: Path, lines: np.ndarray, column: str, empty_is_zero: bool) -> np.ndarray:
-    """Amount texts ("-1 234,50", "1234.5", "12") as int64 öre, exactly; the first unreadable one is
-    a UserError naming the file, row and column."""
-    t = texts.astype(str)
-    for space in (" ", "\u00a0", "\u202f"):
-        t = t.str.replace(space, "", regex=False)
-    t = t.str.replace("\u2212", "-", regex=False)  # a typographic minus
-    if empty_is_zero:
-        t = t.where(t != "", "0")
-    both = t.str.contains(",", regex=False) & t.str.contains(".", regex=False)
-    if both.any():  # "1.234,50" or "1,234.50": the last separator is the decimal one
-        t[both] = t[both].map(lambda s: s.replace(".", "") if s.rfind(",") > s.rfind(".") else s.replace(",", ""))
-    t = t.str.replace(",", ".", regex=False)
-    point = t.str.find(".")
-    decimals = np.where(point.to_numpy() >= 0, t.str.len().to_numpy() - point.to_numpy() - 1, 0)
-    digits = t.str.replace(".", "", regex=False)
-    ok = digits.str.fullmatch(_AMOUNT.pattern).to_numpy(dtype=bool) & (decimals <= 2) \
-        & (t.str.count(r"\.").to_numpy() <= 1)
-    if not ok.all():
-        bad = int(np.argmin(ok))
-        raise UserError(f"row {lines[bad]}, column {column}: '{texts.iloc[bad]}' is not an amount", file=path)
-    values = pd.to_numeric(digits).to_numpy(dtype=np.int64) if len(digits) else np.zeros(0, dtype=np.int64)
-    return values * (10 ** (2 - decimals)).astype(np.int64)
+    """Amount texts as int64 öre, exactly; the first unreadable one is a UserError naming the file,
+    row and column.  Each text is parsed once into an integer (the Series' string methods would loop in
+    Python too, several times over)."""
+    values = texts.to_numpy(dtype=object)
+    out = np.empty(len(values), dtype=np.int64)
+    for i, text in enumerate(values):
+        text = "" if text is None else str(text)
+        ore = 0 if empty_is_zero and not text.strip() else _ore(text)
+        if ore is None or abs(ore) >= 1 << 62:
+            raise UserError(f"row {lines[i]}, column {column}: '{text}' is not an amount", file=path)
+        out[i] = ore
+    return out
 
 
 _DATE_FORMS = (("%Y-%m-%d", r"\d{4}-\d{2}-\d{2}"), ("%Y%m%d", r"\d{8}"), ("%d/%m/%Y", r"\d{1,2}/\d{1,2}/\d{4}"),
@@ -325,7 +376,7 @@ def _read(path: Path, columns: dict[str, str] | None = None, objekt=None) -> pd.
 
         frame = read_sie(path, columns)
         return frame if objekt is None else frame[on_objekt(frame["objekt"], objekt)].reset_index(drop=True)
-    raw, fields, _ = _read_excel(path, columns) if kind == "excel" else _read_csv(path, columns)
+    raw, fields, _ = _read_excel(path, columns) if kind == "excel" else _read_csv(path, columns, objekt)
     if objekt is not None:
         raw = raw[on_objekt(raw["objekt"], objekt)]
     raw = raw.reset_index(drop=True)
