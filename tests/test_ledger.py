@@ -161,3 +161,25 @@ def test_cell_patch_on_an_empty_sheet():
                       b'</worksheet>', {"B2": Decimal(7)})
     assert out == (b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
                    b'<row r="2"><c r="B2"><v>7</v></c></row></sheetData></worksheet>')
+
+
+def test_the_line_cut_of_a_large_export_gives_the_rows_a_full_read_gives(tmp_path):
+    """Above 1 MB, utfall first cuts the file to the lines that contain an objekt code; the rows and
+    their line numbers must be those of a full read."""
+    from xl_statsbidrag.ledger import _read
+
+    lines = ["Huvudbok 2019;;;;", "", "Datum;Ver;Konto;Objekt;Text;Belopp"]
+    for i in range(30000):
+        objekt = ("9902", " 9902", "9917", "1234", "19902")[i % 5] if i % 7 else "5555"
+        lines.append(f"2019-{1 + i % 12:02d}-15;{99020 + i};4010;{objekt};Rad {i} åäö 9902;{i},{i % 100:02d}")
+        if i % 1000 == 0:
+            lines.append("")
+    path = tmp_path / "big.csv"
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1252"))
+    assert path.stat().st_size > 1 << 20
+    cut = _read(path, None, {"9902"})
+    full = read_ledger(path).drop(columns="amount")
+    full = full[full["objekt"] == "9902"].reset_index(drop=True)
+    pd.testing.assert_frame_equal(cut, full)
+    assert len(cut) == sum(1 for i in range(30000) if i % 7 and i % 5 in (0, 1))
+    assert (cut["line"].map(lambda n: lines[n - 1].split(";")[3].strip()) == "9902").all()

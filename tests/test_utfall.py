@@ -380,14 +380,16 @@ def test_cli_refuses_other_files_and_broken_sie(tmp_path):
     assert not (tmp_path / "o.xlsx").exists()
 
 
-def test_cli_exit_1_when_the_workbook_has_errors(tmp_path):
+def test_cli_exit_1_when_activities_need_a_code(tmp_path):
     from conftest import small_book
 
-    book = small_book(tmp_path / "s.xlsx", [["A", "V", 100, "9902", "", None], ["B", "V", 100, "", "", None]])
+    book = small_book(tmp_path / "s.xlsx", [["A", "V", 100, "9902", "", None], ["B", "V", 200, "9902", "", None]])
     ledger = tmp_path / "h.csv"
     ledger.write_text("Datum;Konto;Objekt;Belopp\n2019-01-01;4010;9902;100\n", encoding="utf-8")
     done = run("utfall", book, ledger, "-o", tmp_path / "o.xlsx")
-    assert done.returncode in (0, 1) and (tmp_path / "o.xlsx").exists(), done.stderr
+    assert done.returncode == 1, done.stderr
+    assert "error: utfall-kod-saknas" in done.stdout and "'A', 'B'" in done.stdout
+    assert [a.actual for a in read_book(tmp_path / "o.xlsx").activities] == [None, None]
 
 
 def test_a_table_without_utfall_column_is_refused(tmp_path):

@@ -153,17 +153,17 @@ def read_sie(path: Path | str, columns: dict[str, str] | None = None) -> pd.Data
             ore = int(whole + frac.ljust(2, "0")) if frac or "." not in amount else _ore(amount, where)
             add((date, ver[0], row_in_ver, konto, trans_text or ver[2], *found, ore, number))
             continue
-        where = _Line(path, number)
         if stripped == "{":
             if ver is None or in_block:
-                raise where.error("'{' without a #VER before it")
+                raise _Line(path, number).error("'{' without a #VER before it")
             in_block = True
             continue
         if stripped == "}":
             if not in_block:
-                raise where.error("'}' without a block to close")
+                raise _Line(path, number).error("'}' without a block to close")
             in_block, ver = False, None
             continue
+        where = _Line(path, number)
         if not in_block and stripped.startswith("#VER"):
             fast = _VER.fullmatch(stripped)
             if fast:

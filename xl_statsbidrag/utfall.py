@@ -219,7 +219,7 @@ def compute(book: DecisionBook, ledger: pd.DataFrame | list[pd.DataFrame], accou
             names = [activities[m] for m in members]
             what = "har samma kod" if key.split("\x1f", 1)[1] else "saknar kod"
             findings.append(Finding(
-                "warning", "utfall-kod-saknas",
+                "error", "utfall-kod-saknas",
                 f"Aktiviteterna {', '.join(repr(a.name) for a in names)} på objekt {objekt_code} {what}; deras "
                 f"kostnader, {format_kr(kr(sums.get(key, 0)))}, står kvar på objektnivå och utfallet lämnas tomt. "
                 "Ange en egen kod per aktivitet i kolumnen Kod (huvudbokens aktivitet/projekt).",
