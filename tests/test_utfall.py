@@ -448,3 +448,19 @@ def test_the_xlsm_has_the_hamta_utfall_button_and_macro():
     assert "[0]!HamtaUtfall" in vml and "Hämta utfall" in vml
     modules = {name: code for _, _, name, code in VBA_Parser("b.xlsm", data=xlsm.read_bytes()).extract_macros()}
     assert "Public Sub HamtaUtfall()" in modules["Statsbidrag.bas"] and "x.hamta_utfall()" in modules["Statsbidrag.bas"]
+
+
+@pytest.mark.parametrize("source", ["2019", "rich_xlsm"])
+def test_the_output_is_valid_ooxml(source, request, tmp_path):
+    from openxml_audit import FileFormat, OpenXmlValidator
+
+    from ooxml_checks import check_package
+
+    path = EXAMPLE_2019 if source == "2019" else request.getfixturevalue(source)
+    out = tmp_path / f"out{path.suffix}"
+    utfall_file(path, [WORKBOOKS / "huvudbok_2019.csv"], out, today=TODAY)
+    result = OpenXmlValidator(file_format=FileFormat.MICROSOFT_365).validate(str(out))
+    assert result.is_valid, [str(e) for e in result.errors][:10]
+    assert check_package(out) == []
+    report_file(out, tmp_path / f"b2{path.suffix}", TODAY)  # and report on it, as the year-end does
+    assert check_package(tmp_path / f"b2{path.suffix}") == []
