@@ -464,3 +464,27 @@ def test_the_output_is_valid_ooxml(source, request, tmp_path):
     assert check_package(out) == []
     report_file(out, tmp_path / f"b2{path.suffix}", TODAY)  # and report on it, as the year-end does
     assert check_package(tmp_path / f"b2{path.suffix}") == []
+
+
+def test_the_button_asks_for_the_files_with_excels_dialog(monkeypatch):
+    """On Windows the button asks Excel's file dialog (several files allowed); a cancel does nothing;
+    elsewhere it says that the dialog needs Excel for Windows."""
+    from types import SimpleNamespace
+
+    calls, shown = [], []
+    answers = iter([(str(WORKBOOKS / "huvudbok_2019.csv"),), False])
+
+    def dialog(*args):
+        calls.append(args)
+        return next(answers)
+
+    book = remote_book.book_from_file(EXAMPLE_2019)
+    fake = SimpleNamespace(app=SimpleNamespace(api=SimpleNamespace(GetOpenFilename=dialog)), sheets=book.sheets,
+                           fullname=book.fullname)
+    monkeypatch.setattr(excel, "_alert", lambda b, text, title="": shown.append(text))
+    monkeypatch.setattr(sys, "platform", "win32")
+    assert excel._ask_ledger_files(fake) == [str(WORKBOOKS / "huvudbok_2019.csv")]
+    assert calls[0][0].startswith("Huvudboksexport (") and calls[0][4] is True
+    assert excel.hamta_utfall(fake) is None and not shown  # cancelled
+    monkeypatch.setattr(sys, "platform", "darwin")
+    assert excel.hamta_utfall(fake) is None and "Filvalet finns bara i Excel för Windows" in shown[0]
