@@ -127,31 +127,31 @@ def read_sie(path: Path | str, columns: dict[str, str] | None = None) -> pd.Data
         if not stripped:
             continue
         if stripped.startswith("#TRANS"):
-            where = _Line(path, number)
             if not in_block:
-                raise where.error("#TRANS outside a #VER { ... } block")
-            fast = _TRANS.fullmatch(stripped)
+                raise _Line(path, number).error("#TRANS outside a #VER { ... } block")
+            fast = _TRANS.fullmatch(stripped)  # the amount and date are checked by the pattern
             if fast:
                 konto, inner, amount, date, trans_text = fast.groups()
+                date = date or ver[1]
             else:
+                where = _Line(path, number)
                 fields = tokens(stripped, where)
                 if len(fields) < 4 or not isinstance(fields[2], list) or not isinstance(fields[1], str) \
                         or not isinstance(fields[3], str):
                     raise where.error("#TRANS needs an account, an object list {...} and an amount")
                 konto, amount = fields[1], fields[3]
                 inner = stripped[stripped.index("{") + 1:stripped.index("}")]
-                date = fields[4] if len(fields) > 4 and isinstance(fields[4], str) else ""
+                date = (fields[4] if len(fields) > 4 and isinstance(fields[4], str) else "") or ver[1]
                 trans_text = fields[5] if len(fields) > 5 and isinstance(fields[5], str) else ""
                 if not _AMOUNT.fullmatch(amount):
                     raise where.error(f"'{amount}' is not an amount")
-            found = objects_seen.get(inner) or object_fields(inner, where)
-            date = date or ver[1]
-            if not _DATE.fullmatch(date):
-                raise where.error(f"'{date}' is not a date (YYYYMMDD)")
+                if not _DATE.fullmatch(date):
+                    raise where.error(f"'{date}' is not a date (YYYYMMDD)")
+            found = objects_seen.get(inner) or object_fields(inner, _Line(path, number))
             row_in_ver += 1
             whole, _, frac = amount.partition(".")
-            ore = int(whole + frac.ljust(2, "0")) if frac or "." not in amount else _ore(amount, where)
-            add((date, ver[0], row_in_ver, konto, trans_text or ver[2], *found, ore, number))
+            add((date, ver[0], row_in_ver, konto, trans_text or ver[2], *found,
+                 int(whole + (frac.ljust(2, "0") if frac else "00")), number))
             continue
         if stripped == "{":
             if ver is None or in_block:
@@ -163,7 +163,6 @@ def read_sie(path: Path | str, columns: dict[str, str] | None = None) -> pd.Data
                 raise _Line(path, number).error("'}' without a block to close")
             in_block, ver = False, None
             continue
-        where = _Line(path, number)
         if not in_block and stripped.startswith("#VER"):
             fast = _VER.fullmatch(stripped)
             if fast:
@@ -171,6 +170,7 @@ def read_sie(path: Path | str, columns: dict[str, str] | None = None) -> pd.Data
                 ver = (f"{s1 or s2 or ''} {n1 or n2 or ''}".strip(), date, vertext or "")
                 row_in_ver = 0
                 continue
+        where = _Line(path, number)
         if not stripped.startswith("#"):
             raise where.error("a line of a SIE file starts with a #LABEL")
         label = stripped.split(None, 1)[0]
