@@ -21,7 +21,6 @@ from conftest import EXAMPLE_2019, ROOT, WORKBOOKS, examples, parts, sha256
 from xl_statsbidrag import excel
 from xl_statsbidrag.errors import UserError
 from xl_statsbidrag.jobs import report_file, utfall_file
-from xl_statsbidrag.ledger import read_ledger
 from xl_statsbidrag.model import Activity, Agreement, DecisionBook, Objekt, Pot
 from xl_statsbidrag.report import build_report
 from xl_statsbidrag.utfall import compute

@@ -8,8 +8,12 @@ does for activity tables); ``columns`` maps what is not recognised: ``{"objekt":
 The frame has the columns of ``COLUMNS``: ``date`` (datetime64), ``verifikation``, ``rad``, ``konto``,
 ``text``, ``ansvar``, ``verksamhet``, ``aktivitet``, ``objekt`` (text), ``ore`` (int64: the amount in
 öre, exact; debet positive, kredit negative), ``file`` and ``line`` (where the row is).  Amounts are
-parsed from their text with vectorised string operations into integers: no float is ever involved.
+read as text (CSV columns as str) and parsed once per value into integers: no float is ever involved.
 ``read_ledger`` adds ``amount`` (``Decimal`` kronor) for analysts.
+
+For ``utfall`` only the rows on the agreement's objekt matter: ``_read(..., objekt=codes)`` converts
+only those, and on a large CSV without quoted fields first cuts the file to the lines that contain
+one of the codes (a byte search), so that a 2-million-row export is parsed in a fraction of a full read.
 """
 from __future__ import annotations
 
@@ -49,7 +53,6 @@ HEADER_SEARCH_ROWS = 30
 CSV_SUFFIXES = {".csv", ".txt", ".skv"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 SIE_SUFFIXES = {".se", ".si", ".sie"}
-_AMOUNT = re.compile(r"[+-]?\d{1,16}")
 _ENCODINGS = ("utf-8-sig", "cp1252")
 
 

@@ -66,15 +66,6 @@ def tokens(line: str, where: _Line) -> list[str | list[str]]:
     return out
 
 
-def _ore(text: str, where: _Line) -> int:
-    m = _AMOUNT.fullmatch(text)
-    if not m:
-        raise where.error(f"'{text}' is not an amount")
-    sign, whole, frac = m.groups()
-    value = int(whole) * 100 + int((frac or "").ljust(2, "0"))
-    return -value if sign else value
-
-
 def _field_of_dim(name: str, columns: dict[str, str] | None) -> str | None:
     from .ledger import HEADER_PATTERNS, normalise_header
 

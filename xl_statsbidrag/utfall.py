@@ -19,7 +19,6 @@ export has no row numbers) are counted once, with a warning.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
