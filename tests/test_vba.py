@@ -277,7 +277,7 @@ def test_libreoffice_imports_the_xlsm_modules_code_names_and_buttons(libreoffice
     assert {k: v for k, v in code_names.items() if k != "*doc*"} == {
         k: v for k, v in _code_names(XLSM).items() if k != "(workbook)"}
     bindings = re.findall(r'xlink:href="vnd\.sun\.star\.script:VBAProject\.([\w.]+)\?language=Basic', ods["content.xml"])
-    assert sorted(bindings) == ["Statsbidrag.Kontrollera", "Statsbidrag.SkapaBilaga2"]
+    assert sorted(bindings) == ["Statsbidrag.HamtaUtfall", "Statsbidrag.Kontrollera", "Statsbidrag.SkapaBilaga2"]
 
 
 def test_libreoffice_imports_the_addin(libreoffice, tmp_path):

@@ -55,6 +55,11 @@ ACTIVITIES_2019 = [
      "Totalt 4,5 mkr 2019. Stratsys, beslutsstöd och integrationer (minst 25 IT-system), projektet Larm och patientanrop (projektledare 750 tkr)"),
 ]
 
+# EXAMPLE DATA, not from the seeds: activity codes (the ledger's aktivitet/projekt) for the 2019
+# activities, so that the example ledger export (huvudbok_2019.csv, made by example_ledger()) can be
+# matched to them.  A region uses the codes of its own financial system.
+CODES_2019 = {a[0]: f"P19{i:02d}" for i, a in enumerate(ACTIVITIES_2019, start=1)}
+
 ACTIVITIES_2018 = [
     ("Mobilt närvårdsteam", "Hud, infektion, medicin", "", "RS/255/2018", 2500000, "", "9902", "", ""),
     ("Koordinator osteoporos", "Ortopedi", "", "RS/255/2018", 250000, "", "9902", "", ""),
@@ -90,6 +95,7 @@ WORKBOOKS = {
         ],
         "objekt": [("9902", "Aktiviteter från Professionsmiljarden"), ("9917", "Aktiviteter från Personalmiljarden (Goda förutsättningar)")],
         "activities": ACTIVITIES_2019,
+        "codes": CODES_2019,
         "note": "Källa: beslut RS/495/2019 och dess beslutsunderlag. Sista dag för rekvisition och redovisning enligt samma villkor som 2017 års överenskommelse.",
     },
     "professionsmiljarden_2018.xlsx": {
@@ -121,11 +127,11 @@ WORKBOOKS = {
 
 
 # The columns of the table Aktiviteter, in order (fields of model.ACTIVITY_COLUMNS).
-COLUMNS = ["name", "verksamhet", "earlier_decision", "decision_ref", "amount", "next_year", "objekt", "pot",
+COLUMNS = ["name", "verksamhet", "earlier_decision", "decision_ref", "amount", "next_year", "objekt", "code", "pot",
            "actual", "comment"]
 
 MACRO_MODULE = HERE / "vba" / "Statsbidrag.bas"
-BUTTONS = [("SkapaBilaga2", "Skapa Bilaga 2"), ("Kontrollera", "Kontrollera")]
+BUTTONS = [("SkapaBilaga2", "Skapa Bilaga 2"), ("Kontrollera", "Kontrollera"), ("HamtaUtfall", "Hämta utfall")]
 
 
 def _source(path: Path) -> str:
@@ -150,7 +156,7 @@ def macros(wb, sheets) -> None:
 
     ws = sheets["activities"]
     ws.set_row(0, 34)
-    for (macro, caption), cell in zip(BUTTONS, ("F1", "H1")):
+    for (macro, caption), cell in zip(BUTTONS, ("F1", "H1", "J1")):
         ws.insert_button(cell, {"macro": macro, "caption": caption, "width": 150, "height": 36,
                                 "x_offset": 4, "y_offset": 4})
     conf = wb.add_worksheet("xlwings.conf")
@@ -324,7 +330,8 @@ def build(path: Path, spec: dict, extra=None) -> None:
     first, last = 4, 4 + len(acts)
     cols = COLUMNS
     widths = {"name": 48, "verksamhet": 20, "earlier_decision": 18, "decision_ref": 16, "amount": 14,
-              "next_year": 22, "objekt": 9, "pot": 22, "actual": 14, "comment": 40}
+              "next_year": 22, "objekt": 9, "code": 9, "pot": 22, "actual": 14, "comment": 40}
+    codes = spec.get("codes", {})
     columns = []
     for name in cols:
         col = {"header": ACTIVITY_COLUMNS[name], "format": money if name in ("amount", "actual") else wrap}
@@ -335,7 +342,7 @@ def build(path: Path, spec: dict, extra=None) -> None:
         elif name == "actual":
             col.update(total_function="sum", total_value=0)
         columns.append(col)
-    data = [[a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], None, a[8]] for a in acts]
+    data = [[a[0], a[1], a[2], a[3], a[4], a[5], a[6], codes.get(a[0]), a[7], None, a[8]] for a in acts]
     ws.add_table(first - 1, 0, last, len(cols) - 1, {"name": ACTIVITIES_TABLE, "style": "Table Style Medium 2",
                                                     "columns": columns, "data": data, "total_row": True})
     for i, name in enumerate(cols):
@@ -354,6 +361,9 @@ def build(path: Path, spec: dict, extra=None) -> None:
     a_actual = f"{chr(65 + actual_col)}{first + 1}"
     ws.conditional_format(first, actual_col, last - 1, actual_col, {
         "type": "formula", "criteria": f"=AND(ISNUMBER({a_actual}),{a_actual}>{a_amount})", "format": bad})
+    if codes:
+        ws.write("A3", "Kolumnen Kod är exempeldata (påhittade aktivitetskoder för "
+                 "exemplets huvudboksexport huvudbok_2019.csv), inte från beslutsunderlaget.", note)
     ws.freeze_panes(first, 1)
     ws.set_landscape()
     ws.set_paper(9)
@@ -365,6 +375,66 @@ def build(path: Path, spec: dict, extra=None) -> None:
     if extra is not None:
         extra(wb, {"agreement": wb.get_worksheet_by_name(AGREEMENT_SHEET), "activities": ws})
     wb.close()
+
+
+def example_transactions() -> list[dict]:
+    """EXAMPLE DATA: a year's ledger lines for the 2019 example, made up and reproducible.  Per
+    activity a few cost lines (öre included) that come near its budget; a few lines on the agreement's
+    objekt that match no activity; the grant booked as income (class 3); an interest line (class 8);
+    a line after the period; and lines on another objekt that do not concern the agreement."""
+    import random
+
+    rng = random.Random(2019)
+    accounts = [("4010", "Material"), ("5010", "Lokalhyra"), ("6550", "Konsulttjänster"), ("7010", "Löner"),
+                ("7510", "Sociala avgifter")]
+    rows: list[dict] = []
+    ver = 1000
+
+    def add(date, konto, ansvar, verksamhet, kod, objekt, text, ore):
+        nonlocal ver
+        ver += 1
+        rows.append({"date": date, "ver": str(ver), "rad": "1", "konto": konto, "ansvar": ansvar,
+                     "verksamhet": verksamhet, "kod": kod, "objekt": objekt, "text": text, "ore": ore})
+
+    for name, verksamhet, _, _, budget, _, objekt, _, _ in ACTIVITIES_2019:
+        parts = rng.randint(2, 5)
+        spent = budget * 100 * rng.randint(80, 103) // 100
+        for i in range(parts):
+            share = spent // parts + (spent % parts if i == 0 else 0) - rng.randint(0, 99)
+            konto, what = accounts[rng.randrange(len(accounts))]
+            day = dt.date(2019, 1, 1) + dt.timedelta(days=rng.randrange(365))
+            add(day, konto, f"{rng.randint(100, 999)}", verksamhet[:20], CODES_2019[name], objekt,
+                f"{what}, {name[:30]}", share)
+    add(dt.date(2019, 6, 14), "6550", "410", "HoS", "", "9917", "Konsult utan aktivitetskod", 1234550)
+    add(dt.date(2019, 9, 2), "4010", "410", "HoS", "P1999", "9917", "Material, okänd kod", 89990)
+    add(dt.date(2019, 11, 20), "7010", "520", "HOSPA", "", "9902", "Lön, kod saknas", 4200000)
+    add(dt.date(2019, 3, 29), "3010", "100", "Regionstab", "", "9917", "Statsbidrag stimulansmedel", -3610333500)
+    add(dt.date(2019, 3, 29), "3010", "100", "Regionstab", "", "9902", "Statsbidrag specialistsjuksköterskor",
+        -509394500)
+    add(dt.date(2019, 12, 31), "8420", "100", "Regionstab", "", "9917", "Räntekostnad", 1275)
+    add(dt.date(2020, 1, 15), "4010", "410", "HoS", CODES_2019[ACTIVITIES_2019[1][0]], "9917",
+        "Faktura 2020, utanför perioden", 4500000)
+    add(dt.date(2019, 5, 5), "5010", "300", "Fastighet", "P1902", "1234", "Annan verksamhet", 99999900)
+    add(dt.date(2019, 8, 8), "7010", "300", "HoS", "", "5555", "Annan verksamhet", 2500050)
+    return rows
+
+
+def ore_text(ore: int, decimal: str = ",") -> str:
+    sign = "-" if ore < 0 else ""
+    return f"{sign}{abs(ore) // 100}{decimal}{abs(ore) % 100:02d}"
+
+
+def example_ledger(path: Path, rows: list[dict] | None = None) -> Path:
+    """The example ledger export as a finance system writes it: a title row, ';' between fields,
+    decimal commas, Windows-1252."""
+    rows = example_transactions() if rows is None else rows
+    lines = ["Huvudbok 2019-01-01 -- 2019-12-31, Region Jämtland Härjedalen (EXEMPELDATA, påhittad);;;;;;;;;;",
+             "Bokf.datum;Verifikation;Rad;Konto;Ansvar;Verksamhet;Projekt;Objekt;Text;Belopp"]
+    for r in rows:
+        lines.append(";".join([r["date"].isoformat(), r["ver"], r["rad"], r["konto"], r["ansvar"], r["verksamhet"],
+                               r["kod"], r["objekt"], r["text"].replace(";", ","), ore_text(r["ore"])]))
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1252"))
+    return path
 
 
 SHIPPED = {**{name: name for name in WORKBOOKS}, "beslutsunderlag_2019.xlsm": "beslutsunderlag_2019.xlsx"}
@@ -388,5 +458,6 @@ def expected_totals(name: str) -> tuple[Decimal, Decimal]:
 
 if __name__ == "__main__":
     sys.path.insert(0, str(HERE.parent))
-    for p in build_all(Path(sys.argv[1]) if len(sys.argv) > 1 else HERE):
+    outdir = Path(sys.argv[1]) if len(sys.argv) > 1 else HERE
+    for p in build_all(outdir) + [example_ledger(outdir / "huvudbok_2019.csv")]:
         print(p)

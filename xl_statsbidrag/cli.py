@@ -248,6 +248,30 @@ def cmd_agreements(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_utfall(args: argparse.Namespace) -> int:
+    from .amounts import format_kr
+    from .jobs import utfall_file
+    from .utfall import CATEGORY_SV, kr
+
+    target, result = utfall_file(args.workbook, args.ledgers, args.output, args.columns, args.accounts)
+    rows = [(a.name[:60], a.objekt, a.code, format_kr(a.amount) if a.amount is not None else "",
+             format_kr(u) if u is not None else "(empty)") for a, u in zip(result.book.activities, result.actual)]
+    header = ("activity", "objekt", "kod", "budget", "utfall")
+    widths = [max(len(r[i]) for r in rows + [header]) for i in range(5)]
+    print("  ".join(f"{h:<{w}}" if i < 3 else f"{h:>{w}}" for i, (h, w) in enumerate(zip(header, widths))))
+    for r in rows:
+        print("  ".join(f"{v:<{w}}" if i < 3 else f"{v:>{w}}" for i, (v, w) in enumerate(zip(r, widths))))
+    print("reconciliation per objekt: ledger total = " + " + ".join(CATEGORY_SV.values()))
+    for r in result.reconciliation:
+        parts = ", ".join(f"{CATEGORY_SV[c]} {format_kr(kr(v))}" for c, v in r.amounts.items() if v)
+        print(f"  {r.objekt}: {format_kr(kr(r.total))} = {parts or '0 kr'}")
+    for f in result.findings:
+        print(f"{f.severity}: {f.code}: {f.location}: {f.message}" if str(f.location) else
+              f"{f.severity}: {f.code}: {f.message}")
+    print(f"Wrote {target} (column Utfall, sheet \"Utfall\")")
+    return EXIT_FINDINGS if any(f.severity == "error" for f in result.findings) else EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="xl-statsbidrag",
@@ -351,6 +375,24 @@ def build_parser() -> argparse.ArgumentParser:
                    help="table (default) or csv: date,kind,agreement,year,dnr,status,file,source")
     p.add_argument("--today", type=_date, help="the date to count from (default: today)")
     p.set_defaults(func=cmd_deadlines)
+
+    p = sub.add_parser("utfall", help="fill in actual costs (utfall) per activity from ledger exports",
+                       description="Match the transactions of LEDGER exports (CSV, .xlsx or SIE 4) to the activities "
+                                   "of WORKBOOK: in the agreement's period, on a cost account, on the activity's "
+                                   "objekt and, where the activity has a Kod, with that code. Writes a copy with the "
+                                   "column Utfall filled in and a sheet 'Utfall' (the transactions and the "
+                                   "reconciliation per objekt). Exit code 0 without errors, 1 with errors among the "
+                                   "findings, 2 when a file cannot be read.")
+    p.add_argument("workbook", type=Path, help="decision-support workbook (.xlsx or .xlsm)")
+    p.add_argument("ledgers", nargs="+", type=Path, metavar="LEDGER", help="ledger export(s): .csv, .xlsx or SIE 4 (.se)")
+    p.add_argument("-o", "--output", type=Path, help="output file (default: WORKBOOK_utfall.xlsx beside it)")
+    p.add_argument("--columns", metavar="MAP",
+                   help="headers the tool does not recognise, e.g. 'objekt=Kostnadsobjekt,belopp=Belopp SEK' "
+                        "(fields: date, verifikation, rad, konto, text, ansvar, verksamhet, aktivitet, objekt, "
+                        "belopp, debet, kredit; for SIE a dimension's name or number)")
+    p.add_argument("--accounts", metavar="RANGES",
+                   help="cost accounts by their leading digits (default: 4-7, BAS classes 4-7), e.g. '4000-7999,8400'")
+    p.set_defaults(func=cmd_utfall)
 
     p = sub.add_parser("agreements", help="list the catalogue of agreements",
                        description="The agreements the tool knows (xl_statsbidrag/data/agreements.csv, extended "

@@ -409,3 +409,62 @@ def fordela(book: "xw.Book | None" = None, total: object = None, population: str
     except (UserError, ValueError):
         pass  # not a decision-support workbook, or no region named in it: the sheet says it all
     _alert(book, text, "Fördela")
+
+
+# --- Hämta utfall ---------------------------------------------------------------------------------------
+
+LEDGER_FILTER = "Huvudboksexport (*.csv;*.txt;*.xlsx;*.se;*.si;*.sie),*.csv;*.txt;*.xlsx;*.se;*.si;*.sie"
+
+
+def _ask_ledger_files(book) -> list[str]:
+    """Excel's own file dialog (Windows); an empty list when the user cancels."""
+    import sys
+
+    if sys.platform != "win32":
+        raise UserError("Filvalet finns bara i Excel för Windows; anropa hamta_utfall(paths=[...]) med filerna.")
+    chosen = book.app.api.GetOpenFilename(LEDGER_FILTER, 1, "Hämta utfall: välj huvudboksexporten", None, True)
+    if not chosen:
+        return []
+    return [str(p) for p in (chosen if isinstance(chosen, (list, tuple)) else [chosen])]
+
+
+def fetch_utfall(book: "xw.Book", paths: list[str], columns=None, accounts: str | None = None,
+                 today: dt.date | None = None):
+    """Read the ledger files, match them to the open workbook's activities, write the Utfall column
+    and the sheet "Utfall"; returns the ``utfall.Utfall``."""
+    from pathlib import Path
+
+    from .ledger import _read, parse_columns
+    from .utfall import agreement_objekt, compute, parse_accounts, utfall_sheet
+
+    model = read(LiveSource(book))
+    mapping = parse_columns(columns) if isinstance(columns, str) or columns is None else columns
+    frames = [_read(Path(p), mapping, agreement_objekt(model)) for p in paths]
+    result = compute(model, frames, parse_accounts(accounts))
+    layout = utfall_sheet(result, today)
+    for sheet, cells in result.cell_values().items():
+        target = book.sheets[sheet]
+        for ref, value in cells.items():
+            target.range(ref).value = None if value is None else (
+                int(value) if value == value.to_integral_value() else float(value))  # Excel's cells are doubles
+    write_layout(book, layout)
+    return result
+
+
+def hamta_utfall(book: "xw.Book | None" = None, paths: list[str] | None = None):
+    """The button "Hämta utfall": asks for the ledger export(s) unless ``paths`` are given."""
+    book = book or xw.Book.caller()
+    try:
+        paths = _ask_ledger_files(book) if paths is None else paths
+        if not paths:
+            return None
+        result = fetch_utfall(book, paths)
+    except UserError as exc:
+        _alert(book, f"Utfallet kunde inte hämtas.\n\n{exc}", "Hämta utfall")
+        return None
+    filled = sum(v is not None for v in result.actual)
+    warnings = [f for f in result.findings if f.severity in ("error", "warning")]
+    total = sum((v for v in result.actual if v is not None), Decimal(0))
+    _alert(book, f"Utfall ifyllt för {filled} av {len(result.actual)} aktiviteter: {format_kr(total)}.\n"
+                 f"{len(warnings)} varningar (se bladet Utfall och kör Kontrollera).", "Hämta utfall")
+    return result

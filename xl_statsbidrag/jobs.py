@@ -468,3 +468,35 @@ def import_file(source: Path | str, target: Path | str, agreement_id: str, regio
              + "; ".join(origins) + f". Överenskommelsen enligt katalogen ({entry.id}: {entry.source})."]
     write_sheets(source, target, [agreement_sheet(ag, notes), activities_sheet(table.activities, sources)])
     return table, ag, origins
+
+
+# --- utfall from the ledger ---------------------------------------------------------------------------
+
+def utfall_file(source: Path | str, ledgers: list[Path | str], target: Path | str | None = None,
+                columns: str | dict[str, str] | None = None, accounts: str | None = None,
+                today: dt.date | None = None):
+    """Read the workbook and the ledger exports, match them (``utfall``), and write a copy of the
+    workbook with the Utfall column filled in and the sheet "Utfall".  Returns (target, Utfall)."""
+    from .ledger import _read, parse_columns
+    from .utfall import agreement_objekt, compute, parse_accounts, utfall_sheet
+    from .xlsx.reader import check_not_locked
+    from .xlsx.writer import write_sheets
+
+    source = Path(source)
+    target = Path(target) if target else source.with_name(f"{source.stem}_utfall{source.suffix}")
+    check_output(source, target)
+    mapping = parse_columns(columns) if isinstance(columns, str) or columns is None else columns
+    ranges = parse_accounts(accounts)
+    for ledger in ledgers:
+        if Path(ledger).exists() and Path(ledger).resolve() == target.resolve():
+            raise UserError("the output would overwrite a ledger file; give another name with -o", file=target)
+    book = read(source)
+    unreadable = [f for f in book.problems if f.severity == "error"]
+    if unreadable:
+        lines = "\n".join(f"  {f.location}: {f.message}" for f in unreadable)
+        raise UserError(f"{len(unreadable)} cell(s) cannot be read, so no utfall was written:\n{lines}", file=source)
+    frames = [_read(Path(p), mapping, agreement_objekt(book)) for p in ledgers]
+    result = compute(book, frames, ranges)
+    check_not_locked(source)
+    write_sheets(source, target, [utfall_sheet(result, today)], cell_values=result.cell_values())
+    return target, result

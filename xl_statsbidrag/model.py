@@ -67,6 +67,7 @@ ACTIVITY_COLUMNS = {
     "amount": "Belopp",
     "next_year": "Behov nästa år",
     "objekt": "Objekt",
+    "code": "Kod",  # the ledger's activity/project code, for matching utfall (optional)
     "pot": "Pott",
     "actual": "Utfall",
     "comment": "Kommentar",
@@ -173,6 +174,7 @@ class Activity:
     decision_ref: str = ""
     next_year: str = ""
     pot: str = ""
+    code: str = ""
     actual: Decimal | None = None
     comment: str = ""
     sheet: str | None = field(default=None, repr=False, compare=False)

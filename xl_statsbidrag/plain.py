@@ -26,6 +26,7 @@ HEADER_PATTERNS: dict[str, re.Pattern] = {f: re.compile(p) for f, p in {
     "amount": r"^(summa|belopp|beslutat belopp|beviljat belopp|kronor|kr)\b",
     "next_year": r"^behov( nästa år| \d{4})?$",
     "objekt": r"^objekt$",
+    "code": r"^(kod|aktivitetskod|projektkod)$",
     "pot": r"^pott$",
     "actual": r"^utfall",
     "comment": r"^(kommentar|anmärkning)",

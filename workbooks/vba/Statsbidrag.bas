@@ -1,5 +1,5 @@
 Attribute VB_Name = "Statsbidrag"
-' Knapparna "Skapa Bilaga 2" och "Kontrollera" i beslutsunderlaget.
+' Knapparna "Skapa Bilaga 2", "Kontrollera" och "Hämta utfall" i beslutsunderlaget.
 '
 ' Makrona kör Python-paketet xl_statsbidrag på den här arbetsboken genom xlwings-tillägget
 ' (RunPython). Det som behövs på datorn (se README, avsnittet "För dig som arbetar i Excel"):
@@ -13,6 +13,10 @@ End Sub
 
 Public Sub Kontrollera()
     KorPython "import xl_statsbidrag.excel as x; x.kontrollera()"
+End Sub
+
+Public Sub HamtaUtfall()
+    KorPython "import xl_statsbidrag.excel as x; x.hamta_utfall()"
 End Sub
 
 Private Sub KorPython(ByVal kod As String)

@@ -336,9 +336,10 @@ class _Edit:
 
 
 def write_sheets(source: Path, target: Path, layouts: list[SheetLayout],
-                 properties: dict[str, str] | None = None) -> None:
-    """Write ``target`` as ``source`` with each layout's sheet added (at the end) or replaced, and the
-    custom document ``properties`` set."""
+                 properties: dict[str, str] | None = None, cell_values=None) -> None:
+    """Write ``target`` as ``source`` with each layout's sheet added (at the end) or replaced, the custom
+    document ``properties`` set, and the cells of ``cell_values`` ({sheet name: {"J5": Decimal or None}})
+    set in their sheets (``cellpatch``)."""
     for layout in layouts:
         if len(layout.name) > 31 or _INVALID_SHEET_NAME.search(layout.name) or not layout.name.strip():
             raise ValueError(f"invalid sheet name {layout.name!r}")
@@ -349,6 +350,10 @@ def write_sheets(source: Path, target: Path, layouts: list[SheetLayout],
         edit.tables(placed)
         if properties:
             edit.custom_properties(properties)
+        if cell_values:
+            from .cellpatch import patch_package_cells
+
+            patch_package_cells(edit, cell_values)
         edit.finish()
     edit.write(Path(source), Path(target))  # with the package closed: Windows will not rename over an open file
 

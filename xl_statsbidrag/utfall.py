@@ -1,0 +1,327 @@
+"""Actual costs (utfall) per activity from ledger transactions: the matching, the reconciliation per
+objekt and the findings.  No I/O: the ledger comes in as the frame of ``ledger``, the workbook as the
+model, and the result goes out as values per activity and a sheet layout ("Utfall").
+
+The rule.  Of the transactions on the agreement's objekt (the table Objekt and the activities' objekt):
+- outside the agreement's period: listed, not counted;
+- on a cost account (BAS classes 4-7 by default; ``accounts``): on an objekt, a transaction whose
+  code (the ledger's aktivitet/projekt) is an activity's Kod goes to that activity; the others go to
+  the one activity of the objekt without a Kod.  Where several activities share a Kod (or several
+  have none) their transactions stay at the objekt level, their Utfall is left empty, and a finding
+  names them.  Where there is no such activity, the transactions are "ej kopplade": listed, summed,
+  and named in a finding;
+- on an income account (class 3, e.g. the grant booked on the objekt) or any other account: shown in
+  the reconciliation, never counted as (negative) cost.
+Per objekt: ledger total = kopplat + objektnivå + ej kopplat + intäkter + övriga konton + utanför perioden.
+Transactions that appear in two files (same verifikation and rad, or the same key fields where the
+export has no row numbers) are counted once, with a warning.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+
+from .amounts import format_kr
+from .errors import Location, UserError
+from .layout import Cell, SheetLayout, Table
+from .model import Activity, DecisionBook, Finding
+
+SHEET_NAME = "Utfall"
+RECONCILIATION_TABLE = "UtfallAvstamning"
+TRANSACTIONS_TABLE = "UtfallTransaktioner"
+DEFAULT_ACCOUNTS = "4-7"
+MAX_SHEET_ROWS = 1_000_000
+
+# Categories of a transaction on the agreement's objekt, in the reconciliation's order.
+MATCHED, OBJEKT_LEVEL, UNMATCHED, INCOME, OTHER, OUTSIDE = range(6)
+CATEGORY_SV = {MATCHED: "Kopplat till aktiviteter", OBJEKT_LEVEL: "Objektnivå (kod saknas)",
+               UNMATCHED: "Ej kopplat", INCOME: "Intäkter (klass 3)", OTHER: "Övriga konton",
+               OUTSIDE: "Utanför perioden"}
+LABEL_SV = {OBJEKT_LEVEL: "(objektnivå: aktiviteterna saknar kod)", UNMATCHED: "(ej kopplad till aktivitet)",
+            INCOME: "(intäkt, klass 3: ej kostnad)", OTHER: "(annat konto: ej kostnad)",
+            OUTSIDE: "(utanför perioden)"}
+DUPLICATE_KEY = ("verifikation", "rad")
+DUPLICATE_FIELDS = ("date", "verifikation", "konto", "text", "ansvar", "verksamhet", "aktivitet", "objekt", "ore")
+
+
+def parse_accounts(spec: str | None) -> list[tuple[str, str]]:
+    """``4000-7999,8400`` -> [("4000", "7999"), ("8400", "8400")]: an account counts when its first
+    digits (as many as the range's bounds have) are inside a range."""
+    ranges = []
+    for part in (spec or DEFAULT_ACCOUNTS).split(","):
+        lo, _, hi = part.strip().partition("-")
+        lo, hi = lo.strip(), (hi.strip() or lo.strip())
+        if not (lo.isdigit() and hi.isdigit() and len(lo) == len(hi) and lo <= hi):
+            raise UserError(f"--accounts: '{part.strip()}' is not an account range such as 4000-7999 or 8400 "
+                            "(both bounds with the same number of digits)")
+        ranges.append((lo, hi))
+    return ranges
+
+
+def _on_accounts(konto: pd.Series, ranges: list[tuple[str, str]]) -> np.ndarray:
+    hit = np.zeros(len(konto), dtype=bool)
+    for lo, hi in ranges:
+        head = konto.str.slice(0, len(lo))
+        hit |= ((head >= lo) & (head <= hi) & head.str.fullmatch(r"\d+") & (konto.str.len() >= len(lo))).to_numpy(bool)
+    return hit
+
+
+def kr(ore: int) -> Decimal:
+    ore = int(ore)
+    return Decimal(ore).scaleb(-2) if ore % 100 else Decimal(ore // 100)
+
+
+def _key(text: object) -> str:
+    return str(text or "").strip().casefold()
+
+
+@dataclass
+class ObjektReconciliation:
+    objekt: str
+    amounts: dict[int, int]  # category -> öre
+
+    @property
+    def total(self) -> int:
+        return sum(self.amounts.values())
+
+
+@dataclass
+class Utfall:
+    book: DecisionBook
+    actual: list[Decimal | None]  # per activity of the book, in order; None: left empty
+    transactions: pd.DataFrame  # the rows on the agreement's objekt, with "category" and "activity"
+    reconciliation: list[ObjektReconciliation]
+    findings: list[Finding] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    accounts: list[tuple[str, str]] = field(default_factory=list)
+
+    def cell_values(self) -> dict[str, dict[str, Decimal | None]]:
+        """The Utfall cells of the activity table: {sheet: {"J5": amount or None}}."""
+        out: dict[str, dict[str, Decimal | None]] = {}
+        for a, value in zip(self.book.activities, self.actual):
+            letter = a.columns.get("actual")
+            if not letter:
+                table = self.book.table_location
+                raise UserError("the table Aktiviteter has no column 'Utfall'; add it (any position) and run again",
+                                file=self.book.path or None, location=table)
+            out.setdefault(a.sheet or "", {})[f"{letter}{a.row}"] = value
+        return out
+
+    def activities_frame(self) -> pd.DataFrame:
+        """One row per activity: name, verksamhet, objekt, code, budget, utfall, deviation (Decimal)."""
+        return pd.DataFrame([{"aktivitet": a.name, "verksamhet": a.verksamhet, "objekt": a.objekt, "kod": a.code,
+                              "budget": a.amount, "utfall": u,
+                              "avvikelse": (a.amount - u) if a.amount is not None and u is not None else None}
+                             for a, u in zip(self.book.activities, self.actual)])
+
+    def findings_frame(self) -> pd.DataFrame:
+        return pd.DataFrame([{**f.as_dict(), "amount": f.amount} for f in self.findings],
+                            columns=["severity", "code", "message", "sheet", "cell", "amount"])
+
+    def reconciliation_frame(self) -> pd.DataFrame:
+        return pd.DataFrame([{"objekt": r.objekt, "total": kr(r.total),
+                              **{CATEGORY_SV[c]: kr(r.amounts.get(c, 0)) for c in CATEGORY_SV}}
+                             for r in self.reconciliation])
+
+
+def _where(row) -> Location:
+    return Location(f"{str(row.file).rsplit('/', 1)[-1]}:{int(row.line)}")
+
+
+def _duplicates(frames: list[pd.DataFrame]) -> tuple[pd.DataFrame, list[Finding]]:
+    """The frames as one, without the rows that an earlier frame (file) already has; a warning per file."""
+    frame = pd.concat(frames, ignore_index=True) if len(frames) != 1 else frames[0].reset_index(drop=True)
+    if len(frames) < 2:
+        return frame, []
+    has_rows = bool((frame["verifikation"] != "").all() and (frame["rad"] != "").all())
+    key = list(DUPLICATE_KEY) if has_rows else list(DUPLICATE_FIELDS)
+    order = pd.Series(np.repeat(np.arange(len(frames)), [len(f) for f in frames]), index=frame.index)
+    first_input = order.groupby([frame[k] for k in key], sort=False).transform("min")
+    dup = (order != first_input).to_numpy()
+    findings = []
+    if dup.any():
+        what = "samma verifikation och rad" if has_rows else "samma datum, verifikation, konto, dimensioner och belopp"
+        for _, group in frame[dup].groupby(order[dup], sort=True):
+            first = group.iloc[0]
+            findings.append(Finding(
+                "warning", "utfall-dubblett",
+                f"{len(group)} transaktioner i {str(first.file).rsplit('/', 1)[-1]} finns redan i en fil före den "
+                f"({what}) och räknas en gång; summa {format_kr(kr(group['ore'].sum()))}.", _where(first),
+                kr(group["ore"].sum())))
+    return frame[~dup], findings
+
+
+def agreement_objekt(book: DecisionBook) -> set[str]:
+    """The objekt of the agreement: the table Objekt's and the activities'."""
+    return {o.code.strip() for o in book.agreement.objekt if o.code.strip()} | \
+        {a.objekt.strip() for a in book.activities if a.objekt.strip()}
+
+
+def compute(book: DecisionBook, ledger: pd.DataFrame | list[pd.DataFrame], accounts: str | list[tuple[str, str]] | None = None) -> Utfall:
+    """Match the ledger's transactions to the book's activities (see the module's docstring)."""
+    ranges = parse_accounts(accounts) if accounts is None or isinstance(accounts, str) else accounts
+    ledger, findings = _duplicates(ledger if isinstance(ledger, list) else [ledger])
+    activities = book.activities
+    codes = agreement_objekt(book)
+    objekt = ledger["objekt"].astype(str).str.strip()
+    rows = ledger[objekt.isin(codes).to_numpy()].copy()
+    rows["objekt"] = rows["objekt"].astype(str).str.strip()
+    start, end = book.agreement.period
+    inside = ((rows["date"] >= pd.Timestamp(start)) & (rows["date"] <= pd.Timestamp(end))).to_numpy(bool)
+    konto = rows["konto"].astype(str).str.strip()
+    cost = _on_accounts(konto, ranges)
+    income = konto.str.startswith("3").to_numpy(bool)
+    category = np.select([~inside, cost, income], [OUTSIDE, UNMATCHED, INCOME], OTHER)
+
+    # Groups of activities by (objekt, code): a transaction's group is its (objekt, code) where an
+    # activity has that code, otherwise (objekt, "").
+    groups: dict[tuple[str, str], list[int]] = {}
+    for i, a in enumerate(activities):
+        groups.setdefault((a.objekt.strip(), _key(a.code)), []).append(i)
+    code = rows["aktivitet"].astype(str).str.strip().str.casefold()
+    coded = {f"{o}\x1f{c}" for (o, c) in groups if c}
+    joined = rows["objekt"] + "\x1f" + code
+    group_key = np.where(joined.isin(coded).to_numpy(bool), joined.to_numpy(object),
+                         (rows["objekt"] + "\x1f").to_numpy(object))
+    group_of = {f"{o}\x1f{c}": members for (o, c), members in groups.items()}
+    activity = np.full(len(rows), "", dtype=object)
+    sums: dict[str, int] = {}
+    is_cost = category == UNMATCHED
+    if is_cost.any():
+        sums = pd.Series(rows["ore"].to_numpy()[is_cost]).groupby(group_key[is_cost]).sum().to_dict()
+    for key, members in group_of.items():
+        hit = is_cost & (group_key == key)
+        if len(members) == 1:
+            category[hit] = MATCHED
+            activity[hit] = activities[members[0]].name
+        else:
+            category[hit] = OBJEKT_LEVEL
+    for c, label in LABEL_SV.items():
+        activity[(category == c) & (activity == "")] = label
+    rows["category"] = category
+    rows["activity"] = activity
+
+    # Per objekt: what is there, the reconciliation, and the findings.
+    present = set(rows.loc[inside, "objekt"])
+    actual: list[Decimal | None] = [None] * len(activities)
+    for key, members in group_of.items():
+        objekt_code = key.split("\x1f", 1)[0]
+        if objekt_code not in present:
+            continue
+        if len(members) == 1:
+            actual[members[0]] = kr(sums.get(key, 0))
+        else:
+            names = [activities[m] for m in members]
+            what = "har samma kod" if key.split("\x1f", 1)[1] else "saknar kod"
+            findings.append(Finding(
+                "error", "utfall-kod-saknas",
+                f"Aktiviteterna {', '.join(repr(a.name) for a in names)} på objekt {objekt_code} {what}; deras "
+                f"kostnader, {format_kr(kr(sums.get(key, 0)))}, står kvar på objektnivå och utfallet lämnas tomt. "
+                "Ange en egen kod per aktivitet i kolumnen Kod (huvudbokens aktivitet/projekt).",
+                names[0].loc("code"), kr(sums.get(key, 0))))
+    by_activity_objekt: dict[str, list[Activity]] = {}
+    for a in activities:
+        by_activity_objekt.setdefault(a.objekt.strip(), []).append(a)
+    for objekt_code in sorted(by_activity_objekt):
+        if objekt_code not in present:
+            first = by_activity_objekt[objekt_code][0]
+            findings.append(Finding(
+                "warning", "utfall-inget",
+                f"Huvudboken har inga transaktioner på objekt {objekt_code} under perioden {start.isoformat()}–"
+                f"{end.isoformat()}; utfallet för dess {len(by_activity_objekt[objekt_code])} aktiviteter lämnas tomt. "
+                "Är det rätt fil och rätt objekt?", first.loc("objekt")))
+    reconciliation = []
+    for objekt_code in sorted(codes):
+        mine = (rows["objekt"] == objekt_code).to_numpy(bool)
+        if not mine.any():
+            continue
+        ore = rows["ore"].to_numpy()[mine]
+        cats = category[mine]
+        amounts = {c: int(ore[cats == c].sum()) for c in CATEGORY_SV}
+        reconciliation.append(ObjektReconciliation(objekt_code, amounts))
+        unmatched = rows[mine & (category == UNMATCHED)]
+        if len(unmatched):
+            seen = sorted({c for c in unmatched["aktivitet"].astype(str).str.strip()})
+            shown = ", ".join(repr(c) if c else "(utan kod)" for c in seen[:8]) + (" …" if len(seen) > 8 else "")
+            findings.append(Finding(
+                "warning", "utfall-omatchat",
+                f"{len(unmatched)} kostnadstransaktioner på objekt {objekt_code} hör inte till någon aktivitet "
+                f"(koder: {shown}); summa {format_kr(kr(amounts[UNMATCHED]))}. De listas på bladet Utfall.",
+                _where(unmatched.iloc[0]), kr(amounts[UNMATCHED])))
+        if amounts[INCOME]:
+            findings.append(Finding(
+                "info", "utfall-intakt",
+                f"Intäkter (klass 3) på objekt {objekt_code}: {format_kr(kr(amounts[INCOME]))}. De visas i "
+                "avstämningen och räknas inte som kostnad.", Location(SHEET_NAME), kr(amounts[INCOME])))
+        outside = rows[mine & (category == OUTSIDE)]
+        if len(outside):
+            findings.append(Finding(
+                "info", "utfall-utanfor-perioden",
+                f"{len(outside)} transaktioner på objekt {objekt_code} ligger utanför perioden {start.isoformat()}–"
+                f"{end.isoformat()} (summa {format_kr(kr(amounts[OUTSIDE]))}) och räknas inte.",
+                _where(outside.iloc[0]), kr(amounts[OUTSIDE])))
+    order = np.lexsort((rows["line"].to_numpy(), rows["date"].to_numpy(), activity.astype(str), category,
+                        rows["objekt"].to_numpy(object)))
+    rows = rows.iloc[order].reset_index(drop=True)
+    return Utfall(book, actual, rows, reconciliation, findings, list(dict.fromkeys(ledger["file"].tolist())), ranges)
+
+
+# --- the sheet "Utfall" -------------------------------------------------------------------------------
+
+TRANSACTION_COLUMNS = ("Datum", "Verifikation", "Rad", "Konto", "Text", "Ansvar", "Verksamhet", "Kod", "Objekt",
+                       "Belopp", "Aktivitet", "Källa")
+WIDTHS = [12.0, 13.0, 6.0, 9.0, 36.0, 11.0, 12.0, 11.0, 9.0, 15.0, 46.0, 24.0]
+RECONCILIATION_COLUMNS = ("Objekt", "Summa i huvudboken") + tuple(CATEGORY_SV.values())
+
+
+def utfall_sheet(result: Utfall, today: dt.date | None = None) -> SheetLayout:
+    """The sheet "Utfall": the reconciliation per objekt, then every transaction behind the sums."""
+    today = today or dt.date.today()
+    if len(result.transactions) > MAX_SHEET_ROWS:
+        raise UserError(f"{len(result.transactions)} transactions on the agreement's objekt are more than a sheet "
+                        "holds; narrow the export to the agreement's objekt")
+    start, end = result.book.agreement.period
+    sheet = SheetLayout(SHEET_NAME, list(WIDTHS), landscape=True, gridlines=True)
+    sheet.add(Cell(1, "Utfall från huvudboken", style="title"), height=22.0)
+    files = ", ".join(f.rsplit("/", 1)[-1] for f in result.files)
+    ranges = ", ".join(lo if lo == hi else f"{lo}–{hi}" for lo, hi in result.accounts)
+    sheet.add(Cell(1, f"Hämtat {today.isoformat()} ur {files}. Period {start.isoformat()}–{end.isoformat()}; "
+                      f"kostnadskonton (början av kontonumret) {ranges}. Summan per aktivitet står i kolumnen Utfall "
+                      "i tabellen Aktiviteter.", style="note"), height=30.0)
+    sheet.merges.append("A2:L2")
+    sheet.blank()
+    sheet.add(Cell(1, "Avstämning per objekt: summa i huvudboken = kopplat + objektnivå + ej kopplat + intäkter + "
+                      "övriga konton + utanför perioden", style="section"),
+              *[Cell(c, None, style="section") for c in range(2, 9)])
+    header = sheet.add(*[Cell(i, c, style="header" if i == 1 else "header_right")
+                         for i, c in enumerate(RECONCILIATION_COLUMNS, start=1)])
+    for r in result.reconciliation:
+        values = [kr(r.total)] + [kr(r.amounts.get(c, 0)) for c in CATEGORY_SV]
+        sheet.add(Cell(1, r.objekt), *[Cell(i, v, style="money" if v == int(v) else "money_ore")
+                                       for i, v in enumerate(values, start=2)])
+    sheet.tables.append(Table(RECONCILIATION_TABLE, header, 1, RECONCILIATION_COLUMNS,
+                              header + len(result.reconciliation)))
+    sheet.blank()
+    sheet.add(Cell(1, "Transaktioner på överenskommelsens objekt", style="section"),
+              *[Cell(c, None, style="section") for c in range(2, 13)])
+    header = sheet.add(*[Cell(i, c, style="header_right" if c == "Belopp" else "header")
+                         for i, c in enumerate(TRANSACTION_COLUMNS, start=1)])
+    t = result.transactions
+    columns = [t["date"].dt.strftime("%Y-%m-%d").tolist()] + \
+              [t[f].astype(str).tolist() for f in ("verifikation", "rad", "konto", "text", "ansvar", "verksamhet",
+                                                   "aktivitet", "objekt")]
+    ore = t["ore"].tolist()
+    activity = t["activity"].tolist()
+    source = [f"{f.rsplit('/', 1)[-1]}:{n}" for f, n in zip(t["file"].tolist(), t["line"].tolist())]
+    for i in range(len(t)):
+        amount = kr(ore[i])
+        sheet.add(*[Cell(c, columns[c - 1][i] or None) for c in range(1, 10)],
+                  Cell(10, amount, style="money" if ore[i] % 100 == 0 else "money_ore"),
+                  Cell(11, activity[i]), Cell(12, source[i]))
+    sheet.tables.append(Table(TRANSACTIONS_TABLE, header, 1, TRANSACTION_COLUMNS, header + len(t)))
+    sheet.freeze_row = 0
+    return sheet
