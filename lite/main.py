@@ -4,7 +4,7 @@ requirements.txt beside it to Lite's requirements.txt (keep Lite's own lines mar
 
 Worksheet functions (in Excel: =SB_FORDELA(...), or =XLWINGS.SB_FORDELA(...) in some versions):
     SB_FORDELA(total, vikter, [regel])   SB_KVAR(pott, belopp)   SB_KONTROLL(tillgängligt, belopp, ...)
-Scripts (Lite's script pane, or a button bound to them): skapa_bilaga2, kontrollera.
+Scripts (Lite's script pane, or a button bound to them): skapa_bilaga2, kontrollera, rekvisition.
 
 This imports only xl_statsbidrag.excel and what it needs (no pandas, openpyxl or lxml).
 """
@@ -16,7 +16,7 @@ from xl_statsbidrag.amounts import format_kr
 from xl_statsbidrag.errors import UserError
 
 FUNCTIONS = ("SB_FORDELA", "SB_KVAR", "SB_KONTROLL")
-SCRIPTS = ("skapa_bilaga2", "kontrollera")
+SCRIPTS = ("skapa_bilaga2", "kontrollera", "rekvisition")
 
 
 @func
@@ -70,5 +70,18 @@ def kontrollera(book: xw.Book):
     except UserError as exc:
         print(f"Kontrollen kunde inte göras: {exc.message}")
         return
+    for f in findings:
+        print(f"{f.severity:<8} {f.location}  {f.message}")
+
+
+@script
+def rekvisition(book: xw.Book):
+    """Skriver bladet Rekvisition (begäran om utbetalning) i den öppna arbetsboken."""
+    try:
+        ag, findings = excel.create_requisition(book)
+    except UserError as exc:
+        print(f"Rekvisitionen kunde inte skapas: {exc.message}")
+        return
+    print(f"Rekvisition skapad: {format_kr(ag.requested)} rekvireras.")
     for f in findings:
         print(f"{f.severity:<8} {f.location}  {f.message}")

@@ -256,7 +256,7 @@ def test_lite_registers_exactly_the_documented_functions_and_scripts(monkeypatch
         assert f["result"]["dimensionality"] == "matrix" and f["description"]
         assert all(not p["description"].startswith("Positional argument") for p in f["parameters"])
     scripts = {s["function_name"]: s for s in runtime.custom_scripts_meta(lite)}
-    assert set(scripts) == set(lite.SCRIPTS) == {"skapa_bilaga2", "kontrollera"}
+    assert set(scripts) == set(lite.SCRIPTS) == {"skapa_bilaga2", "kontrollera", "rekvisition"}
     documented = (WORKBOOKS.parent / "lite" / "main.py").read_text(encoding="utf-8").split('"""')[1]
     assert all(name in documented for name in (*lite.FUNCTIONS, *lite.SCRIPTS))
 

@@ -277,7 +277,8 @@ def test_libreoffice_imports_the_xlsm_modules_code_names_and_buttons(libreoffice
     assert {k: v for k, v in code_names.items() if k != "*doc*"} == {
         k: v for k, v in _code_names(XLSM).items() if k != "(workbook)"}
     bindings = re.findall(r'xlink:href="vnd\.sun\.star\.script:VBAProject\.([\w.]+)\?language=Basic', ods["content.xml"])
-    assert sorted(bindings) == ["Statsbidrag.HamtaUtfall", "Statsbidrag.Kontrollera", "Statsbidrag.SkapaBilaga2"]
+    assert sorted(bindings) == ["Statsbidrag.HamtaUtfall", "Statsbidrag.Kontrollera", "Statsbidrag.Rekvisition",
+                                "Statsbidrag.SkapaBilaga2"]
 
 
 def test_libreoffice_imports_the_addin(libreoffice, tmp_path):
@@ -312,12 +313,14 @@ def test_addin_is_an_xlam_with_the_ribbon_tab_and_callbacks():
     assert tab.get("label") == "Statsbidrag"
     buttons = [(b.get("label"), b.get("onAction")) for b in tab.iterfind(".//c:button", ns)]
     assert buttons == [("Skapa Bilaga 2", "SkapaBilaga2Knapp"), ("Kontrollera", "KontrolleraKnapp"),
-                       ("Hämta utfall", "HamtaUtfallKnapp"), ("Fördela", "FordelaKnapp")]
+                       ("Hämta utfall", "HamtaUtfallKnapp"), ("Rekvisition", "RekvisitionKnapp"),
+                       ("Fördela", "FordelaKnapp")]
     code = {n: c for _, _, n, c in VBA_Parser(XLAM.name, data=XLAM.read_bytes()).extract_macros()}["StatsbidragMeny.bas"]
     calls = dict(re.findall(r"Public Sub (\w+)\(control As IRibbonControl\)(?:(?!End Sub).)*?KorPython \"(\w+)\(",
                             code, re.S))
     assert calls == {"SkapaBilaga2Knapp": "skapa_bilaga2", "KontrolleraKnapp": "kontrollera",
-                     "HamtaUtfallKnapp": "hamta_utfall", "FordelaKnapp": "fordela"}
+                     "HamtaUtfallKnapp": "hamta_utfall", "RekvisitionKnapp": "rekvisition",
+                     "FordelaKnapp": "fordela"}
     assert '"import xl_statsbidrag.excel as x; x." & anrop' in code and "x.active_book()" in code
     assert "ActiveWorkbook Is Nothing" in code
     # the Python each button runs exists, takes the book first, and is valid Python as the macro builds it
@@ -326,7 +329,7 @@ def test_addin_is_an_xlam_with_the_ribbon_tab_and_callbacks():
     from xl_statsbidrag import excel
 
     missing = {fn for fn in calls.values() if not hasattr(excel, fn)}
-    assert missing <= {"hamta_utfall"}  # hamta_utfall comes with the branch utfall; after the merge: == set()
+    assert missing == set()
     for fn in set(calls.values()) - missing:
         assert list(inspect.signature(getattr(excel, fn)).parameters)[0] == "book"
     for anrop in re.findall(r'KorPython "([^"]+\))"\s*$', code, re.M) + ["fordela(x.active_book(), '2 835 mkr')"]:

@@ -131,7 +131,8 @@ COLUMNS = ["name", "verksamhet", "earlier_decision", "decision_ref", "amount", "
            "actual", "comment"]
 
 MACRO_MODULE = HERE / "vba" / "Statsbidrag.bas"
-BUTTONS = [("SkapaBilaga2", "Skapa Bilaga 2"), ("Kontrollera", "Kontrollera"), ("HamtaUtfall", "Hämta utfall")]
+BUTTONS = [("SkapaBilaga2", "Skapa Bilaga 2"), ("Kontrollera", "Kontrollera"), ("HamtaUtfall", "Hämta utfall"),
+           ("Rekvisition", "Rekvisition")]
 
 
 def _source(path: Path) -> str:
@@ -156,7 +157,7 @@ def macros(wb, sheets) -> None:
 
     ws = sheets["activities"]
     ws.set_row(0, 34)
-    for (macro, caption), cell in zip(BUTTONS, ("F1", "H1", "J1")):
+    for (macro, caption), cell in zip(BUTTONS, ("F1", "H1", "J1", "L1")):
         ws.insert_button(cell, {"macro": macro, "caption": caption, "width": 150, "height": 36,
                                 "x_offset": 4, "y_offset": 4})
     conf = wb.add_worksheet("xlwings.conf")

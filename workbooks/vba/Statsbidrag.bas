@@ -1,5 +1,5 @@
 Attribute VB_Name = "Statsbidrag"
-' Knapparna "Skapa Bilaga 2", "Kontrollera" och "Hämta utfall" i beslutsunderlaget.
+' Knapparna "Skapa Bilaga 2", "Kontrollera", "Hämta utfall" och "Rekvisition" i beslutsunderlaget.
 '
 ' Makrona kör Python-paketet xl_statsbidrag på den här arbetsboken genom xlwings-tillägget
 ' (RunPython). Det som behövs på datorn (se README, avsnittet "För dig som arbetar i Excel"):
@@ -17,6 +17,10 @@ End Sub
 
 Public Sub HamtaUtfall()
     KorPython "import xl_statsbidrag.excel as x; x.hamta_utfall()"
+End Sub
+
+Public Sub Rekvisition()
+    KorPython "import xl_statsbidrag.excel as x; x.rekvisition()"
 End Sub
 
 Private Sub KorPython(ByVal kod As String)

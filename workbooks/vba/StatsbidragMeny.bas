@@ -20,6 +20,10 @@ Public Sub HamtaUtfallKnapp(control As IRibbonControl)
     KorPython "hamta_utfall(x.active_book())"
 End Sub
 
+Public Sub RekvisitionKnapp(control As IRibbonControl)
+    KorPython "rekvisition(x.active_book())"
+End Sub
+
 Public Sub FordelaKnapp(control As IRibbonControl)
     Dim total As String
     total = InputBox("Det nationella belopp som ska fördelas på regionerna efter folkmängd " & _
