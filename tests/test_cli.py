@@ -80,3 +80,20 @@ def test_validate_exit_codes_and_json(tmp_path):
 def test_help_lists_the_commands():
     done = run("--help")
     assert done.returncode == 0 and "report" in done.stdout and "validate" in done.stdout
+
+
+def test_a_missing_extra_is_named_not_a_traceback(tmp_path):
+    """Without the extra a command needs (here: pandas for utfall), the message says which to install."""
+    blocker = tmp_path / "sitecustomize.py"
+    blocker.write_text("import sys\nclass B:\n    def find_spec(self, name, path=None, target=None):\n"
+                       "        if name.split('.')[0] in ('pandas', 'numpy'):\n"
+                       "            raise ModuleNotFoundError(f'No module named {name!r}', name=name)\n"
+                       "sys.meta_path.insert(0, B())\n")
+    import os
+
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(tmp_path)] + sys.path))
+    done = subprocess.run([sys.executable, "-m", "xl_statsbidrag", "utfall", str(EXAMPLE_2019),
+                           str(EXAMPLE_2019.with_name("huvudbok_2019.csv")), "-o", str(tmp_path / "u.xlsx")],
+                          capture_output=True, text=True, env=env)
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert "[ledger]" in done.stderr and "'utfall'" in done.stderr

@@ -418,3 +418,16 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("xl-statsbidrag: interrupted", file=sys.stderr)
         return 130
+    except ModuleNotFoundError as exc:  # an optional dependency the command needs is not installed
+        extra = EXTRAS.get((exc.name or "").split(".")[0])
+        if extra is None:
+            raise
+        print(f"xl-statsbidrag: error: '{args.command}' needs the package {exc.name}, which comes with the extra "
+              f"[{extra}]: pip install 'xl-statsbidrag[{extra}]' (or pip install '.[{extra}]' in a copy of the "
+              "project)", file=sys.stderr)
+        return EXIT_INPUT
+
+
+# The extras of pyproject.toml that bring each optional package.
+EXTRAS = {"lxml": "files", "xlsxwriter": "files", "icalendar": "files", "pandas": "ledger", "numpy": "ledger",
+          "openpyxl": "ledger", "xlwings": "excel"}
