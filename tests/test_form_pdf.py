@@ -1,6 +1,7 @@
 """What the head of finance sees on paper: the Bilaga 2 sheet printed to PDF by LibreOffice (with
 Carlito, Calibri's metric twin), read back with pdftotext page by page."""
 import datetime as dt
+from decimal import Decimal
 import re
 import shutil
 import subprocess
@@ -86,3 +87,17 @@ def test_the_cost_table_repeats_its_header_on_the_next_page(printed):
     _, form, _ = printed[EXAMPLE_2019]
     with_rows = [p for p in form if "Budget Utfall Avvikelse" in _flat(p) and "9917" in p]
     assert len(with_rows) >= 2
+
+
+def test_amounts_with_ore_fit_their_columns(tmp_path, libreoffice):
+    """Utfall in öre (from the ledger) needs wider amount columns: no cell may print as ####."""
+    from test_report import budget_2019, with_utfall
+
+    utfall = [Decimal(v) - Decimal("0.55") * (i + 1) for i, v in enumerate(budget_2019())]
+    utfall[0] = Decimal("4431730.45")
+    source = with_utfall(tmp_path / "u.xlsx", [float(u) for u in utfall])
+    target, summary, _ = report_file(source, tmp_path / "r.xlsx", TODAY)
+    pages = [p for p in _pages(libreoffice.convert(target, tmp_path / "pdf", "pdf")) if "Ekonomisk redovisning –" in p]
+    text = _flat(" ".join(pages))
+    assert "#" not in text.replace("#N/A", "")
+    assert "4 431 730,45 kr" in text and len(pages) == summary.pages

@@ -15,6 +15,7 @@ signature block) on one page; a cost table that runs over a page repeats its hea
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -22,7 +23,7 @@ from pathlib import Path
 from . import __version__
 from .amounts import format_kr
 from .errors import UserError
-from .layout import Cell, Form, SheetLayout
+from .layout import DIGIT_PX, STYLES, Cell, Form, SheetLayout, text_px
 from .model import AGREEMENT_LABELS, Activity, DecisionBook, Finding, cost
 from .validation import ERROR, INFO, SEVERITY_SV, WARNING, validate
 
@@ -30,7 +31,12 @@ SHEET_NAME = "Bilaga 2"
 CHECK_SHEET_NAME = "Kontroll"
 
 # Columns: A activity/label, B verksamhet, C objekt, D budget, E utfall (and single amounts), F avvikelse.
+# The amount columns are as wide as their widest amount needs (öre take room), and A gives way; the
+# sum stays within what A4 portrait prints at 100 % in Excel and in LibreOffice (whose columns are wider).
 WIDTHS = [32.0, 15.0, 7.0, 12.0, 12.0, 12.0]
+PAGE_WIDTH = sum(WIDTHS)
+MIN_LABEL_WIDTH = 22.0
+CELL_MARGIN_PX = 5  # what a right-aligned number keeps free in its cell
 A, B, C, D, E, F = 1, 2, 3, 4, 5, 6
 MARGINS = (0.45, 0.45, 0.75, 0.75)
 WRITE_HEIGHT = Form.WRITE_HEIGHT
@@ -56,6 +62,23 @@ def _quote(text: str) -> str:
 def _money_style(value: Decimal | None, total: bool = False) -> str:
     ore = value is not None and value != value.to_integral_value()
     return ("money_total" if total else "money") + ("_ore" if ore else "")
+
+
+def _widths(book: DecisionBook) -> list[float]:
+    """The form's column widths: each amount column wide enough for the widest amount it shows (in bold,
+    as a total is), with its sign and öre, so that no cell shows ####; verksamhet and then the activity
+    give way."""
+    values = [book.agreement.total, book.agreement.received, book.costs, book.unused, book.decided]
+    for a in book.activities:
+        values += [v for v in (a.amount, a.actual) if v is not None]
+        if a.actual is not None:
+            values.append(a.actual - (a.amount or Decimal(0)))
+    values.append(sum((a.actual for a in book.activities if a.actual is not None), Decimal(0)))
+    widest = max(text_px(format_kr(v), STYLES["money_total"]) for v in values)
+    amount = max(WIDTHS[D - 1], math.ceil((widest + CELL_MARGIN_PX - 5) / DIGIT_PX))
+    verksamhet = WIDTHS[B - 1] if amount <= 13 else 13.0
+    label = max(MIN_LABEL_WIDTH, PAGE_WIDTH - verksamhet - WIDTHS[C - 1] - 3 * amount)
+    return [label, verksamhet, WIDTHS[C - 1], amount, amount, amount]
 
 
 def _plus(cells: list[str]) -> str | None:
@@ -135,7 +158,7 @@ def build_report(book: DecisionBook, findings: list[Finding] | None = None,
     findings = validate(book, today) if findings is None else findings
     ag = book.agreement
     outcome, complete = book.has_outcome, book.outcome_complete
-    sheet = SheetLayout(SHEET_NAME, list(WIDTHS), fit_width=False, margins=MARGINS)
+    sheet = SheetLayout(SHEET_NAME, _widths(book), fit_width=False, margins=MARGINS)
     form = Form(sheet)
     label_span = {A: 4}
 
