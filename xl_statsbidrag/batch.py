@@ -19,6 +19,7 @@ from pathlib import Path
 
 from .errors import UserError
 from .jobs import WORKBOOK_SUFFIXES
+from .model import Severity
 
 SUMMARY_FIELDS = ["file", "status", "reason", "received", "costs", "unused", "errors", "warnings", "output",
                   "seconds"]
@@ -178,8 +179,8 @@ def convert_one(source: str, target: str, pdf_source: str | None, force: bool, r
 
         row.overview = overview_row(row.file, report)
         row.received, row.costs, row.unused = _kr(summary.received), _kr(summary.costs), _kr(summary.unused)
-        row.errors = sum(f.severity == "error" for f in findings)
-        row.warnings = sum(f.severity == "warning" for f in findings)
+        row.errors = sum(f.severity == Severity.ERROR for f in findings)
+        row.warnings = sum(f.severity == Severity.WARNING for f in findings)
     except UserError as exc:
         row.reason = exc.message if not exc.location else f"{exc.location}: {exc.message}"
         row.output = ""

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import UserError
+from .model import Severity
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 
@@ -45,8 +46,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     target, s, findings = report_file(args.workbook, args.output, args.today, args.in_place, args.recalculate)
     kind = ("utfall" if s.complete else "utfall, with budget where utfall is missing" if s.outcome
             else "budget: no utfall filled in yet")
-    errors = sum(f.severity == "error" for f in findings)
-    warnings = sum(f.severity == "warning" for f in findings)
+    errors = sum(f.severity == Severity.ERROR for f in findings)
+    warnings = sum(f.severity == Severity.WARNING for f in findings)
     print(f"Wrote {target} (sheets \"Bilaga 2\", {s.pages} page(s), and \"Kontroll\")")
     print(f"  activities:   {s.activities}")
     print(f"  received:     {format_kr(s.received)}")
@@ -76,9 +77,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
             print(f"{'severity':<{widths[0]}}  {'code':<{widths[1]}}  {'cell':<{widths[2]}}  message")
             for r in rows:
                 print(f"{r[0]:<{widths[0]}}  {r[1]:<{widths[1]}}  {r[2]:<{widths[2]}}  {r[3]}")
-        counts = {s: sum(f.severity == s for f in findings) for s in ("error", "warning", "info")}
+        counts = {s: sum(f.severity == s for f in findings) for s in Severity}
         print(f"{counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} info")
-    return EXIT_FINDINGS if any(f.severity == "error" for f in findings) else EXIT_OK
+    return EXIT_FINDINGS if any(f.severity == Severity.ERROR for f in findings) else EXIT_OK
 
 
 def _plain(value) -> str:
@@ -195,7 +196,7 @@ def cmd_rekvisition(args: argparse.Namespace) -> int:
         print(f"  deadline:     {ag.requisition_deadline.isoformat()}")
     for f in findings:
         print(f"  {f.severity}: {f.location}: {f.message}")
-    return EXIT_FINDINGS if any(f.severity == "error" for f in findings) else EXIT_OK
+    return EXIT_FINDINGS if any(f.severity == Severity.ERROR for f in findings) else EXIT_OK
 
 
 def cmd_deadlines(args: argparse.Namespace) -> int:
@@ -269,7 +270,7 @@ def cmd_utfall(args: argparse.Namespace) -> int:
         print(f"{f.severity}: {f.code}: {f.location}: {f.message}" if str(f.location) else
               f"{f.severity}: {f.code}: {f.message}")
     print(f"Wrote {target} (column Utfall, sheet \"Utfall\")")
-    return EXIT_FINDINGS if any(f.severity == "error" for f in result.findings) else EXIT_OK
+    return EXIT_FINDINGS if any(f.severity == Severity.ERROR for f in result.findings) else EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -29,6 +29,7 @@ from .allocation import AllocationError
 from .amounts import AmountError, format_kr
 from .errors import UserError
 from .layout import STYLES, SheetLayout, column_letter
+from .model import Severity
 from .reading import MAX_COLUMN, MAX_ROW, CellError, MergedCopy, TableInfo, bounds, read
 from .report import check_sheet, make_report
 from .validation import validate
@@ -368,7 +369,7 @@ def kontrollera(book: "xw.Book | None" = None) -> None:
     except UserError as exc:
         _alert(book, f"Kontrollen kunde inte göras.\n\n{exc.message}", "Kontrollera")
         return
-    counts = {s: sum(f.severity == s for f in findings) for s in ("error", "warning", "info")}
+    counts = {s: sum(f.severity == s for f in findings) for s in Severity}
     _alert(book, f"{counts['error']} fel, {counts['warning']} varningar, {counts['info']} upplysningar.\n"
                  "Se bladet Kontroll.", "Kontrollera")
 
@@ -463,7 +464,7 @@ def hamta_utfall(book: "xw.Book | None" = None, paths: list[str] | None = None):
         _alert(book, f"Utfallet kunde inte hämtas.\n\n{exc}", "Hämta utfall")
         return None
     filled = sum(v is not None for v in result.actual)
-    warnings = [f for f in result.findings if f.severity in ("error", "warning")]
+    warnings = [f for f in result.findings if f.severity in (Severity.ERROR, Severity.WARNING)]
     total = sum((v for v in result.actual if v is not None), Decimal(0))
     _alert(book, f"Utfall ifyllt för {filled} av {len(result.actual)} aktiviteter: {format_kr(total)}.\n"
                  f"{len(warnings)} varningar (se bladet Utfall och kör Kontrollera).", "Hämta utfall")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .errors import UserError
 from .layout import SheetLayout
-from .model import DecisionBook, Finding
+from .model import DecisionBook, Finding, Severity
 from .report import Report, ReportSummary
 from .validation import validate
 
@@ -228,7 +228,7 @@ def requisition_file(source: Path | str, target: Path | str | None = None, today
     target = Path(target) if target else source.with_name(f"{source.stem}_rekvisition{source.suffix}")
     check_output(source, target)
     book = read(source)
-    unreadable = [f for f in book.problems if f.severity == "error" and f.location.sheet == AGREEMENT_SHEET]
+    unreadable = [f for f in book.problems if f.severity == Severity.ERROR and f.location.sheet == AGREEMENT_SHEET]
     if unreadable:
         lines = "\n".join(f"  {f.location}: {f.message}" for f in unreadable)
         raise UserError(f"{len(unreadable)} cell(s) cannot be read, so no requisition was written:\n{lines}",
@@ -491,7 +491,7 @@ def utfall_file(source: Path | str, ledgers: list[Path | str], target: Path | st
         if Path(ledger).exists() and Path(ledger).resolve() == target.resolve():
             raise UserError("the output would overwrite a ledger file; give another name with -o", file=target)
     book = read(source)
-    unreadable = [f for f in book.problems if f.severity == "error"]
+    unreadable = [f for f in book.problems if f.severity == Severity.ERROR]
     if unreadable:
         lines = "\n".join(f"  {f.location}: {f.message}" for f in unreadable)
         raise UserError(f"{len(unreadable)} cell(s) cannot be read, so no utfall was written:\n{lines}", file=source)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from enum import StrEnum
 
 from .errors import Location
 
@@ -185,19 +186,43 @@ class Activity:
         return Location(self.sheet, f"{column}{self.row}" if column else None)
 
 
+class Severity(StrEnum):
+    """How serious a finding is.  A ``str`` enum: it compares equal to, and is written to JSON as,
+    "error", "warning" or "info"; ``rank`` orders findings, ``sv`` is the name the finance user reads."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return _SEVERITY_RANK[self]
+
+    @property
+    def sv(self) -> str:
+        return _SEVERITY_SV[self]
+
+
+_SEVERITY_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+_SEVERITY_SV = {Severity.ERROR: "Fel", Severity.WARNING: "Varning", Severity.INFO: "Info"}
+
+
 @dataclass(frozen=True)
 class Finding:
-    """Something validation (or reading) found: severity "error", "warning" or "info", a short
-    code, a Swedish message for the finance user, where it is, and the amount it is about."""
+    """Something validation (or reading) found: its ``Severity``, a short code, a Swedish message
+    for the finance user, where it is, and the amount it is about."""
 
-    severity: str
+    severity: Severity
     code: str
     message: str
     location: Location = Location()
     amount: Decimal | None = None
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "severity", Severity(self.severity))  # "error" is accepted as ERROR
+
     def as_dict(self) -> dict[str, object]:
-        out: dict[str, object] = {"severity": self.severity, "code": self.code, "message": self.message,
+        out: dict[str, object] = {"severity": self.severity.value, "code": self.code, "message": self.message,
                                   "sheet": self.location.sheet, "cell": self.location.cell}
         if self.amount is not None:
             out["amount"] = str(self.amount)

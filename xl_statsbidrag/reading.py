@@ -21,6 +21,7 @@ from .model import (
     ACTIVITIES_TABLE, ACTIVITY_AMOUNTS, ACTIVITY_COLUMNS, ACTIVITY_REQUIRED, AGREEMENT_LABELS,
     AGREEMENT_SHEET, AMOUNT_FIELDS, DATE_FIELDS, OBJEKT_COLUMNS, OBJEKT_REQUIRED, OBJEKT_TABLE,
     POT_COLUMNS, POT_REQUIRED, POTS_TABLE, Activity, Agreement, DecisionBook, Finding, Objekt, Pot,
+    Severity,
 )
 
 MAX_ROW, MAX_COLUMN = 1048576, 16384
@@ -169,7 +170,7 @@ class _Reader:
         self.problems: list[Finding] = []
 
     def problem(self, location: Location, code: str, message: str) -> None:
-        self.problems.append(Finding("error", code, message, location))
+        self.problems.append(Finding(Severity.ERROR, code, message, location))
 
     def amount(self, value: object, location: Location, what: str) -> Decimal | None:
         if isinstance(value, MergedCopy):
@@ -192,7 +193,7 @@ class _Reader:
             return None
         if isinstance(value, str) and amount is not None:
             self.problems.append(Finding(
-                "warning", "belopp-som-text",
+                Severity.WARNING, "belopp-som-text",
                 f"{what} '{value.strip()}' är skrivet som text och räknas inte med i Excels summor "
                 f"(läst som {format_kr(amount)}). Skriv det som ett tal.", location, amount))
         return amount
@@ -345,18 +346,18 @@ class _Reader:
         for a in activities:
             if a.row in hidden:
                 self.problems.append(Finding(
-                    "warning", "dold-rad", f"Raden för '{a.name}' är dold men räknas med (Excels summor med "
+                    Severity.WARNING, "dold-rad", f"Raden för '{a.name}' är dold men räknas med (Excels summor med "
                     "SUBTOTAL räknar inte dolda rader).", a.loc("name"), a.amount))
         return activities
 
     def total_row(self, row: Activity, expected: Decimal) -> None:
         """A summing row inside the table ("Summa", "Totalt"): not an activity, but checked."""
         if row.amount is None or row.amount == expected:
-            self.problems.append(Finding("info", "summarad", f"Raden '{row.name}' är en summering och räknas "
+            self.problems.append(Finding(Severity.INFO, "summarad", f"Raden '{row.name}' är en summering och räknas "
                                          "inte som aktivitet.", row.loc("name"), row.amount))
         else:
             self.problems.append(Finding(
-                "warning", "summarad-avviker", f"Summeringsraden '{row.name}' visar {format_kr(row.amount)} men "
+                Severity.WARNING, "summarad-avviker", f"Summeringsraden '{row.name}' visar {format_kr(row.amount)} men "
                 f"raderna ovanför summerar till {format_kr(expected)} (skillnad "
                 f"{format_kr(row.amount - expected)}).", row.loc("amount"), row.amount - expected))
 

@@ -97,11 +97,11 @@ def findings(available: object, amounts: Iterable[object], names: Iterable[objec
              ) -> list[list[object]]:
     """The findings for a range of activity amounts (with their names and pots, optional) against an
     available total (or a pot table), as a table with a header row: Allvarlighet, Kod, Meddelande,
-    Belopp.  Runs the same checks as ``validate`` on the amounts and pots."""
+    Belopp.  Runs ``validation.validate_amounts`` (the checks of ``validate`` that need only amounts
+    and pots)."""
     from .errors import Location
-    from .model import Activity, Agreement, DecisionBook, Finding, Pot
-    from .validation import (SEVERITY_SV, check_allocation, check_amounts, check_duplicates, check_earmarked,
-                             check_pot_names, check_readable, validate)
+    from .model import Activity, Finding, Pot, Severity
+    from .validation import validate_amounts
     from .amounts import AmountError
     from .reading import text
 
@@ -121,7 +121,7 @@ def findings(available: object, amounts: Iterable[object], names: Iterable[objec
         try:
             amount = parse_amount(value)
         except AmountError as exc:
-            problems.append(Finding("error", "oläsbart-belopp", f"Beloppet för '{name}' kan inte läsas: {exc.sv}.",
+            problems.append(Finding(Severity.ERROR, "oläsbart-belopp", f"Beloppet för '{name}' kan inte läsas: {exc.sv}.",
                                     Location(PLACE, f"{columns['amount']}{i + 1}")))
             amount = None
         pot = pot_cells[i] if i < len(pot_cells) else None
@@ -135,9 +135,7 @@ def findings(available: object, amounts: Iterable[object], names: Iterable[objec
     else:
         total = _total(available, "tillgängligt belopp")
         pot_list = [Pot("Tillgängligt", total)]
-    book = DecisionBook("", Agreement("", 0, pot_list), activities, Location(), problems)
-    found = validate(book, checks=[check_readable, check_amounts, check_pot_names, check_duplicates,
-                                   check_allocation, check_earmarked])
-    rows = [[SEVERITY_SV[f.severity], f.code, f.message, "" if f.amount is None else _number(f.amount)]
+    found = validate_amounts(activities, pot_list, problems)
+    rows = [[f.severity.sv, f.code, f.message, "" if f.amount is None else _number(f.amount)]
             for f in found]
     return [FINDINGS_HEADER] + (rows or [["OK", "", "Inga avvikelser.", ""]])
