@@ -220,7 +220,7 @@ def write_layouts(source: Path, target: Path, layouts: list["SheetLayout"],
 def requisition_file(source: Path | str, target: Path | str | None = None, today: dt.date | None = None):
     """Write a copy of ``source`` with the sheet Rekvisition; returns (target, agreement, findings about the
     requisition).  A cell of the agreement sheet that cannot be read is refused."""
-    from .model import AGREEMENT_SHEET
+    from .workbook_format import AGREEMENT_SHEET
     from .rekvisition import requisition_sheet
     from .validation import check_requisition, check_report_fields, Context
 
@@ -425,7 +425,8 @@ def import_file(source: Path | str, target: Path | str, agreement_id: str, regio
     format: the catalogue's agreement with the region's pots, and the activities as an Excel Table,
     beside the original sheets.  Returns (PlainTable, Agreement, [pot source texts])."""
     from . import tables
-    from .model import ACTIVITIES_TABLE, AGREEMENT_SHEET, Agreement, Objekt, Pot
+    from .model import Agreement, Objekt, Pot
+    from .workbook_format import ACTIVITIES_TABLE, AGREEMENT_SHEET
     from .plain import read_plain
     from .template import ACTIVITIES_SHEET, activities_sheet, agreement_sheet
     from .xlsx.package import Package

@@ -11,70 +11,8 @@ from decimal import Decimal
 from enum import StrEnum
 
 from .errors import Location
+from .workbook_format import AGREEMENT_SHEET
 
-# Labels of the agreement sheet ("Överenskommelse"), in the order the template shows them.
-# field name -> Swedish label (as in the agreement's Bilaga 2 where the form names it).
-AGREEMENT_LABELS: dict[str, str] = {
-    "name": "Överenskommelsens benämning",
-    "year": "År",
-    "region_dnr": "Regionens diarienummer",
-    "rk_dnr_agreement": "Regeringskansliets diarienummer för bakomliggande överenskommelse",
-    "rk_dnr_payment": "Regeringskansliets diarienummer avseende regeringsbeslut för utbetalning",
-    "decided_total": "Belopp enligt regionens beslut",
-    "decision_date": "Datum för regionens beslut",
-    "paid_out": "Summa bidrag som utbetalats från regeringen/Regeringskansliet",
-    "paid_out_date": "Datum för utbetalning",
-    "payer": "Utbetalat av",
-    "period_start": "Redovisningsperiod från",
-    "period_end": "Redovisningsperiod till",
-    "requisition_deadline": "Sista dag för rekvisition",
-    "report_deadline": "Sista dag för ekonomisk redovisning",
-    "repayment_deadline": "Sista dag för återbetalning av ej förbrukade medel",
-    "socialstyrelsen_deadline": "Sista dag för rapport till Socialstyrelsen",
-    "requisition_amount": "Belopp som rekvireras",
-    "giro": "Bankgiro/Plusgiro",
-    "payment_reference": "Önskad betalningsreferens",
-    "recipient": "Bidragsmottagare",
-    "org_number": "Organisationsnummer",
-    "contact_person": "Kontaktperson",
-    "postal_address": "Postadress",
-    "phone": "Telefon inkl. riktnummer",
-    "fax": "Faxnummer",
-    "email": "E-postadress",
-    "finance_head": "Ekonomichef (eller motsvarande)",
-    "finance_head_title": "Ekonomichefens befattning",
-    "finance_head_phone": "Ekonomichefens telefon inkl. riktnummer",
-    "finance_head_email": "Ekonomichefens e-postadress",
-    "signatory": "Behörig företrädare",
-}
-AMOUNT_FIELDS = {"decided_total", "paid_out", "requisition_amount"}
-DATE_FIELDS = {"decision_date", "paid_out_date", "period_start", "period_end", "requisition_deadline", "report_deadline",
-               "repayment_deadline", "socialstyrelsen_deadline"}
-
-# Excel Tables the reader looks for, and their columns: field -> Swedish header.
-AGREEMENT_SHEET = "Överenskommelse"
-POTS_TABLE = "Potter"
-POT_COLUMNS = {"name": "Pott", "amount": "Belopp", "earmarked": "Öronmärkt", "purpose": "Ändamål"}
-POT_REQUIRED = ("name", "amount")
-OBJEKT_TABLE = "Objekt"
-OBJEKT_COLUMNS = {"code": "Objekt", "description": "Benämning"}
-OBJEKT_REQUIRED = ("code",)
-ACTIVITIES_TABLE = "Aktiviteter"
-ACTIVITY_COLUMNS = {
-    "name": "Aktivitet",
-    "verksamhet": "Verksamhet",
-    "earlier_decision": "Tidigare beslut",
-    "decision_ref": "Beslutsunderlag datum/dnr",
-    "amount": "Belopp",
-    "next_year": "Behov nästa år",
-    "objekt": "Objekt",
-    "code": "Kod",  # the ledger's activity/project code, for matching utfall (optional)
-    "pot": "Pott",
-    "actual": "Utfall",
-    "comment": "Kommentar",
-}
-ACTIVITY_REQUIRED = ("name", "verksamhet", "amount", "objekt")
-ACTIVITY_AMOUNTS = {"amount", "actual"}
 
 
 @dataclass

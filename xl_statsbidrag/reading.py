@@ -17,11 +17,11 @@ from typing import Iterator, Protocol
 from .amounts import AmountError, format_kr, parse_amount
 from .errors import Location, UserError
 from .layout import column_letter
-from .model import (
-    ACTIVITIES_TABLE, ACTIVITY_AMOUNTS, ACTIVITY_COLUMNS, ACTIVITY_REQUIRED, AGREEMENT_LABELS,
-    AGREEMENT_SHEET, AMOUNT_FIELDS, DATE_FIELDS, OBJEKT_COLUMNS, OBJEKT_REQUIRED, OBJEKT_TABLE,
-    POT_COLUMNS, POT_REQUIRED, POTS_TABLE, Activity, Agreement, DecisionBook, Finding, Objekt, Pot,
-    Severity,
+from .model import Activity, Agreement, DecisionBook, Finding, Objekt, Pot, Severity
+from .workbook_format import (
+    ACTIVITIES_TABLE, ACTIVITY_AMOUNTS, ACTIVITY_COLUMNS, ACTIVITY_REQUIRED, AGREEMENT_LABELS, AGREEMENT_SHEET,
+    AMOUNT_FIELDS, DATE_FIELDS, OBJEKT_COLUMNS, OBJEKT_REQUIRED, OBJEKT_TABLE, POT_COLUMNS, POT_REQUIRED,
+    POTS_TABLE, TOTAL_NAME, is_earmarked, normalise_header,
 )
 
 MAX_ROW, MAX_COLUMN = 1048576, 16384
@@ -79,14 +79,6 @@ class Source(Protocol):
 
     def hidden_rows(self, sheet: str) -> set[int]:
         """Hidden rows among those read so far."""
-
-
-_FOLD = re.compile(r"[\s\u00a0]+")
-
-
-def norm(text: object) -> str:
-    """A header or label as compared: case, spacing, line breaks and a trailing colon ignored."""
-    return _FOLD.sub(" ", str(text or "")).strip().rstrip(":").strip().casefold()
 
 
 def column_number(letters: str) -> int:
@@ -160,9 +152,6 @@ def _date(value: object) -> dt.date:
     raise ValueError(f"'{value}' is not a date (write it as 2019-12-31)")
 
 
-_TOTAL_NAME = re.compile(r"^(summa|totalt|total|totalsumma|s:a)\b", re.IGNORECASE)
-
-
 class _Reader:
     def __init__(self, source: Source):
         self.source = source
@@ -225,8 +214,8 @@ class _Reader:
                    ) -> Iterator[tuple[int, dict[str, object], dict[str, str]]]:
         """Rows of a table as {field: value}, with the column letter of each field."""
         min_col, min_row, max_col, max_row = bounds(table.ref)
-        by_header = {norm(h): i for i, h in enumerate(table.columns)}
-        positions = {f: by_header[norm(h)] for f, h in wanted.items() if norm(h) in by_header}
+        by_header = {normalise_header(h): i for i, h in enumerate(table.columns)}
+        positions = {f: by_header[normalise_header(h)] for f, h in wanted.items() if normalise_header(h) in by_header}
         missing = [wanted[f] for f in required if f not in positions]
         location = Location(table.sheet, table.ref)
         if missing:
@@ -252,11 +241,11 @@ class _Reader:
         sheet = next((n for n in names if n.casefold() == AGREEMENT_SHEET.casefold()), None)
         if sheet is None:
             raise UserError(f"no sheet '{AGREEMENT_SHEET}' (sheets: {', '.join(names)})", file=self.path)
-        by_label = {norm(label): name for name, label in AGREEMENT_LABELS.items()}
+        by_label = {normalise_header(label): name for name, label in AGREEMENT_LABELS.items()}
         found: dict[str, tuple[object, Location]] = {}
         for r, values in self.source.rows(sheet, max_col=26):
             for c, value in enumerate(values):
-                name = by_label.get(norm(value)) if isinstance(value, str) else None
+                name = by_label.get(normalise_header(value)) if isinstance(value, str) else None
                 if name and name not in found:
                     # the value is right of the label, past any cells the label's merged range covers
                     v = c + 1
@@ -305,8 +294,7 @@ class _Reader:
                 if values_["amount"] in (None, ""):
                     self.problem(locs["amount"], "belopp-saknas", "Pottens belopp saknas.")
                 continue
-            flag = norm(text(values_.get("earmarked")))
-            pots.append(Pot(text(values_["name"]), amount, flag in ("ja", "x", "1", "true", "sant"),
+            pots.append(Pot(text(values_["name"]), amount, is_earmarked(text(values_.get("earmarked"))),
                             text(values_.get("purpose")), locs))
         if not pots and not self.problems:
             raise UserError(f"the table '{POTS_TABLE}' has no pots", file=self.path,
@@ -333,7 +321,7 @@ class _Reader:
                     fields[name] = self.text(value, Location(sheet, f"{letters[name]}{row}"),
                                              ACTIVITY_COLUMNS[name])
             activity = Activity(row=row, sheet=sheet, columns=letters, **fields)  # type: ignore[arg-type]
-            if _TOTAL_NAME.match(activity.name) and not activity.verksamhet and not activity.objekt:
+            if TOTAL_NAME.match(activity.name) and not activity.verksamhet and not activity.objekt:
                 self.total_row(activity, since_total)
                 since_total = Decimal(0)
                 continue

@@ -23,7 +23,8 @@ from . import __version__
 from .amounts import format_kr
 from .errors import UserError
 from .layout import Cell, Form, SheetLayout
-from .model import AGREEMENT_LABELS, Activity, DecisionBook, Finding, cost
+from .model import Activity, DecisionBook, Finding, cost
+from .workbook_format import AGREEMENT_LABELS
 from .validation import ERROR, INFO, WARNING, validate
 
 SHEET_NAME = "Bilaga 2"

@@ -104,6 +104,7 @@ def findings(available: object, amounts: Iterable[object], names: Iterable[objec
     from .validation import validate_amounts
     from .amounts import AmountError
     from .reading import text
+    from .workbook_format import is_earmarked
 
     # every row has its own place (column letters by argument: names A, amounts B, pots C; rows by
     # position), so that a finding about one row never stands for another
@@ -130,7 +131,7 @@ def findings(available: object, amounts: Iterable[object], names: Iterable[objec
     if pot_names is not None and pot_amounts is not None:
         flags = _flat(earmarked) if earmarked is not None else []
         pot_list = [Pot(str(n).strip(), _total(a, f"pottbeloppet på rad {i + 1}"),
-                        i < len(flags) and text(flags[i]).casefold() in ("ja", "x", "1", "true", "sant"))
+                        i < len(flags) and is_earmarked(text(flags[i])))
                     for i, (n, a) in enumerate(zip(_flat(pot_names), _flat(pot_amounts))) if not _blank(n)]
     else:
         total = _total(available, "tillgängligt belopp")

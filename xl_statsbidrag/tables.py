@@ -21,6 +21,7 @@ from importlib import resources
 from pathlib import Path
 
 from .errors import UserError
+from .workbook_format import is_earmarked
 
 ENV = "XL_STATSBIDRAG_DATA"
 
@@ -230,7 +231,7 @@ def _catalogue() -> dict[str, CatalogueAgreement]:
                 _date_text(where, line, column, row[column])
             first, pots = mine.setdefault(row["id"], (row, []))
             pots.append(CataloguePot(row["pot"], _number(where, line, row["national_total"]),
-                                     row["earmarked"].casefold() in ("ja", "yes", "1", "true"), row["purpose"],
+                                     is_earmarked(row["earmarked"]), row["purpose"],
                                      row["population_date"], row["published_table"], row["published_pot"]))
         for aid, (first, pots) in mine.items():
             found[aid] = CatalogueAgreement(aid, first["name"], first["years"], tuple(pots), first["rk_dnr_agreement"],

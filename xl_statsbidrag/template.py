@@ -7,8 +7,11 @@ import datetime as dt
 from decimal import Decimal
 
 from .layout import Cell, SheetLayout, Table
-from .model import (ACTIVITIES_TABLE, ACTIVITY_COLUMNS, AGREEMENT_LABELS, AGREEMENT_SHEET, OBJEKT_COLUMNS,
-                    OBJEKT_TABLE, POT_COLUMNS, POTS_TABLE, Activity, Agreement)
+from .model import Activity, Agreement
+from .workbook_format import (
+    ACTIVITIES_TABLE, ACTIVITY_COLUMNS, AGREEMENT_LABELS, AGREEMENT_SHEET, OBJEKT_COLUMNS, OBJEKT_TABLE,
+    POT_COLUMNS, POTS_TABLE,
+)
 
 ACTIVITIES_SHEET = "Aktiviteter"
 SOURCE_COLUMN = "Källa"

@@ -21,7 +21,8 @@ from typing import Callable
 
 from .amounts import AmountError, format_kr, parse_amount
 from .errors import Location
-from .model import AGREEMENT_LABELS, Activity, Agreement, DecisionBook, Finding, Pot, Severity
+from .model import Activity, Agreement, DecisionBook, Finding, Pot, Severity
+from .workbook_format import AGREEMENT_LABELS
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 SEVERITY_ORDER = {s: s.rank for s in Severity}
