@@ -165,7 +165,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from .amounts import format_kr
     from .jobs import import_file
-    from .plain import describe
+    from .region_reader import describe
 
     table, ag, origins = import_file(args.file, args.output, args.agreement, args.region, args.sheet, args.objekt)
     print(f"Read {args.file}:")
@@ -232,7 +232,7 @@ def cmd_deadlines(args: argparse.Namespace) -> int:
 
 def cmd_agreements(args: argparse.Namespace) -> int:
     from .amounts import format_kr
-    from .tables import catalogue
+    from .reference_data import catalogue
 
     entries = catalogue()
     if args.format == "csv":

@@ -30,7 +30,7 @@ from .amounts import AmountError, format_kr
 from .errors import UserError
 from .layout import STYLES, SheetLayout, column_letter
 from .model import Severity
-from .reading import MAX_COLUMN, MAX_ROW, CellError, MergedCopy, TableInfo, bounds, read
+from .format_reader import MAX_COLUMN, MAX_ROW, CellError, MergedCopy, TableInfo, bounds, read
 from .report import check_sheet, make_report
 from .validation import validate
 
@@ -378,7 +378,7 @@ def allocation_sheet(total: object, population: str | None = None) -> tuple[Shee
     """The sheet "Fördelning": ``total`` (kronor, e.g. "2 835 000 000" or "2835 mkr") split between the
     regions by population (the latest shipped table unless ``population`` is given), as ``allocate``
     does; and the PotTable."""
-    from . import tables
+    from . import reference_data
     from .allocation import table_layout
     from .amounts import parse_amount
     from .jobs import allocate
@@ -386,7 +386,7 @@ def allocation_sheet(total: object, population: str | None = None) -> tuple[Shee
     amount = parse_amount(total) if not isinstance(total, (int, float, Decimal)) else Decimal(str(total))
     if amount is None or amount <= 0:
         raise UserError("ange det nationella beloppet som ett positivt belopp i kronor, t.ex. 2 835 000 000")
-    table, source = allocate([str(amount)], population or tables.population_dates()[-1])
+    table, source = allocate([str(amount)], population or reference_data.population_dates()[-1])
     return table_layout(table, f"Fördelning av {format_kr(amount)}", source), table
 
 
@@ -402,7 +402,7 @@ def fordela(book: "xw.Book | None" = None, total: object = None, population: str
     write_layout(book, layout)
     text = "Fördelningen är skriven på bladet Fördelning."
     try:
-        from .tables import find_region
+        from .reference_data import find_region
 
         region = find_region(read(LiveSource(book)).agreement.recipient)
         row = table.labels.index(region.lan)

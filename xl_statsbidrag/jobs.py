@@ -61,7 +61,7 @@ def check_input(source: Path) -> None:
 
 
 def read(path: Path | str) -> DecisionBook:
-    from .xlsx.reader import read_book
+    from .xlsx.file_source import read_book
 
     check_input(Path(path))
     book = read_book(path)
@@ -307,7 +307,7 @@ def load_weights(path: Path | str, cell_range: str | None = None) -> tuple[list[
 def _workbook_rows(path: Path, cell_range: str | None) -> list[tuple[str, list[object]]]:
     from .xlsx.cells import CellReader
     from .xlsx.package import Package
-    from .reading import bounds
+    from .format_reader import bounds
 
     with Package(path) as pkg:
         sheet_name, _, ref = (cell_range or "").rpartition("!")
@@ -325,7 +325,7 @@ def allocate(totals: list[str], population: str | None = None, weights_file: Pat
     table is returned as published (no weights, no rule): a ``rule`` given for it is refused."""
     from .allocation import AllocationError, split_pots
     from .amounts import AmountError, parse_amount
-    from . import tables
+    from . import reference_data
 
     parsed = []
     for text in totals:
@@ -340,7 +340,7 @@ def allocate(totals: list[str], population: str | None = None, weights_file: Pat
     if weights_file is not None:
         labels, weights, source = load_weights(weights_file, cell_range)
     else:
-        found = [tables.published_for(population, v) for v in parsed] if not compute else [None]
+        found = [reference_data.published_for(population, v) for v in parsed] if not compute else [None]
         if all(found):
             if rule is not None:
                 raise UserError(f"--rule {rule} does not apply: the totals are in the published table "
@@ -353,7 +353,7 @@ def allocate(totals: list[str], population: str | None = None, weights_file: Pat
 
             return (PotTable([p for _, p in found] if len(found) > 1 else ["amount"], labels, None, amounts),
                     f"published table {table.id} ({table.source}), population {table.population_date}")
-        source_text, rows = tables.population(population)
+        source_text, rows = reference_data.population(population)
         labels, weights = [r for r, _ in rows], [p for _, p in rows]
         source = f"computed by population {population} ({source_text})"
     rule = rule or "largest-remainder"
@@ -424,19 +424,19 @@ def import_file(source: Path | str, target: Path | str, agreement_id: str, regio
     """Read a region's own decision-support workbook (a plain layout), and write it in the project's
     format: the catalogue's agreement with the region's pots, and the activities as an Excel Table,
     beside the original sheets.  Returns (PlainTable, Agreement, [pot source texts])."""
-    from . import tables
+    from . import reference_data
     from .model import Agreement, Objekt, Pot
     from .workbook_format import ACTIVITIES_TABLE, AGREEMENT_SHEET
-    from .plain import read_plain
+    from .region_reader import read_plain
     from .template import ACTIVITIES_SHEET, activities_sheet, agreement_sheet
     from .xlsx.package import Package
-    from .xlsx.reader import FileSource, check_not_locked
+    from .xlsx.file_source import FileSource, check_not_locked
     from .xlsx.writer import write_sheets
 
     source, target = Path(source), Path(target)
     check_output(source, target)
-    entry = tables.catalogue_agreement(agreement_id)
-    region = tables.find_region(region_name)
+    entry = reference_data.catalogue_agreement(agreement_id)
+    region = reference_data.find_region(region_name)
     check_not_locked(source)
     with Package(source) as pkg:
         taken = [s.name for s in pkg.sheets if s.name.casefold() in (AGREEMENT_SHEET.casefold(),
@@ -447,7 +447,7 @@ def import_file(source: Path | str, target: Path | str, agreement_id: str, regio
         table = read_plain(FileSource(pkg), sheet)
     pots, origins = [], []
     for p in entry.pots:
-        amount, origin = tables.regional_amount(p, region)
+        amount, origin = reference_data.regional_amount(p, region)
         pots.append(Pot(p.name, amount, p.earmarked, p.purpose))
         origins.append(f"{p.name}: {origin}")
     earmarked = [p for p in pots if p.earmarked]
@@ -480,7 +480,7 @@ def utfall_file(source: Path | str, ledgers: list[Path | str], target: Path | st
     workbook with the Utfall column filled in and the sheet "Utfall".  Returns (target, Utfall)."""
     from .ledger import _read, parse_columns
     from .utfall import agreement_objekt, compute, parse_accounts, utfall_sheet
-    from .xlsx.reader import check_not_locked
+    from .xlsx.file_source import check_not_locked
     from .xlsx.writer import write_sheets
 
     source = Path(source)

@@ -24,7 +24,7 @@ def _flat(values: object) -> list[object]:
     return out
 
 
-def _number(value: Decimal) -> int | float:
+def _excel_number(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
@@ -70,7 +70,7 @@ def allocate(total: object, weights: Iterable[object], rule: str = "largest-rema
     result = split(amount, numbers, [f"rad {i + 1}" for i in used], rule)
     column: list[list[object]] = [[""] for _ in cells]
     for i, share in zip(used, result.shares):
-        column[i] = [_number(share.amount)]
+        column[i] = [_excel_number(share.amount)]
     across = len(weights) == 1 and isinstance(weights[0], (list, tuple)) and len(weights[0]) > 1
     return [[c[0] for c in column]] if across else column  # a row of weights gives a row
 
@@ -84,7 +84,7 @@ def remainder(total: object, amounts: Iterable[object]) -> int | float:
             used += parse_amount(a) or Decimal(0)
         except AmountError as exc:
             raise UserError(f"rad {i}: {exc.sv}") from None
-    return _number(available - used)
+    return _excel_number(available - used)
 
 
 FINDINGS_HEADER = ["Allvarlighet", "Kod", "Meddelande", "Belopp"]
@@ -103,7 +103,7 @@ def findings(available: object, amounts: Iterable[object], names: Iterable[objec
     from .model import Activity, Finding, Pot, Severity
     from .validation import validate_amounts
     from .amounts import AmountError
-    from .reading import text
+    from .format_reader import text
     from .workbook_format import is_earmarked
 
     # every row has its own place (column letters by argument: names A, amounts B, pots C; rows by
@@ -137,6 +137,6 @@ def findings(available: object, amounts: Iterable[object], names: Iterable[objec
         total = _total(available, "tillgängligt belopp")
         pot_list = [Pot("Tillgängligt", total)]
     found = validate_amounts(activities, pot_list, problems)
-    rows = [[f.severity.sv, f.code, f.message, "" if f.amount is None else _number(f.amount)]
+    rows = [[f.severity.sv, f.code, f.message, "" if f.amount is None else _excel_number(f.amount)]
             for f in found]
     return [FINDINGS_HEADER] + (rows or [["OK", "", "Inga avvikelser.", ""]])

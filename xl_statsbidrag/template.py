@@ -1,6 +1,6 @@
 """The project's own workbook format as sheet layouts: the sheet "Överenskommelse" (labels and
 values, the tables Potter and Objekt) and the sheet "Aktiviteter" (the table Aktiviteter).  The
-reader (``reading``) reads exactly this; ``import`` writes it."""
+reader (``format_reader``) reads exactly this; ``import`` writes it."""
 from __future__ import annotations
 
 import datetime as dt

@@ -3,9 +3,9 @@ decision-support workbook (beslutsunderlag), the header synonyms a region's own 
 recognised by, the total-row rule, the words that mark a pot as earmarked, and the one way
 headers and labels are compared.
 
-Used by the reader of the format (``reading``), its writer for ``import`` (``template``), the
-reader of a region's own layout (``plain``), the worksheet functions (``sheetfuncs``), the
-shipped reference data (``tables``) and ``workbooks/build.py``.
+Used by the reader of the format (``format_reader``), its writer for ``import`` (``template``),
+the reader of a region's own layout (``region_reader``), the worksheet functions
+(``sheetfuncs``), the shipped reference data (``reference_data``) and ``workbooks/build.py``.
 """
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Reading a decision-support workbook (beslutsunderlag) into the domain model, from any source
-of sheets and tables: a file on disk (``xlsx.reader``) or a workbook open in Excel (``excel``).
+of sheets and tables: a file on disk (``xlsx.file_source``) or a workbook open in Excel (``excel``).
 
 The workbook needs a sheet "Överenskommelse" with label/value rows and an Excel Table
 "Potter", and an Excel Table "Aktiviteter" anywhere.  Table columns are found by their

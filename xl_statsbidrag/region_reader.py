@@ -15,7 +15,7 @@ from .amounts import AmountError, format_kr, parse_amount
 from .errors import Location, UserError
 from .layout import column_letter
 from .model import Activity
-from .reading import UNCALCULATED, CellError, MergedCopy, Source, text
+from .format_reader import UNCALCULATED, CellError, MergedCopy, Source, text
 from .workbook_format import ACTIVITY_AMOUNTS, ACTIVITY_COLUMNS, HEADER_SYNONYMS, TOTAL_NAME, normalise_header
 
 REQUIRED = ("name", "amount")
