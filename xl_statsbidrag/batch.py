@@ -154,21 +154,24 @@ def _kr(value) -> str:
 
 def convert_one(source: str, target: str, pdf_source: str | None, force: bool, recalculate: bool = False) -> Row:
     """One input (run in a worker process): the report, and the single-sheet workbook for its PDF."""
-    from .jobs import check_output, display_name, make_report, write_layouts
+    from . import jobs
 
     start = time.perf_counter()
-    row = Row(display_name(source), output=display_name(target), target=target)
+    row = Row(jobs.display_name(source), output=jobs.display_name(target), target=target)
     try:
         src, dst = Path(source), Path(target)
-        check_output(src, dst)
-        up_to_date = (not force and dst.exists() and dst.stat().st_mtime >= src.stat().st_mtime
-                      and (pdf_source is None or dst.with_suffix(".pdf").exists()))
-        report = make_report(src, recalculate=recalculate)
+
+        def out_of_date() -> bool:
+            return (force or not dst.exists() or dst.stat().st_mtime < src.stat().st_mtime
+                    or (pdf_source is not None and not dst.with_suffix(".pdf").exists()))
+
+        write = out_of_date()  # (an up-to-date workbook is still read and checked, for the summary)
+        report = jobs.write_copy(src, dst, lambda: jobs.make_report(src, recalculate=recalculate),
+                                 write=lambda: write)
         summary, findings = report.summary, report.findings
-        if up_to_date:
+        if not write:
             row.reason = "up to date (skipped; --force to redo)"
         else:
-            write_layouts(src, dst, report.sheets, report.properties)
             if pdf_source is not None:
                 from .xlsx.newbook import write_workbook
 
@@ -229,7 +232,7 @@ def _write_atomic(path: Path, text: str) -> None:
 def write_summary(outdir: Path, rows: list[Row]) -> None:
     """summary.csv (every text field defused and quoted where it holds "," or ";"), summary.json, and
     översikt.xlsx (the year at a glance, with a chart)."""
-    from .jobs import csv_line
+    from .csv_safe import csv_line
     from .overview import OverviewRow, write_overview
 
     names = [Path(r.file).name for r in rows]

@@ -379,9 +379,8 @@ def allocation_sheet(total: object, population: str | None = None) -> tuple[Shee
     regions by population (the latest shipped table unless ``population`` is given), as ``allocate``
     does; and the PotTable."""
     from . import reference_data
-    from .allocation import table_layout
+    from .allocating import allocate, table_layout
     from .amounts import parse_amount
-    from .jobs import allocate
 
     amount = parse_amount(total) if not isinstance(total, (int, float, Decimal)) else Decimal(str(total))
     if amount is None or amount <= 0:
