@@ -92,7 +92,9 @@ def column_number(letters: str) -> int:
 
 
 def bounds(ref: str) -> tuple[int, int, int, int]:
-    """(min_col, min_row, max_col, max_row) of a range such as "A3:J28"."""
+    """(min_col, min_row, max_col, max_row) of a range such as "A3:J28": openpyxl's
+    ``range_boundaries``, kept our own because the Lite path (excel) reads through this module and
+    must not import openpyxl."""
     match = re.fullmatch(r"\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?", ref.strip().upper())
     if not match:
         raise UserError(f"'{ref}' is not a cell range")

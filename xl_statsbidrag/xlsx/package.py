@@ -100,6 +100,8 @@ class TableRef:
 
 
 def rels_part(part: str) -> str:
+    """The relationships part of ``part`` ("xl/_rels/workbook.xml.rels"), as openpyxl's ``get_rels_path``;
+    not imported from there so that reading and writing files needs lxml only (openpyxl is the ledger's)."""
     folder, name = posixpath.split(part)
     return posixpath.join(folder, "_rels", name + ".rels")
 
