@@ -14,9 +14,9 @@ from xml.sax.saxutils import escape, quoteattr
 from lxml import etree
 
 from ..layout import STYLES, SheetLayout, Style, Table, column_letter
-from .package import NS_MAIN, q
+from .ooxml import ILLEGAL_XML as _ILLEGAL_XML, NS_MAIN
+from .package import q
 
-_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 MAX_TEXT = 32767
 _STYLE_ORDER = ["numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs", "cellStyles",
                 "dxfs", "tableStyles", "colors", "extLst"]
