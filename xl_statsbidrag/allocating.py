@@ -87,7 +87,7 @@ def allocation_csv(table: PotTable) -> str:
 
 def write_allocation(table: PotTable, source: str, output: Path) -> None:
     """Write the split to ``output``: the sheet "Fördelning" in a new .xlsx, or CSV; whole or not at all."""
-    from .xlsx.zipio import atomic_output
+    from .atomic import atomic_output
 
     suffix = output.suffix.lower()
     if suffix == ".xlsm":

@@ -223,7 +223,7 @@ class Progress:
 
 
 def _write_atomic(path: Path, text: str) -> None:
-    from .xlsx.zipio import atomic_output
+    from .atomic import atomic_output
 
     with atomic_output(path) as out:
         out.write(text.encode("utf-8"))
@@ -260,7 +260,7 @@ STAGING_PREFIX = ".xlsb-staging-"
 def lock_outdir(outdir: Path):
     """An exclusive lock on OUTDIR for this run (released by the OS when the process ends, however it
     ends); a second run on the same OUTDIR is refused instead of tripping over the first."""
-    from .xlsx.zipio import write_error
+    from .atomic import write_error
 
     path = outdir / LOCK_NAME
     try:
@@ -285,7 +285,7 @@ def lock_outdir(outdir: Path):
 
 def prepare_outdir(outdir: Path) -> None:
     """Create OUTDIR, with a clear error when it cannot be a folder."""
-    from .xlsx.zipio import write_error
+    from .atomic import write_error
 
     try:
         outdir.mkdir(parents=True, exist_ok=True)
@@ -302,7 +302,7 @@ def clean_stale_temporaries(folders) -> None:
     """Our own temporaries that a killed run left behind (never a user's file, never the outputs, never
     the temporaries of a process still running), and our staging folders (the OUTDIR lock is held, so
     no other run uses them)."""
-    from .xlsx.zipio import clean_stale_temporaries as clean
+    from .atomic import clean_stale_temporaries as clean
 
     folders = list(dict.fromkeys(folders))
     for folder in folders:

@@ -179,7 +179,7 @@ def _backup_name(source: Path, attempt: int) -> Path:
 def make_backup(source: Path) -> Path:
     """A copy of ``source`` beside it under a new name (created exclusively: an existing backup is never
     overwritten), complete or not at all."""
-    from .xlsx.zipio import write_error
+    from .atomic import write_error
 
     for attempt in range(100):
         backup = _backup_name(source, attempt)
@@ -228,7 +228,7 @@ def replace_in_place(real: Path, layouts: list["SheetLayout"], properties: dict[
     closed (Windows will not rename over an open file), move it over ``real``."""
     import uuid
 
-    from .xlsx.zipio import temporary_prefix
+    from .atomic import temporary_prefix
 
     staged = real.with_name(f"{temporary_prefix(real.name)}{uuid.uuid4().hex[:8]}.tmp")
     try:
@@ -295,7 +295,7 @@ def deadlines_of(paths: list[Path | str]) -> tuple[list, list[tuple[str, str]]]:
 
 def write_bytes(target: Path, data: bytes) -> None:
     """A file written whole or not at all."""
-    from .xlsx.zipio import atomic_output
+    from .atomic import atomic_output
 
     with atomic_output(Path(target)) as out:
         out.write(data)
