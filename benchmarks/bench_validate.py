@@ -43,7 +43,7 @@ def high_water_kb() -> int:
 
 def measure(path: str) -> dict:
     from xl_statsbidrag.validation import validate
-    from xl_statsbidrag.xlsx.reader import read_book
+    from xl_statsbidrag.xlsx.file_source import read_book
 
     before = high_water_kb()
     start = time.perf_counter()

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import openpyxl
 
-from xl_statsbidrag import tables
+from xl_statsbidrag import reference_data as tables
 
 
 def run(*args, env=None):

@@ -5,7 +5,7 @@ from fractions import Fraction
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from xl_statsbidrag import sheetfuncs, tables
+from xl_statsbidrag import sheetfuncs, reference_data as tables
 from xl_statsbidrag.allocation import AllocationError, split, split_mixed, split_pots
 from xl_statsbidrag.errors import UserError
 

@@ -15,11 +15,11 @@ from oletools.olevba import VBA_Parser, decompress_stream
 import remote_book  # noqa: F401  (sets xlwings' noncommercial key before xlwings.pro is used)
 from conftest import EXAMPLE_2018, EXAMPLE_2019, WORKBOOKS, parts, sha256
 from hypothesis import given, settings, strategies as st
-from xl_statsbidrag import excel, tables
+from xl_statsbidrag import excel, reference_data as tables
 from xl_statsbidrag.jobs import report_file
-from xl_statsbidrag.reading import read
+from xl_statsbidrag.format_reader import read
 from xl_statsbidrag.validation import validate
-from xl_statsbidrag.xlsx.reader import read_book
+from xl_statsbidrag.xlsx.file_source import read_book
 from xl_statsbidrag.xlsx.vbaproject import compress, decompress
 
 TODAY = dt.date(2026, 11, 22)

@@ -15,10 +15,10 @@ import remote_book  # noqa: F401  (sets xlwings' free key before xlwings is firs
 from conftest import EXAMPLE_2018, EXAMPLE_2019, examples
 from xl_statsbidrag import excel
 from xl_statsbidrag.jobs import report_file
-from xl_statsbidrag.model import AGREEMENT_LABELS, AGREEMENT_SHEET
-from xl_statsbidrag.reading import read
+from xl_statsbidrag.workbook_format import AGREEMENT_LABELS, AGREEMENT_SHEET
+from xl_statsbidrag.format_reader import read
 from xl_statsbidrag.validation import validate
-from xl_statsbidrag.xlsx.reader import read_book
+from xl_statsbidrag.xlsx.file_source import read_book
 
 TODAY = dt.date(2026, 11, 22)
 

@@ -13,14 +13,14 @@ import xlsxwriter
 
 from conftest import EXAMPLE_2019, parts, small_book
 from test_hostile import ACTIVITY_SHEET, refused, rezip
-from xl_statsbidrag import tables
+from xl_statsbidrag import reference_data as tables
 from xl_statsbidrag.amounts import AmountError, format_kr, parse_amount
 from xl_statsbidrag.errors import Location, UserError
 from xl_statsbidrag.jobs import import_file, report_file
 from xl_statsbidrag.model import Activity, Agreement, DecisionBook, Pot
 from xl_statsbidrag.validation import check_earmarked, validate
 from xl_statsbidrag.xlsx.package import Package
-from xl_statsbidrag.xlsx.reader import FileSource, read_book
+from xl_statsbidrag.xlsx.file_source import FileSource, read_book
 
 TODAY = dt.date(2026, 11, 22)
 ROOT = Path(__file__).resolve().parent.parent

@@ -4,7 +4,7 @@ import pytest
 
 from conftest import EXAMPLE_2018, EXAMPLE_2019, examples, small_book
 from xl_statsbidrag.errors import Location, UserError
-from xl_statsbidrag.xlsx.reader import read_book
+from xl_statsbidrag.xlsx.file_source import read_book
 
 
 def test_reads_the_2019_example():

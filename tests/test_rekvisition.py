@@ -14,7 +14,7 @@ from xl_statsbidrag.deadlines import calendar, deadlines, in_order
 from xl_statsbidrag.jobs import requisition_file
 from xl_statsbidrag.rekvisition import requisition_sheet
 from xl_statsbidrag.validation import Context, check_requisition, giro_problem, luhn_ok
-from xl_statsbidrag.xlsx.reader import read_book
+from xl_statsbidrag.xlsx.file_source import read_book
 
 TODAY = dt.date(2026, 11, 22)
 

@@ -13,7 +13,7 @@ from xl_statsbidrag.jobs import report_file
 from xl_statsbidrag.model import Activity, Agreement, DecisionBook, Pot
 from xl_statsbidrag.report import build_report, make_report, suggest
 from xl_statsbidrag.validation import validate
-from xl_statsbidrag.xlsx.reader import read_book
+from xl_statsbidrag.xlsx.file_source import read_book
 
 TODAY = dt.date(2026, 11, 22)
 SPEC_2019 = examples.WORKBOOKS["beslutsunderlag_2019.xlsx"]

@@ -14,7 +14,7 @@ from xl_statsbidrag.amounts import AmountError, parse_amount
 from xl_statsbidrag.errors import Location, UserError
 from xl_statsbidrag.jobs import import_file, report_file
 from xl_statsbidrag.validation import validate
-from xl_statsbidrag.xlsx.reader import read_book
+from xl_statsbidrag.xlsx.file_source import read_book
 
 TODAY = dt.date(2026, 11, 22)
 

@@ -107,7 +107,7 @@ def _dead_pid() -> int:
 
 def _killed_writer_temporary(target: Path) -> Path:
     """A real SIGKILL in the middle of writing ``target``: the temporary it leaves."""
-    code = ("import os, signal, sys; from pathlib import Path; from xl_statsbidrag.xlsx.zipio import atomic_output\n"
+    code = ("import os, signal, sys; from pathlib import Path; from xl_statsbidrag.atomic import atomic_output\n"
             "with atomic_output(Path(sys.argv[1])) as out:\n"
             "    out.write(b'half a workbook'); out.flush(); os.kill(os.getpid(), signal.SIGKILL)\n")
     done = subprocess.run([sys.executable, "-c", code, str(target)], env=ENV)
@@ -125,7 +125,7 @@ def test_batch_removes_only_its_own_stale_temporaries(tmp_path):
     other_run = out / ".beslutsunderlag_2019_bilaga2.xlsx.abc123.tmp"  # not our prefix
     other_run.write_bytes(b"someone else's")
     stale = _killed_writer_temporary(out / "old_bilaga2.xlsx")
-    from xl_statsbidrag.xlsx.zipio import temporary_prefix
+    from xl_statsbidrag.atomic import temporary_prefix
 
     live = out / (temporary_prefix("x.xlsx") + "live.tmp")  # this (running) process's
     live.write_bytes(b"being written")

@@ -24,7 +24,7 @@ from xl_statsbidrag.jobs import report_file, utfall_file
 from xl_statsbidrag.model import Activity, Agreement, DecisionBook, Objekt, Pot
 from xl_statsbidrag.report import build_report
 from xl_statsbidrag.utfall import compute
-from xl_statsbidrag.xlsx.reader import read_book
+from xl_statsbidrag.xlsx.file_source import read_book
 
 TODAY = dt.date(2020, 3, 1)
 ROWS = examples.example_transactions()

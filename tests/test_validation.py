@@ -8,7 +8,7 @@ from conftest import EXAMPLE_2018, EXAMPLE_2019, small_book
 from xl_statsbidrag import validation as v
 from xl_statsbidrag.errors import Location
 from xl_statsbidrag.model import Activity, Agreement, DecisionBook, Finding, Objekt, Pot
-from xl_statsbidrag.xlsx.reader import read_book
+from xl_statsbidrag.xlsx.file_source import read_book
 
 TODAY = dt.date(2026, 11, 22)
 D = Decimal

@@ -126,7 +126,7 @@ WORKBOOKS = {
 }
 
 
-# The columns of the table Aktiviteter, in order (fields of model.ACTIVITY_COLUMNS).
+# The columns of the table Aktiviteter, in order (fields of workbook_format.ACTIVITY_COLUMNS).
 COLUMNS = ["name", "verksamhet", "earlier_decision", "decision_ref", "amount", "next_year", "objekt", "code", "pot",
            "actual", "comment"]
 
@@ -228,8 +228,10 @@ def build(path: Path, spec: dict, extra=None) -> None:
     gets the buttons and their macros."""
     import xlsxwriter
 
-    from xl_statsbidrag.model import (ACTIVITIES_TABLE, ACTIVITY_COLUMNS, AGREEMENT_LABELS, AGREEMENT_SHEET,
-                                      OBJEKT_COLUMNS, OBJEKT_TABLE, POT_COLUMNS, POTS_TABLE)
+    from xl_statsbidrag.workbook_format import (
+        ACTIVITIES_TABLE, ACTIVITY_COLUMNS, AGREEMENT_LABELS, AGREEMENT_SHEET, OBJEKT_COLUMNS, OBJEKT_TABLE,
+        POT_COLUMNS, POTS_TABLE,
+    )
 
     ag = spec["agreement"]
     wb = xlsxwriter.Workbook(str(path))

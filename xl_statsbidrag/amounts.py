@@ -61,7 +61,7 @@ class AmountError(ValueError):
         self.sv = sv
 
 
-def _number(term: str, original: str) -> Decimal:
+def _parse_term(term: str, original: str) -> Decimal:
     term = term.strip()
     for pattern, thousands, decimal in _NUMBER_FORMS:
         if pattern.fullmatch(term):
@@ -82,7 +82,7 @@ def _expression(body: str, original: str, guard: bool = False) -> Decimal:
             raise AmountError(
                 f"'{original}' is ambiguous: write {term[:-4]} {term[-3:]} for thousands, or use two decimals for öre",
                 f"'{original}' är tvetydigt: skriv {term[:-4]} {term[-3:]} för tusental, eller två decimaler för öre")
-    return sum((_number(t, original) for t in terms), Decimal(0))
+    return sum((_parse_term(t, original) for t in terms), Decimal(0))
 
 
 def _whole_or_ore(value: Decimal, original: object) -> Decimal:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from .errors import UserError
 from .jobs import WORKBOOK_SUFFIXES
+from .model import Severity
 
 SUMMARY_FIELDS = ["file", "status", "reason", "received", "costs", "unused", "errors", "warnings", "output",
                   "seconds"]
@@ -153,21 +154,24 @@ def _kr(value) -> str:
 
 def convert_one(source: str, target: str, pdf_source: str | None, force: bool, recalculate: bool = False) -> Row:
     """One input (run in a worker process): the report, and the single-sheet workbook for its PDF."""
-    from .jobs import check_output, display_name, make_report, write_layouts
+    from . import jobs
 
     start = time.perf_counter()
-    row = Row(display_name(source), output=display_name(target), target=target)
+    row = Row(jobs.display_name(source), output=jobs.display_name(target), target=target)
     try:
         src, dst = Path(source), Path(target)
-        check_output(src, dst)
-        up_to_date = (not force and dst.exists() and dst.stat().st_mtime >= src.stat().st_mtime
-                      and (pdf_source is None or dst.with_suffix(".pdf").exists()))
-        report = make_report(src, recalculate=recalculate)
+
+        def out_of_date() -> bool:
+            return (force or not dst.exists() or dst.stat().st_mtime < src.stat().st_mtime
+                    or (pdf_source is not None and not dst.with_suffix(".pdf").exists()))
+
+        write = out_of_date()  # (an up-to-date workbook is still read and checked, for the summary)
+        report = jobs.write_copy(src, dst, lambda: jobs.make_report(src, recalculate=recalculate),
+                                 write=lambda: write)
         summary, findings = report.summary, report.findings
-        if up_to_date:
+        if not write:
             row.reason = "up to date (skipped; --force to redo)"
         else:
-            write_layouts(src, dst, report.sheets, report.properties)
             if pdf_source is not None:
                 from .xlsx.newbook import write_workbook
 
@@ -178,8 +182,8 @@ def convert_one(source: str, target: str, pdf_source: str | None, force: bool, r
 
         row.overview = overview_row(row.file, report)
         row.received, row.costs, row.unused = _kr(summary.received), _kr(summary.costs), _kr(summary.unused)
-        row.errors = sum(f.severity == "error" for f in findings)
-        row.warnings = sum(f.severity == "warning" for f in findings)
+        row.errors = sum(f.severity == Severity.ERROR for f in findings)
+        row.warnings = sum(f.severity == Severity.WARNING for f in findings)
     except UserError as exc:
         row.reason = exc.message if not exc.location else f"{exc.location}: {exc.message}"
         row.output = ""
@@ -219,7 +223,7 @@ class Progress:
 
 
 def _write_atomic(path: Path, text: str) -> None:
-    from .xlsx.zipio import atomic_output
+    from .atomic import atomic_output
 
     with atomic_output(path) as out:
         out.write(text.encode("utf-8"))
@@ -228,7 +232,7 @@ def _write_atomic(path: Path, text: str) -> None:
 def write_summary(outdir: Path, rows: list[Row]) -> None:
     """summary.csv (every text field defused and quoted where it holds "," or ";"), summary.json, and
     översikt.xlsx (the year at a glance, with a chart)."""
-    from .jobs import csv_line
+    from .csv_safe import csv_line
     from .overview import OverviewRow, write_overview
 
     names = [Path(r.file).name for r in rows]
@@ -256,7 +260,7 @@ STAGING_PREFIX = ".xlsb-staging-"
 def lock_outdir(outdir: Path):
     """An exclusive lock on OUTDIR for this run (released by the OS when the process ends, however it
     ends); a second run on the same OUTDIR is refused instead of tripping over the first."""
-    from .xlsx.zipio import write_error
+    from .atomic import write_error
 
     path = outdir / LOCK_NAME
     try:
@@ -281,7 +285,7 @@ def lock_outdir(outdir: Path):
 
 def prepare_outdir(outdir: Path) -> None:
     """Create OUTDIR, with a clear error when it cannot be a folder."""
-    from .xlsx.zipio import write_error
+    from .atomic import write_error
 
     try:
         outdir.mkdir(parents=True, exist_ok=True)
@@ -298,7 +302,7 @@ def clean_stale_temporaries(folders) -> None:
     """Our own temporaries that a killed run left behind (never a user's file, never the outputs, never
     the temporaries of a process still running), and our staging folders (the OUTDIR lock is held, so
     no other run uses them)."""
-    from .xlsx.zipio import clean_stale_temporaries as clean
+    from .atomic import clean_stale_temporaries as clean
 
     folders = list(dict.fromkeys(folders))
     for folder in folders:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import UserError
+from .model import Severity
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 
@@ -45,8 +46,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     target, s, findings = report_file(args.workbook, args.output, args.today, args.in_place, args.recalculate)
     kind = ("utfall" if s.complete else "utfall, with budget where utfall is missing" if s.outcome
             else "budget: no utfall filled in yet")
-    errors = sum(f.severity == "error" for f in findings)
-    warnings = sum(f.severity == "warning" for f in findings)
+    errors = sum(f.severity == Severity.ERROR for f in findings)
+    warnings = sum(f.severity == Severity.WARNING for f in findings)
     print(f"Wrote {target} (sheets \"Bilaga 2\", {s.pages} page(s), and \"Kontroll\")")
     print(f"  activities:   {s.activities}")
     print(f"  received:     {format_kr(s.received)}")
@@ -76,60 +77,28 @@ def cmd_validate(args: argparse.Namespace) -> int:
             print(f"{'severity':<{widths[0]}}  {'code':<{widths[1]}}  {'cell':<{widths[2]}}  message")
             for r in rows:
                 print(f"{r[0]:<{widths[0]}}  {r[1]:<{widths[1]}}  {r[2]:<{widths[2]}}  {r[3]}")
-        counts = {s: sum(f.severity == s for f in findings) for s in ("error", "warning", "info")}
+        counts = {s: sum(f.severity == s for f in findings) for s in Severity}
         print(f"{counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} info")
-    return EXIT_FINDINGS if any(f.severity == "error" for f in findings) else EXIT_OK
-
-
-def _plain(value) -> str:
-    """An amount or weight as scripts want it: no grouping, a point for decimals."""
-    return format(value, "f")
+    return EXIT_FINDINGS if any(f.severity == Severity.ERROR for f in findings) else EXIT_OK
 
 
 def cmd_allocate(args: argparse.Namespace) -> int:
+    from .allocating import allocate, allocation_csv, write_allocation
     from .amounts import format_kr
-    from .jobs import CsvWriter, allocate, csv_text
 
-    from .jobs import same_file
-
-    if args.output is not None and args.weights is not None and same_file(args.weights, args.output):
-        raise UserError("the output would overwrite the weights file; give another name with -o", file=args.output)
-    table, source = allocate(args.total, args.population, args.weights, args.range, args.rule, args.compute)
+    table, source = allocate(args.total, args.population, args.weights, args.range, args.rule, args.compute,
+                             output=args.output)
     many = len(table.pots) > 1
     differences = [a.difference for a in table.allocations if a.difference]
     published = table.weights is None
     for d in differences:
         print(f"difference: {format_kr(d)} (the parts do not add up to the total; rule 'none')", file=sys.stderr)
-    if args.output is not None and args.output.suffix.lower() in (".xlsx", ".xlsm"):
-        from .allocation import table_layout
-        from .xlsx.newbook import write_workbook
-
-        if args.output.suffix.lower() == ".xlsm":
-            raise UserError("write the allocation to an .xlsx or .csv file", file=args.output)
-        totals = " + ".join(format_kr(a.total) for a in table.allocations) or " + ".join(
-            format_kr(sum((r[i] for r in table.amounts), Decimal(0))) for i in range(len(table.pots)))
-        write_workbook(args.output, [table_layout(table, f"Fördelning av {totals}", source)])
+    if args.output is not None:
+        write_allocation(table, source, args.output)
         print(f"Wrote {args.output} ({source})")
         return EXIT_OK
-    if args.format == "csv" or (args.output is not None):
-        import csv
-        import io
-
-        buffer = io.StringIO()
-        writer = CsvWriter(buffer)  # quotes fields with "," or ";" (csv.writer leaves ";" bare)
-        writer.writerow(["region", "weight"] + (table.pots + ["total"] if many else ["amount"]))
-        for row, label in enumerate(table.labels):
-            weight = "" if published else _plain(table.weights[row])
-            writer.writerow([csv_text(label), weight] + [_plain(a) for a in table.amounts[row]]
-                            + ([_plain(table.row_total(row))] if many else []))
-        if args.output is not None:
-            from .xlsx.zipio import atomic_output
-
-            with atomic_output(args.output) as out:
-                out.write(buffer.getvalue().encode("utf-8"))
-            print(f"Wrote {args.output} ({source})")
-        else:
-            sys.stdout.write(buffer.getvalue())
+    if args.format == "csv":
+        sys.stdout.write(allocation_csv(table))
         return EXIT_OK
     print(source)
     names = table.pots + (["total"] if many else [])
@@ -164,7 +133,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from .amounts import format_kr
     from .jobs import import_file
-    from .plain import describe
+    from .region_reader import describe
 
     table, ag, origins = import_file(args.file, args.output, args.agreement, args.region, args.sheet, args.objekt)
     print(f"Read {args.file}:")
@@ -195,7 +164,7 @@ def cmd_rekvisition(args: argparse.Namespace) -> int:
         print(f"  deadline:     {ag.requisition_deadline.isoformat()}")
     for f in findings:
         print(f"  {f.severity}: {f.location}: {f.message}")
-    return EXIT_FINDINGS if any(f.severity == "error" for f in findings) else EXIT_OK
+    return EXIT_FINDINGS if any(f.severity == Severity.ERROR for f in findings) else EXIT_OK
 
 
 def cmd_deadlines(args: argparse.Namespace) -> int:
@@ -208,7 +177,7 @@ def cmd_deadlines(args: argparse.Namespace) -> int:
     if args.format == "csv":
         import csv
 
-        from .jobs import csv_text
+        from .csv_safe import csv_text
 
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(["date", "kind", "agreement", "year", "dnr", "status", "file", "source"])
@@ -231,7 +200,7 @@ def cmd_deadlines(args: argparse.Namespace) -> int:
 
 def cmd_agreements(args: argparse.Namespace) -> int:
     from .amounts import format_kr
-    from .tables import catalogue
+    from .reference_data import catalogue
 
     entries = catalogue()
     if args.format == "csv":
@@ -269,7 +238,7 @@ def cmd_utfall(args: argparse.Namespace) -> int:
         print(f"{f.severity}: {f.code}: {f.location}: {f.message}" if str(f.location) else
               f"{f.severity}: {f.code}: {f.message}")
     print(f"Wrote {target} (column Utfall, sheet \"Utfall\")")
-    return EXIT_FINDINGS if any(f.severity == "error" for f in result.findings) else EXIT_OK
+    return EXIT_FINDINGS if any(f.severity == Severity.ERROR for f in result.findings) else EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -36,7 +36,7 @@ class Deadline:
 
 def _catalogue_deadlines(ag: Agreement) -> dict[str, dt.date]:
     """The catalogue's deadlines for an agreement of the same name and year, where it has them."""
-    from .tables import catalogue
+    from .reference_data import catalogue
 
     for entry in catalogue():
         first, _, last = entry.years.partition("-")

@@ -29,7 +29,8 @@ from .allocation import AllocationError
 from .amounts import AmountError, format_kr
 from .errors import UserError
 from .layout import STYLES, SheetLayout, column_letter
-from .reading import MAX_COLUMN, MAX_ROW, CellError, MergedCopy, TableInfo, bounds, read
+from .model import Severity
+from .format_reader import MAX_COLUMN, MAX_ROW, CellError, MergedCopy, TableInfo, bounds, read
 from .report import check_sheet, make_report
 from .validation import validate
 
@@ -368,7 +369,7 @@ def kontrollera(book: "xw.Book | None" = None) -> None:
     except UserError as exc:
         _alert(book, f"Kontrollen kunde inte göras.\n\n{exc.message}", "Kontrollera")
         return
-    counts = {s: sum(f.severity == s for f in findings) for s in ("error", "warning", "info")}
+    counts = {s: sum(f.severity == s for f in findings) for s in Severity}
     _alert(book, f"{counts['error']} fel, {counts['warning']} varningar, {counts['info']} upplysningar.\n"
                  "Se bladet Kontroll.", "Kontrollera")
 
@@ -377,15 +378,14 @@ def allocation_sheet(total: object, population: str | None = None) -> tuple[Shee
     """The sheet "Fördelning": ``total`` (kronor, e.g. "2 835 000 000" or "2835 mkr") split between the
     regions by population (the latest shipped table unless ``population`` is given), as ``allocate``
     does; and the PotTable."""
-    from . import tables
-    from .allocation import table_layout
+    from . import reference_data
+    from .allocating import allocate, table_layout
     from .amounts import parse_amount
-    from .jobs import allocate
 
     amount = parse_amount(total) if not isinstance(total, (int, float, Decimal)) else Decimal(str(total))
     if amount is None or amount <= 0:
         raise UserError("ange det nationella beloppet som ett positivt belopp i kronor, t.ex. 2 835 000 000")
-    table, source = allocate([str(amount)], population or tables.population_dates()[-1])
+    table, source = allocate([str(amount)], population or reference_data.population_dates()[-1])
     return table_layout(table, f"Fördelning av {format_kr(amount)}", source), table
 
 
@@ -401,7 +401,7 @@ def fordela(book: "xw.Book | None" = None, total: object = None, population: str
     write_layout(book, layout)
     text = "Fördelningen är skriven på bladet Fördelning."
     try:
-        from .tables import find_region
+        from .reference_data import find_region
 
         region = find_region(read(LiveSource(book)).agreement.recipient)
         row = table.labels.index(region.lan)
@@ -463,7 +463,7 @@ def hamta_utfall(book: "xw.Book | None" = None, paths: list[str] | None = None):
         _alert(book, f"Utfallet kunde inte hämtas.\n\n{exc}", "Hämta utfall")
         return None
     filled = sum(v is not None for v in result.actual)
-    warnings = [f for f in result.findings if f.severity in ("error", "warning")]
+    warnings = [f for f in result.findings if f.severity in (Severity.ERROR, Severity.WARNING)]
     total = sum((v for v in result.actual if v is not None), Decimal(0))
     _alert(book, f"Utfall ifyllt för {filled} av {len(result.actual)} aktiviteter: {format_kr(total)}.\n"
                  f"{len(warnings)} varningar (se bladet Utfall och kör Kontrollera).", "Hämta utfall")

@@ -1,20 +1,24 @@
-"""The jobs the command line (and batch) run on files: read, validate, write the report.
+"""The file pipeline and the jobs that run through it: ``report``, ``batch``, ``rekvisition``,
+``utfall`` and ``import``.
 
-Kept apart from ``cli`` so that argument parsing and printing are all the CLI does.
+``write_copy`` is the one pipeline: check the input and the output name, build (read, check, lay
+out: the job's ``build``), write the copy atomically (or replace the input after a backup copy),
+and return what the job built (a ``Report``, or an ``Output``).  Kept apart from ``cli`` so that
+argument parsing and printing are all the CLI does.
 """
 from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 import shutil
 import stat
-from decimal import Decimal
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable, TypeVar
 
 from .errors import UserError
 from .layout import SheetLayout
-from .model import DecisionBook, Finding
+from .model import DecisionBook, Finding, Severity
 from .report import Report, ReportSummary
 from .validation import validate
 
@@ -61,7 +65,7 @@ def check_input(source: Path) -> None:
 
 
 def read(path: Path | str) -> DecisionBook:
-    from .xlsx.reader import read_book
+    from .xlsx.file_source import read_book
 
     check_input(Path(path))
     book = read_book(path)
@@ -89,6 +93,43 @@ def check_output(source: Path, target: Path) -> None:
     if same_file(source, target):
         raise UserError("the output would overwrite the input (it is the same file, under this name or "
                         "another); give another name with -o", file=target)
+
+
+@dataclass
+class Output:
+    """What a job writes into the copy: sheets added or replaced, document properties, cells set
+    ({sheet: {"J5": Decimal or None}}); ``result`` is what the job returns to its caller."""
+
+    sheets: list[SheetLayout]
+    properties: dict[str, str] | None = None
+    cell_values: dict | None = None
+    result: object = None
+
+
+Built = TypeVar("Built", Report, Output)
+
+
+def write_copy(source: Path, target: Path, build: Callable[[], Built], in_place: bool = False,
+               write: Callable[[], bool] | None = None) -> Built:
+    """The file pipeline: check the input and the output name, ``build`` (read, check, lay out), then
+    write ``target`` as a copy of ``source`` with what was built, whole or not at all; with
+    ``in_place``, ``source`` is replaced (atomically) after a backup copy is kept beside it.  ``write``
+    (optional) decides after the build whether to write at all (batch skips what is up to date)."""
+    if in_place:
+        check_input(source)
+    else:
+        check_output(source, target)
+    skip = write is not None and not write()
+    built = build()
+    if skip:
+        return built
+    cell_values = getattr(built, "cell_values", None)
+    if in_place:
+        make_backup(source)
+        replace_in_place(source, built.sheets, built.properties, cell_values)
+    else:
+        write_layouts(source, target, built.sheets, built.properties, cell_values)
+    return built
 
 
 RECALCULATE_HINT = ("formulas without stored values (a file saved by a program that does not calculate): "
@@ -138,7 +179,7 @@ def _backup_name(source: Path, attempt: int) -> Path:
 def make_backup(source: Path) -> Path:
     """A copy of ``source`` beside it under a new name (created exclusively: an existing backup is never
     overwritten), complete or not at all."""
-    from .xlsx.zipio import write_error
+    from .atomic import write_error
 
     for attempt in range(100):
         backup = _backup_name(source, attempt)
@@ -174,28 +215,24 @@ def report_file(source: Path | str, target: Path | str | None = None, today: dt.
     source = Path(source)
     if in_place:
         real = Path(os.path.realpath(source))
-        check_input(real)
-        report = make_report(real, today, recalculate)
-        make_backup(real)
-        replace_in_place(real, report.sheets, report.properties)
+        report = write_copy(real, real, lambda: make_report(real, today, recalculate), in_place=True)
         return source, report.summary, report.findings
     target = Path(target) if target else default_output(source)
-    check_output(source, target)
-    report = make_report(source, today, recalculate)
-    write_layouts(source, target, report.sheets, report.properties)
+    report = write_copy(source, target, lambda: make_report(source, today, recalculate))
     return target, report.summary, report.findings
 
 
-def replace_in_place(real: Path, layouts: list["SheetLayout"], properties: dict[str, str] | None = None) -> None:
+def replace_in_place(real: Path, layouts: list["SheetLayout"], properties: dict[str, str] | None = None,
+                     cell_values: dict | None = None) -> None:
     """Write the new package to a temporary file of ours beside ``real`` and, once every file is
     closed (Windows will not rename over an open file), move it over ``real``."""
     import uuid
 
-    from .xlsx.zipio import temporary_prefix
+    from .atomic import temporary_prefix
 
     staged = real.with_name(f"{temporary_prefix(real.name)}{uuid.uuid4().hex[:8]}.tmp")
     try:
-        write_layouts(real, staged, layouts, properties)
+        write_layouts(real, staged, layouts, properties, cell_values)
         os.chmod(staged, real.stat().st_mode & 0o7777)
         try:
             os.replace(staged, real)
@@ -209,35 +246,38 @@ def replace_in_place(real: Path, layouts: list["SheetLayout"], properties: dict[
 
 
 def write_layouts(source: Path, target: Path, layouts: list["SheetLayout"],
-                  properties: dict[str, str] | None = None) -> None:
-    """Write ``target`` as ``source`` with each layout's sheet added or replaced, and the custom
-    document ``properties`` set."""
+                  properties: dict[str, str] | None = None, cell_values: dict | None = None) -> None:
+    """Write ``target`` as ``source`` with each layout's sheet added or replaced, the custom document
+    ``properties`` set and the cells of ``cell_values`` set."""
     from .xlsx.writer import write_sheets
 
-    write_sheets(source, target, layouts, properties)
+    write_sheets(source, target, layouts, properties, cell_values)
 
 
 def requisition_file(source: Path | str, target: Path | str | None = None, today: dt.date | None = None):
     """Write a copy of ``source`` with the sheet Rekvisition; returns (target, agreement, findings about the
     requisition).  A cell of the agreement sheet that cannot be read is refused."""
-    from .model import AGREEMENT_SHEET
+    from .workbook_format import AGREEMENT_SHEET
     from .rekvisition import requisition_sheet
     from .validation import check_requisition, check_report_fields, Context
 
     source = Path(source)
     target = Path(target) if target else source.with_name(f"{source.stem}_rekvisition{source.suffix}")
-    check_output(source, target)
-    book = read(source)
-    unreadable = [f for f in book.problems if f.severity == "error" and f.location.sheet == AGREEMENT_SHEET]
-    if unreadable:
-        lines = "\n".join(f"  {f.location}: {f.message}" for f in unreadable)
-        raise UserError(f"{len(unreadable)} cell(s) cannot be read, so no requisition was written:\n{lines}",
-                        file=source)
-    ctx = Context(today or dt.date.today())
-    findings = check_requisition(book, ctx) + [f for f in check_report_fields(book, ctx)  # the form's fields
-                                                if f.location != book.agreement.loc("finance_head")]
-    write_layouts(source, target, [requisition_sheet(book)])
-    return target, book.agreement, findings
+
+    def build() -> Output:
+        book = read(source)
+        unreadable = [f for f in book.problems if f.severity == Severity.ERROR and f.location.sheet == AGREEMENT_SHEET]
+        if unreadable:
+            lines = "\n".join(f"  {f.location}: {f.message}" for f in unreadable)
+            raise UserError(f"{len(unreadable)} cell(s) cannot be read, so no requisition was written:\n{lines}",
+                            file=source)
+        ctx = Context(today or dt.date.today())
+        findings = check_requisition(book, ctx) + [f for f in check_report_fields(book, ctx)  # the form's fields
+                                                    if f.location != book.agreement.loc("finance_head")]
+        return Output([requisition_sheet(book)], result=(book.agreement, findings))
+
+    agreement, findings = write_copy(source, target, build).result
+    return target, agreement, findings
 
 
 def deadlines_of(paths: list[Path | str]) -> tuple[list, list[tuple[str, str]]]:
@@ -255,163 +295,10 @@ def deadlines_of(paths: list[Path | str]) -> tuple[list, list[tuple[str, str]]]:
 
 def write_bytes(target: Path, data: bytes) -> None:
     """A file written whole or not at all."""
-    from .xlsx.zipio import atomic_output
+    from .atomic import atomic_output
 
     with atomic_output(Path(target)) as out:
         out.write(data)
-
-
-# --- allocation -------------------------------------------------------------------------------------
-
-def load_weights(path: Path | str, cell_range: str | None = None) -> tuple[list[str], list[object], str]:
-    """(labels, weights, description) from a CSV with columns ``region,weight`` (comma or semicolon
-    separated) or from a workbook range whose first row is a header (``Blad1!A1:B22``; default the
-    first two columns of the first sheet)."""
-    path = Path(path)
-    if path.suffix.lower() in WORKBOOK_SUFFIXES:
-        rows = _workbook_rows(path, cell_range)
-    else:
-        import csv
-
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except FileNotFoundError:
-            raise UserError("no such file", file=path) from None
-        except UnicodeDecodeError:
-            raise UserError("not a UTF-8 text (CSV) file", file=path) from None
-        first = text.splitlines()[0] if text.strip() else ""
-        delimiter = ";" if first.count(";") > first.count(",") else ","
-        rows = [(f"line {i}", r) for i, r in enumerate(csv.reader(text.splitlines(), delimiter=delimiter), start=1)
-                if any(c.strip() for c in r)]
-    if not rows:
-        raise UserError("the weight table is empty", file=path)
-    header = [str(c or "").strip().casefold() for c in rows[0][1]]
-    try:
-        label_col, weight_col = header.index("region"), header.index("weight")
-    except ValueError:
-        raise UserError(f"the first row must name the columns 'region' and 'weight' (found {rows[0][1]})",
-                        file=path) from None
-    labels, weights = [], []
-    for where, row in rows[1:]:
-        label = str(row[label_col] if label_col < len(row) and row[label_col] is not None else "").strip()
-        weight = row[weight_col] if weight_col < len(row) else None
-        if not label and weight in (None, ""):
-            continue
-        if weight in (None, ""):
-            raise UserError(f"{where} ({label}): the weight is empty", file=path)
-        labels.append(label)
-        weights.append(weight)
-    return labels, weights, f"weights from {path.name}"
-
-
-def _workbook_rows(path: Path, cell_range: str | None) -> list[tuple[str, list[object]]]:
-    from .xlsx.cells import CellReader
-    from .xlsx.package import Package
-    from .reading import bounds
-
-    with Package(path) as pkg:
-        sheet_name, _, ref = (cell_range or "").rpartition("!")
-        sheet = pkg.sheet(sheet_name.strip("'")) if sheet_name else (pkg.sheets[0] if pkg.sheets else None)
-        if sheet is None:
-            raise UserError(f"no sheet '{sheet_name}'", file=path)
-        min_col, min_row, max_col, max_row = bounds(ref) if ref else (1, 1, 2, 1048576)
-        return [(f"{sheet.name}!row {r}", values)
-                for r, values in CellReader(pkg).rows(sheet, min_row, max_row, min_col, max_col)]
-
-
-def allocate(totals: list[str], population: str | None = None, weights_file: Path | None = None,
-             cell_range: str | None = None, rule: str | None = None, compute: bool = False):
-    """Split each total over the regions; returns (PotTable, source description).  A published
-    table is returned as published (no weights, no rule): a ``rule`` given for it is refused."""
-    from .allocation import AllocationError, split_pots
-    from .amounts import AmountError, parse_amount
-    from . import tables
-
-    parsed = []
-    for text in totals:
-        try:
-            value = parse_amount(text)
-        except AmountError as exc:
-            raise UserError(f"the total: {exc}") from None
-        if value is None:
-            raise UserError("the total is empty")
-        parsed.append(value)
-    pots = [(f"amount_{i}" if len(parsed) > 1 else "amount", v) for i, v in enumerate(parsed, start=1)]
-    if weights_file is not None:
-        labels, weights, source = load_weights(weights_file, cell_range)
-    else:
-        found = [tables.published_for(population, v) for v in parsed] if not compute else [None]
-        if all(found):
-            if rule is not None:
-                raise UserError(f"--rule {rule} does not apply: the totals are in the published table "
-                                f"{found[0][0].id}, which is used as published; add --compute to split them "
-                                "by population with the rule")
-            table = found[0][0]
-            labels = [r for r, _ in table.pots[found[0][1]]]
-            amounts = [[dict(found[i][0].pots[found[i][1]])[r] for i in range(len(parsed))] for r in labels]
-            from .allocation import PotTable
-
-            return (PotTable([p for _, p in found] if len(found) > 1 else ["amount"], labels, None, amounts),
-                    f"published table {table.id} ({table.source}), population {table.population_date}")
-        source_text, rows = tables.population(population)
-        labels, weights = [r for r, _ in rows], [p for _, p in rows]
-        source = f"computed by population {population} ({source_text})"
-    rule = rule or "largest-remainder"
-    try:
-        table = split_pots(pots, weights, labels, rule)
-    except AllocationError as exc:
-        raise exc.with_file(weights_file) if weights_file else exc
-    rule_text = {"largest-remainder": "largest remainder", "round-largest": "rounding, difference on the largest",
-                 "none": "rounding, difference reported"}[rule]
-    return table, f"{source}; rule: {rule_text}"
-
-
-_CSV_RISKY = ("=", "+", "-", "@", "\t", "\r")
-_CSV_QUOTE = (",", ";", '"', "\n", "\r")
-
-
-def _defuse(text: str) -> str:
-    if text.startswith(_CSV_RISKY):
-        try:
-            Decimal(text)
-        except Exception:
-            return "'" + text
-    return text
-
-
-def csv_text(value: object) -> str:
-    """A text field for a CSV that Excel may open: one that Excel would take for a formula gets a
-    leading apostrophe (numbers such as "-280" stay numbers), and so does each piece after a "," or
-    ";" inside it, which a reader splitting on the other separator takes for a field of its own."""
-    text = "" if value is None else str(value)
-    return re.sub(r"(?<=[,;])[^,;]*", lambda m: _defuse(m.group(0)), _defuse(text))
-
-
-def csv_line(fields: list[object]) -> str:
-    """One CSV line (comma separated) that is safe whichever list separator the reader uses: every
-    field is defused (``csv_text``), and one that contains a comma, a semicolon (Swedish Excel's
-    separator), a quote or a line break is quoted."""
-    out = []
-    for value in fields:
-        text = csv_text(value)
-        if any(ch in text for ch in _CSV_QUOTE) or text != text.strip():
-            text = '"' + text.replace('"', '""') + '"'
-        out.append(text)
-    return ",".join(out) + "\n"
-
-
-class CsvWriter:
-    """``csv.writer``'s ``writerow`` and ``writerows`` with ``csv_line``."""
-
-    def __init__(self, stream):
-        self.stream = stream
-
-    def writerow(self, fields) -> None:
-        self.stream.write(csv_line(list(fields)))
-
-    def writerows(self, rows) -> None:
-        for row in rows:
-            self.writerow(row)
 
 
 # --- import -----------------------------------------------------------------------------------------
@@ -424,50 +311,53 @@ def import_file(source: Path | str, target: Path | str, agreement_id: str, regio
     """Read a region's own decision-support workbook (a plain layout), and write it in the project's
     format: the catalogue's agreement with the region's pots, and the activities as an Excel Table,
     beside the original sheets.  Returns (PlainTable, Agreement, [pot source texts])."""
-    from . import tables
-    from .model import ACTIVITIES_TABLE, AGREEMENT_SHEET, Agreement, Objekt, Pot
-    from .plain import read_plain
+    from . import reference_data
+    from .model import Agreement, Objekt, Pot
+    from .workbook_format import ACTIVITIES_TABLE, AGREEMENT_SHEET
+    from .region_reader import read_plain
     from .template import ACTIVITIES_SHEET, activities_sheet, agreement_sheet
     from .xlsx.package import Package
-    from .xlsx.reader import FileSource, check_not_locked
-    from .xlsx.writer import write_sheets
+    from .xlsx.file_source import FileSource, check_not_locked
 
     source, target = Path(source), Path(target)
-    check_output(source, target)
-    entry = tables.catalogue_agreement(agreement_id)
-    region = tables.find_region(region_name)
-    check_not_locked(source)
-    with Package(source) as pkg:
-        taken = [s.name for s in pkg.sheets if s.name.casefold() in (AGREEMENT_SHEET.casefold(),
-                                                                      ACTIVITIES_SHEET.casefold())]
-        if taken or any(t.display_name.casefold() == ACTIVITIES_TABLE.casefold() for t in pkg.tables()):
-            raise UserError(f"the workbook already has {', '.join(taken) or 'a table Aktiviteter'}: it looks like "
-                            "it is in the project's format already (use validate and report on it)", file=source)
-        table = read_plain(FileSource(pkg), sheet)
-    pots, origins = [], []
-    for p in entry.pots:
-        amount, origin = tables.regional_amount(p, region)
-        pots.append(Pot(p.name, amount, p.earmarked, p.purpose))
-        origins.append(f"{p.name}: {origin}")
-    earmarked = [p for p in pots if p.earmarked]
-    for a in table.activities:  # only where the row itself says so: the rest count against the free pots
-        if objekt and not a.objekt:
-            a.objekt = objekt
-        if len(earmarked) == 1 and any(w in (a.earlier_decision + " " + a.name).casefold() for w in EARMARK_WORDS):
-            a.pot = earmarked[0].name
-    codes = sorted({a.objekt for a in table.activities if a.objekt})
 
-    def day(text: str):
-        return dt.date.fromisoformat(text) if text else None
+    def build() -> Output:
+        entry = reference_data.catalogue_agreement(agreement_id)
+        region = reference_data.find_region(region_name)
+        check_not_locked(source)
+        with Package(source) as pkg:
+            taken = [s.name for s in pkg.sheets if s.name.casefold() in (AGREEMENT_SHEET.casefold(),
+                                                                          ACTIVITIES_SHEET.casefold())]
+            if taken or any(t.display_name.casefold() == ACTIVITIES_TABLE.casefold() for t in pkg.tables()):
+                raise UserError(f"the workbook already has {', '.join(taken) or 'a table Aktiviteter'}: it looks like "
+                                "it is in the project's format already (use validate and report on it)", file=source)
+            table = read_plain(FileSource(pkg), sheet)
+        pots, origins = [], []
+        for p in entry.pots:
+            amount, origin = reference_data.regional_amount(p, region)
+            pots.append(Pot(p.name, amount, p.earmarked, p.purpose))
+            origins.append(f"{p.name}: {origin}")
+        earmarked = [p for p in pots if p.earmarked]
+        for a in table.activities:  # only where the row itself says so: the rest count against the free pots
+            if objekt and not a.objekt:
+                a.objekt = objekt
+            if len(earmarked) == 1 and any(w in (a.earlier_decision + " " + a.name).casefold() for w in EARMARK_WORDS):
+                a.pot = earmarked[0].name
+        codes = sorted({a.objekt for a in table.activities if a.objekt})
 
-    ag = Agreement(entry.name, entry.year, pots, [Objekt(c) for c in codes], recipient=region.name,
-                   rk_dnr_agreement=entry.rk_dnr_agreement, requisition_deadline=day(entry.requisition_deadline),
-                   report_deadline=day(entry.report_deadline))
-    sources = [str(a.loc("name")) for a in table.activities]
-    notes = [f"Importerad {dt.date.today().isoformat()} från {source.name}, bladet {table.sheet}. Potternas belopp: "
-             + "; ".join(origins) + f". Överenskommelsen enligt katalogen ({entry.id}: {entry.source})."]
-    write_sheets(source, target, [agreement_sheet(ag, notes), activities_sheet(table.activities, sources)])
-    return table, ag, origins
+        def day(text: str):
+            return dt.date.fromisoformat(text) if text else None
+
+        ag = Agreement(entry.name, entry.year, pots, [Objekt(c) for c in codes], recipient=region.name,
+                       rk_dnr_agreement=entry.rk_dnr_agreement, requisition_deadline=day(entry.requisition_deadline),
+                       report_deadline=day(entry.report_deadline))
+        sources = [str(a.loc("name")) for a in table.activities]
+        notes = [f"Importerad {dt.date.today().isoformat()} från {source.name}, bladet {table.sheet}. Potternas belopp: "
+                 + "; ".join(origins) + f". Överenskommelsen enligt katalogen ({entry.id}: {entry.source})."]
+        return Output([agreement_sheet(ag, notes), activities_sheet(table.activities, sources)],
+                      result=(table, ag, origins))
+
+    return write_copy(source, target, build).result
 
 
 # --- utfall from the ledger ---------------------------------------------------------------------------
@@ -479,24 +369,25 @@ def utfall_file(source: Path | str, ledgers: list[Path | str], target: Path | st
     workbook with the Utfall column filled in and the sheet "Utfall".  Returns (target, Utfall)."""
     from .ledger import _read, parse_columns
     from .utfall import agreement_objekt, compute, parse_accounts, utfall_sheet
-    from .xlsx.reader import check_not_locked
-    from .xlsx.writer import write_sheets
+    from .xlsx.file_source import check_not_locked
 
     source = Path(source)
     target = Path(target) if target else source.with_name(f"{source.stem}_utfall{source.suffix}")
-    check_output(source, target)
-    mapping = parse_columns(columns) if isinstance(columns, str) or columns is None else columns
-    ranges = parse_accounts(accounts)
-    for ledger in ledgers:
-        if Path(ledger).exists() and Path(ledger).resolve() == target.resolve():
-            raise UserError("the output would overwrite a ledger file; give another name with -o", file=target)
-    book = read(source)
-    unreadable = [f for f in book.problems if f.severity == "error"]
-    if unreadable:
-        lines = "\n".join(f"  {f.location}: {f.message}" for f in unreadable)
-        raise UserError(f"{len(unreadable)} cell(s) cannot be read, so no utfall was written:\n{lines}", file=source)
-    frames = [_read(Path(p), mapping, agreement_objekt(book)) for p in ledgers]
-    result = compute(book, frames, ranges)
-    check_not_locked(source)
-    write_sheets(source, target, [utfall_sheet(result, today)], cell_values=result.cell_values())
-    return target, result
+
+    def build() -> Output:
+        mapping = parse_columns(columns) if isinstance(columns, str) or columns is None else columns
+        ranges = parse_accounts(accounts)
+        for ledger in ledgers:
+            if Path(ledger).exists() and Path(ledger).resolve() == target.resolve():
+                raise UserError("the output would overwrite a ledger file; give another name with -o", file=target)
+        book = read(source)
+        unreadable = [f for f in book.problems if f.severity == Severity.ERROR]
+        if unreadable:
+            lines = "\n".join(f"  {f.location}: {f.message}" for f in unreadable)
+            raise UserError(f"{len(unreadable)} cell(s) cannot be read, so no utfall was written:\n{lines}", file=source)
+        frames = [_read(Path(p), mapping, agreement_objekt(book)) for p in ledgers]
+        result = compute(book, frames, ranges)
+        check_not_locked(source)
+        return Output([utfall_sheet(result, today)], cell_values=result.cell_values(), result=result)
+
+    return target, write_copy(source, target, build).result

@@ -295,6 +295,8 @@ class Form:
 
 
 def column_letter(column: int) -> str:
+    """"A" for 1, "AA" for 27: openpyxl's ``get_column_letter``, kept our own because the xlwings
+    Lite path (lite/main.py -> excel -> layout) must not import openpyxl, pandas or lxml."""
     letters = ""
     while column:
         column, rest = divmod(column - 1, 26)

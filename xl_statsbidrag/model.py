@@ -8,72 +8,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from enum import StrEnum
 
 from .errors import Location
+from .workbook_format import AGREEMENT_SHEET
 
-# Labels of the agreement sheet ("Överenskommelse"), in the order the template shows them.
-# field name -> Swedish label (as in the agreement's Bilaga 2 where the form names it).
-AGREEMENT_LABELS: dict[str, str] = {
-    "name": "Överenskommelsens benämning",
-    "year": "År",
-    "region_dnr": "Regionens diarienummer",
-    "rk_dnr_agreement": "Regeringskansliets diarienummer för bakomliggande överenskommelse",
-    "rk_dnr_payment": "Regeringskansliets diarienummer avseende regeringsbeslut för utbetalning",
-    "decided_total": "Belopp enligt regionens beslut",
-    "decision_date": "Datum för regionens beslut",
-    "paid_out": "Summa bidrag som utbetalats från regeringen/Regeringskansliet",
-    "paid_out_date": "Datum för utbetalning",
-    "payer": "Utbetalat av",
-    "period_start": "Redovisningsperiod från",
-    "period_end": "Redovisningsperiod till",
-    "requisition_deadline": "Sista dag för rekvisition",
-    "report_deadline": "Sista dag för ekonomisk redovisning",
-    "repayment_deadline": "Sista dag för återbetalning av ej förbrukade medel",
-    "socialstyrelsen_deadline": "Sista dag för rapport till Socialstyrelsen",
-    "requisition_amount": "Belopp som rekvireras",
-    "giro": "Bankgiro/Plusgiro",
-    "payment_reference": "Önskad betalningsreferens",
-    "recipient": "Bidragsmottagare",
-    "org_number": "Organisationsnummer",
-    "contact_person": "Kontaktperson",
-    "postal_address": "Postadress",
-    "phone": "Telefon inkl. riktnummer",
-    "fax": "Faxnummer",
-    "email": "E-postadress",
-    "finance_head": "Ekonomichef (eller motsvarande)",
-    "finance_head_title": "Ekonomichefens befattning",
-    "finance_head_phone": "Ekonomichefens telefon inkl. riktnummer",
-    "finance_head_email": "Ekonomichefens e-postadress",
-    "signatory": "Behörig företrädare",
-}
-AMOUNT_FIELDS = {"decided_total", "paid_out", "requisition_amount"}
-DATE_FIELDS = {"decision_date", "paid_out_date", "period_start", "period_end", "requisition_deadline", "report_deadline",
-               "repayment_deadline", "socialstyrelsen_deadline"}
-
-# Excel Tables the reader looks for, and their columns: field -> Swedish header.
-AGREEMENT_SHEET = "Överenskommelse"
-POTS_TABLE = "Potter"
-POT_COLUMNS = {"name": "Pott", "amount": "Belopp", "earmarked": "Öronmärkt", "purpose": "Ändamål"}
-POT_REQUIRED = ("name", "amount")
-OBJEKT_TABLE = "Objekt"
-OBJEKT_COLUMNS = {"code": "Objekt", "description": "Benämning"}
-OBJEKT_REQUIRED = ("code",)
-ACTIVITIES_TABLE = "Aktiviteter"
-ACTIVITY_COLUMNS = {
-    "name": "Aktivitet",
-    "verksamhet": "Verksamhet",
-    "earlier_decision": "Tidigare beslut",
-    "decision_ref": "Beslutsunderlag datum/dnr",
-    "amount": "Belopp",
-    "next_year": "Behov nästa år",
-    "objekt": "Objekt",
-    "code": "Kod",  # the ledger's activity/project code, for matching utfall (optional)
-    "pot": "Pott",
-    "actual": "Utfall",
-    "comment": "Kommentar",
-}
-ACTIVITY_REQUIRED = ("name", "verksamhet", "amount", "objekt")
-ACTIVITY_AMOUNTS = {"amount", "actual"}
 
 
 @dataclass
@@ -185,19 +124,43 @@ class Activity:
         return Location(self.sheet, f"{column}{self.row}" if column else None)
 
 
+class Severity(StrEnum):
+    """How serious a finding is.  A ``str`` enum: it compares equal to, and is written to JSON as,
+    "error", "warning" or "info"; ``rank`` orders findings, ``sv`` is the name the finance user reads."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return _SEVERITY_RANK[self]
+
+    @property
+    def sv(self) -> str:
+        return _SEVERITY_SV[self]
+
+
+_SEVERITY_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+_SEVERITY_SV = {Severity.ERROR: "Fel", Severity.WARNING: "Varning", Severity.INFO: "Info"}
+
+
 @dataclass(frozen=True)
 class Finding:
-    """Something validation (or reading) found: severity "error", "warning" or "info", a short
-    code, a Swedish message for the finance user, where it is, and the amount it is about."""
+    """Something validation (or reading) found: its ``Severity``, a short code, a Swedish message
+    for the finance user, where it is, and the amount it is about."""
 
-    severity: str
+    severity: Severity
     code: str
     message: str
     location: Location = Location()
     amount: Decimal | None = None
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "severity", Severity(self.severity))  # "error" is accepted as ERROR
+
     def as_dict(self) -> dict[str, object]:
-        out: dict[str, object] = {"severity": self.severity, "code": self.code, "message": self.message,
+        out: dict[str, object] = {"severity": self.severity.value, "code": self.code, "message": self.message,
                                   "sheet": self.location.sheet, "cell": self.location.cell}
         if self.amount is not None:
             out["amount"] = str(self.amount)

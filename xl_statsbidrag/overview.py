@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from .layout import MONEY_FORMAT as MONEY, STYLES, column_px, text_lines
+from .model import Severity
 
 WIDTHS = [20, 30, 5, 13, 13, 13, 13, 13, 13, 5, 9, 15, 11, 20, 18]
 
@@ -59,8 +60,8 @@ def overview_row(file: str, report, today: dt.date | None = None) -> OverviewRow
     coming = [d for d in in_order(deadlines(book.agreement, file), today) if d.day >= today]
     utfall = sum((a.actual for a in book.activities if a.actual is not None), Decimal(0)) if s.outcome else None
     return OverviewRow(file, book.agreement.name, book.agreement.year, s.received, book.decided, utfall, s.costs,
-                       s.unused, s.repay, sum(f.severity == "error" for f in report.findings),
-                       sum(f.severity == "warning" for f in report.findings), s.suggestion.text,
+                       s.unused, s.repay, sum(f.severity == Severity.ERROR for f in report.findings),
+                       sum(f.severity == Severity.WARNING for f in report.findings), s.suggestion.text,
                        coming[0].day if coming else None, coming[0].kind if coming else "", "ok")
 
 

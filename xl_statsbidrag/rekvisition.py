@@ -9,7 +9,8 @@ or the sum of the pots), so the sheet follows a change of the workbook.  A4 port
 from __future__ import annotations
 
 from .layout import Cell, Form, SheetLayout
-from .model import AGREEMENT_LABELS, DecisionBook
+from .model import DecisionBook
+from .workbook_format import AGREEMENT_LABELS
 from .report import MARGINS, _money_style, page_texts
 
 SHEET_NAME = "Rekvisition"

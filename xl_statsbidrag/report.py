@@ -24,8 +24,9 @@ from . import __version__
 from .amounts import format_kr
 from .errors import UserError
 from .layout import DIGIT_PX, STYLES, Cell, Form, SheetLayout, text_px
-from .model import AGREEMENT_LABELS, Activity, DecisionBook, Finding, cost
-from .validation import ERROR, INFO, SEVERITY_SV, WARNING, validate
+from .model import Activity, DecisionBook, Finding, cost
+from .workbook_format import AGREEMENT_LABELS
+from .validation import ERROR, INFO, WARNING, validate
 
 SHEET_NAME = "Bilaga 2"
 CHECK_SHEET_NAME = "Kontroll"
@@ -470,7 +471,7 @@ def check_sheet(book: DecisionBook, findings: list[Finding], today: dt.date | No
     widths = [12.0, 22.0, 80.0, 24.0, 16.0]
     sheet = SheetLayout(CHECK_SHEET_NAME, widths, landscape=True)
     form = Form(sheet)
-    counts = {s: sum(f.severity == s for f in findings) for s in SEVERITY_SV}
+    counts = {s: sum(f.severity == s for f in findings) for s in (ERROR, WARNING, INFO)}
     suggestion = suggest(book, findings)
 
     form.row(Cell(1, "Kontroll av den ekonomiska redovisningen", style="title"))
@@ -497,7 +498,7 @@ def check_sheet(book: DecisionBook, findings: list[Finding], today: dt.date | No
             target = f"#'{f.location.sheet.replace(chr(39), chr(39) * 2)}'!{f.location.cell.split(':')[0]}"
             link = f"HYPERLINK({_quote(target)},{_quote(where)})"
         amount_style = _money_style(f.amount) if f.amount is not None else "text"
-        form.row(Cell(1, SEVERITY_SV[f.severity], style="strong" if f.severity == ERROR else "text"),
+        form.row(Cell(1, f.severity.sv, style="strong" if f.severity == ERROR else "text"),
                  Cell(2, f.code, style="text"), Cell(3, f.message, style="text"),
                  Cell(4, where, link, style="text"), Cell(5, f.amount, style=amount_style))
     name = ag.name.replace("&", "&&")

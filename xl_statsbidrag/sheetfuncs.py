@@ -24,7 +24,7 @@ def _flat(values: object) -> list[object]:
     return out
 
 
-def _number(value: Decimal) -> int | float:
+def _excel_number(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
@@ -70,7 +70,7 @@ def allocate(total: object, weights: Iterable[object], rule: str = "largest-rema
     result = split(amount, numbers, [f"rad {i + 1}" for i in used], rule)
     column: list[list[object]] = [[""] for _ in cells]
     for i, share in zip(used, result.shares):
-        column[i] = [_number(share.amount)]
+        column[i] = [_excel_number(share.amount)]
     across = len(weights) == 1 and isinstance(weights[0], (list, tuple)) and len(weights[0]) > 1
     return [[c[0] for c in column]] if across else column  # a row of weights gives a row
 
@@ -84,7 +84,7 @@ def remainder(total: object, amounts: Iterable[object]) -> int | float:
             used += parse_amount(a) or Decimal(0)
         except AmountError as exc:
             raise UserError(f"rad {i}: {exc.sv}") from None
-    return _number(available - used)
+    return _excel_number(available - used)
 
 
 FINDINGS_HEADER = ["Allvarlighet", "Kod", "Meddelande", "Belopp"]
@@ -97,13 +97,14 @@ def findings(available: object, amounts: Iterable[object], names: Iterable[objec
              ) -> list[list[object]]:
     """The findings for a range of activity amounts (with their names and pots, optional) against an
     available total (or a pot table), as a table with a header row: Allvarlighet, Kod, Meddelande,
-    Belopp.  Runs the same checks as ``validate`` on the amounts and pots."""
+    Belopp.  Runs ``validation.validate_amounts`` (the checks of ``validate`` that need only amounts
+    and pots)."""
     from .errors import Location
-    from .model import Activity, Agreement, DecisionBook, Finding, Pot
-    from .validation import (SEVERITY_SV, check_allocation, check_amounts, check_duplicates, check_earmarked,
-                             check_pot_names, check_readable, validate)
+    from .model import Activity, Finding, Pot, Severity
+    from .validation import validate_amounts
     from .amounts import AmountError
-    from .reading import text
+    from .format_reader import text
+    from .workbook_format import is_earmarked
 
     # every row has its own place (column letters by argument: names A, amounts B, pots C; rows by
     # position), so that a finding about one row never stands for another
@@ -121,7 +122,7 @@ def findings(available: object, amounts: Iterable[object], names: Iterable[objec
         try:
             amount = parse_amount(value)
         except AmountError as exc:
-            problems.append(Finding("error", "oläsbart-belopp", f"Beloppet för '{name}' kan inte läsas: {exc.sv}.",
+            problems.append(Finding(Severity.ERROR, "oläsbart-belopp", f"Beloppet för '{name}' kan inte läsas: {exc.sv}.",
                                     Location(PLACE, f"{columns['amount']}{i + 1}")))
             amount = None
         pot = pot_cells[i] if i < len(pot_cells) else None
@@ -130,14 +131,12 @@ def findings(available: object, amounts: Iterable[object], names: Iterable[objec
     if pot_names is not None and pot_amounts is not None:
         flags = _flat(earmarked) if earmarked is not None else []
         pot_list = [Pot(str(n).strip(), _total(a, f"pottbeloppet på rad {i + 1}"),
-                        i < len(flags) and text(flags[i]).casefold() in ("ja", "x", "1", "true", "sant"))
+                        i < len(flags) and is_earmarked(text(flags[i])))
                     for i, (n, a) in enumerate(zip(_flat(pot_names), _flat(pot_amounts))) if not _blank(n)]
     else:
         total = _total(available, "tillgängligt belopp")
         pot_list = [Pot("Tillgängligt", total)]
-    book = DecisionBook("", Agreement("", 0, pot_list), activities, Location(), problems)
-    found = validate(book, checks=[check_readable, check_amounts, check_pot_names, check_duplicates,
-                                   check_allocation, check_earmarked])
-    rows = [[SEVERITY_SV[f.severity], f.code, f.message, "" if f.amount is None else _number(f.amount)]
+    found = validate_amounts(activities, pot_list, problems)
+    rows = [[f.severity.sv, f.code, f.message, "" if f.amount is None else _excel_number(f.amount)]
             for f in found]
     return [FINDINGS_HEADER] + (rows or [["OK", "", "Inga avvikelser.", ""]])

@@ -1,14 +1,17 @@
 """The project's own workbook format as sheet layouts: the sheet "Överenskommelse" (labels and
 values, the tables Potter and Objekt) and the sheet "Aktiviteter" (the table Aktiviteter).  The
-reader (``reading``) reads exactly this; ``import`` writes it."""
+reader (``format_reader``) reads exactly this; ``import`` writes it."""
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
 
 from .layout import Cell, SheetLayout, Table
-from .model import (ACTIVITIES_TABLE, ACTIVITY_COLUMNS, AGREEMENT_LABELS, AGREEMENT_SHEET, OBJEKT_COLUMNS,
-                    OBJEKT_TABLE, POT_COLUMNS, POTS_TABLE, Activity, Agreement)
+from .model import Activity, Agreement
+from .workbook_format import (
+    ACTIVITIES_TABLE, ACTIVITY_COLUMNS, AGREEMENT_LABELS, AGREEMENT_SHEET, OBJEKT_COLUMNS, OBJEKT_TABLE,
+    POT_COLUMNS, POTS_TABLE,
+)
 
 ACTIVITIES_SHEET = "Aktiviteter"
 SOURCE_COLUMN = "Källa"

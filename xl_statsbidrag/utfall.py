@@ -28,7 +28,7 @@ import pandas as pd
 from .amounts import format_kr
 from .errors import Location, UserError
 from .layout import Cell, SheetLayout, Table
-from .model import Activity, DecisionBook, Finding
+from .model import Activity, DecisionBook, Finding, Severity
 
 SHEET_NAME = "Utfall"
 RECONCILIATION_TABLE = "UtfallAvstamning"
@@ -148,7 +148,7 @@ def _duplicates(frames: list[pd.DataFrame]) -> tuple[pd.DataFrame, list[Finding]
         for _, group in frame[dup].groupby(order[dup], sort=True):
             first = group.iloc[0]
             findings.append(Finding(
-                "warning", "utfall-dubblett",
+                Severity.WARNING, "utfall-dubblett",
                 f"{len(group)} transaktioner i {str(first.file).rsplit('/', 1)[-1]} finns redan i en fil före den "
                 f"({what}) och räknas en gång; summa {format_kr(kr(group['ore'].sum()))}.", _where(first),
                 kr(group["ore"].sum())))
@@ -218,7 +218,7 @@ def compute(book: DecisionBook, ledger: pd.DataFrame | list[pd.DataFrame], accou
             names = [activities[m] for m in members]
             what = "har samma kod" if key.split("\x1f", 1)[1] else "saknar kod"
             findings.append(Finding(
-                "error", "utfall-kod-saknas",
+                Severity.ERROR, "utfall-kod-saknas",
                 f"Aktiviteterna {', '.join(repr(a.name) for a in names)} på objekt {objekt_code} {what}; deras "
                 f"kostnader, {format_kr(kr(sums.get(key, 0)))}, står kvar på objektnivå och utfallet lämnas tomt. "
                 "Ange en egen kod per aktivitet i kolumnen Kod (huvudbokens aktivitet/projekt).",
@@ -230,7 +230,7 @@ def compute(book: DecisionBook, ledger: pd.DataFrame | list[pd.DataFrame], accou
         if objekt_code not in present:
             first = by_activity_objekt[objekt_code][0]
             findings.append(Finding(
-                "warning", "utfall-inget",
+                Severity.WARNING, "utfall-inget",
                 f"Huvudboken har inga transaktioner på objekt {objekt_code} under perioden {start.isoformat()}–"
                 f"{end.isoformat()}; utfallet för dess {len(by_activity_objekt[objekt_code])} aktiviteter lämnas tomt. "
                 "Är det rätt fil och rätt objekt?", first.loc("objekt")))
@@ -248,19 +248,19 @@ def compute(book: DecisionBook, ledger: pd.DataFrame | list[pd.DataFrame], accou
             seen = sorted({c for c in unmatched["aktivitet"].astype(str).str.strip()})
             shown = ", ".join(repr(c) if c else "(utan kod)" for c in seen[:8]) + (" …" if len(seen) > 8 else "")
             findings.append(Finding(
-                "warning", "utfall-omatchat",
+                Severity.WARNING, "utfall-omatchat",
                 f"{len(unmatched)} kostnadstransaktioner på objekt {objekt_code} hör inte till någon aktivitet "
                 f"(koder: {shown}); summa {format_kr(kr(amounts[UNMATCHED]))}. De listas på bladet Utfall.",
                 _where(unmatched.iloc[0]), kr(amounts[UNMATCHED])))
         if amounts[INCOME]:
             findings.append(Finding(
-                "info", "utfall-intakt",
+                Severity.INFO, "utfall-intakt",
                 f"Intäkter (klass 3) på objekt {objekt_code}: {format_kr(kr(amounts[INCOME]))}. De visas i "
                 "avstämningen och räknas inte som kostnad.", Location(SHEET_NAME), kr(amounts[INCOME])))
         outside = rows[mine & (category == OUTSIDE)]
         if len(outside):
             findings.append(Finding(
-                "info", "utfall-utanfor-perioden",
+                Severity.INFO, "utfall-utanfor-perioden",
                 f"{len(outside)} transaktioner på objekt {objekt_code} ligger utanför perioden {start.isoformat()}–"
                 f"{end.isoformat()} (summa {format_kr(kr(amounts[OUTSIDE]))}) och räknas inte.",
                 _where(outside.iloc[0]), kr(amounts[OUTSIDE])))

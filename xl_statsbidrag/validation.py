@@ -1,8 +1,14 @@
 """Validation of a decision-support workbook: a list of small checks.
 
-Each check is a plain function ``check(book, context) -> list[Finding]``; ``CHECKS`` lists
-them and ``validate()`` runs them all.  Messages are Swedish (they are shown to the finance
-user in Excel and in the Bilaga 2 report); every finding carries the cell it is about.
+As in beancount, what the reader could not read (``book.problems``) is kept apart from what the
+checks find: ``validate()`` returns the reader's problems first, then every check's findings,
+sorted by severity (stable, so each check keeps its order).  Each check is a plain function
+``check(book, context) -> list[Finding]``; ``CHECKS`` lists them; the ``Context`` holds the day
+and what several checks share (the sums per pot, computed once).  ``validate_amounts()`` checks
+a bare range of amounts (the worksheet function).  Messages are Swedish (they are shown to the
+finance user in Excel and in the Bilaga 2 report); every finding carries the cell it is about.
+
+To add a check: write ``check_x(book, ctx)`` returning Findings and add it to ``CHECKS``.
 """
 from __future__ import annotations
 
@@ -15,11 +21,11 @@ from typing import Callable
 
 from .amounts import AmountError, format_kr, parse_amount
 from .errors import Location
-from .model import AGREEMENT_LABELS, Activity, DecisionBook, Finding
+from .model import Activity, Agreement, DecisionBook, Finding, Pot, Severity
+from .workbook_format import AGREEMENT_LABELS
 
-ERROR, WARNING, INFO = "error", "warning", "info"
-SEVERITY_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
-SEVERITY_SV = {ERROR: "Fel", WARNING: "Varning", INFO: "Info"}  # as the finance user reads them
+ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
+SEVERITY_ORDER = {s: s.rank for s in Severity}
 ZERO = Decimal(0)
 
 # Fields of Bilaga 2 that the report cannot do without (fax and the signature block are left
@@ -29,21 +35,37 @@ REQUIRED_REPORT_FIELDS = ("recipient", "org_number", "contact_person", "postal_a
 
 
 @dataclass
+class PotSums:
+    """Decided amounts per known pot (by pot name as in Potter), for activities without a pot, and
+    what the pots that are not earmarked have left after the activities assigned to them (an
+    over-allocated pot counts as empty: it is reported on its own)."""
+
+    per_pot: dict[str, Decimal]
+    unassigned: Decimal
+    free_left: Decimal
+
+
+@dataclass
 class Context:
+    """What checks are run with: the day, and what several checks share, computed once per book."""
+
     today: dt.date = field(default_factory=dt.date.today)
+    _pot_sums: dict[int, PotSums] = field(default_factory=dict, repr=False)
 
-
-def _f(severity: str, code: str, message: str, location: Location, amount: Decimal | None = None) -> Finding:
-    return Finding(severity, code, message, location, amount)
+    def pot_sums(self, book: DecisionBook) -> PotSums:
+        if id(book) not in self._pot_sums:
+            self._pot_sums[id(book)] = _pot_sums(book)
+        return self._pot_sums[id(book)]
 
 
 def check_readable(book: DecisionBook, ctx: Context) -> list[Finding]:
-    """Cells the reader could not read (amounts, dates)."""
+    """Cells the reader could not read (amounts, dates).  Not one of CHECKS: ``validate`` puts the
+    reader's problems first, apart from the checks' findings."""
     return list(book.problems)
 
 
 def _unreadable(book: DecisionBook) -> set[Location]:
-    """The cells the reader could not read (reported by check_readable, so no other check repeats them)."""
+    """The cells the reader could not read (reported as the reader's problems, so no check repeats them)."""
     return {f.location for f in book.problems if f.severity == ERROR}
 
 
@@ -53,10 +75,10 @@ def check_names(book: DecisionBook, ctx: Context) -> list[Finding]:
     unreadable = _unreadable(book)
     for a in book.activities:
         if not a.name and a.loc("name") not in unreadable:
-            out.append(_f(ERROR, "aktivitet-saknas", "Aktiviteten saknar namn.", a.loc("name")))
+            out.append(Finding(ERROR, "aktivitet-saknas", "Aktiviteten saknar namn.", a.loc("name")))
         if not a.verksamhet and a.loc("verksamhet") not in unreadable:
-            out.append(_f(ERROR, "verksamhet-saknas", f"Ansvarig verksamhet saknas för '{a.name}'.",
-                          a.loc("verksamhet")))
+            out.append(Finding(ERROR, "verksamhet-saknas", f"Ansvarig verksamhet saknas för '{a.name}'.",
+                               a.loc("verksamhet")))
     return out
 
 
@@ -67,11 +89,11 @@ def check_amounts(book: DecisionBook, ctx: Context) -> list[Finding]:
     for a in book.activities:
         if a.amount is None:
             if a.loc("amount") not in unreadable:
-                out.append(_f(ERROR, "belopp-saknas", f"Belopp saknas för '{a.name}'.", a.loc("amount")))
+                out.append(Finding(ERROR, "belopp-saknas", f"Belopp saknas för '{a.name}'.", a.loc("amount")))
         elif a.amount <= 0:
-            out.append(_f(ERROR, "belopp-ej-positivt",
-                          f"Beloppet för '{a.name}' måste vara större än noll ({format_kr(a.amount)}).",
-                          a.loc("amount"), a.amount))
+            out.append(Finding(ERROR, "belopp-ej-positivt",
+                               f"Beloppet för '{a.name}' måste vara större än noll ({format_kr(a.amount)}).",
+                               a.loc("amount"), a.amount))
     return out
 
 
@@ -84,22 +106,22 @@ def check_objekt(book: DecisionBook, ctx: Context) -> list[Finding]:
         if a.loc("objekt") in unreadable:
             continue
         if not a.objekt:
-            out.append(_f(ERROR, "objekt-saknas", f"Objekt saknas för '{a.name}'.", a.loc("objekt")))
+            out.append(Finding(ERROR, "objekt-saknas", f"Objekt saknas för '{a.name}'.", a.loc("objekt")))
         elif valid and a.objekt.strip() not in valid:
-            out.append(_f(ERROR, "objekt-ogiltigt",
-                          f"Objekt {a.objekt} för '{a.name}' finns inte bland överenskommelsens objekt "
-                          f"({', '.join(sorted(valid))}).", a.loc("objekt")))
+            out.append(Finding(ERROR, "objekt-ogiltigt",
+                               f"Objekt {a.objekt} för '{a.name}' finns inte bland överenskommelsens objekt "
+                               f"({', '.join(sorted(valid))}).", a.loc("objekt")))
     return out
 
 
 def check_pot_names(book: DecisionBook, ctx: Context) -> list[Finding]:
     """Pots have distinct names, and an activity's pot is one of them."""
     seen: Counter = Counter(p.name.strip().casefold() for p in book.agreement.pots)
-    out = [_f(ERROR, "pott-dubblett", f"Potten '{p.name}' finns flera gånger i tabellen Potter (stora och små "
-              "bokstäver räknas lika).", p.cells.get("name", book.agreement.loc("name")))
+    out = [Finding(ERROR, "pott-dubblett", f"Potten '{p.name}' finns flera gånger i tabellen Potter (stora och små "
+                   "bokstäver räknas lika).", p.cells.get("name", book.agreement.loc("name")))
            for p in book.agreement.pots if seen[p.name.strip().casefold()] > 1]
-    return out + [_f(ERROR, "pott-okand", f"Potten '{a.pot}' för '{a.name}' finns inte i tabellen Potter.",
-                     a.loc("pot")) for a in book.activities if a.pot and a.pot.strip().casefold() not in seen]
+    return out + [Finding(ERROR, "pott-okand", f"Potten '{a.pot}' för '{a.name}' finns inte i tabellen Potter.",
+                          a.loc("pot")) for a in book.activities if a.pot and a.pot.strip().casefold() not in seen]
 
 
 def check_duplicates(book: DecisionBook, ctx: Context) -> list[Finding]:
@@ -107,8 +129,8 @@ def check_duplicates(book: DecisionBook, ctx: Context) -> list[Finding]:
     def key(a):
         return a.name.strip().casefold(), a.verksamhet.strip().casefold()
     seen = Counter(key(a) for a in book.activities if a.name)
-    return [_f(WARNING, "dubblett", f"Aktiviteten '{a.name}' ({a.verksamhet}) förekommer flera gånger.",
-               a.loc("name"), a.amount)
+    return [Finding(WARNING, "dubblett", f"Aktiviteten '{a.name}' ({a.verksamhet}) förekommer flera gånger.",
+                    a.loc("name"), a.amount)
             for a in book.activities if a.name and seen[key(a)] > 1]
 
 
@@ -133,14 +155,14 @@ def check_earlier_decisions(book: DecisionBook, ctx: Context) -> list[Finding]:
     committed = sum((a.amount or ZERO for a in bound), ZERO)
     left = ag.received - committed
     if left < 0:
-        return [_f(ERROR, "tidigare-beslut-overstiger",
-                   f"Tidigare års beslut binder {format_kr(committed)}, mer än bidraget ({format_kr(ag.received)}).",
-                   book.table_location, -left)]
+        return [Finding(ERROR, "tidigare-beslut-overstiger",
+                        f"Tidigare års beslut binder {format_kr(committed)}, mer än bidraget ({format_kr(ag.received)}).",
+                        book.table_location, -left)]
     new = sum((a.amount or ZERO for a in book.activities if earlier_year(a, ag.year) is None), ZERO)
-    return [_f(INFO, "tidigare-beslut",
-               f"{len(bound)} aktiviteter fortsätter tidigare års beslut och binder {format_kr(committed)}; "
-               f"{format_kr(left)} återstod för nya beslut, varav {format_kr(new)} är beslutat.",
-               book.table_location, committed)]
+    return [Finding(INFO, "tidigare-beslut",
+                    f"{len(bound)} aktiviteter fortsätter tidigare års beslut och binder {format_kr(committed)}; "
+                    f"{format_kr(left)} återstod för nya beslut, varav {format_kr(new)} är beslutat.",
+                    book.table_location, committed)]
 
 
 def next_year_amount(a: Activity) -> Decimal:
@@ -161,12 +183,11 @@ def check_next_year(book: DecisionBook, ctx: Context) -> list[Finding]:
         return []
     named = sum((next_year_amount(a) for a in needing), ZERO)
     text = f" (belopp angivet för {format_kr(named)})" if named else ""
-    return [_f(INFO, "behov-nasta-ar", f"{len(needing)} aktiviteter behöver medel även nästa år{text}.",
-               book.table_location, named or None)]
+    return [Finding(INFO, "behov-nasta-ar", f"{len(needing)} aktiviteter behöver medel även nästa år{text}.",
+                    book.table_location, named or None)]
 
 
-def _pot_sums(book: DecisionBook) -> tuple[dict[str, Decimal], Decimal]:
-    """Decided amounts per known pot (by pot name as in Potter) and for activities without a pot."""
+def _pot_sums(book: DecisionBook) -> PotSums:
     sums: dict[str, Decimal] = defaultdict(lambda: ZERO)
     unassigned = ZERO
     for a in book.activities:
@@ -175,41 +196,37 @@ def _pot_sums(book: DecisionBook) -> tuple[dict[str, Decimal], Decimal]:
             sums[pot.name] += a.amount or ZERO
         elif not a.pot:
             unassigned += a.amount or ZERO
-    return sums, unassigned
-
-
-def _free_left(book: DecisionBook, sums: dict[str, Decimal]) -> Decimal:
-    """What the pots that are not earmarked have left after the activities assigned to them
-    (an over-allocated pot counts as empty: it is reported on its own)."""
-    return sum((max(ZERO, p.amount - sums.get(p.name, ZERO)) for p in book.agreement.pots if not p.earmarked), ZERO)
+    free_left = sum((max(ZERO, p.amount - sums.get(p.name, ZERO)) for p in book.agreement.pots if not p.earmarked),
+                    ZERO)
+    return PotSums(dict(sums), unassigned, free_left)
 
 
 def check_allocation(book: DecisionBook, ctx: Context) -> list[Finding]:
     """Decided amounts against what is available, per pot and overall."""
     out = []
     ag = book.agreement
-    sums, unassigned = _pot_sums(book)
+    sums = ctx.pot_sums(book)
     table = book.table_location
     for pot in ag.pots:
-        used = sums.get(pot.name, ZERO)
+        used = sums.per_pot.get(pot.name, ZERO)
         if used > pot.amount:
-            out.append(_f(ERROR, "pott-overfordelad",
-                          f"Aktiviteterna i potten '{pot.name}' ({format_kr(used)}) överstiger potten "
-                          f"({format_kr(pot.amount)}) med {format_kr(used - pot.amount)}.",
-                          pot.cells.get("amount", table), used - pot.amount))
+            out.append(Finding(ERROR, "pott-overfordelad",
+                               f"Aktiviteterna i potten '{pot.name}' ({format_kr(used)}) överstiger potten "
+                               f"({format_kr(pot.amount)}) med {format_kr(used - pot.amount)}.",
+                               pot.cells.get("amount", table), used - pot.amount))
     available = ag.received
     if book.decided > available:
-        out.append(_f(ERROR, "overfordelat",
-                      f"Beslutade belopp ({format_kr(book.decided)}) överstiger bidraget "
-                      f"({format_kr(available)}) med {format_kr(book.decided - available)}.",
-                      table, book.decided - available))
-    free_rest = _free_left(book, sums) - unassigned
+        out.append(Finding(ERROR, "overfordelat",
+                           f"Beslutade belopp ({format_kr(book.decided)}) överstiger bidraget "
+                           f"({format_kr(available)}) med {format_kr(book.decided - available)}.",
+                           table, book.decided - available))
+    free_rest = sums.free_left - sums.unassigned
     if free_rest > 0:
         free = [p for p in ag.pots if not p.earmarked]
         where = free[0].cells.get("amount", table) if len(free) == 1 else table
-        out.append(_f(WARNING, "ej-fordelat",
-                      f"{format_kr(free_rest)} av bidraget ({format_kr(ag.total)}) är inte fördelat på "
-                      f"aktiviteter (beslutat {format_kr(book.decided)}).", where, free_rest))
+        out.append(Finding(WARNING, "ej-fordelat",
+                           f"{format_kr(free_rest)} av bidraget ({format_kr(ag.total)}) är inte fördelat på "
+                           f"aktiviteter (beslutat {format_kr(book.decided)}).", where, free_rest))
     return out
 
 
@@ -217,28 +234,28 @@ def check_earmarked(book: DecisionBook, ctx: Context) -> list[Finding]:
     """Earmarked pots are used for their purpose only, and their full amount is accounted for."""
     out = []
     ag = book.agreement
-    sums, unassigned = _pot_sums(book)
-    free_left = _free_left(book, sums)
-    eaten = max(ZERO, unassigned - free_left)
+    sums = ctx.pot_sums(book)
+    unassigned = sums.unassigned
+    eaten = max(ZERO, unassigned - sums.free_left)
     for pot in ag.pots:
         if not pot.earmarked:
             continue
         # an over-allocated earmarked pot has nothing left to be eaten (it is reported on its own)
-        rest = max(ZERO, pot.amount - sums.get(pot.name, ZERO))
+        rest = max(ZERO, pot.amount - sums.per_pot.get(pot.name, ZERO))
         purpose = pot.purpose or pot.name
         share = min(eaten, rest)
         if share > 0:
-            out.append(_f(WARNING, "oronmarkt-anvant",
-                          f"Aktiviteter utan pott ({format_kr(unassigned)}) överstiger de fria potterna; "
-                          f"{format_kr(share)} av de öronmärkta medlen i '{pot.name}' ({format_kr(pot.amount)}) "
-                          f"går då till annat än ändamålet ({purpose}). Ange pott per aktivitet.",
-                          pot.cells.get("amount", book.table_location), share))
+            out.append(Finding(WARNING, "oronmarkt-anvant",
+                               f"Aktiviteter utan pott ({format_kr(unassigned)}) överstiger de fria potterna; "
+                               f"{format_kr(share)} av de öronmärkta medlen i '{pot.name}' ({format_kr(pot.amount)}) "
+                               f"går då till annat än ändamålet ({purpose}). Ange pott per aktivitet.",
+                               pot.cells.get("amount", book.table_location), share))
             rest -= share
             eaten -= share
         if rest > 0:
-            out.append(_f(INFO, "oronmarkt-kvar",
-                          f"{format_kr(rest)} av '{pot.name}' återstår och är reserverat för ändamålet: "
-                          f"{purpose}.", pot.cells.get("amount", book.table_location), rest))
+            out.append(Finding(INFO, "oronmarkt-kvar",
+                               f"{format_kr(rest)} av '{pot.name}' återstår och är reserverat för ändamålet: "
+                               f"{purpose}.", pot.cells.get("amount", book.table_location), rest))
     return out
 
 
@@ -257,11 +274,11 @@ def check_earmarked_outcome(book: DecisionBook, ctx: Context) -> list[Finding]:
     if used <= 0:
         return []
     names = ", ".join(f"”{p.name}”" for p in earmarked)
-    return [_f(WARNING, "oronmarkt-utfall",
-               f"Kostnaderna utanför de öronmärkta medlen ({format_kr(rest_costs)}) överstiger övriga medel "
-               f"({format_kr(rest_money)}); {format_kr(used)} av de öronmärkta medlen ({names}) har då använts "
-               "till annat än ändamålet, om inte regionen bär kostnaden. Bilaga 2 räknar de öronmärkta medlen "
-               "som ej förbrukade och ska återbetalas.", book.table_location, used)]
+    return [Finding(WARNING, "oronmarkt-utfall",
+                    f"Kostnaderna utanför de öronmärkta medlen ({format_kr(rest_costs)}) överstiger övriga medel "
+                    f"({format_kr(rest_money)}); {format_kr(used)} av de öronmärkta medlen ({names}) har då använts "
+                    "till annat än ändamålet, om inte regionen bär kostnaden. Bilaga 2 räknar de öronmärkta medlen "
+                    "som ej förbrukade och ska återbetalas.", book.table_location, used)]
 
 
 def check_decision_total(book: DecisionBook, ctx: Context) -> list[Finding]:
@@ -270,27 +287,27 @@ def check_decision_total(book: DecisionBook, ctx: Context) -> list[Finding]:
     if ag.decided_total is None or ag.decided_total == ag.total:
         return []
     diff = ag.total - ag.decided_total
-    return [_f(WARNING, "beslut-avviker",
-               f"Regionens beslut avser {format_kr(ag.decided_total)} men överenskommelsen ger "
-               f"{format_kr(ag.total)} (skillnad {format_kr(diff)}).", ag.loc("decided_total"), diff)]
+    return [Finding(WARNING, "beslut-avviker",
+                    f"Regionens beslut avser {format_kr(ag.decided_total)} men överenskommelsen ger "
+                    f"{format_kr(ag.total)} (skillnad {format_kr(diff)}).", ag.loc("decided_total"), diff)]
 
 
 def check_paid_out(book: DecisionBook, ctx: Context) -> list[Finding]:
     """What was paid out (and when) against the agreement's amount: Bilaga 2 asks for it."""
     ag = book.agreement
     if ag.paid_out is None:
-        return [_f(WARNING, "utbetalt-saknas",
-                   f"{AGREEMENT_LABELS['paid_out']} saknas: Bilaga 2 visar en tom rad, och under punkt 3 räknas "
-                   "summan enligt överenskommelsen som erhållen. Fyll i belopp, datum och utbetalare.",
-                   ag.loc("paid_out"))]
+        return [Finding(WARNING, "utbetalt-saknas",
+                        f"{AGREEMENT_LABELS['paid_out']} saknas: Bilaga 2 visar en tom rad, och under punkt 3 räknas "
+                        "summan enligt överenskommelsen som erhållen. Fyll i belopp, datum och utbetalare.",
+                        ag.loc("paid_out"))]
     out = []
     if ag.paid_out_date is None:
-        out.append(_f(WARNING, "utbetalt-saknas", f"{AGREEMENT_LABELS['paid_out_date']} saknas (visas i Bilaga 2).",
-                      ag.loc("paid_out_date")))
+        out.append(Finding(WARNING, "utbetalt-saknas", f"{AGREEMENT_LABELS['paid_out_date']} saknas (visas i Bilaga 2).",
+                           ag.loc("paid_out_date")))
     if ag.paid_out != ag.total:
-        out.append(_f(WARNING, "utbetalt-avviker",
-                      f"Utbetalt bidrag ({format_kr(ag.paid_out)}) skiljer sig från summan enligt överenskommelsen "
-                      f"({format_kr(ag.total)}).", ag.loc("paid_out"), ag.paid_out - ag.total))
+        out.append(Finding(WARNING, "utbetalt-avviker",
+                           f"Utbetalt bidrag ({format_kr(ag.paid_out)}) skiljer sig från summan enligt överenskommelsen "
+                           f"({format_kr(ag.total)}).", ag.loc("paid_out"), ag.paid_out - ag.total))
     return out
 
 
@@ -298,37 +315,37 @@ def check_outcome(book: DecisionBook, ctx: Context) -> list[Finding]:
     """Actual costs (utfall): complete, against budget, and what must be repaid."""
     out = []
     if not book.has_outcome:
-        return [_f(WARNING, "utfall-saknas",
-                   "Utfall saknas: kostnaderna i Bilaga 2 är beslutad budget, inte utfall. "
-                   "Alt 1 kan inte intygas förrän utfallet är ifyllt.", book.table_location)]
+        return [Finding(WARNING, "utfall-saknas",
+                        "Utfall saknas: kostnaderna i Bilaga 2 är beslutad budget, inte utfall. "
+                        "Alt 1 kan inte intygas förrän utfallet är ifyllt.", book.table_location)]
     for a in book.activities:
         if a.actual is None:
-            out.append(_f(ERROR, "utfall-saknas-rad", f"Utfall saknas för '{a.name}'.", a.loc("actual")))
+            out.append(Finding(ERROR, "utfall-saknas-rad", f"Utfall saknas för '{a.name}'.", a.loc("actual")))
         elif a.amount is not None and a.actual > a.amount:
-            out.append(_f(WARNING, "utfall-over-budget",
-                          f"Utfallet för '{a.name}' ({format_kr(a.actual)}) överstiger budget "
-                          f"({format_kr(a.amount)}) med {format_kr(a.actual - a.amount)}.",
-                          a.loc("actual"), a.actual - a.amount))
+            out.append(Finding(WARNING, "utfall-over-budget",
+                               f"Utfallet för '{a.name}' ({format_kr(a.actual)}) överstiger budget "
+                               f"({format_kr(a.amount)}) med {format_kr(a.actual - a.amount)}.",
+                               a.loc("actual"), a.actual - a.amount))
     per_objekt: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
     for a in book.activities:
         per_objekt[a.objekt.casefold()][0] += a.amount or ZERO
         per_objekt[a.objekt.casefold()][1] += a.actual or ZERO
     for code, (budget, actual) in sorted(per_objekt.items()):
         if actual > budget:
-            out.append(_f(INFO, "objekt-over-budget",
-                          f"Utfall på objekt {code} ({format_kr(actual)}) överstiger budget ({format_kr(budget)}).",
-                          book.table_location, actual - budget))
+            out.append(Finding(INFO, "objekt-over-budget",
+                               f"Utfall på objekt {code} ({format_kr(actual)}) överstiger budget ({format_kr(budget)}).",
+                               book.table_location, actual - budget))
     unused = book.unused
     repay, _ = book.repayment()
     if repay > 0:
         when = book.agreement.report_deadline
-        out.append(_f(INFO, "aterbetalas",
-                      f"{format_kr(repay)} har inte förbrukats och ska återbetalas till Kammarkollegiet"
-                      + (f" senast {when.isoformat()}." if when else "."), book.table_location, repay))
+        out.append(Finding(INFO, "aterbetalas",
+                           f"{format_kr(repay)} har inte förbrukats och ska återbetalas till Kammarkollegiet"
+                           + (f" senast {when.isoformat()}." if when else "."), book.table_location, repay))
     elif unused < 0:
-        out.append(_f(INFO, "kostnader-over-bidrag",
-                      f"Kostnaderna överstiger bidraget med {format_kr(-unused)}; det bekostas av regionen.",
-                      book.table_location, -unused))
+        out.append(Finding(INFO, "kostnader-over-bidrag",
+                           f"Kostnaderna överstiger bidraget med {format_kr(-unused)}; det bekostas av regionen.",
+                           book.table_location, -unused))
     return out
 
 
@@ -338,24 +355,24 @@ def check_dates(book: DecisionBook, ctx: Context) -> list[Finding]:
     ag = book.agreement
     start, end = ag.period
     if start > end:
-        out.append(_f(ERROR, "period-ogiltig", f"Redovisningsperioden börjar ({start}) efter att den slutar ({end}).",
-                      ag.loc("period_start")))
+        out.append(Finding(ERROR, "period-ogiltig", f"Redovisningsperioden börjar ({start}) efter att den slutar ({end}).",
+                           ag.loc("period_start")))
     if end < dt.date(ag.year, 1, 1) or start > dt.date(ag.year, 12, 31):  # a period of several years is fine
-        out.append(_f(ERROR, "period-utanfor-ar",
-                      f"Redovisningsperioden ({start} – {end}) omfattar inte överenskommelsens år {ag.year}.",
-                      ag.loc("period_start")))
+        out.append(Finding(ERROR, "period-utanfor-ar",
+                           f"Redovisningsperioden ({start} – {end}) omfattar inte överenskommelsens år {ag.year}.",
+                           ag.loc("period_start")))
     for name in ("requisition_deadline", "report_deadline", "repayment_deadline", "socialstyrelsen_deadline"):
         day = getattr(ag, name)
         if day is not None and day < ctx.today:
-            out.append(_f(INFO, "tidsgrans-passerad", f"{AGREEMENT_LABELS[name]} ({day}) har passerat.",
-                          ag.loc(name)))
+            out.append(Finding(INFO, "tidsgrans-passerad", f"{AGREEMENT_LABELS[name]} ({day}) har passerat.",
+                               ag.loc(name)))
     return out
 
 
 def check_report_fields(book: DecisionBook, ctx: Context) -> list[Finding]:
     """The contact details and diary numbers that Bilaga 2 asks for."""
     ag = book.agreement
-    return [_f(WARNING, "uppgift-saknas", f"{AGREEMENT_LABELS[name]} saknas (krävs i Bilaga 2).", ag.loc(name))
+    return [Finding(WARNING, "uppgift-saknas", f"{AGREEMENT_LABELS[name]} saknas (krävs i Bilaga 2).", ag.loc(name))
             for name in REQUIRED_REPORT_FIELDS if not getattr(ag, name)]
 
 
@@ -398,36 +415,35 @@ def check_requisition(book: DecisionBook, ctx: Context) -> list[Finding]:
     out = []
     if ag.requisition_amount is not None:
         if ag.requisition_amount > ag.total:
-            out.append(_f(ERROR, "rekvisition-overstiger",
-                          f"Belopp som rekvireras ({format_kr(ag.requisition_amount)}) överstiger bidraget enligt "
-                          f"överenskommelsen ({format_kr(ag.total)}).", ag.loc("requisition_amount"),
-                          ag.requisition_amount - ag.total))
+            out.append(Finding(ERROR, "rekvisition-overstiger",
+                               f"Belopp som rekvireras ({format_kr(ag.requisition_amount)}) överstiger bidraget enligt "
+                               f"överenskommelsen ({format_kr(ag.total)}).", ag.loc("requisition_amount"),
+                               ag.requisition_amount - ag.total))
         elif ag.requisition_amount <= 0:
-            out.append(_f(ERROR, "rekvisition-overstiger", "Belopp som rekvireras måste vara större än noll.",
-                          ag.loc("requisition_amount"), ag.requisition_amount))
+            out.append(Finding(ERROR, "rekvisition-overstiger", "Belopp som rekvireras måste vara större än noll.",
+                               ag.loc("requisition_amount"), ag.requisition_amount))
     if ag.giro:
         problem = giro_problem(ag.giro)
         if problem:
-            out.append(_f(ERROR, "giro-ogiltigt", f"{AGREEMENT_LABELS['giro']}: {problem}.", ag.loc("giro")))
+            out.append(Finding(ERROR, "giro-ogiltigt", f"{AGREEMENT_LABELS['giro']}: {problem}.", ag.loc("giro")))
     day = ag.requisition_deadline
     if day is not None and ag.paid_out is None:
         left = (day - ctx.today).days
         report_due = ag.report_deadline or dt.date(ag.period[1].year + 1, 3, 31)
         if 0 <= left <= 30:
-            out.append(_f(WARNING, "rekvisition-snart",
-                          f"Sista dag för rekvisition är {day} (om {left} dagar). Rätten till bidraget förfaller "
-                          "om rekvisitionen inte har kommit in.", ag.loc("requisition_deadline")))
+            out.append(Finding(WARNING, "rekvisition-snart",
+                               f"Sista dag för rekvisition är {day} (om {left} dagar). Rätten till bidraget förfaller "
+                               "om rekvisitionen inte har kommit in.", ag.loc("requisition_deadline")))
         elif left < 0 and ctx.today <= report_due:
-            out.append(_f(WARNING, "rekvisition-passerad",
-                          f"Sista dag för rekvisition ({day}) har passerat och inget utbetalt belopp är ifyllt. "
-                          "Rätten till bidraget förfaller om rekvisitionen inte har kommit in.",
-                          ag.loc("requisition_deadline")))
+            out.append(Finding(WARNING, "rekvisition-passerad",
+                               f"Sista dag för rekvisition ({day}) har passerat och inget utbetalt belopp är ifyllt. "
+                               "Rätten till bidraget förfaller om rekvisitionen inte har kommit in.",
+                               ag.loc("requisition_deadline")))
     return out
 
 
 Check = Callable[[DecisionBook, Context], list[Finding]]
 CHECKS: list[Check] = [
-    check_readable,
     check_names,
     check_amounts,
     check_objekt,
@@ -448,10 +464,23 @@ CHECKS: list[Check] = [
 
 
 def validate(book: DecisionBook, today: dt.date | None = None, checks: list[Check] | None = None) -> list[Finding]:
-    """Run every check (or the ones given); findings sorted by severity, keeping each check's order."""
+    """The reader's problems, then every check's findings (or the given checks'); sorted by severity,
+    keeping each one's order."""
     ctx = Context(today or dt.date.today())
-    findings = [f for check in (CHECKS if checks is None else checks) for f in check(book, ctx)]
-    return sorted(findings, key=lambda f: SEVERITY_ORDER[f.severity])
+    findings = list(book.problems) + [f for check in (CHECKS if checks is None else checks) for f in check(book, ctx)]
+    return sorted(findings, key=lambda f: f.severity.rank)
+
+
+# The checks that need nothing but amounts, their names and pots (no agreement, no workbook).
+AMOUNT_CHECKS: list[Check] = [check_amounts, check_pot_names, check_duplicates, check_allocation, check_earmarked]
+
+
+def validate_amounts(activities: list[Activity], pots: list[Pot], problems: list[Finding] | None = None,
+                     today: dt.date | None = None) -> list[Finding]:
+    """Validate a bare range of amounts (activities with a name, an amount and perhaps a pot) against
+    pots: the reader's ``problems`` first, then the findings of ``AMOUNT_CHECKS``, as ``validate``."""
+    book = DecisionBook("", Agreement("", 0, pots), activities, Location(), list(problems or []))
+    return validate(book, today, AMOUNT_CHECKS)
 
 
 def has_errors(findings: list[Finding]) -> bool:

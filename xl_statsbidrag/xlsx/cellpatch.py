@@ -15,8 +15,9 @@ from decimal import Decimal
 from lxml import etree
 
 from ..errors import UserError
-from ..reading import bounds, column_number
+from ..format_reader import bounds, column_number
 from .package import q
+from .sheetxml import value_text
 
 _ROOT = re.compile(rb"<(?:(\w+):)?worksheet\b")
 _CELL_REF = re.compile(r"([A-Z]{1,3})(\d+)")
@@ -28,16 +29,11 @@ def _attr(tag: bytes, name: str) -> str | None:
     return m.group(1).decode() if m else None
 
 
-def _number(value: Decimal) -> str:
-    text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
 def _cell_xml(prefix: str, ref: str, style: str | None, value: Decimal | None) -> bytes:
     s = f' s="{style}"' if style else ""
     if value is None:
         return f'<{prefix}c r="{ref}"{s}/>'.encode()
-    return f'<{prefix}c r="{ref}"{s}><{prefix}v>{_number(value)}</{prefix}v></{prefix}c>'.encode()
+    return f'<{prefix}c r="{ref}"{s}><{prefix}v>{value_text(value)}</{prefix}v></{prefix}c>'.encode()
 
 
 def _split(ref: str) -> tuple[int, int]:

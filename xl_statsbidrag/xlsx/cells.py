@@ -15,9 +15,9 @@ from typing import Iterator
 
 from lxml import etree
 
-from .. import reading
+from .. import format_reader
 from ..errors import UserError
-from ..reading import MAX_COLUMN, MAX_ROW, UNCALCULATED, CellError, MergedCopy
+from ..format_reader import MAX_COLUMN, MAX_ROW, UNCALCULATED, CellError, MergedCopy
 from .package import Package, SheetRef, integer, q
 
 _DIGITS = "0123456789"
@@ -35,7 +35,7 @@ class _Shared(int):
     """A not yet resolved index into the shared-string table."""
 
 
-column_number = lru_cache(maxsize=4096)(reading.column_number)
+column_number = lru_cache(maxsize=4096)(format_reader.column_number)
 
 
 def _is_date_format(code: str) -> bool:
@@ -258,7 +258,7 @@ class CellReader:
                     row_element = None
                     _drop(element)
                 else:
-                    merges.add(reading.bounds(element.get("ref", "A1")))
+                    merges.add(format_reader.bounds(element.get("ref", "A1")))
                     if len(merges) > MAX_MERGES:
                         raise UserError(f"the sheet '{sheet.name}' has more than {_n(MAX_MERGES)} merged "
                                         "ranges (refused)", file=self.pkg.path)

@@ -3,27 +3,17 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from xml.sax.saxutils import quoteattr
+
+from lxml import etree
 
 from ..layout import SheetLayout
+from .ooxml import (CT_RELS, CT_STYLES, CT_THEME, CT_WORKBOOK, CT_WORKSHEET, CT_XML, ILLEGAL_XML, NS_CT, NS_MAIN,
+                    NS_R, REL_OFFICE_DOCUMENT, REL_STYLES, REL_THEME, REL_WORKSHEET)
+from .package import q, serialize_xml
 from .sheetxml import minimal_styles
-from .writer import write_sheets
+from .writer import rels_xml, write_sheets
 from .zipio import ZipWriter
 
-_CT = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-       '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-       '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-       '<Default Extension="xml" ContentType="application/xml"/>'
-       '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.'
-       'spreadsheetml.sheet.main+xml"/>'
-       '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.'
-       'spreadsheetml.styles+xml"/>'
-       '<Override PartName="/xl/theme/theme1.xml" ContentType="application/vnd.openxmlformats-officedocument.'
-       'theme+xml"/>{sheets}</Types>')
-_ROOT_RELS = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-              '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-              '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-              'officeDocument" Target="xl/workbook.xml"/></Relationships>')
 _A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 _COLORS = [("dk1", '<a:sysClr val="windowText" lastClr="000000"/>'), ("lt1", '<a:sysClr val="window" lastClr="FFFFFF"/>'),
            ("dk2", '<a:srgbClr val="44546A"/>'), ("lt2", '<a:srgbClr val="E7E6E6"/>'),
@@ -43,37 +33,44 @@ THEME = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
          + "<a:effectStyleLst>" + "<a:effectStyle><a:effectLst/></a:effectStyle>" * 3 + "</a:effectStyleLst>"
          + f"<a:bgFillStyleLst>{_FILL * 3}</a:bgFillStyleLst></a:fmtScheme></a:themeElements></a:theme>")
 
-_REL = ('<Relationship Id="rId{n}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-        '{kind}" Target="{target}"/>')
+_EMPTY_SHEET = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                f'<worksheet xmlns="{NS_MAIN}"><sheetData/></worksheet>')
 
 
-_EMPTY_SHEET = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.'
-                'openxmlformats.org/spreadsheetml/2006/main"><sheetData/></worksheet>')
+def content_types_xml(overrides: dict[str, str]) -> bytes:
+    """``[Content_Types].xml``: the defaults for .rels and .xml, and a content type per part."""
+    root = etree.Element(q("Types", NS_CT), nsmap={None: NS_CT})
+    for extension, content_type in (("rels", CT_RELS), ("xml", CT_XML)):
+        etree.SubElement(root, q("Default", NS_CT), Extension=extension, ContentType=content_type)
+    for part, content_type in overrides.items():
+        etree.SubElement(root, q("Override", NS_CT), PartName="/" + part, ContentType=content_type)
+    return serialize_xml(root)
+
+
+def workbook_xml(first_sheet: str) -> bytes:
+    """A workbook part listing one sheet (relationship rId1)."""
+    root = etree.Element(q("workbook"), nsmap={None: NS_MAIN, "r": NS_R})
+    etree.SubElement(etree.SubElement(root, q("bookViews")), q("workbookView"))
+    etree.SubElement(etree.SubElement(root, q("sheets")), q("sheet"),
+                     {"name": ILLEGAL_XML.sub("", first_sheet), "sheetId": "1", q("id", NS_R): "rId1"})
+    return serialize_xml(root)
 
 
 def write_workbook(target: Path, sheets: list[SheetLayout]) -> None:
     """A new workbook of these sheets: a minimal package with the first sheet's name, into which
     the sheets are written as into any workbook (one writer for both)."""
-    workbook = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-                'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-                f'<bookViews><workbookView/></bookViews><sheets><sheet name={quoteattr(sheets[0].name)} sheetId="1" '
-                'r:id="rId1"/></sheets></workbook>')
-    rels = "".join([_REL.format(n=1, kind="worksheet", target="worksheets/sheet1.xml"),
-                    _REL.format(n=2, kind="styles", target="styles.xml"),
-                    _REL.format(n=3, kind="theme", target="theme/theme1.xml")])
-    overrides = ('<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-'
-                 'officedocument.spreadsheetml.worksheet+xml"/>')
+    types = content_types_xml({"xl/workbook.xml": CT_WORKBOOK, "xl/styles.xml": CT_STYLES,
+                               "xl/theme/theme1.xml": CT_THEME, "xl/worksheets/sheet1.xml": CT_WORKSHEET})
     with tempfile.TemporaryDirectory(prefix="xlsb-new-") as tmp:
         skeleton = Path(tmp) / "new.xlsx"
         with open(skeleton, "wb") as out:
             z = ZipWriter(out)
-            z.add("[Content_Types].xml", _CT.format(sheets=overrides).encode())
-            z.add("_rels/.rels", _ROOT_RELS.encode())
-            z.add("xl/workbook.xml", workbook.encode())
-            z.add("xl/_rels/workbook.xml.rels",
-                  ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.'
-                   f'openxmlformats.org/package/2006/relationships">{rels}</Relationships>').encode())
+            z.add("[Content_Types].xml", types)
+            z.add("_rels/.rels", rels_xml([("rId1", REL_OFFICE_DOCUMENT, "xl/workbook.xml")]))
+            z.add("xl/workbook.xml", workbook_xml(sheets[0].name))
+            z.add("xl/_rels/workbook.xml.rels", rels_xml([("rId1", REL_WORKSHEET, "worksheets/sheet1.xml"),
+                                                          ("rId2", REL_STYLES, "styles.xml"),
+                                                          ("rId3", REL_THEME, "theme/theme1.xml")]))
             z.add("xl/styles.xml", minimal_styles())
             z.add("xl/theme/theme1.xml", THEME.encode())
             z.add("xl/worksheets/sheet1.xml", _EMPTY_SHEET.encode())

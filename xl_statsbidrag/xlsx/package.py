@@ -17,15 +17,7 @@ from lxml import etree
 
 from ..errors import UserError
 
-NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-NS_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
-NS_CT = "http://schemas.openxmlformats.org/package/2006/content-types"
-REL_OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
-REL_WORKSHEET = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
-REL_STYLES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
-REL_TABLE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/table"
-CT_WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+from .ooxml import NS_CT, NS_MAIN, NS_PKG_REL, NS_R, REL_OFFICE_DOCUMENT, REL_TABLE, REL_WORKSHEET  # noqa: F401
 
 # Limits against hostile packages (zip bombs): checked on the central directory before inflating.
 MAX_MEMBERS = 10_000
@@ -100,6 +92,8 @@ class TableRef:
 
 
 def rels_part(part: str) -> str:
+    """The relationships part of ``part`` ("xl/_rels/workbook.xml.rels"), as openpyxl's ``get_rels_path``;
+    not imported from there so that reading and writing files needs lxml only (openpyxl is the ledger's)."""
     folder, name = posixpath.split(part)
     return posixpath.join(folder, "_rels", name + ".rels")
 

@@ -14,9 +14,9 @@ from xml.sax.saxutils import escape, quoteattr
 from lxml import etree
 
 from ..layout import STYLES, SheetLayout, Style, Table, column_letter
-from .package import NS_MAIN, q
+from .ooxml import ILLEGAL_XML as _ILLEGAL_XML, NS_MAIN
+from .package import q
 
-_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 MAX_TEXT = 32767
 _STYLE_ORDER = ["numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs", "cellStyles",
                 "dxfs", "tableStyles", "colors", "extLst"]
@@ -26,8 +26,10 @@ def _text(value: str) -> str:
     return escape(_ILLEGAL_XML.sub("", value)[:MAX_TEXT])
 
 
-def _number(value: int | Decimal) -> str:
-    return format(Decimal(value), "f")
+def value_text(value: int | Decimal) -> str:
+    """A number as the text of a cell's ``<v>``: plain digits, no exponent, no trailing zeros."""
+    text = format(Decimal(value), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def render_table(table: Table, table_id: int) -> bytes:
@@ -63,14 +65,14 @@ def render_sheet(layout: SheetLayout, style_ids: dict[str, int], code_name: str 
                 if isinstance(value, str):
                     t, cached = ' t="str"', f"<v>{_text(value)}</v>"
                 else:
-                    t, cached = "", "" if value is None else f"<v>{_number(value)}</v>"
+                    t, cached = "", "" if value is None else f"<v>{value_text(value)}</v>"
                 cells.append(f'<c r="{r}" s="{s}"{t}><f>{_text(cell.formula)}</f>{cached}</c>')
             elif value is None or value == "":
                 cells.append(f'<c r="{r}" s="{s}"/>')
             elif isinstance(value, str):
                 cells.append(f'<c r="{r}" s="{s}" t="inlineStr"><is><t xml:space="preserve">{_text(value)}</t></is></c>')
             else:
-                cells.append(f'<c r="{r}" s="{s}"><v>{_number(value)}</v></c>')
+                cells.append(f'<c r="{r}" s="{s}"><v>{value_text(value)}</v></c>')
         height = f' ht="{row.height:g}" customHeight="1"' if row.height else ""
         rows_xml.append(f'<row r="{number}" spans="1:{last_col}"{height}>{"".join(cells)}</row>')
     cols = "".join(f'<col min="{i}" max="{i}" width="{w + 0.7109375:g}" customWidth="1"/>'

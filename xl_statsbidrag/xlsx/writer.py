@@ -20,24 +20,14 @@ from lxml import etree
 
 from ..errors import UserError
 from ..layout import SheetLayout
-from .package import (CT_WORKSHEET, NS_CT, NS_PKG_REL, NS_R, REL_STYLES, REL_TABLE, REL_WORKSHEET, Package,
-                      q, rels_part, serialize_xml)
+from .ooxml import (CT_CUSTOM_PROPS, CT_STYLES, CT_TABLE, CT_WORKSHEET, FMTID_USER, ILLEGAL_XML as _ILLEGAL_XML,
+                    NS_CT, NS_CUSTOM, NS_EXTENDED, NS_PKG_REL, NS_R, NS_VT, REL_CALC_CHAIN, REL_CUSTOM_PROPS,
+                    REL_EXTENDED_PROPS, REL_STYLES, REL_TABLE, REL_VBA_PROJECT, REL_WORKSHEET)
+from .package import Package, q, rels_part, serialize_xml
 from .sheetxml import add_styles, minimal_styles, render_sheet, render_table
 from .zipio import write_package
 
-REL_CALC_CHAIN = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/calcChain"
-REL_CUSTOM_PROPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
-REL_EXTENDED_PROPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties"
-CT_CUSTOM_PROPS = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
-NS_CUSTOM = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
-NS_EXTENDED = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
-NS_VT = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
-FMTID_USER = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
-CT_STYLES = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"
-CT_TABLE = "application/vnd.openxmlformats-officedocument.spreadsheetml.table+xml"
-REL_VBA_PROJECT = "http://schemas.microsoft.com/office/2006/relationships/vbaProject"
 _INVALID_SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
-_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _relative(source_part: str, target_part: str) -> str:
@@ -52,7 +42,7 @@ def _new_rel_id(rels_root: etree._Element) -> str:
     return f"rId{n}"
 
 
-def _rels_xml(relations: list[tuple[str, str, str]]) -> bytes:
+def rels_xml(relations: list[tuple[str, str, str]]) -> bytes:
     root = etree.Element(q("Relationships", NS_PKG_REL), nsmap={None: NS_PKG_REL})
     for rid, kind, target in relations:
         etree.SubElement(root, q("Relationship", NS_PKG_REL), Id=rid, Type=kind, Target=target)
@@ -282,7 +272,7 @@ class _Edit:
             if relations:
                 name = rels_part(part)
                 self.drop.discard(name)
-                (self.replace if name in self.pkg.names else self.add)[name] = _rels_xml(relations)
+                (self.replace if name in self.pkg.names else self.add)[name] = rels_xml(relations)
 
     # --- VBA code names (a workbook with macros) ------------------------------------------------------
     def vba_part(self) -> str | None:

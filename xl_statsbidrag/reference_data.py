@@ -21,6 +21,7 @@ from importlib import resources
 from pathlib import Path
 
 from .errors import UserError
+from .workbook_format import is_earmarked
 
 ENV = "XL_STATSBIDRAG_DATA"
 
@@ -65,7 +66,7 @@ def _rows(name: str, columns: tuple[str, ...]) -> list[list[tuple[str, int, dict
     return out
 
 
-def _number(where: str, line: int, value: str) -> Decimal:
+def _csv_decimal(where: str, line: int, value: str) -> Decimal:
     try:
         number = Decimal(value.replace(" ", "").replace("\u00a0", ""))
     except InvalidOperation:
@@ -124,7 +125,7 @@ def _population() -> dict[str, tuple[str, tuple[tuple[str, Decimal], ...]]]:
         dates: dict[str, tuple[str, list[tuple[str, Decimal]]]] = {}
         for where, line, row in rows:
             entry = dates.setdefault(row["date"].strip(), (row.get("source") or where, []))
-            entry[1].append((row["region"].strip(), _number(where, line, row["population"])))
+            entry[1].append((row["region"].strip(), _csv_decimal(where, line, row["population"])))
         tables.update(dates)
     return {d: (src, tuple(rows)) for d, (src, rows) in tables.items()}
 
@@ -153,7 +154,7 @@ def _published() -> dict[str, PublishedTable]:
             table = found.setdefault(tid, PublishedTable(tid, row["population_date"].strip(),
                                                          (row.get("source") or where).strip(), {}))
             table.pots.setdefault(row["pot"].strip(), []).append(
-                (row["region"].strip(), _number(where, line, row["amount"])))
+                (row["region"].strip(), _csv_decimal(where, line, row["amount"])))
         tables.update(found)
     return tables
 
@@ -229,8 +230,8 @@ def _catalogue() -> dict[str, CatalogueAgreement]:
             for column in ("requisition_deadline", "report_deadline", "population_date"):
                 _date_text(where, line, column, row[column])
             first, pots = mine.setdefault(row["id"], (row, []))
-            pots.append(CataloguePot(row["pot"], _number(where, line, row["national_total"]),
-                                     row["earmarked"].casefold() in ("ja", "yes", "1", "true"), row["purpose"],
+            pots.append(CataloguePot(row["pot"], _csv_decimal(where, line, row["national_total"]),
+                                     is_earmarked(row["earmarked"]), row["purpose"],
                                      row["population_date"], row["published_table"], row["published_pot"]))
         for aid, (first, pots) in mine.items():
             found[aid] = CatalogueAgreement(aid, first["name"], first["years"], tuple(pots), first["rk_dnr_agreement"],

@@ -1,5 +1,5 @@
 """Reading a decision-support workbook (beslutsunderlag) into the domain model, from any source
-of sheets and tables: a file on disk (``xlsx.reader``) or a workbook open in Excel (``excel``).
+of sheets and tables: a file on disk (``xlsx.file_source``) or a workbook open in Excel (``excel``).
 
 The workbook needs a sheet "Överenskommelse" with label/value rows and an Excel Table
 "Potter", and an Excel Table "Aktiviteter" anywhere.  Table columns are found by their
@@ -17,10 +17,11 @@ from typing import Iterator, Protocol
 from .amounts import AmountError, format_kr, parse_amount
 from .errors import Location, UserError
 from .layout import column_letter
-from .model import (
-    ACTIVITIES_TABLE, ACTIVITY_AMOUNTS, ACTIVITY_COLUMNS, ACTIVITY_REQUIRED, AGREEMENT_LABELS,
-    AGREEMENT_SHEET, AMOUNT_FIELDS, DATE_FIELDS, OBJEKT_COLUMNS, OBJEKT_REQUIRED, OBJEKT_TABLE,
-    POT_COLUMNS, POT_REQUIRED, POTS_TABLE, Activity, Agreement, DecisionBook, Finding, Objekt, Pot,
+from .model import Activity, Agreement, DecisionBook, Finding, Objekt, Pot, Severity
+from .workbook_format import (
+    ACTIVITIES_TABLE, ACTIVITY_AMOUNTS, ACTIVITY_COLUMNS, ACTIVITY_REQUIRED, AGREEMENT_LABELS, AGREEMENT_SHEET,
+    AMOUNT_FIELDS, DATE_FIELDS, OBJEKT_COLUMNS, OBJEKT_REQUIRED, OBJEKT_TABLE, POT_COLUMNS, POT_REQUIRED,
+    POTS_TABLE, TOTAL_NAME, is_earmarked, normalise_header,
 )
 
 MAX_ROW, MAX_COLUMN = 1048576, 16384
@@ -80,14 +81,6 @@ class Source(Protocol):
         """Hidden rows among those read so far."""
 
 
-_FOLD = re.compile(r"[\s\u00a0]+")
-
-
-def norm(text: object) -> str:
-    """A header or label as compared: case, spacing, line breaks and a trailing colon ignored."""
-    return _FOLD.sub(" ", str(text or "")).strip().rstrip(":").strip().casefold()
-
-
 def column_number(letters: str) -> int:
     """1 for "A"; 0 for anything that is not column letters."""
     n = 0
@@ -99,7 +92,9 @@ def column_number(letters: str) -> int:
 
 
 def bounds(ref: str) -> tuple[int, int, int, int]:
-    """(min_col, min_row, max_col, max_row) of a range such as "A3:J28"."""
+    """(min_col, min_row, max_col, max_row) of a range such as "A3:J28": openpyxl's
+    ``range_boundaries``, kept our own because the Lite path (excel) reads through this module and
+    must not import openpyxl."""
     match = re.fullmatch(r"\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?", ref.strip().upper())
     if not match:
         raise UserError(f"'{ref}' is not a cell range")
@@ -159,9 +154,6 @@ def _date(value: object) -> dt.date:
     raise ValueError(f"'{value}' is not a date (write it as 2019-12-31)")
 
 
-_TOTAL_NAME = re.compile(r"^(summa|totalt|total|totalsumma|s:a)\b", re.IGNORECASE)
-
-
 class _Reader:
     def __init__(self, source: Source):
         self.source = source
@@ -169,7 +161,7 @@ class _Reader:
         self.problems: list[Finding] = []
 
     def problem(self, location: Location, code: str, message: str) -> None:
-        self.problems.append(Finding("error", code, message, location))
+        self.problems.append(Finding(Severity.ERROR, code, message, location))
 
     def amount(self, value: object, location: Location, what: str) -> Decimal | None:
         if isinstance(value, MergedCopy):
@@ -192,7 +184,7 @@ class _Reader:
             return None
         if isinstance(value, str) and amount is not None:
             self.problems.append(Finding(
-                "warning", "belopp-som-text",
+                Severity.WARNING, "belopp-som-text",
                 f"{what} '{value.strip()}' är skrivet som text och räknas inte med i Excels summor "
                 f"(läst som {format_kr(amount)}). Skriv det som ett tal.", location, amount))
         return amount
@@ -224,8 +216,8 @@ class _Reader:
                    ) -> Iterator[tuple[int, dict[str, object], dict[str, str]]]:
         """Rows of a table as {field: value}, with the column letter of each field."""
         min_col, min_row, max_col, max_row = bounds(table.ref)
-        by_header = {norm(h): i for i, h in enumerate(table.columns)}
-        positions = {f: by_header[norm(h)] for f, h in wanted.items() if norm(h) in by_header}
+        by_header = {normalise_header(h): i for i, h in enumerate(table.columns)}
+        positions = {f: by_header[normalise_header(h)] for f, h in wanted.items() if normalise_header(h) in by_header}
         missing = [wanted[f] for f in required if f not in positions]
         location = Location(table.sheet, table.ref)
         if missing:
@@ -251,11 +243,11 @@ class _Reader:
         sheet = next((n for n in names if n.casefold() == AGREEMENT_SHEET.casefold()), None)
         if sheet is None:
             raise UserError(f"no sheet '{AGREEMENT_SHEET}' (sheets: {', '.join(names)})", file=self.path)
-        by_label = {norm(label): name for name, label in AGREEMENT_LABELS.items()}
+        by_label = {normalise_header(label): name for name, label in AGREEMENT_LABELS.items()}
         found: dict[str, tuple[object, Location]] = {}
         for r, values in self.source.rows(sheet, max_col=26):
             for c, value in enumerate(values):
-                name = by_label.get(norm(value)) if isinstance(value, str) else None
+                name = by_label.get(normalise_header(value)) if isinstance(value, str) else None
                 if name and name not in found:
                     # the value is right of the label, past any cells the label's merged range covers
                     v = c + 1
@@ -304,8 +296,7 @@ class _Reader:
                 if values_["amount"] in (None, ""):
                     self.problem(locs["amount"], "belopp-saknas", "Pottens belopp saknas.")
                 continue
-            flag = norm(text(values_.get("earmarked")))
-            pots.append(Pot(text(values_["name"]), amount, flag in ("ja", "x", "1", "true", "sant"),
+            pots.append(Pot(text(values_["name"]), amount, is_earmarked(text(values_.get("earmarked"))),
                             text(values_.get("purpose")), locs))
         if not pots and not self.problems:
             raise UserError(f"the table '{POTS_TABLE}' has no pots", file=self.path,
@@ -332,7 +323,7 @@ class _Reader:
                     fields[name] = self.text(value, Location(sheet, f"{letters[name]}{row}"),
                                              ACTIVITY_COLUMNS[name])
             activity = Activity(row=row, sheet=sheet, columns=letters, **fields)  # type: ignore[arg-type]
-            if _TOTAL_NAME.match(activity.name) and not activity.verksamhet and not activity.objekt:
+            if TOTAL_NAME.match(activity.name) and not activity.verksamhet and not activity.objekt:
                 self.total_row(activity, since_total)
                 since_total = Decimal(0)
                 continue
@@ -345,18 +336,18 @@ class _Reader:
         for a in activities:
             if a.row in hidden:
                 self.problems.append(Finding(
-                    "warning", "dold-rad", f"Raden för '{a.name}' är dold men räknas med (Excels summor med "
+                    Severity.WARNING, "dold-rad", f"Raden för '{a.name}' är dold men räknas med (Excels summor med "
                     "SUBTOTAL räknar inte dolda rader).", a.loc("name"), a.amount))
         return activities
 
     def total_row(self, row: Activity, expected: Decimal) -> None:
         """A summing row inside the table ("Summa", "Totalt"): not an activity, but checked."""
         if row.amount is None or row.amount == expected:
-            self.problems.append(Finding("info", "summarad", f"Raden '{row.name}' är en summering och räknas "
+            self.problems.append(Finding(Severity.INFO, "summarad", f"Raden '{row.name}' är en summering och räknas "
                                          "inte som aktivitet.", row.loc("name"), row.amount))
         else:
             self.problems.append(Finding(
-                "warning", "summarad-avviker", f"Summeringsraden '{row.name}' visar {format_kr(row.amount)} men "
+                Severity.WARNING, "summarad-avviker", f"Summeringsraden '{row.name}' visar {format_kr(row.amount)} men "
                 f"raderna ovanför summerar till {format_kr(expected)} (skillnad "
                 f"{format_kr(row.amount - expected)}).", row.loc("amount"), row.amount - expected))
 

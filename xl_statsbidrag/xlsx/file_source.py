@@ -1,11 +1,12 @@
-"""Read a decision-support workbook file: the file as a ``reading.Source``."""
+"""A workbook file as a ``format_reader.Source`` (its sheets and tables, read from the package),
+and ``read_book``: a decision-support workbook file read into the model."""
 from __future__ import annotations
 
 from pathlib import Path
 
 from ..errors import UserError
 from ..model import DecisionBook
-from ..reading import MAX_COLUMN, MAX_ROW, TableInfo, read
+from ..format_reader import MAX_COLUMN, MAX_ROW, TableInfo, read
 from .cells import CellReader
 from .package import Package
 
@@ -53,7 +54,7 @@ class FileSource:
 
 
 def read_book(path: Path | str) -> DecisionBook:
-    """Read a decision-support workbook file (see ``reading``)."""
+    """Read a decision-support workbook file (see ``format_reader``)."""
     path = Path(path)
     check_not_locked(path)
     with Package(path) as pkg:

@@ -14,33 +14,12 @@ from decimal import Decimal
 from .amounts import AmountError, format_kr, parse_amount
 from .errors import Location, UserError
 from .layout import column_letter
-from .model import ACTIVITY_AMOUNTS, ACTIVITY_COLUMNS, Activity
-from .reading import UNCALCULATED, CellError, MergedCopy, Source, text
+from .model import Activity
+from .format_reader import UNCALCULATED, CellError, MergedCopy, Source, text
+from .workbook_format import ACTIVITY_AMOUNTS, ACTIVITY_COLUMNS, HEADER_SYNONYMS, TOTAL_NAME, normalise_header
 
-# A header cell (normalised: lower case, hyphens and line breaks joined) -> the field it names.
-HEADER_PATTERNS: dict[str, re.Pattern] = {f: re.compile(p) for f, p in {
-    "name": r"^(pågående arbete( ?/ ?aktivitet(er)?)?|aktivitet(er)?|insats(er)?|aktivitet ?/ ?insats|projekt)$",
-    "verksamhet": r"^(ansvarig )?(verksamhet(sområde|er)?|förvaltning|enhet)$",
-    "earlier_decision": r"^tidigare beslut",
-    "decision_ref": r"^(beslutsunderlag|datum alt dnr|diarienummer|dnr)",
-    "amount": r"^(summa|belopp|beslutat belopp|beviljat belopp|kronor|kr)\b",
-    "next_year": r"^behov( nästa år| \d{4})?$",
-    "objekt": r"^objekt$",
-    "code": r"^(kod|aktivitetskod|projektkod)$",
-    "pot": r"^pott$",
-    "actual": r"^utfall",
-    "comment": r"^(kommentar|anmärkning)",
-}.items()}
 REQUIRED = ("name", "amount")
-TOTAL_NAME = re.compile(r"^(summa|totalt|total|s:a)\b", re.IGNORECASE)
 MAX_COLUMNS = 60
-
-
-def normalise_header(value: object) -> str:
-    textual = str(value or "").casefold()
-    textual = re.sub(r"(\w)-\s*(\w)", r"\1\2", textual)  # "Besluts-underlag", "besluts-\nunderlag"
-    textual = re.sub(r"\s+", " ", textual).strip(" :,.")
-    return textual
 
 
 def clean_text(value: object) -> str:
@@ -74,7 +53,7 @@ def _fields(values: list[object]) -> dict[str, int]:
         if not isinstance(value, str) or not value.strip():
             continue
         header = normalise_header(value)
-        for name, pattern in HEADER_PATTERNS.items():
+        for name, pattern in HEADER_SYNONYMS.items():
             if name not in found and pattern.match(header):
                 found[name] = i
                 break

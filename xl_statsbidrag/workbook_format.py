@@ -1,0 +1,112 @@
+"""The workbook format, defined once: the sheet, Excel Table, column and label names of a
+decision-support workbook (beslutsunderlag), the header synonyms a region's own layout is
+recognised by, the total-row rule, the words that mark a pot as earmarked, and the one way
+headers and labels are compared.
+
+Used by the reader of the format (``format_reader``), its writer for ``import`` (``template``),
+the reader of a region's own layout (``region_reader``), the worksheet functions
+(``sheetfuncs``), the shipped reference data (``reference_data``) and ``workbooks/build.py``.
+"""
+from __future__ import annotations
+
+import re
+
+# Labels of the agreement sheet ("Överenskommelse"), in the order the template shows them.
+# field name -> Swedish label (as in the agreement's Bilaga 2 where the form names it).
+AGREEMENT_LABELS: dict[str, str] = {
+    "name": "Överenskommelsens benämning",
+    "year": "År",
+    "region_dnr": "Regionens diarienummer",
+    "rk_dnr_agreement": "Regeringskansliets diarienummer för bakomliggande överenskommelse",
+    "rk_dnr_payment": "Regeringskansliets diarienummer avseende regeringsbeslut för utbetalning",
+    "decided_total": "Belopp enligt regionens beslut",
+    "decision_date": "Datum för regionens beslut",
+    "paid_out": "Summa bidrag som utbetalats från regeringen/Regeringskansliet",
+    "paid_out_date": "Datum för utbetalning",
+    "payer": "Utbetalat av",
+    "period_start": "Redovisningsperiod från",
+    "period_end": "Redovisningsperiod till",
+    "requisition_deadline": "Sista dag för rekvisition",
+    "report_deadline": "Sista dag för ekonomisk redovisning",
+    "repayment_deadline": "Sista dag för återbetalning av ej förbrukade medel",
+    "socialstyrelsen_deadline": "Sista dag för rapport till Socialstyrelsen",
+    "requisition_amount": "Belopp som rekvireras",
+    "giro": "Bankgiro/Plusgiro",
+    "payment_reference": "Önskad betalningsreferens",
+    "recipient": "Bidragsmottagare",
+    "org_number": "Organisationsnummer",
+    "contact_person": "Kontaktperson",
+    "postal_address": "Postadress",
+    "phone": "Telefon inkl. riktnummer",
+    "fax": "Faxnummer",
+    "email": "E-postadress",
+    "finance_head": "Ekonomichef (eller motsvarande)",
+    "finance_head_title": "Ekonomichefens befattning",
+    "finance_head_phone": "Ekonomichefens telefon inkl. riktnummer",
+    "finance_head_email": "Ekonomichefens e-postadress",
+    "signatory": "Behörig företrädare",
+}
+AMOUNT_FIELDS = {"decided_total", "paid_out", "requisition_amount"}
+DATE_FIELDS = {"decision_date", "paid_out_date", "period_start", "period_end", "requisition_deadline", "report_deadline",
+               "repayment_deadline", "socialstyrelsen_deadline"}
+
+# Excel Tables the reader looks for, and their columns: field -> Swedish header.
+AGREEMENT_SHEET = "Överenskommelse"
+POTS_TABLE = "Potter"
+POT_COLUMNS = {"name": "Pott", "amount": "Belopp", "earmarked": "Öronmärkt", "purpose": "Ändamål"}
+POT_REQUIRED = ("name", "amount")
+OBJEKT_TABLE = "Objekt"
+OBJEKT_COLUMNS = {"code": "Objekt", "description": "Benämning"}
+OBJEKT_REQUIRED = ("code",)
+ACTIVITIES_TABLE = "Aktiviteter"
+ACTIVITY_COLUMNS = {
+    "name": "Aktivitet",
+    "verksamhet": "Verksamhet",
+    "earlier_decision": "Tidigare beslut",
+    "decision_ref": "Beslutsunderlag datum/dnr",
+    "amount": "Belopp",
+    "next_year": "Behov nästa år",
+    "objekt": "Objekt",
+    "code": "Kod",  # the ledger's activity/project code, for matching utfall (optional)
+    "pot": "Pott",
+    "actual": "Utfall",
+    "comment": "Kommentar",
+}
+ACTIVITY_REQUIRED = ("name", "verksamhet", "amount", "objekt")
+ACTIVITY_AMOUNTS = {"amount", "actual"}
+
+
+# A header cell (normalised: lower case, hyphens and line breaks joined) -> the field it names.
+HEADER_SYNONYMS: dict[str, re.Pattern] = {f: re.compile(p) for f, p in {
+    "name": r"^(pågående arbete( ?/ ?aktivitet(er)?)?|aktivitet(er)?|insats(er)?|aktivitet ?/ ?insats|projekt)$",
+    "verksamhet": r"^(ansvarig )?(verksamhet(sområde|er)?|förvaltning|enhet)$",
+    "earlier_decision": r"^tidigare beslut",
+    "decision_ref": r"^(beslutsunderlag|datum alt dnr|diarienummer|dnr)",
+    "amount": r"^(summa|belopp|beslutat belopp|beviljat belopp|kronor|kr)\b",
+    "next_year": r"^behov( nästa år| \d{4})?$",
+    "objekt": r"^objekt$",
+    "code": r"^(kod|aktivitetskod|projektkod)$",
+    "pot": r"^pott$",
+    "actual": r"^utfall",
+    "comment": r"^(kommentar|anmärkning)",
+}.items()}
+
+# A row whose name (or other text) starts with one of these words is a total row, not an activity.
+TOTAL_NAME = re.compile(r"^(summa|totalt|total|totalsumma|s:a)\b", re.IGNORECASE)
+
+# A pot's "Öronmärkt" cell (and the reference data's flag) that says yes (compared normalised).
+EARMARK_FLAGS = frozenset({"ja", "x", "1", "true", "sant", "yes"})
+
+
+def normalise_header(value: object) -> str:
+    """A header or label as compared: case, spacing (no-break spaces and line breaks too), words
+    hyphenated over a break ("Besluts-underlag", "besluts-\nunderlag") and a colon or full stop
+    around it ignored."""
+    textual = str(value or "").casefold()
+    textual = re.sub(r"(\w)-\s*(\w)", r"\1\2", textual)
+    return re.sub(r"\s+", " ", textual).strip(" :,.")
+
+
+def is_earmarked(flag: str) -> bool:
+    """Whether a pot's earmark cell (as text) says yes."""
+    return normalise_header(flag) in EARMARK_FLAGS
