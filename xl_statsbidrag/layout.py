@@ -2,7 +2,7 @@
 setup for printing.
 
 The Bilaga 2 report is built once as a ``SheetLayout`` (see ``report.py``) and rendered by
-two writers: ``xlsx.sheetxml`` for a package on disk and ``excel`` through xlwings.  Neither
+two writers: ``xlsx.worksheet`` for a package on disk and ``excel`` through xlwings.  Neither
 writer decides anything about content; they only map styles and cells to their medium.
 
 Row heights and page breaks are decided here, not left to the spreadsheet: ``text_lines`` wraps

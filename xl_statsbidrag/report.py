@@ -24,7 +24,7 @@ from . import __version__
 from .amounts import format_kr
 from .errors import UserError
 from .layout import DIGIT_PX, STYLES, Cell, Form, SheetLayout, text_px
-from .model import Activity, DecisionBook, Finding, cost
+from .model import Activity, DecisionBook, Finding
 from .workbook_format import AGREEMENT_LABELS
 from .validation import ERROR, INFO, WARNING, validate
 

@@ -17,7 +17,7 @@ from lxml import etree
 from ..errors import UserError
 from ..format_reader import bounds, column_number
 from .package import q
-from .sheetxml import value_text
+from .worksheet import value_text
 
 _ROOT = re.compile(rb"<(?:(\w+):)?worksheet\b")
 _CELL_REF = re.compile(r"([A-Z]{1,3})(\d+)")

@@ -10,7 +10,7 @@ from ..layout import SheetLayout
 from .ooxml import (CT_RELS, CT_STYLES, CT_THEME, CT_WORKBOOK, CT_WORKSHEET, CT_XML, ILLEGAL_XML, NS_CT, NS_MAIN,
                     NS_R, REL_OFFICE_DOCUMENT, REL_STYLES, REL_THEME, REL_WORKSHEET)
 from .package import q, serialize_xml
-from .sheetxml import minimal_styles
+from .styles import minimal_styles
 from .writer import rels_xml, write_sheets
 from .zipio import ZipWriter
 

@@ -24,7 +24,9 @@ from .ooxml import (CT_CUSTOM_PROPS, CT_STYLES, CT_TABLE, CT_WORKSHEET, FMTID_US
                     NS_CT, NS_CUSTOM, NS_EXTENDED, NS_PKG_REL, NS_R, NS_VT, REL_CALC_CHAIN, REL_CUSTOM_PROPS,
                     REL_EXTENDED_PROPS, REL_STYLES, REL_TABLE, REL_VBA_PROJECT, REL_WORKSHEET)
 from .package import Package, q, rels_part, serialize_xml
-from .sheetxml import add_styles, minimal_styles, render_sheet, render_table
+from .styles import add_styles, minimal_styles
+from .table import render_table
+from .worksheet import render_sheet
 from .zipio import write_package
 
 _INVALID_SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
