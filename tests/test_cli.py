@@ -97,3 +97,14 @@ def test_a_missing_extra_is_named_not_a_traceback(tmp_path):
                           capture_output=True, text=True, env=env)
     assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
     assert "[ledger]" in done.stderr and "'utfall'" in done.stderr
+
+
+@pytest.mark.parametrize("command", [["report"], ["rekvisition"], ["utfall"]])
+def test_a_folder_as_the_workbook_is_named_not_a_traceback(tmp_path, command):
+    ledger = tmp_path / "huvudbok.csv"
+    ledger.write_text("Konto;Objekt;Belopp\n4010;9902;100\n", encoding="utf-8")
+    extra = [str(ledger)] if command == ["utfall"] else []
+    done = subprocess.run([sys.executable, "-m", "xl_statsbidrag", *command, str(tmp_path), *extra],
+                          capture_output=True, text=True)
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert "is a folder" in done.stderr and list(tmp_path.iterdir()) == [ledger]

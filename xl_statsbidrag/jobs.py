@@ -78,9 +78,14 @@ def validate_file(path: Path | str, today: dt.date | None = None) -> tuple[Decis
     return book, validate(book, today)
 
 
-def default_output(source: Path) -> Path:
+def default_output(source: Path, tag: str = "bilaga2") -> Path:
+    """The output beside ``source``: NAME_tag.xlsx (an .xlsm stays .xlsm).  A folder, or a name that is
+    no file name, is refused here, before any output name is made up from it."""
+    if not source.name or source.is_dir():
+        raise UserError("is a folder, not a workbook; give a workbook file (.xlsx or .xlsm)", file=source)
+    check_input(source)
     suffix = source.suffix if source.suffix.lower() in WORKBOOK_SUFFIXES else ".xlsx"
-    return source.with_name(f"{source.stem}_bilaga2{suffix}")
+    return source.with_name(f"{source.stem}_{tag}{suffix}")
 
 
 def check_output(source: Path, target: Path) -> None:
@@ -262,7 +267,7 @@ def requisition_file(source: Path | str, target: Path | str | None = None, today
     from .validation import check_requisition, check_report_fields, Context
 
     source = Path(source)
-    target = Path(target) if target else source.with_name(f"{source.stem}_rekvisition{source.suffix}")
+    target = Path(target) if target else default_output(source, "rekvisition")
 
     def build() -> Output:
         book = read(source)
@@ -372,7 +377,7 @@ def utfall_file(source: Path | str, ledgers: list[Path | str], target: Path | st
     from .xlsx.file_source import check_not_locked
 
     source = Path(source)
-    target = Path(target) if target else source.with_name(f"{source.stem}_utfall{source.suffix}")
+    target = Path(target) if target else default_output(source, "utfall")
 
     def build() -> Output:
         mapping = parse_columns(columns) if isinstance(columns, str) or columns is None else columns
