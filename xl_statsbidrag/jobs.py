@@ -214,7 +214,7 @@ def make_backup(source: Path) -> Path:
 
 def report_file(source: Path | str, target: Path | str | None = None, today: dt.date | None = None,
                 in_place: bool = False, recalculate: bool = False) -> tuple[Path, ReportSummary, list[Finding]]:
-    """Write a copy of ``source`` with the Bilaga 2 sheet; the input is never changed, unless
+    """Write a copy of ``source`` with the sheets Bilaga 2 and Kontroll; the input is never changed, unless
     ``in_place``, which replaces it (atomically) after keeping a backup copy beside it.  On a symbolic
     link, in-place writes through to the file it points to, and the link stays."""
     source = Path(source)
