@@ -1,4 +1,12 @@
-"""Adapter for workbook files on disk (lxml): the package and its parts (``package``), a file as a
-``format_reader.Source`` (``file_source``, values streamed by ``cells``), and writing sheets into a
-copy of the package directly (``writer``, ``worksheet``, ``styles``, ``table``, ``cellpatch``, ``newbook``, ``zipio``); never
-openpyxl load and save."""
+"""Adapter for workbook files on disk, one module per part as the package has them (lxml throughout;
+never openpyxl load and save).
+
+Reading: ``package`` (the zip, its parts and relationships, hardened), ``cells`` (sheet values as a
+stream), ``file_source`` (a file as a ``format_reader.Source``).
+
+Writing into a copy of a package: ``writer`` (the transaction: which parts change, are added or go),
+``worksheet``, ``table``, ``styles``, ``workbook``, ``relationships``, ``content_types``, ``app``,
+``custom``, ``cellpatch`` (cells set in an existing sheet), ``vbaproject`` (document modules of an
+.xlsm), and ``zipio`` (every other part copied as raw compressed bytes).  ``newbook`` makes a new
+workbook (with ``theme``) and writes into it the same way; ``ooxml`` names the namespaces and types.
+"""

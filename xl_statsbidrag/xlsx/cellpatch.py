@@ -166,33 +166,3 @@ def _check_formula(cell: bytes, ref: str, covered: set[str], where: str) -> None
     if others:
         raise UserError(f"the cell {ref} holds a formula shared with other cells ({span}); replace it with a "
                         "value or its own formula in Excel, and run again", file=where or None)
-
-
-_CALC_BEFORE = ("fileVersion", "fileSharing", "workbookPr", "workbookProtection", "bookViews", "sheets",
-                "functionGroups", "externalReferences", "definedNames")
-
-
-def full_calc_on_load(workbook: etree._Element) -> None:
-    """``<calcPr fullCalcOnLoad="1">``: Excel (and LibreOffice) recalculate every formula on opening."""
-    calc = workbook.find(q("calcPr"))
-    if calc is None:
-        calc = etree.Element(q("calcPr"))
-        position = 0
-        for i, child in enumerate(workbook):
-            if isinstance(child.tag, str) and etree.QName(child).localname in _CALC_BEFORE:
-                position = i + 1
-        workbook.insert(position, calc)
-    calc.set("fullCalcOnLoad", "1")
-
-
-def patch_package_cells(edit, cell_values: dict[str, dict[str, Decimal | None]]) -> None:
-    """Within a writer ``_Edit``: set the cells of each named sheet, and ask for recalculation on load."""
-    for name, values in cell_values.items():
-        sheet = edit.pkg.sheet(name)
-        if sheet is None or not sheet.part:
-            raise UserError(f"no worksheet '{name}'", file=edit.pkg.path)
-        if sheet.part in edit.replace or sheet.part in edit.add:
-            raise ValueError(f"the sheet '{name}' is both replaced and patched")
-        edit.replace[sheet.part] = patch_cells(edit.pkg.read(sheet.part), values, f"{edit.pkg.path}: {sheet.part}")
-    edit.drop_calc_chain()  # it may name a formula cell that is now a value; Excel rebuilds it
-    full_calc_on_load(edit.workbook())

@@ -6,7 +6,6 @@ raw bytes of any part.  XML is parsed with entity resolution and network access 
 from __future__ import annotations
 
 import os
-import posixpath
 import stat
 import zipfile
 from zlib import error as zlib_error
@@ -18,6 +17,7 @@ from lxml import etree
 from ..errors import UserError
 
 from .ooxml import NS_CT, NS_MAIN, NS_PKG_REL, NS_R, REL_OFFICE_DOCUMENT, REL_TABLE, REL_WORKSHEET  # noqa: F401
+from .relationships import rels_part, resolve
 
 # Limits against hostile packages (zip bombs): checked on the central directory before inflating.
 MAX_MEMBERS = 10_000
@@ -89,19 +89,6 @@ class TableRef:
     columns: tuple[str, ...]
     header_rows: int
     totals_rows: int
-
-
-def rels_part(part: str) -> str:
-    """The relationships part of ``part`` ("xl/_rels/workbook.xml.rels"), as openpyxl's ``get_rels_path``;
-    not imported from there so that reading and writing files needs lxml only (openpyxl is the ledger's)."""
-    folder, name = posixpath.split(part)
-    return posixpath.join(folder, "_rels", name + ".rels")
-
-
-def resolve(source_part: str, target: str) -> str:
-    if target.startswith("/"):
-        return target.lstrip("/")
-    return posixpath.normpath(posixpath.join(posixpath.dirname(source_part), target))
 
 
 class Package:

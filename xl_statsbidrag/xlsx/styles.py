@@ -164,14 +164,22 @@ def add_styles(root: etree._Element, names: list[str] | None = None) -> dict[str
     return ids
 
 
-def minimal_styles() -> bytes:
-    """A styles part for a package that has none."""
-    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<styleSheet xmlns="{NS_MAIN}">'
-            '<fonts count="1"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts>'
-            '<fills count="2"><fill><patternFill patternType="none"/></fill>'
-            '<fill><patternFill patternType="gray125"/></fill></fills>'
-            '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
-            '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-            '<cellXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/></cellXfs>'
-            '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
-            "</styleSheet>").encode("utf-8")
+def minimal_styles() -> etree._Element:
+    """A styles part for a package that has none: one font (Calibri 11), the two fills every workbook
+    starts with, one empty border, and the Normal style."""
+    root = etree.Element(q("styleSheet"), nsmap={None: NS_MAIN})
+    font = etree.SubElement(etree.SubElement(root, q("fonts"), count="1"), q("font"))
+    for tag, value in (("sz", "11"), ("name", "Calibri"), ("family", "2")):
+        etree.SubElement(font, q(tag), val=value)
+    fills = etree.SubElement(root, q("fills"), count="2")
+    for pattern in ("none", "gray125"):
+        etree.SubElement(etree.SubElement(fills, q("fill")), q("patternFill"), patternType=pattern)
+    border = etree.SubElement(etree.SubElement(root, q("borders"), count="1"), q("border"))
+    for side in ("left", "right", "top", "bottom", "diagonal"):
+        etree.SubElement(border, q(side))
+    zero = {"numFmtId": "0", "fontId": "0", "fillId": "0", "borderId": "0"}
+    etree.SubElement(etree.SubElement(root, q("cellStyleXfs"), count="1"), q("xf"), zero)
+    etree.SubElement(etree.SubElement(root, q("cellXfs"), count="1"), q("xf"), dict(zero, xfId="0"))
+    etree.SubElement(etree.SubElement(root, q("cellStyles"), count="1"), q("cellStyle"), name="Normal", xfId="0",
+                     builtinId="0")
+    return root

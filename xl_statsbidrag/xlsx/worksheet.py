@@ -2,21 +2,26 @@
 ``styles``, its Excel Tables in ``table``, and the package around them in ``writer``.
 
 Text is written as inline strings (so the shared-strings part is untouched) and is always text:
-a value that starts with "=" stays text.  Formulas carry their computed values.
+a value that starts with "=" stays text.  Formulas carry their computed values.  Children are
+written in the order the schema (CT_Worksheet) requires.
 """
 from __future__ import annotations
 
 from decimal import Decimal
-from xml.sax.saxutils import escape, quoteattr
+
+from lxml import etree
 
 from ..layout import SheetLayout, column_letter
-from .ooxml import ILLEGAL_XML as _ILLEGAL_XML, NS_MAIN
+from .ooxml import ILLEGAL_XML, NS_MAIN, NS_R
+from .package import q, serialize_xml
 
 MAX_TEXT = 32767
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+_sub = etree.SubElement
 
 
 def _text(value: str) -> str:
-    return escape(_ILLEGAL_XML.sub("", value)[:MAX_TEXT])
+    return ILLEGAL_XML.sub("", value)[:MAX_TEXT]
 
 
 def value_text(value: int | Decimal) -> str:
@@ -25,87 +30,91 @@ def value_text(value: int | Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def _sheet_pr(fit_width: bool, code_name: str | None) -> str:
-    code = f" codeName={quoteattr(code_name)}" if code_name else ""
-    if fit_width:
-        return f'<sheetPr{code}><pageSetUpPr fitToPage="1"/></sheetPr>'
-    return f"<sheetPr{code}/>" if code else ""
+def _cell(row: etree._Element, ref: str, style: int, value, formula: str | None) -> None:
+    c = _sub(row, q("c"), r=ref, s=str(style))
+    if formula is not None:
+        if isinstance(value, str):
+            c.set("t", "str")
+        _sub(c, q("f")).text = _text(formula)
+        if value is not None:
+            _sub(c, q("v")).text = _text(value) if isinstance(value, str) else value_text(value)
+    elif isinstance(value, str) and value:
+        c.set("t", "inlineStr")
+        t = _sub(_sub(c, q("is")), q("t"), {_XML_SPACE: "preserve"})
+        t.text = _text(value)
+    elif value is not None and value != "":
+        _sub(c, q("v")).text = value_text(value)
+
+
+def _sheet_data(root: etree._Element, layout: SheetLayout, style_ids: dict[str, int]) -> None:
+    data = _sub(root, q("sheetData"))
+    for number, row in enumerate(layout.rows, start=1):
+        attrs = {"r": str(number), "spans": f"1:{layout.last_column}"}
+        if row.height:
+            attrs.update(ht=f"{row.height:g}", customHeight="1")
+        element = _sub(data, q("row"), attrs)
+        for cell in sorted(row.cells, key=lambda c: c.column):
+            _cell(element, f"{column_letter(cell.column)}{number}", style_ids[cell.style], cell.value, cell.formula)
+
+
+def _view(root: etree._Element, layout: SheetLayout) -> None:
+    view = _sub(_sub(root, q("sheetViews")), q("sheetView"), workbookViewId="0")
+    if not layout.gridlines:
+        view.set("showGridLines", "0")
+    if layout.freeze_row:
+        cell = f"A{layout.freeze_row + 1}"
+        _sub(view, q("pane"), ySplit=str(layout.freeze_row), topLeftCell=cell, activePane="bottomLeft", state="frozen")
+        _sub(view, q("selection"), pane="bottomLeft", activeCell=cell, sqref=cell)
+
+
+def _page(root: etree._Element, layout: SheetLayout) -> None:
+    """Print options, margins, page setup, header and footer, and manual page breaks."""
+    _sub(root, q("printOptions"), horizontalCentered="1")
+    left, right, top, bottom = layout.margins
+    _sub(root, q("pageMargins"), left=f"{left:g}", right=f"{right:g}", top=f"{top:g}", bottom=f"{bottom:g}",
+         header="0.3", footer="0.3")
+    setup = {"paperSize": "9"}
+    setup.update({"fitToWidth": "1", "fitToHeight": "0"} if layout.fit_width else {"scale": "100"})
+    setup.update(firstPageNumber="1", orientation="landscape" if layout.landscape else "portrait",
+                 useFirstPageNumber="1")
+    _sub(root, q("pageSetup"), setup)
+    if layout.header or layout.footer:
+        header_footer = _sub(root, q("headerFooter"))
+        if layout.header:
+            _sub(header_footer, q("oddHeader")).text = _text(layout.header)
+        if layout.footer:
+            _sub(header_footer, q("oddFooter")).text = _text(layout.footer)
+    if layout.page_breaks:  # <brk id="N"/>: a new page after the first N rows
+        count = str(len(layout.page_breaks))
+        breaks = _sub(root, q("rowBreaks"), count=count, manualBreakCount=count)
+        for row in layout.page_breaks:
+            _sub(breaks, q("brk"), id=str(row - 1), max="16383", man="1")
 
 
 def render_sheet(layout: SheetLayout, style_ids: dict[str, int], code_name: str | None = None) -> bytes:
-    """The worksheet part; text goes inline (the shared-string table stays as it is).  ``code_name``: the
-    sheet's VBA code name (<sheetPr codeName>), for a workbook with a VBA project."""
-    last_col = layout.last_column
-    rows_xml = []
-    for number, row in enumerate(layout.rows, start=1):
-        cells = []
-        for cell in sorted(row.cells, key=lambda c: c.column):
-            r = f"{column_letter(cell.column)}{number}"
-            s = style_ids[cell.style]
-            value = cell.value
-            if cell.formula is not None:
-                if isinstance(value, str):
-                    t, cached = ' t="str"', f"<v>{_text(value)}</v>"
-                else:
-                    t, cached = "", "" if value is None else f"<v>{value_text(value)}</v>"
-                cells.append(f'<c r="{r}" s="{s}"{t}><f>{_text(cell.formula)}</f>{cached}</c>')
-            elif value is None or value == "":
-                cells.append(f'<c r="{r}" s="{s}"/>')
-            elif isinstance(value, str):
-                cells.append(f'<c r="{r}" s="{s}" t="inlineStr"><is><t xml:space="preserve">{_text(value)}</t></is></c>')
-            else:
-                cells.append(f'<c r="{r}" s="{s}"><v>{value_text(value)}</v></c>')
-        height = f' ht="{row.height:g}" customHeight="1"' if row.height else ""
-        rows_xml.append(f'<row r="{number}" spans="1:{last_col}"{height}>{"".join(cells)}</row>')
-    cols = "".join(f'<col min="{i}" max="{i}" width="{w + 0.7109375:g}" customWidth="1"/>'
-                   for i, w in enumerate(layout.column_widths, start=1))
-    merges = ""
+    """The worksheet part.  ``style_ids``: the cellXfs index of each named style (``styles.add_styles``);
+    ``code_name``: the sheet's VBA code name (<sheetPr codeName>), for a workbook with a VBA project.
+    The sheet's tables are its relationships rId1, rId2, ... in the order of ``layout.tables``."""
+    root = etree.Element(q("worksheet"), nsmap={None: NS_MAIN, "r": NS_R})
+    if layout.fit_width or code_name:
+        properties = _sub(root, q("sheetPr"), {"codeName": code_name} if code_name else {})
+        if layout.fit_width:
+            _sub(properties, q("pageSetUpPr"), fitToPage="1")
+    _sub(root, q("dimension"), ref=f"A1:{column_letter(layout.last_column)}{max(1, len(layout.rows))}")
+    _view(root, layout)
+    _sub(root, q("sheetFormatPr"), defaultRowHeight="15")
+    if layout.column_widths:
+        cols = _sub(root, q("cols"))
+        for i, width in enumerate(layout.column_widths, start=1):
+            _sub(cols, q("col"), min=str(i), max=str(i), width=f"{width + 0.7109375:g}", customWidth="1")
+    _sheet_data(root, layout, style_ids)
     if layout.merges:
-        merges = (f'<mergeCells count="{len(layout.merges)}">'
-                  + "".join(f'<mergeCell ref="{m}"/>' for m in layout.merges) + "</mergeCells>")
-    header_footer = ""
-    if layout.header or layout.footer:
-        header_footer = ("<headerFooter>" + (f"<oddHeader>{_text(layout.header)}</oddHeader>" if layout.header else "")
-                         + (f"<oddFooter>{_text(layout.footer)}</oddFooter>" if layout.footer else "")
-                         + "</headerFooter>")
-    breaks = ""
-    if layout.page_breaks:  # <brk id="N"/>: a new page after the first N rows
-        breaks = (f'<rowBreaks count="{len(layout.page_breaks)}" manualBreakCount="{len(layout.page_breaks)}">'
-                  + "".join(f'<brk id="{row - 1}" max="16383" man="1"/>' for row in layout.page_breaks)
-                  + "</rowBreaks>")
-    left, right, top, bottom = layout.margins
-    fit = ' fitToWidth="1" fitToHeight="0"' if layout.fit_width else ' scale="100"'
-    
-    dimension = f"A1:{column_letter(last_col)}{max(1, len(layout.rows))}"
-    orientation = "landscape" if layout.landscape else "portrait"
-    table_parts = ""
+        merges = _sub(root, q("mergeCells"), count=str(len(layout.merges)))
+        for ref in layout.merges:
+            _sub(merges, q("mergeCell"), ref=ref)
+    _page(root, layout)
     if layout.tables:
-        table_parts = (f'<tableParts count="{len(layout.tables)}">'
-                       + "".join(f'<tablePart r:id="rId{i}"/>' for i in range(1, len(layout.tables) + 1))
-                       + "</tableParts>")
-    view = '<sheetView workbookViewId="0"' + ("" if layout.gridlines else ' showGridLines="0"')
-    if layout.freeze_row:
-        cell = f"A{layout.freeze_row + 1}"
-        view += (f'><pane ySplit="{layout.freeze_row}" topLeftCell="{cell}" activePane="bottomLeft" state="frozen"/>'
-                 f'<selection pane="bottomLeft" activeCell="{cell}" sqref="{cell}"/></sheetView>')
-    else:
-        view += "/>"
-    return (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        f'<worksheet xmlns="{NS_MAIN}" '
-        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-        + _sheet_pr(layout.fit_width, code_name) +
-        f'<dimension ref="{dimension}"/>'
-        f"<sheetViews>{view}</sheetViews>"
-        '<sheetFormatPr defaultRowHeight="15"/>'
-        f"<cols>{cols}</cols>"
-        f'<sheetData>{"".join(rows_xml)}</sheetData>'
-        f"{merges}"
-        '<printOptions horizontalCentered="1"/>'
-        f'<pageMargins left="{left:g}" right="{right:g}" top="{top:g}" bottom="{bottom:g}" header="0.3" footer="0.3"/>'
-        f'<pageSetup paperSize="9"{fit} firstPageNumber="1" orientation="{orientation}" useFirstPageNumber="1"/>'
-        f"{header_footer}"
-        f"{breaks}"
-        f"{table_parts}"
-        "</worksheet>"
-    ).encode("utf-8")
+        parts = _sub(root, q("tableParts"), count=str(len(layout.tables)))
+        for i in range(1, len(layout.tables) + 1):
+            _sub(parts, q("tablePart"), {q("id", NS_R): f"rId{i}"})
+    return serialize_xml(root)
