@@ -156,11 +156,17 @@ def column_px(width: float) -> int:
     return int(width * DIGIT_PX + 5)
 
 
+@lru_cache(maxsize=8192)
+def _units(text: str, which: int) -> float:
+    """The width of ``text`` in font units (2048 to the em); ``which``: 0 regular, 1 bold, 2 italic.
+    Cached: a form measures the same words many times over."""
+    widths = _widths()
+    return sum(widths[ch][which] if ch in widths else FALLBACK_EM * 2048 for ch in text)
+
+
 def text_px(text: str, style: Style) -> float:
-    widths, size = _widths(), style.size or 11.0
     which = 1 if style.bold else 2 if style.italic else 0
-    units = sum(widths[ch][which] if ch in widths else FALLBACK_EM * 2048 for ch in text)
-    return units / 2048 * size * 96 / 72
+    return _units(text, which) / 2048 * (style.size or 11.0) * 96 / 72
 
 
 def text_lines(text: str, width_px: float, style: Style) -> int:

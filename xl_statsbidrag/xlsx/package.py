@@ -89,6 +89,7 @@ class TableRef:
     columns: tuple[str, ...]
     header_rows: int
     totals_rows: int
+    table_id: int = 0  # the table's id attribute, unique in the workbook
 
 
 class Package:
@@ -96,6 +97,8 @@ class Package:
 
     def __init__(self, path: Path | str):
         self.path = Path(path)
+        self._rels: dict[str, list[tuple[str, str, str, str]]] = {}
+        self._table_refs: list[TableRef] | None = None
         self._check_regular_file()
         self._check_not_compound_file()
         try:
@@ -227,7 +230,13 @@ class Package:
             raise exc.with_file(self.path)
 
     def rels(self, part: str) -> list[tuple[str, str, str, str]]:
-        """The relationships of a part: (id, type, resolved target part, target mode)."""
+        """The relationships of a part: (id, type, resolved target part, target mode); each
+        relationships part is parsed once (the package does not change while it is open)."""
+        if part not in self._rels:
+            self._rels[part] = self._read_rels(part)
+        return list(self._rels[part])
+
+    def _read_rels(self, part: str) -> list[tuple[str, str, str, str]]:
         name = rels_part(part)
         if name not in self.names:
             return []
@@ -268,10 +277,13 @@ class Package:
         return next((s for s in self.sheets if s.name.casefold() == key), None)
 
     def tables(self) -> list[TableRef]:
-        try:
-            return self._tables()
-        except UserError as exc:
-            raise exc.with_file(self.path)
+        """The Excel Tables of every worksheet (read once)."""
+        if self._table_refs is None:
+            try:
+                self._table_refs = self._tables()
+            except UserError as exc:
+                raise exc.with_file(self.path)
+        return list(self._table_refs)
 
     def _tables(self) -> list[TableRef]:
         out = []
@@ -286,9 +298,15 @@ class Package:
                 out.append(TableRef(root.get("name", ""), root.get("displayName", ""), root.get("ref", ""),
                                     sheet, target, columns,
                                     integer(root.get("headerRowCount"), 1, "a headerRowCount", target),
-                                    integer(root.get("totalsRowCount"), 0, "a totalsRowCount", target)))
+                                    integer(root.get("totalsRowCount"), 0, "a totalsRowCount", target),
+                                    _whole(root.get("id"))))
         return out
 
+
+
+def _whole(value: str | None) -> int:
+    """A table id as a number, 0 when it is not one (it only has to be exceeded by the next id)."""
+    return int(value) if value and value.strip().isdigit() else 0
 
 
 class _GuardedStream:

@@ -137,12 +137,20 @@ def add_styles(root: etree._Element, names: list[str] | None = None) -> dict[str
     has_style_xfs = style_xfs is not None and len(style_xfs) > 0
     xf_pool = _Pool(_child(root, "cellXfs"))
     num_fmts = None
-    ids = {}
+    ids: dict[str, int] = {}
+    seen: dict[tuple, int] = {}  # styles share fonts, fills and borders: each is built and looked up once
+
+    def once(key: tuple, make) -> int:
+        if key not in seen:
+            seen[key] = make()
+        return seen[key]
+
     for name in names or list(STYLES):
         style = STYLES[name]
-        font_id = font_pool.get(_font(base_font, style))
-        fill_id = fill_pool.get(_fill(style)) if style.fill else 0
-        border_id = border_pool.get(_border(style))
+        font_id = once(("font", style.bold, style.italic, style.size, style.color),
+                       lambda: font_pool.get(_font(base_font, style)))
+        fill_id = once(("fill", style.fill), lambda: fill_pool.get(_fill(style))) if style.fill else 0
+        border_id = once(("border", style.border_top, style.border_bottom), lambda: border_pool.get(_border(style)))
         fmt_id = 0
         if style.num_format:
             num_fmts = num_fmts if num_fmts is not None else _child(root, "numFmts")

@@ -18,9 +18,11 @@ from .package import q, serialize_xml
 MAX_TEXT = 32767
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _sub = etree.SubElement
+_C, _F, _V, _IS, _T, _ROW = (q(tag) for tag in ("c", "f", "v", "is", "t", "row"))  # tags of every cell, made once
 
 
 def _text(value: str) -> str:
+    """Text as a cell can hold it: without the control characters XML 1.0 cannot carry, at most 32 767."""
     return ILLEGAL_XML.sub("", value)[:MAX_TEXT]
 
 
@@ -30,31 +32,33 @@ def value_text(value: int | Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def _cell(row: etree._Element, ref: str, style: int, value, formula: str | None) -> None:
-    c = _sub(row, q("c"), r=ref, s=str(style))
+def _cell(row: etree._Element, ref: str, style: str, value, formula: str | None) -> None:
+    c = _sub(row, _C, r=ref, s=style)
     if formula is not None:
         if isinstance(value, str):
             c.set("t", "str")
-        _sub(c, q("f")).text = _text(formula)
+        _sub(c, _F).text = _text(formula)
         if value is not None:
-            _sub(c, q("v")).text = _text(value) if isinstance(value, str) else value_text(value)
+            _sub(c, _V).text = _text(value) if isinstance(value, str) else value_text(value)
     elif isinstance(value, str) and value:
         c.set("t", "inlineStr")
-        t = _sub(_sub(c, q("is")), q("t"), {_XML_SPACE: "preserve"})
-        t.text = _text(value)
+        _sub(_sub(c, _IS), _T, {_XML_SPACE: "preserve"}).text = _text(value)
     elif value is not None and value != "":
-        _sub(c, q("v")).text = value_text(value)
+        _sub(c, _V).text = value_text(value)
 
 
 def _sheet_data(root: etree._Element, layout: SheetLayout, style_ids: dict[str, int]) -> None:
     data = _sub(root, q("sheetData"))
+    spans = f"1:{layout.last_column}"
+    styles = {name: str(i) for name, i in style_ids.items()}
+    letters = [""] + [column_letter(i) for i in range(1, layout.last_column + 1)]
     for number, row in enumerate(layout.rows, start=1):
-        attrs = {"r": str(number), "spans": f"1:{layout.last_column}"}
+        element = _sub(data, _ROW, r=str(number), spans=spans)
         if row.height:
-            attrs.update(ht=f"{row.height:g}", customHeight="1")
-        element = _sub(data, q("row"), attrs)
+            element.set("ht", f"{row.height:g}")
+            element.set("customHeight", "1")
         for cell in sorted(row.cells, key=lambda c: c.column):
-            _cell(element, f"{column_letter(cell.column)}{number}", style_ids[cell.style], cell.value, cell.formula)
+            _cell(element, f"{letters[cell.column]}{number}", styles[cell.style], cell.value, cell.formula)
 
 
 def _view(root: etree._Element, layout: SheetLayout) -> None:

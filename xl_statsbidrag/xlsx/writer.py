@@ -157,10 +157,7 @@ class _Edit:
             if table.part in self.drop:
                 continue
             names |= {table.name.casefold(), table.display_name.casefold()}
-            try:
-                top = max(top, int(self.pkg.xml(table.part).get("id", "0")))
-            except ValueError:
-                pass
+            top = max(top, table.table_id)
         return names, top
 
     # --- sheets -------------------------------------------------------------------------------------------
