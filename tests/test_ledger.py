@@ -255,6 +255,14 @@ def test_cell_patch_with_positions_implied():
                    b'</sheetData></worksheet>')
 
 
+@pytest.mark.parametrize("encoding", ["UTF-16", "ISO-8859-1"])
+def test_cell_patch_of_a_part_in_another_encoding_is_written_in_utf8(encoding):
+    text = ('<?xml version="1.0" encoding="%s" standalone="yes"?><worksheet %s><sheetData><row r="1">'
+            '<c r="A1" t="inlineStr"><is><t>Östersund</t></is></c></row></sheetData></worksheet>')
+    out = patch_cells((text % (encoding, MAIN.decode())).encode(encoding), {"B1": Decimal(1)})
+    assert out.startswith(b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>")
+    assert cells(out) == {"A1": (None, "inlineStr", None, "Östersund"), "B1": (None, None, "1", None)}
+
 def test_cell_patch_refuses_a_part_that_is_not_well_formed():
     with pytest.raises(UserError, match=re.escape("the part book.xlsx: xl/worksheets/sheet2.xml is not well-formed")):
         patch_cells(b'<worksheet ' + MAIN + b'><sheetData><row r="1"><c r="A1"></row></sheetData></worksheet>',
