@@ -20,7 +20,6 @@ refuses parts over ``package.MAX_WHOLE_PART``); its tree takes some 25 times the
 """
 from __future__ import annotations
 
-import codecs
 import re
 from decimal import Decimal
 
@@ -139,7 +138,7 @@ def _serialize(tree: etree._ElementTree, data: bytes) -> bytes:
     info = tree.docinfo
     if info.standalone is None:  # libxml2's "no XML declaration"
         return etree.tostring(tree, encoding="UTF-8")
-    if codecs.lookup(info.encoding).name != "utf-8":
+    if info.encoding.replace("-", "").upper() != "UTF8":
         return etree.tostring(tree, encoding="UTF-8", xml_declaration=True, standalone=info.standalone or None)
     end = data.index(b"?>") + 2  # the declaration is the first thing in the part (after a BOM)
     return data[:_SPACE.match(data, end).end()] + etree.tostring(tree, encoding="UTF-8")
