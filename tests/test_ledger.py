@@ -162,6 +162,112 @@ def test_cell_patch_on_an_empty_sheet():
     assert out == (b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
                    b'<row r="2"><c r="B2"><v>7</v></c></row></sheetData></worksheet>')
 
+MAIN = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+
+
+def cells(part: bytes) -> dict[str, tuple]:
+    """{ref: (style, type, value, inline text)} of the sheet's cells, as an XML reader sees them."""
+    from lxml import etree
+
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+    root = etree.fromstring(part)
+    return {c.get("r"): (c.get("s"), c.get("t"), c.findtext("m:v", namespaces=ns),
+                         c.findtext("m:is/m:t", namespaces=ns))
+            for c in root.iterfind("m:sheetData/m:row/m:c", ns)}
+
+
+def test_cell_patch_is_not_fooled_by_comments_and_processing_instructions():
+    """Rows, cells and cols inside a comment or a processing instruction are not part of the sheet."""
+    sheet = (b'<worksheet ' + MAIN + b'><cols><!-- <col min="2" max="2" style="9"/> --></cols><sheetData>'
+             b'<!-- <row r="1"><c r="B1" s="5"><v>1</v></c></row> -->'
+             b'<?keep <row r="2"><c r="B2"/></row>?>'
+             b'<row r="1"><c r="A1"><v>4</v></c></row></sheetData></worksheet>')
+    out = patch_cells(sheet, {"B1": Decimal(2), "B2": Decimal(3)})
+    assert b'<!-- <row r="1"><c r="B1" s="5"><v>1</v></c></row> -->' in out
+    assert b'<?keep <row r="2"><c r="B2"/></row>?>' in out
+    assert out.count(b'r="B1"') == 2 and out.count(b'r="B2"') == 2  # once in the comment/PI, once set
+    assert cells(out) == {"A1": (None, None, "4", None), "B1": (None, None, "2", None),
+                          "B2": (None, None, "3", None)}  # no style taken from the commented-out col
+    with pytest.raises(UserError, match=re.escape("the part sheet9.xml is not a worksheet")):
+        patch_cells(b'<!-- was a <worksheet> --><chartsheet ' + MAIN + b'><sheetData/></chartsheet>', {"A1": None},
+                    "sheet9.xml")
+
+
+def test_cell_patch_reads_single_quoted_attributes_in_any_order():
+    sheet = (b"<worksheet " + MAIN + b"><cols><col style='6' max='3' min='3'/></cols><sheetData>"
+             b"<row spans='1:2' r='2'><c t='n' s='4' r='A2'><v>1</v></c></row>"
+             b"<row r='5'><c s='3' r='B5'><f ref='B5:B6' t='shared' si='0'>A2</f><v>1</v></c></row>"
+             b"<row r='6'><c r='B6'><f t='shared' si='0'/><v>1</v></c></row></sheetData></worksheet>")
+    out = patch_cells(sheet, {"A2": Decimal(7), "C2": None, "B6": Decimal(8)})
+    assert cells(out) == {"A2": ("4", None, "7", None), "C2": ("6", None, None, None),
+                          "B5": ("3", None, "1", None), "B6": (None, None, "8", None)}
+    assert b"spans" not in out and out.count(b"<row") == 3
+    with pytest.raises(UserError, match="B5 holds a formula shared with other cells"):
+        patch_cells(sheet, {"B5": Decimal(1)})
+
+
+def test_cell_patch_keeps_the_layout_of_a_pretty_printed_part():
+    """Whitespace and line breaks between rows and cells stay (inside the root as an XML parser reads
+    them: CR LF is LF); the declaration and the line break after it stay as they were; a new cell goes
+    next to its neighbours."""
+    sheet = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n<worksheet ' + MAIN + b'>\n'
+             b'  <sheetData>\n    <row r="1">\n      <c r="A1"><v>1</v></c>\n      <c r="C1"><v>3</v></c>\n'
+             b'    </row>\n  </sheetData>\n</worksheet>')
+    out = patch_cells(sheet, {"B1": Decimal(2), "D1": Decimal(4)})
+    assert out == sheet.replace(b'      <c r="C1">', b'      <c r="B1"><v>2</v></c><c r="C1">') \
+                       .replace(b'</c>\n    </row>', b'</c>\n    <c r="D1"><v>4</v></c></row>')
+
+
+def test_cell_patch_with_inline_strings_and_cdata():
+    """A cell holding ``&lt;`` or a CDATA section that looks like markup is text, not the end of a cell."""
+    sheet = (b'<worksheet ' + MAIN + b'><sheetData><row r="1">'
+             b'<c r="A1" t="inlineStr"><is><t><![CDATA[</c></row><row r="9">]]></t></is></c>'
+             b'<c r="B1" t="inlineStr" s="2"><is><t>a &lt;c r="B1"/&gt; b</t></is></c>'
+             b'</row></sheetData></worksheet>')
+    out = patch_cells(sheet, {"B1": Decimal(5), "A2": Decimal(6)})
+    assert cells(out) == {"A1": (None, "inlineStr", None, '</c></row><row r="9">'),
+                          "B1": ("2", None, "5", None), "A2": (None, None, "6", None)}
+
+
+def test_cell_patch_keeps_markup_compatibility_and_extensions():
+    """mc:Ignorable, x14ac attributes, mc:AlternateContent and extLst (on the sheet and on a row) are kept;
+    a cell added to a row goes before the row's extLst, as the schema orders them."""
+    mc = b'http://schemas.openxmlformats.org/markup-compatibility/2006'
+    x14ac = b'http://schemas.microsoft.com/office/spreadsheetml/2009/9/ac'
+    alternate = (b'<mc:AlternateContent><mc:Choice Requires="x14"><x14ac:thing a="1"/></mc:Choice>'
+                 b'<mc:Fallback/></mc:AlternateContent>')
+    ext = b'<extLst><ext uri="{X}"><x14ac:thing b="2"/></ext></extLst>'
+    sheet = (b'<worksheet ' + MAIN + b' xmlns:mc="' + mc + b'" xmlns:x14ac="' + x14ac + b'" '
+             b'xmlns:unused="urn:u" mc:Ignorable="x14ac"><sheetFormatPr defaultRowHeight="15" x14ac:dyDescent="0.25"/>'
+             b'<sheetData><row r="1" x14ac:dyDescent="0.25"><c r="A1"><v>1</v></c>' + ext + b'</row></sheetData>'
+             + alternate + ext + b'</worksheet>')
+    out = patch_cells(sheet, {"B1": Decimal(2)})
+    assert out == sheet.replace(b'</c><extLst>', b'</c><c r="B1"><v>2</v></c><extLst>')
+
+
+def test_cell_patch_with_positions_implied():
+    """Rows and cells without ``r`` are at the next row and column (the schema allows it)."""
+    sheet = (b'<worksheet ' + MAIN + b'><sheetData><row><c><v>1</v></c><c s="3"><v>2</v></c></row>'
+             b'<row><c/></row><row r="5"><c/></row></sheetData></worksheet>')
+    out = patch_cells(sheet, {"B1": Decimal(9), "B2": Decimal(8), "A4": None})
+    assert out == (b'<worksheet ' + MAIN + b'><sheetData><row><c><v>1</v></c><c r="B1" s="3"><v>9</v></c></row>'
+                   b'<row><c/><c r="B2"><v>8</v></c></row><row r="4"><c r="A4"/></row><row r="5"><c/></row>'
+                   b'</sheetData></worksheet>')
+
+
+@pytest.mark.parametrize("encoding", ["UTF-16", "ISO-8859-1"])
+def test_cell_patch_of_a_part_in_another_encoding_is_written_in_utf8(encoding):
+    text = ('<?xml version="1.0" encoding="%s" standalone="yes"?><worksheet %s><sheetData><row r="1">'
+            '<c r="A1" t="inlineStr"><is><t>Östersund</t></is></c></row></sheetData></worksheet>')
+    out = patch_cells((text % (encoding, MAIN.decode())).encode(encoding), {"B1": Decimal(1)})
+    assert out.startswith(b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>")
+    assert cells(out) == {"A1": (None, "inlineStr", None, "Östersund"), "B1": (None, None, "1", None)}
+
+def test_cell_patch_refuses_a_part_that_is_not_well_formed():
+    with pytest.raises(UserError, match=re.escape("the part book.xlsx: xl/worksheets/sheet2.xml is not well-formed")):
+        patch_cells(b'<worksheet ' + MAIN + b'><sheetData><row r="1"><c r="A1"></row></sheetData></worksheet>',
+                    {"A1": Decimal(1)}, "book.xlsx: xl/worksheets/sheet2.xml")
+
 
 def test_the_line_cut_of_a_large_export_gives_the_rows_a_full_read_gives(tmp_path):
     """Above 1 MB, utfall first cuts the file to the lines that contain an objekt code; the rows and
