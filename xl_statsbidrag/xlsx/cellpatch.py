@@ -6,9 +6,9 @@ same style (``s``) and the new number (or no value; formula, type and inline str
 cell that is missing is inserted in column order, styled as its column (``<col style>``); a missing row
 likewise, in row order.  Rows and cells without ``r`` take the position the schema implies.  A row's
 ``spans`` hint is dropped when a new cell falls outside it.  A cell that is the anchor of a shared or
-array formula reaching other cells is refused: its dependants would lose their formula.  The workbook
-is marked for a full recalculation on load, so that formulas over the cells (a table's totals row) show
-the new sums.
+array formula reaching other cells is refused: its dependants would lose their formula.  The writer
+(``writer._Edit.cells``) then marks the workbook for a full recalculation on load, so that formulas over
+the cells (a table's totals row) show the new sums.
 
 lxml rather than a scan of the bytes: one XML idiom with the rest of ``xlsx/``, and a comment, a
 processing instruction, a CDATA section or single-quoted attributes can no longer fool it.  Every other
