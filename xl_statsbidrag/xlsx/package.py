@@ -113,6 +113,7 @@ class Package:
             self.infos = self.zip.infolist()
             self._check_limits()
             self.names = {i.filename for i in self.infos}
+            self._members = {name.casefold(): name for name in self.names}  # unique: _check_limits
             self.workbook_part = self._office_document()
             self.sheets = self._sheets()
         except UserError as exc:
@@ -229,15 +230,21 @@ class Package:
         except UserError as exc:
             raise exc.with_file(self.path)
 
+    def member(self, part: str) -> str:
+        """The package's own name for ``part``: part names compare case-insensitively (ECMA-376 part 2,
+        as Excel and LibreOffice read them), so a relationship to "xl/styles.xml" reaches a member stored
+        as "xl/Styles.xml"; ``part`` itself when the package has no such member."""
+        return self._members.get(part.casefold(), part)
+
     def rels(self, part: str) -> list[tuple[str, str, str, str]]:
-        """The relationships of a part: (id, type, resolved target part, target mode); each
+        """The relationships of a part: (id, type, target part as the package names it, target mode); each
         relationships part is parsed once (the package does not change while it is open)."""
         if part not in self._rels:
             self._rels[part] = self._read_rels(part)
         return list(self._rels[part])
 
     def _read_rels(self, part: str) -> list[tuple[str, str, str, str]]:
-        name = rels_part(part)
+        name = self.member(rels_part(part))
         if name not in self.names:
             return []
         out = []
@@ -245,7 +252,7 @@ class Package:
             mode = rel.get("TargetMode", "Internal")
             target = rel.get("Target", "")
             out.append((rel.get("Id", ""), rel.get("Type", ""),
-                        resolve(part, target) if mode == "Internal" else target, mode))
+                        self.member(resolve(part, target)) if mode == "Internal" else target, mode))
         return out
 
     def _office_document(self) -> str:

@@ -81,9 +81,13 @@ class _Edit:
     def override(self, part: str, content_type: str) -> None:
         content_types.override(self.tree(TYPES), part, content_type)
 
+    def rels_of(self, part: str) -> str:
+        """The relationships part of ``part`` under the name the package has for it."""
+        return self.pkg.member(rels_part(part))
+
     def relate(self, source: str, kind: str, target_part: str) -> str:
         """Add a relationship from ``source`` to ``target_part``; returns its id."""
-        rels = self.tree(rels_part(source), relationships.new)
+        rels = self.tree(self.rels_of(source), relationships.new)
         return relationships.add(rels, kind, relative(source, target_part) if source else target_part)
 
     def remove(self, part: str) -> None:
@@ -105,19 +109,19 @@ class _Edit:
         """The calculation chain may name formula cells of a replaced sheet; Excel rebuilds it."""
         if not any(kind == REL_CALC_CHAIN for _, kind, _, _ in self.pkg.rels(self.wb_part)):
             return
-        for target in relationships.remove(self.tree(rels_part(self.wb_part)), REL_CALC_CHAIN):
-            self.remove(relationships.resolve(self.wb_part, target))
+        for target in relationships.remove(self.tree(self.rels_of(self.wb_part)), REL_CALC_CHAIN):
+            self.remove(self.pkg.member(relationships.resolve(self.wb_part, target)))
 
     def drop_dependents(self, part: str) -> None:
         """The parts that only ``part`` reaches through its relationships (recursively), with their
         relationships and content types; a part also reached from elsewhere stays."""
-        dropping = {rels_part(part)}
+        dropping = {self.rels_of(part)}
         found, todo = set(), [part]
         while todo:
             for _, _, target, mode in self.pkg.rels(todo.pop()):
                 if mode == "Internal" and target in self.pkg.names and target not in found:
                     found.add(target)
-                    dropping.add(rels_part(target))
+                    dropping.add(self.rels_of(target))
                     todo.append(target)
         kept_refs: set[str] = set()
         for name in self.pkg.names:
@@ -199,7 +203,7 @@ class _Edit:
                 self.override(table_part, CT_TABLE)
                 relations.append((REL_TABLE, relative(part, table_part)))
             if relations:  # rId1, rId2, ... as render_sheet refers to them
-                self.trees[rels_part(part)] = relationships.part(relations)
+                self.trees[self.rels_of(part)] = relationships.part(relations)
 
     def cells(self, cell_values: dict[str, dict[str, Decimal | None]]) -> None:
         """Set the cells of each named sheet (``cellpatch``) and ask for recalculation on load."""
