@@ -5,6 +5,7 @@ from __future__ import annotations
 from lxml import etree
 
 from .ooxml import NS_EXTENDED, NS_VT
+from .package import whole
 
 
 def list_sheet(root: etree._Element, name: str, sheet_count: int) -> bool:
@@ -15,8 +16,7 @@ def list_sheet(root: etree._Element, name: str, sheet_count: int) -> bool:
     if pairs is None or titles is None or len(pairs) < 2:
         return False
     count = pairs[1].find(f"{{{NS_VT}}}i4")
-    text = (count.text or "").strip() if count is not None else ""
-    if not text.isdigit() or int(text) != sheet_count:
+    if count is None or whole(count.text) != sheet_count:
         return False
     count.text = str(sheet_count + 1)
     title = etree.Element(f"{{{NS_VT}}}lpstr")

@@ -27,7 +27,7 @@ from lxml import etree
 
 from ..errors import UserError
 from ..format_reader import bounds, column_number
-from .package import parse_xml, q
+from .package import parse_xml, q, whole
 from .worksheet import value_text
 
 _CELL_REF = re.compile(r"([A-Z]{1,3})(\d+)")
@@ -45,9 +45,9 @@ def _column_styles(root: etree._Element, tag) -> dict[int, str]:
     """The default style of each column (``<col min max style>``), for cells that must be created."""
     styles: dict[int, str] = {}
     for col in root.iterfind(f"{tag('cols')}/{tag('col')}"):
-        style, lo, hi = col.get("style"), col.get("min"), col.get("max")
-        if style and lo and hi and hi.isdigit() and lo.isdigit() and int(hi) - int(lo) < 20000:
-            for c in range(int(lo), int(hi) + 1):
+        style, lo, hi = col.get("style"), whole(col.get("min")), whole(col.get("max"))
+        if style and lo is not None and hi is not None and hi - lo < 20000:
+            for c in range(lo, hi + 1):
                 styles[c] = style
     return styles
 
@@ -120,8 +120,8 @@ def patch_cells(data: bytes, values: dict[str, Decimal | None], where: str = "")
     for row in sheet_data.iterchildren(tag("row")):
         if not pending:
             break
-        r = row.get("r")
-        number = int(r) if r and r.isdigit() else last_row + 1
+        r = whole(row.get("r"))
+        number = r if r is not None else last_row + 1
         last_row = number
         while pending and pending[0] < number:
             row.addprevious(new_row(pending.pop(0)))
@@ -146,8 +146,8 @@ def _serialize(tree: etree._ElementTree, data: bytes) -> bytes:
 
 def _within(spans: str, columns) -> bool:
     for part in spans.split():
-        lo, _, hi = part.partition(":")
-        if lo.isdigit() and hi.isdigit() and all(int(lo) <= c <= int(hi) for c in columns):
+        lo, _, hi = (whole(n) for n in part.partition(":"))
+        if lo is not None and hi is not None and all(lo <= c <= hi for c in columns):
             return True
     return False
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from lxml import etree
 
 from .ooxml import FMTID_USER, ILLEGAL_XML, NS_CUSTOM, NS_VT
+from .package import whole
 
 
 def new() -> etree._Element:
@@ -12,7 +13,7 @@ def new() -> etree._Element:
 
 def set_properties(root: etree._Element, values: dict[str, str]) -> None:
     """Set text properties by name, keeping the others; a new one gets the next free pid (from 2)."""
-    pids = [int(p.get("pid")) for p in root if (p.get("pid") or "").isdigit()]
+    pids = [whole(p.get("pid")) or 0 for p in root]
     for name, value in values.items():
         prop = next((p for p in root if p.get("name") == name), None)
         if prop is None:

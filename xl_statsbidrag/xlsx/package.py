@@ -6,6 +6,7 @@ raw bytes of any part.  XML is parsed with entity resolution and network access 
 from __future__ import annotations
 
 import os
+import re
 import stat
 import zipfile
 from zlib import error as zlib_error
@@ -60,6 +61,16 @@ def integer(value: str | None, default: int, what: str, part: str) -> int:
     except ValueError:
         raise UserError(f"the part {part} has {what} '{value[:40]}', which is not a whole number; "
                         "repair the file in Excel") from None
+
+
+_DIGITS = re.compile(r"[0-9]+")
+
+
+def whole(value: str | None) -> int | None:
+    """An attribute that should be a whole number (an id, a count, a row number) as one, or None when it
+    is not one in ASCII digits: ``str.isdigit`` also takes "²", which ``int`` refuses."""
+    text = (value or "").strip()
+    return int(text) if _DIGITS.fullmatch(text) else None
 
 
 def serialize_xml(root: etree._Element) -> bytes:
@@ -306,14 +317,9 @@ class Package:
                                     sheet, target, columns,
                                     integer(root.get("headerRowCount"), 1, "a headerRowCount", target),
                                     integer(root.get("totalsRowCount"), 0, "a totalsRowCount", target),
-                                    _whole(root.get("id"))))
+                                    whole(root.get("id")) or 0))
         return out
 
-
-
-def _whole(value: str | None) -> int:
-    """A table id as a number, 0 when it is not one (it only has to be exceeded by the next id)."""
-    return int(value) if value and value.strip().isdigit() else 0
 
 
 class _GuardedStream:

@@ -6,7 +6,7 @@ from lxml import etree
 
 from ..errors import UserError
 from .ooxml import ILLEGAL_XML, NS_MAIN, NS_R
-from .package import q
+from .package import q, whole
 
 # the children of <workbook> that come before <calcPr>, in schema order
 _BEFORE_CALC = ("fileVersion", "fileSharing", "workbookPr", "workbookProtection", "bookViews", "sheets",
@@ -27,7 +27,7 @@ def add_sheet(root: etree._Element, name: str, rel_id: str, where: str = "") -> 
     sheets = root.find(q("sheets"))
     if sheets is None:
         raise UserError("the workbook part has no list of sheets", file=where or None)
-    ids = [int(s.get("sheetId")) for s in sheets if (s.get("sheetId") or "").strip().isdigit()]
+    ids = [whole(s.get("sheetId")) or 0 for s in sheets]
     etree.SubElement(sheets, q("sheet"), {"name": name, "sheetId": str(max([0] + ids) + 1), q("id", NS_R): rel_id})
 
 
