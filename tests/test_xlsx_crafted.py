@@ -1,14 +1,18 @@
 """Packages as other tools write them, against the xlsx/ writer (issue 15's review): each test pins a
 fix and fails without it."""
 import datetime as dt
+import re
 import zipfile
 from decimal import Decimal
 
+import pytest
 from lxml import etree
 
 from conftest import EXAMPLE_2019, small_book
+from ooxml_checks import check_package
 from test_package import _edit
 from test_xlsx_parts import _app
+from xl_statsbidrag.errors import UserError
 from xl_statsbidrag.jobs import report_file
 from xl_statsbidrag.xlsx import app, custom
 from xl_statsbidrag.xlsx.cellpatch import patch_cells
@@ -88,3 +92,58 @@ def test_attributes_that_only_str_isdigit_takes_for_numbers_are_not_numbers(tmp_
     patched = etree.fromstring(patch_cells(sheet, {"B1": Decimal(5)}))
     assert [(c.get("r"), c.get("s"), c.findtext(q("v"))) for c in patched.iter(q("c"))] == [("A1", None, "1"),
                                                                                             ("B1", None, "5")]
+
+
+REL_STYLES_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
+STYLES_OVERRIDE = re.compile(rb'<Override PartName="/xl/styles.xml"[^>]*/>')
+
+
+@pytest.mark.parametrize("styles_target, custom_target", [
+    ("../../styles.xml", None),  # outside the package: was written as a member "../styles.xml"
+    ("/../styles.xml", None),
+    ("worksheets/sheet3.xml", None),  # the name the new sheet Bilaga 2 takes: was overwritten by the styles
+    (".", "docProps"),  # a folder
+    ("styles.xml", "docProps/custom.xml"),  # missing but a free name: made there (no second relationship)
+    (None, "../custom.xml"),
+])
+def test_a_part_made_for_a_dangling_relationship_gets_a_free_safe_name(tmp_path, styles_target, custom_target):
+    """A styles or custom-properties relationship whose part is missing: the part is made at its target
+    only when that is a free part name inside the package, else under a new name (with the relationship
+    moved to it); a name once made is taken, so a new sheet does not get it too."""
+    def change(name, data):
+        if name is None:
+            return {}
+        if name == "xl/styles.xml":
+            return None
+        if name == "[Content_Types].xml":
+            return STYLES_OVERRIDE.sub(b"", data)
+        if name == "xl/_rels/workbook.xml.rels":
+            data = re.sub(rb'<Relationship [^>]*/styles"[^>]*/>', b"", data)
+            if styles_target is not None:
+                data = data.replace(b"</Relationships>", f'<Relationship Id="rId9" Type="{REL_STYLES_TYPE}" '
+                                    f'Target="{styles_target}"/></Relationships>'.encode())
+        if name == "_rels/.rels" and custom_target is not None:
+            data = data.replace(b"</Relationships>", _root_rel(REL_CUSTOM_PROPS, custom_target))
+        return data
+    source = _edit(small_book(tmp_path / "in.xlsx", [["A1", "V", 100, "", "Stimulansmedel", None]]),
+                   tmp_path / "dangling.xlsx", change)
+    out = tmp_path / "out.xlsx"
+    report_file(source, out, TODAY)
+    with Package(out) as pkg:  # before: our own reader refused a member named "../styles.xml"
+        styles = [t for _, kind, t, _ in pkg.rels(pkg.workbook_part) if kind == REL_STYLES_TYPE]
+        custom = [t for _, kind, t, _ in pkg.rels("") if kind == REL_CUSTOM_PROPS]
+        assert len(styles) == 1 and pkg.xml(styles[0]).tag == q("styleSheet")
+        assert len(custom) == 1 and b"Bilaga 2 skapad" in pkg.read(custom[0])
+        for sheet in pkg.sheets:
+            assert pkg.xml(sheet.part).tag == q("worksheet"), sheet.name
+    assert check_package(out) == []
+
+
+def test_a_styles_part_that_is_not_one_is_refused_with_its_name(tmp_path):
+    """Was a ValueError traceback ("not a styles part")."""
+    source = _edit(small_book(tmp_path / "in.xlsx", [["A1", "V", 100, "", "Stimulansmedel", None]]),
+                   tmp_path / "odd.xlsx", lambda name, data: {} if name is None else (
+                       b'<?xml version="1.0"?><foo/>' if name == "xl/styles.xml" else data))
+    with pytest.raises(UserError, match=r"odd\.xlsx.*styles part xl/styles\.xml is not a styles part"):
+        report_file(source, tmp_path / "out.xlsx", TODAY)
+    assert not (tmp_path / "out.xlsx").exists()

@@ -65,13 +65,41 @@ class _Edit:
         """``part`` as this edit has it so far, to read."""
         return self.trees[part] if part in self.trees else self.pkg.xml(part)
 
-    def new_part(self, folder: str, stem: str, ext: str) -> str:
-        n = 1
-        while f"{folder}/{stem}{n}.{ext}".casefold() in self.taken_parts:
-            n += 1
-        name = f"{folder}/{stem}{n}.{ext}"
-        self.taken_parts.add(name.casefold())
-        return name
+    def claim(self, part: str) -> bool:
+        """Reserve ``part`` for a part this edit makes.  False when the name is not free: taken in any case
+        (by the package or this edit), a folder of members or a member's subfolder, with relationships of its
+        own already, or not a name a package may hold (outside it, a folder, a backslash)."""
+        key = part.casefold()
+        folders = [key[:i] for i, ch in enumerate(key) if ch == "/"]
+        if (not part or part.endswith("/") or "\\" in part or ".." in part.split("/") or part.startswith("/")
+                or key in self.taken_parts or any(f in self.taken_parts for f in folders)
+                or any(name.startswith(key + "/") for name in self.taken_parts)
+                or rels_part(part).casefold() in self.taken_parts):
+            return False
+        self.taken_parts.add(key)
+        return True
+
+    def new_part(self, folder: str, stem: str, ext: str, first: str = "1") -> str:
+        """A free part name in ``folder``: stem1.ext, stem2.ext, ... (``first=""``: stem.ext before those)."""
+        n = first
+        while not self.claim(posixpath.join(folder, f"{stem}{n}.{ext}")):
+            n = int(n or 0) + 1
+        return posixpath.join(folder, f"{stem}{n}.{ext}")
+
+    def related_part(self, source: str, kind: str, folder: str, stem: str, content_type: str) -> str:
+        """The part ``source`` relates to with type ``kind``.  When the package has no such part it is to
+        be made: at the relationship's target if that names a free part, else under a new name with a
+        new relationship (a dangling one removed)."""
+        part = next((t for _, k, t, mode in self.pkg.rels(source) if k == kind and mode == "Internal"), None)
+        if part in self.pkg.names:
+            return part
+        if part is None or not self.claim(part):
+            if part is not None:
+                relationships.remove(self.tree(self.rels_of(source), relationships.new), kind)
+            part = self.new_part(folder, stem, "xml", first="")
+            self.relate(source, kind, part)
+        self.override(part, content_type)
+        return part
 
     def target(self, source: str, kind: str) -> str | None:
         """The part ``source`` relates to with type ``kind``, if it is in the package."""
@@ -97,13 +125,12 @@ class _Edit:
     # --- the workbook's parts --------------------------------------------------------------------------
     def styles(self) -> dict[str, int]:
         """The layouts' cell formats in the styles part (made when the package has none)."""
-        part = next((t for _, kind, t, _ in self.pkg.rels(self.wb_part) if kind == REL_STYLES), None)
-        if part is None or part not in self.pkg.names:
-            if part is None:
-                part = posixpath.join(posixpath.dirname(self.wb_part), "styles.xml")
-                self.relate(self.wb_part, REL_STYLES, part)
-            self.override(part, CT_STYLES)
-        return add_styles(self.tree(part, minimal_styles))
+        part = self.related_part(self.wb_part, REL_STYLES, posixpath.dirname(self.wb_part), "styles", CT_STYLES)
+        root = self.tree(part, minimal_styles)
+        if root.tag != q("styleSheet"):
+            raise UserError(f"the styles part {part} is not a styles part (its root is <{etree.QName(root).localname}>); "
+                            "repair the file in Excel", file=self.pkg.path)
+        return add_styles(root)
 
     def drop_calc_chain(self) -> None:
         """The calculation chain may name formula cells of a replaced sheet; Excel rebuilds it."""
@@ -144,14 +171,7 @@ class _Edit:
 
     def custom_properties(self, values: dict[str, str]) -> None:
         """Set custom document properties (File > Properties > Custom), keeping the others."""
-        part = self.target("", REL_CUSTOM_PROPS)
-        if part is None:
-            part = "docProps/custom.xml"
-            if part.casefold() in self.taken_parts:
-                part = self.new_part("docProps", "custom", "xml")
-            self.taken_parts.add(part.casefold())
-            self.relate("", REL_CUSTOM_PROPS, part)
-            self.override(part, CT_CUSTOM_PROPS)
+        part = self.related_part("", REL_CUSTOM_PROPS, "docProps", "custom", CT_CUSTOM_PROPS)
         custom.set_properties(self.tree(part, custom.new), values)
 
     def existing_tables(self) -> tuple[set[str], int]:
