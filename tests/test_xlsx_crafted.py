@@ -14,10 +14,12 @@ from test_package import _edit
 from test_xlsx_parts import _app
 from xl_statsbidrag.errors import UserError
 from xl_statsbidrag.jobs import report_file
+from xl_statsbidrag.layout import Cell, Row, SheetLayout
 from xl_statsbidrag.xlsx import app, custom
 from xl_statsbidrag.xlsx.cellpatch import patch_cells
 from xl_statsbidrag.xlsx.ooxml import NS_CUSTOM, NS_EXTENDED, NS_PKG_REL, NS_VT, REL_CUSTOM_PROPS
 from xl_statsbidrag.xlsx.package import Package, q, whole
+from xl_statsbidrag.xlsx.writer import write_sheets
 
 TODAY = dt.date(2026, 11, 24)
 CUSTOM = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Properties xmlns="http://schemas.openxmlformats.'
@@ -146,4 +148,14 @@ def test_a_styles_part_that_is_not_one_is_refused_with_its_name(tmp_path):
                        b'<?xml version="1.0"?><foo/>' if name == "xl/styles.xml" else data))
     with pytest.raises(UserError, match=r"odd\.xlsx.*styles part xl/styles\.xml is not a styles part"):
         report_file(source, tmp_path / "out.xlsx", TODAY)
+    assert not (tmp_path / "out.xlsx").exists()
+
+
+@pytest.mark.parametrize("names", [["Ny", "Ny"], ["Ny", "NY"], ["Aktiviteter", "aktiviteter"]])
+def test_two_layouts_of_one_name_in_one_call_are_refused(tmp_path, names):
+    """Both were added (or the second added beside the replaced one): a workbook with two sheets of one
+    name, which Excel refuses to open."""
+    layouts = [SheetLayout(name, [10], rows=[Row([Cell(1, "a")])]) for name in names]
+    with pytest.raises(ValueError, match="two sheets of one name"):
+        write_sheets(EXAMPLE_2019, tmp_path / "out.xlsx", layouts)
     assert not (tmp_path / "out.xlsx").exists()

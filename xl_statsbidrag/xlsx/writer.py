@@ -291,6 +291,9 @@ def write_sheets(source: Path, target: Path, layouts: list[SheetLayout],
     for layout in layouts:
         if len(layout.name) > 31 or _INVALID_SHEET_NAME.search(layout.name) or not layout.name.strip():
             raise ValueError(f"invalid sheet name {layout.name!r}")
+    names = [layout.name.casefold() for layout in layouts]
+    if len(set(names)) != len(names):  # each would be added as a new sheet: two sheets of one name
+        raise ValueError(f"two sheets of one name in {[layout.name for layout in layouts]}")
     with Package(source) as pkg:
         edit = _Edit(pkg)
         style_ids = edit.styles()
