@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from lxml import etree
 
-from conftest import EXAMPLE_2019, small_book
+from conftest import DEFAULT_HEADERS, EXAMPLE_2019, small_book, vba_project
 from ooxml_checks import check_package
 from test_package import _edit
 from test_xlsx_parts import _app
@@ -19,6 +19,7 @@ from xl_statsbidrag.xlsx import app, custom
 from xl_statsbidrag.xlsx.cellpatch import patch_cells
 from xl_statsbidrag.xlsx.ooxml import NS_CUSTOM, NS_EXTENDED, NS_PKG_REL, NS_VT, REL_CUSTOM_PROPS
 from xl_statsbidrag.xlsx.package import Package, q, whole
+from xl_statsbidrag.xlsx.vbaproject import module_names
 from xl_statsbidrag.xlsx.writer import write_sheets
 
 TODAY = dt.date(2026, 11, 24)
@@ -159,3 +160,48 @@ def test_two_layouts_of_one_name_in_one_call_are_refused(tmp_path, names):
     with pytest.raises(ValueError, match="two sheets of one name"):
         write_sheets(EXAMPLE_2019, tmp_path / "out.xlsx", layouts)
     assert not (tmp_path / "out.xlsx").exists()
+
+
+def test_what_the_package_caches_cannot_be_changed_through_its_answers():
+    """rels() and tables() are read once per package: a caller that edits an answer must not change the next."""
+    with Package(EXAMPLE_2019) as pkg:
+        rels, tables = pkg.rels(pkg.workbook_part), pkg.tables()
+        first_rels, first_tables = list(rels), list(tables)
+        rels.clear()
+        tables.reverse()
+        tables.pop()
+        assert pkg.rels(pkg.workbook_part) == first_rels and pkg.tables() == first_tables
+        assert all(isinstance(r, tuple) for r in first_rels)  # immutable entries
+        with pytest.raises(AttributeError):
+            first_tables[0].name = "Annat"  # frozen
+
+
+def test_a_new_sheet_does_not_take_a_code_name_that_a_sheet_without_a_module_has(tmp_path):
+    """XlsxWriter gives every sheet of an .xlsm a code name (Sheet1, Sheet2, Sheet3) whether or not the
+    VBA project has its module; the new sheet Bilaga 2 took "Sheet3" a second time."""
+    import xlsxwriter
+
+    vba = tmp_path / "vbaProject.bin"
+    vba.write_bytes(vba_project())  # modules ThisWorkbook, Sheet1, Sheet2, Module1
+    source = tmp_path / "three.xlsm"
+    wb = xlsxwriter.Workbook(str(source))
+    wb.add_vba_project(str(vba))
+    wb.set_vba_name("ThisWorkbook")
+    agreement = wb.add_worksheet("Överenskommelse")
+    for row, (label, value) in enumerate({"Överenskommelsens benämning": "T", "År": 2019,
+                                          "Bidragsmottagare": "Region Test"}.items()):
+        agreement.write(row, 0, label)
+        agreement.write(row, 1, value)
+    agreement.add_table(4, 0, 5, 3, {"name": "Potter", "data": [["Stimulansmedel", 1000, "Nej", ""]], "columns": [
+        {"header": h} for h in ("Pott", "Belopp", "Öronmärkt", "Ändamål")]})
+    wb.add_worksheet("Aktiviteter").add_table(2, 0, 3, 5, {"name": "Aktiviteter", "columns": [
+        {"header": h} for h in DEFAULT_HEADERS], "data": [["A1", "V", 100, "", "Stimulansmedel", None]]})
+    wb.add_worksheet("Tredje")  # code name Sheet3, no module Sheet3
+    wb.close()
+    out = tmp_path / "out.xlsm"
+    report_file(source, out, TODAY)
+    with Package(out) as pkg:
+        codes = [pkg.xml(s.part).find(q("sheetPr")).get("codeName") for s in pkg.sheets]
+        modules = module_names(pkg.read("xl/vbaProject.bin"))
+    assert codes[:3] == ["Sheet1", "Sheet2", "Sheet3"]
+    assert len(set(codes)) == len(codes) and set(codes[3:]) <= set(modules)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from contextlib import closing
 from decimal import Decimal
 from pathlib import Path
 
@@ -53,6 +54,7 @@ class _Edit:
         self.taken_parts = {n.casefold() for n in pkg.names}
         self.added_sheets = 0
         self.new_modules: list[str] = []  # document modules to add to the VBA project (code names)
+        self.code_names: dict[str, str | None] = {}  # the code names of the package's sheets, as read
 
     # --- parts -----------------------------------------------------------------------------------------
     def tree(self, part: str, new=None) -> etree._Element:
@@ -238,6 +240,19 @@ class _Edit:
         workbook.full_calc_on_load(self.tree(self.wb_part))
 
     # --- VBA code names (a workbook with macros) ------------------------------------------------------
+    def sheet_code_name(self, part: str) -> str | None:
+        """The code name of a worksheet in the package (``<sheetPr codeName>``), read from its first elements
+        only; a sheet whose code name has been read is not read again."""
+        if part not in self.code_names:
+            self.code_names[part] = None
+            with closing(self.pkg.iterparse(part, None, events=("start",))) as elements:
+                for _, element in elements:
+                    if element.tag == q("sheetPr"):
+                        self.code_names[part] = element.get("codeName") or None
+                    if element.tag != q("worksheet"):
+                        break
+        return self.code_names[part]
+
     def code_name(self, existing) -> str | None:
         """The code name of a sheet written into a workbook with a VBA project: a replaced sheet keeps its
         own; a new one gets the next free SheetN and, as Excel gives a new sheet, a document module, so
@@ -247,15 +262,15 @@ class _Edit:
         part = self.target(self.wb_part, REL_VBA_PROJECT)
         if part is None:
             return None
-        if existing is not None:
-            old = self.pkg.xml(existing.part).find(q("sheetPr"))
-            if old is not None and old.get("codeName"):
-                return old.get("codeName")
+        if existing is not None and self.sheet_code_name(existing.part):
+            return self.sheet_code_name(existing.part)
         try:
             names = module_names(self.pkg.read(part))
         except VBAProjectError:
             return None  # a project we cannot read is copied as it is; Excel adds the module on save
+        # a sheet may have a code name without a module (XlsxWriter gives every sheet one): not to be taken twice
         taken = {n.casefold() for n in names + self.new_modules}
+        taken |= {(self.sheet_code_name(s.part) or "").casefold() for s in self.pkg.sheets if s.part in self.pkg.names}
         n = 1
         while f"sheet{n}" in taken:
             n += 1
