@@ -18,7 +18,8 @@ from xl_statsbidrag.layout import Cell, Row, SheetLayout
 from xl_statsbidrag.xlsx import app, custom
 from xl_statsbidrag.xlsx.cellpatch import patch_cells
 from xl_statsbidrag.xlsx.ooxml import NS_CUSTOM, NS_EXTENDED, NS_PKG_REL, NS_VT, REL_CUSTOM_PROPS
-from xl_statsbidrag.xlsx.package import Package, q, whole
+from xl_statsbidrag.xlsx.package import Package, q, serialize_xml, whole
+from xl_statsbidrag.xlsx.styles import add_styles, minimal_styles
 from xl_statsbidrag.xlsx.vbaproject import module_names
 from xl_statsbidrag.xlsx.writer import write_sheets
 
@@ -205,3 +206,26 @@ def test_a_new_sheet_does_not_take_a_code_name_that_a_sheet_without_a_module_has
         modules = module_names(pkg.read("xl/vbaProject.bin"))
     assert codes[:3] == ["Sheet1", "Sheet2", "Sheet3"]
     assert len(set(codes)) == len(codes) and set(codes[3:]) <= set(modules)
+
+
+def test_comments_in_the_styles_part_are_not_taken_for_formats():
+    """An index in the styles part is a position among elements: a comment among the fonts was taken as
+    the workbook's default font (and copied), counted, and the new formats pointed past the real ones;
+    running again added them again."""
+    root = minimal_styles()
+    root.insert(0, etree.Comment(" styles "))
+    for tag in ("fonts", "fills", "borders", "cellXfs"):
+        root.find(q(tag)).insert(0, etree.Comment(f" {tag} "))
+        root.find(q(tag)).append(etree.ProcessingInstruction("pi", "x"))
+    root.find(q("fonts"))[1].insert(0, etree.Comment(" in a font "))
+    ids = add_styles(root)
+    size = len(serialize_xml(root))
+    assert add_styles(root) == ids and len(serialize_xml(root)) == size  # running again adds nothing
+    assert all(isinstance(e.tag, str) for e in root.iter())
+    counts = {tag: len(root.find(q(tag))) for tag in ("fonts", "fills", "borders", "cellXfs")}
+    assert all(root.find(q(tag)).get("count") == str(n) for tag, n in counts.items())
+    xfs = root.find(q("cellXfs"))
+    for index in ids.values():
+        xf = xfs[index]
+        assert xf.tag == q("xf") and int(xf.get("fontId")) < counts["fonts"] and int(xf.get("fillId")) < counts["fills"]
+    assert root.find(q("fonts"))[0].find(q("name")).get("val") == "Calibri"

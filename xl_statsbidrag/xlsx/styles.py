@@ -121,6 +121,8 @@ def add_styles(root: etree._Element, names: list[str] | None = None) -> dict[str
     there (from an earlier run) are reused, so running again does not grow the part."""
     if root.tag != q("styleSheet"):
         raise ValueError("not a styles part")
+    # comments and processing instructions would count as fonts, fills, formats (an index is a position)
+    etree.strip_elements(root, etree.Comment, etree.ProcessingInstruction, with_tail=False)
     fonts, fills, borders = _child(root, "fonts"), _child(root, "fills"), _child(root, "borders")
     if len(fills) == 0:  # the two fills every workbook must start with
         for pattern in ("none", "gray125"):
