@@ -229,3 +229,14 @@ def test_comments_in_the_styles_part_are_not_taken_for_formats():
         xf = xfs[index]
         assert xf.tag == q("xf") and int(xf.get("fontId")) < counts["fonts"] and int(xf.get("fillId")) < counts["fills"]
     assert root.find(q("fonts"))[0].find(q("name")).get("val") == "Calibri"
+
+
+def test_comments_in_app_properties_are_not_counted_as_titles():
+    """The new title went in at a position counted with the comment (before the second worksheet) and
+    the vector's size counted the comment."""
+    root = _app(2, ["A", "B", "Namn1"])
+    for vector in root.iter(f"{{{NS_VT}}}vector"):
+        vector.insert(0, etree.Comment(" x "))
+    assert app.list_sheet(root, "Bilaga 2", 2)
+    titles = root.find(f"{{{NS_EXTENDED}}}TitlesOfParts/{{{NS_VT}}}vector")
+    assert [t.text for t in titles] == ["A", "B", "Bilaga 2", "Namn1"] and titles.get("size") == "4"

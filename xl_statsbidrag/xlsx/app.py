@@ -11,6 +11,7 @@ from .package import whole
 def list_sheet(root: etree._Element, name: str, sheet_count: int) -> bool:
     """Add a worksheet title after the ``sheet_count`` listed under the first heading pair (the
     worksheets).  Returns False, changing nothing, when the part does not say that many worksheets."""
+    etree.strip_elements(root, etree.Comment, etree.ProcessingInstruction, with_tail=False)  # not entries
     pairs = root.find(f"{{{NS_EXTENDED}}}HeadingPairs/{{{NS_VT}}}vector")
     titles = root.find(f"{{{NS_EXTENDED}}}TitlesOfParts/{{{NS_VT}}}vector")
     if pairs is None or titles is None or len(pairs) < 2:
