@@ -14,13 +14,14 @@ from test_package import _edit
 from test_xlsx_parts import _app
 from xl_statsbidrag.errors import UserError
 from xl_statsbidrag.jobs import report_file
-from xl_statsbidrag.layout import Cell, Row, SheetLayout
+from xl_statsbidrag.layout import STYLES, Cell, Row, SheetLayout
 from xl_statsbidrag.xlsx import app, custom
 from xl_statsbidrag.xlsx.cellpatch import patch_cells
 from xl_statsbidrag.xlsx.ooxml import NS_CUSTOM, NS_EXTENDED, NS_PKG_REL, NS_VT, REL_CUSTOM_PROPS
 from xl_statsbidrag.xlsx.package import Package, q, serialize_xml, whole
 from xl_statsbidrag.xlsx.styles import add_styles, minimal_styles
 from xl_statsbidrag.xlsx.vbaproject import module_names
+from xl_statsbidrag.xlsx.worksheet import render_sheet
 from xl_statsbidrag.xlsx.writer import write_sheets
 
 TODAY = dt.date(2026, 11, 24)
@@ -240,3 +241,14 @@ def test_comments_in_app_properties_are_not_counted_as_titles():
     assert app.list_sheet(root, "Bilaga 2", 2)
     titles = root.find(f"{{{NS_EXTENDED}}}TitlesOfParts/{{{NS_VT}}}vector")
     assert [t.text for t in titles] == ["A", "B", "Bilaga 2", "Namn1"] and titles.get("size") == "4"
+
+
+def test_line_breaks_in_text_are_written_as_excel_keeps_them():
+    """The worksheet written with f-strings had a CR raw in the part, which every XML parser (Excel's too)
+    reads as LF; the lxml worksheet wrote it as &#13;, a CR in the cell.  Same as before: LF."""
+    layout = SheetLayout("Rader", [10], rows=[Row([Cell(1, "a\r\nb\rc"), Cell(2, "x", formula='"1"&"\r\n"')])],
+                         footer="&Lvänster\r\n&Rhöger")
+    root = etree.fromstring(render_sheet(layout, {name: 0 for name in STYLES}))
+    assert root.findtext(f"{q('sheetData')}/{q('row')}/{q('c')}/{q('is')}/{q('t')}") == "a\nb\nc"
+    assert root.findtext(f".//{q('f')}") == '"1"&"\n"'
+    assert root.findtext(f".//{q('oddFooter')}") == "&Lvänster\n&Rhöger"

@@ -22,8 +22,9 @@ _C, _F, _V, _IS, _T, _ROW = (q(tag) for tag in ("c", "f", "v", "is", "t", "row")
 
 
 def _text(value: str) -> str:
-    """Text as a cell can hold it: without the control characters XML 1.0 cannot carry, at most 32 767."""
-    return ILLEGAL_XML.sub("", value)[:MAX_TEXT]
+    """Text as a cell can hold it: without the control characters XML 1.0 cannot carry, at most 32 767, line
+    breaks as Excel keeps them ("\n"; the text written before lxml had its CR read as LF by every parser)."""
+    return ILLEGAL_XML.sub("", value)[:MAX_TEXT].replace("\r\n", "\n").replace("\r", "\n")
 
 
 def value_text(value: int | Decimal) -> str:
