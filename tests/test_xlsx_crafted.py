@@ -14,7 +14,7 @@ from test_package import _edit
 from test_xlsx_parts import _app
 from xl_statsbidrag.errors import UserError
 from xl_statsbidrag.jobs import report_file
-from xl_statsbidrag.layout import STYLES, Cell, Row, SheetLayout
+from xl_statsbidrag.layout import STYLES, Cell, Row, SheetLayout, Table
 from xl_statsbidrag.xlsx import app, custom
 from xl_statsbidrag.xlsx.cellpatch import patch_cells
 from xl_statsbidrag.xlsx.ooxml import NS_CUSTOM, NS_EXTENDED, NS_PKG_REL, NS_VT, REL_CUSTOM_PROPS
@@ -252,3 +252,25 @@ def test_line_breaks_in_text_are_written_as_excel_keeps_them():
     assert root.findtext(f"{q('sheetData')}/{q('row')}/{q('c')}/{q('is')}/{q('t')}") == "a\nb\nc"
     assert root.findtext(f".//{q('f')}") == '"1"&"\n"'
     assert root.findtext(f".//{q('oddFooter')}") == "&Lvänster\n&Rhöger"
+
+
+def test_a_new_relationships_part_has_a_content_type_where_the_package_types_each_one(tmp_path):
+    """Some writers give every .rels part an Override instead of one Default; a new sheet's table
+    relationships then had no content type at all."""
+    rels_type = b"application/vnd.openxmlformats-package.relationships+xml"
+
+    def change(name, data):
+        if name is None:
+            return {}
+        if name == "[Content_Types].xml":
+            overrides = b"".join(b'<Override PartName="/%s" ContentType="%s"/>' % (n.encode(), rels_type) for n in (
+                "_rels/.rels", "xl/_rels/workbook.xml.rels", "xl/worksheets/_rels/sheet1.xml.rels",
+                "xl/worksheets/_rels/sheet2.xml.rels"))
+            return re.sub(rb'<Default Extension="rels"[^>]*/>', overrides, data)
+        return data
+    source = _edit(EXAMPLE_2019, tmp_path / "typed.xlsx", change)
+    assert check_package(source) == []
+    layout = SheetLayout("Ny", [10], rows=[Row([Cell(1, "a")]), Row([Cell(1, "b")])],
+                         tables=[Table("NyTabell", 1, 1, ("a",), 2)])
+    write_sheets(source, tmp_path / "out.xlsx", [layout])
+    assert check_package(tmp_path / "out.xlsx") == []

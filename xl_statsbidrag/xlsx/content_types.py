@@ -25,6 +25,11 @@ def override(root: etree._Element, part: str, content_type: str) -> None:
     etree.SubElement(root, _q("Override"), PartName="/" + part, ContentType=content_type)
 
 
+def has_default(root: etree._Element, extension: str) -> bool:
+    """Whether parts named *.``extension`` have a default type (extensions compare case-insensitively)."""
+    return any(e.get("Extension", "").casefold() == extension.casefold() for e in root.iter(_q("Default")))
+
+
 def remove(root: etree._Element, part: str) -> None:
     """Remove the override of ``part`` (part names compare case-insensitively, as in the package)."""
     key = part.casefold()

@@ -27,7 +27,7 @@ from ..errors import UserError
 from ..layout import SheetLayout
 from . import app, content_types, custom, relationships, workbook
 from .cellpatch import patch_cells
-from .ooxml import (CT_CUSTOM_PROPS, CT_STYLES, CT_TABLE, CT_WORKSHEET, REL_CALC_CHAIN, REL_CUSTOM_PROPS,
+from .ooxml import (CT_CUSTOM_PROPS, CT_RELS, CT_STYLES, CT_TABLE, CT_WORKSHEET, REL_CALC_CHAIN, REL_CUSTOM_PROPS,
                     REL_EXTENDED_PROPS, REL_STYLES, REL_TABLE, REL_VBA_PROJECT, REL_WORKSHEET)
 from .package import Package, q, serialize_xml
 from .relationships import relative, rels_part
@@ -279,6 +279,10 @@ class _Edit:
 
     def finish(self) -> None:
         """Everything read from the package and serialised, so that it can be closed before writing."""
+        new_rels = [p for p in [*self.trees, *self.parts] if p not in self.pkg.names and p.casefold().endswith(".rels")]
+        if new_rels and not content_types.has_default(self.tree(TYPES), "rels"):  # a package typing each one
+            for part in new_rels:
+                self.override(part, CT_RELS)
         if self.new_modules:
             from .vbaproject import VBAProjectError, add_document_modules
 
