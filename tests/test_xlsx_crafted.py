@@ -274,3 +274,25 @@ def test_a_new_relationships_part_has_a_content_type_where_the_package_types_eac
                          tables=[Table("NyTabell", 1, 1, ("a",), 2)])
     write_sheets(source, tmp_path / "out.xlsx", [layout])
     assert check_package(tmp_path / "out.xlsx") == []
+
+
+def test_replacing_a_sheet_that_relates_to_the_package_structure_keeps_it(tmp_path):
+    """A replaced sheet's relationships to _rels/.rels, the workbook's relationships or [Content_Types].xml
+    made them 'its' parts, dropped with it: the output had no workbook."""
+    first = tmp_path / "a.xlsx"
+    report_file(EXAMPLE_2019, first, TODAY)  # Bilaga 2 is sheet3
+    rels = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.openxmlformats'
+            '.org/package/2006/relationships">' + "".join(
+                f'<Relationship Id="rId{i}" Type="http://example.com/x" Target="{target}"/>' for i, target in enumerate(
+                    ["../../_rels/.rels", "../_rels/workbook.xml.rels", "../../[Content_Types].xml"], start=1))
+            + "</Relationships>").encode()
+    source = _edit(first, tmp_path / "odd.xlsx",
+                   lambda name, data: {"xl/worksheets/_rels/sheet3.xml.rels": rels} if name is None else data)
+    out = tmp_path / "out.xlsx"
+    write_sheets(source, out, [SheetLayout("Bilaga 2", [10], rows=[Row([Cell(1, "ny")])])])
+    names = set(zipfile.ZipFile(out).namelist())
+    assert {"_rels/.rels", "xl/_rels/workbook.xml.rels", "[Content_Types].xml"} <= names
+    assert "xl/worksheets/_rels/sheet3.xml.rels" not in names
+    with Package(out) as pkg:
+        assert [s.name for s in pkg.sheets] == ["Överenskommelse", "Aktiviteter", "Bilaga 2", "Kontroll"]
+    assert check_package(out) == []

@@ -143,12 +143,14 @@ class _Edit:
 
     def drop_dependents(self, part: str) -> None:
         """The parts that only ``part`` reaches through its relationships (recursively), with their
-        relationships and content types; a part also reached from elsewhere stays."""
+        relationships and content types; a part also reached from elsewhere stays.  A relationship to the
+        package's own structure (a relationships part, the content types) names no part: never dropped."""
         dropping = {self.rels_of(part)}
         found, todo = set(), [part]
         while todo:
             for _, _, target, mode in self.pkg.rels(todo.pop()):
-                if mode == "Internal" and target in self.pkg.names and target not in found:
+                if (mode == "Internal" and target in self.pkg.names and target not in found and target != TYPES
+                        and not target.casefold().endswith(".rels")):
                     found.add(target)
                     dropping.add(self.rels_of(target))
                     todo.append(target)
