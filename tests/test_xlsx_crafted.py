@@ -296,3 +296,23 @@ def test_replacing_a_sheet_that_relates_to_the_package_structure_keeps_it(tmp_pa
     with Package(out) as pkg:
         assert [s.name for s in pkg.sheets] == ["Överenskommelse", "Aktiviteter", "Bilaga 2", "Kontroll"]
     assert check_package(out) == []
+
+
+def test_a_percent_encoded_relationship_target_reaches_its_part(tmp_path):
+    """Relationship targets are URIs: "st%79les.xml" is xl/styles.xml and "sheet%32.xml" sheet2.xml, as
+    Excel reads them.  Before, the styles were 'missing' (dates read as numbers: the report was refused)
+    and the sheet had no part."""
+    def change(name, data):
+        if name is None:
+            return {}
+        if name == "xl/_rels/workbook.xml.rels":
+            return data.replace(b'Target="styles.xml"', b'Target="st%79les.xml"').replace(
+                b'Target="worksheets/sheet2.xml"', b'Target="worksheets/sheet%32.xml"')
+        return data
+    source = _edit(EXAMPLE_2019, tmp_path / "encoded.xlsx", change)
+    out = tmp_path / "out.xlsx"
+    report_file(source, out, TODAY)
+    a, b = zipfile.ZipFile(source), zipfile.ZipFile(out)
+    assert set(b.namelist()) - set(a.namelist()) == {"xl/worksheets/sheet3.xml", "xl/worksheets/sheet4.xml",
+                                                     "docProps/custom.xml"}
+    assert len(b.read("xl/styles.xml")) > len(a.read("xl/styles.xml"))

@@ -11,6 +11,7 @@ import stat
 import zipfile
 from zlib import error as zlib_error
 from dataclasses import dataclass
+from urllib.parse import unquote
 from pathlib import Path
 
 from lxml import etree
@@ -244,8 +245,10 @@ class Package:
     def member(self, part: str) -> str:
         """The package's own name for ``part``: part names compare case-insensitively (ECMA-376 part 2,
         as Excel and LibreOffice read them), so a relationship to "xl/styles.xml" reaches a member stored
-        as "xl/Styles.xml"; ``part`` itself when the package has no such member."""
-        return self._members.get(part.casefold(), part)
+        as "xl/Styles.xml", and a target in percent-encoding ("st%79les.xml", "blad%201.xml", as relationship
+        targets are URIs) the member it decodes to when none has the encoded name; ``part`` itself when the
+        package has no such member."""
+        return self._members.get(part.casefold()) or self._members.get(unquote(part).casefold(), part)
 
     def rels(self, part: str) -> list[tuple[str, str, str, str]]:
         """The relationships of a part: (id, type, target part as the package names it, target mode); each
