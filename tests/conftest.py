@@ -11,6 +11,10 @@ from pathlib import Path
 
 import pytest
 
+# xlwings' documented free key, set before anything imports xlwings (it reads the key when its pro
+# modules load): tests drive xlwings code without Excel, whatever order they run in.
+os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
+
 ROOT = Path(__file__).resolve().parent.parent
 WORKBOOKS = ROOT / "workbooks"
 sys.path.insert(0, str(WORKBOOKS))
