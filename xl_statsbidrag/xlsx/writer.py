@@ -38,7 +38,6 @@ from .zipio import write_package
 
 _INVALID_SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
 TYPES = "[Content_Types].xml"
-ROOT_RELS = "_rels/.rels"
 
 
 class _Edit:
