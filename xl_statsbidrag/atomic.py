@@ -9,11 +9,11 @@ import errno
 import glob
 import os
 import re
-import socket
 import tempfile
 import time
 import zlib
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO, Iterator
 
@@ -30,12 +30,24 @@ def _umask() -> int:
 # the process id say whose it is, so that a later run removes only temporaries of ours whose writer is
 # gone (killed), never a user's own ".notes.tmp" nor the temporary of a run still writing.
 TMP_MARK = ".~xlsb-"
-_HOST = format(zlib.crc32(socket.gethostname().encode("utf-8", "replace")), "08x")[:6]
 STALE_AFTER = 24 * 3600  # seconds; a temporary of another host (a shared folder) is stale after a day
 
 
+@lru_cache(maxsize=1)
+def _host() -> str:
+    """This machine, in six hex digits.  The host name comes from uname where there is one (the name
+    gethostname() gives): importing socket is 4 ms of every command's start (issue 28)."""
+    if hasattr(os, "uname"):
+        host = os.uname().nodename
+    else:
+        import socket
+
+        host = socket.gethostname()
+    return format(zlib.crc32(host.encode("utf-8", "replace")), "08x")[:6]
+
+
 def temporary_prefix(name: str) -> str:
-    return f".{name}{TMP_MARK}{_HOST}-{os.getpid()}-"
+    return f".{name}{TMP_MARK}{_host()}-{os.getpid()}-"
 
 
 def _alive(pid: int) -> bool:
@@ -64,7 +76,7 @@ def clean_stale_temporaries(directory: Path, name: str | None = None) -> list[Pa
             age = time.time() - tmp.lstat().st_mtime
             if not tmp.is_file() or tmp.is_symlink():
                 continue
-            if (host == _HOST and not _alive(pid)) or age > STALE_AFTER:
+            if (host == _host() and not _alive(pid)) or age > STALE_AFTER:
                 tmp.unlink()
                 removed.append(tmp)
         except OSError:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -68,6 +67,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
     _, findings = validate_file(args.workbook, args.today)
     if args.format == "json":
+        import json  # here, not at the top: only this command's json format needs it (issue 28)
+
         json.dump([f.as_dict() for f in findings], sys.stdout, ensure_ascii=False, indent=2)
         print()
     else:

@@ -33,8 +33,8 @@ from .package import Package, q, serialize_xml
 from .relationships import relative, rels_part
 from .styles import add_styles, minimal_styles
 from .table import render_table
-from .worksheet import render_sheet
-from .zipio import write_package
+from .worksheet import sheet_chunks
+from .zipio import Deflated, write_package
 
 _INVALID_SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
 TYPES = "[Content_Types].xml"
@@ -47,7 +47,7 @@ class _Edit:
     def __init__(self, pkg: Package):
         self.pkg = pkg
         self.trees: dict[str, etree._Element] = {}
-        self.parts: dict[str, bytes] = {}
+        self.parts: dict[str, bytes | Deflated] = {}  # a new sheet deflated as it is written (zipio.Deflated)
         self.drop: set[str] = set()
         self.wb_part = pkg.workbook_part
         self.taken_parts = {n.casefold() for n in pkg.names}
@@ -209,7 +209,7 @@ class _Edit:
             self.list_in_app_properties(layout.name)
         table_parts = [self.new_part(posixpath.join(posixpath.dirname(self.wb_part), "tables"), "table", "xml")
                        for _ in layout.tables]
-        self.parts[part] = render_sheet(layout, style_ids, self.code_name(existing))
+        self.parts[part] = Deflated(sheet_chunks(layout, style_ids, self.code_name(existing)))
         return part, table_parts
 
     def tables(self, placed: list[tuple[SheetLayout, str, list[str]]]) -> None:
@@ -225,7 +225,7 @@ class _Edit:
                 self.parts[table_part] = render_table(table, top)
                 self.override(table_part, CT_TABLE)
                 relations.append((REL_TABLE, relative(part, table_part)))
-            if relations:  # rId1, rId2, ... as render_sheet refers to them
+            if relations:  # rId1, rId2, ... as the sheet refers to them
                 self.trees[self.rels_of(part)] = relationships.part(relations)
 
     def cells(self, cell_values: dict[str, dict[str, Decimal | None]]) -> None:
@@ -258,11 +258,12 @@ class _Edit:
         """The code name of a sheet written into a workbook with a VBA project: a replaced sheet keeps its
         own; a new one gets the next free SheetN and, as Excel gives a new sheet, a document module, so
         that Excel does not rebuild the project on the first save.  None without a project."""
-        from .vbaproject import VBAProjectError, module_names
-
         part = self.target(self.wb_part, REL_VBA_PROJECT)
         if part is None:
             return None
+        # imported here, past the test: a workbook without macros never needs it (13 ms of `report`, issue 28)
+        from .vbaproject import VBAProjectError, module_names
+
         if existing is not None and self.sheet_code_name(existing.part):
             return self.sheet_code_name(existing.part)
         try:

@@ -11,7 +11,7 @@ import time
 import zipfile
 import zlib
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Iterable
 
 from ..atomic import atomic_output
 from ..errors import UserError
@@ -28,6 +28,22 @@ def _dos_time(date_time: tuple[int, ...]) -> tuple[int, int]:
     year, month, day, hour, minute, second = date_time[:6]
     year = max(1980, year)
     return (hour << 11) | (minute << 5) | (second // 2), ((year - 1980) << 9) | (month << 5) | day
+
+
+class Deflated:
+    """A new member's content deflated as it is made, piece by piece (``chunks``: bytes): its CRC-32, its
+    size, and the compressed bytes, which are the bytes ``ZipWriter.add`` makes of the whole content.  A
+    large part (a sheet of 200 000 rows) then never needs to be in memory uncompressed (issue 28)."""
+
+    def __init__(self, chunks: Iterable[bytes]):
+        compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
+        packed, crc, size = [], 0, 0
+        for chunk in chunks:
+            crc = zlib.crc32(chunk, crc)
+            size += len(chunk)
+            packed.append(compressor.compress(chunk))
+        packed.append(compressor.flush())
+        self.data, self.crc, self.size = b"".join(packed), crc, size
 
 
 class ZipWriter:
@@ -57,13 +73,12 @@ class ZipWriter:
         self.entries.append((encoded, flags, method, dos_time, dos_date, crc, csize, usize,
                              offset, external_attr, create_system))
 
-    def add(self, name: str, data: bytes, date_time: tuple | None = None) -> None:
-        """A new member, deflated."""
+    def add(self, name: str, data: bytes | Deflated, date_time: tuple | None = None) -> None:
+        """A new member, deflated (or already deflated)."""
         date_time = date_time or (1980, 1, 1, 0, 0, 0)
-        compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
-        packed = compressor.compress(data) + compressor.flush()
-        self._header(name, 0, zipfile.ZIP_DEFLATED, date_time, zlib.crc32(data), len(packed), len(data))
-        self.out.write(packed)
+        packed = data if isinstance(data, Deflated) else Deflated((data,))
+        self._header(name, 0, zipfile.ZIP_DEFLATED, date_time, packed.crc, len(packed.data), packed.size)
+        self.out.write(packed.data)
 
     def copy(self, source: BinaryIO, info: zipfile.ZipInfo) -> None:
         """An existing member, its compressed bytes copied unchanged."""
@@ -99,7 +114,7 @@ class ZipWriter:
 
 
 def write_package(source_path: Path, infos: list[zipfile.ZipInfo], target: Path,
-                  replace: dict[str, bytes], add: dict[str, bytes]) -> None:
+                  replace: dict[str, bytes | Deflated], add: dict[str, bytes | Deflated]) -> None:
     """Write ``target`` as ``source_path`` with the members in ``replace`` given new content,
     the members in ``add`` appended, and every other member listed in ``infos`` copied raw.
     Members of the source not in ``infos`` are dropped."""
