@@ -26,7 +26,7 @@ from lxml import etree
 from ..errors import UserError
 from ..layout import SheetLayout
 from . import app, content_types, custom, relationships, workbook
-from .cellpatch import patch_cells
+from .cellpatch import patch_chunks
 from .ooxml import (CT_CUSTOM_PROPS, CT_RELS, CT_STYLES, CT_TABLE, CT_WORKSHEET, REL_CALC_CHAIN, REL_CUSTOM_PROPS,
                     REL_EXTENDED_PROPS, REL_STYLES, REL_TABLE, REL_VBA_PROJECT, REL_WORKSHEET)
 from .package import Package, q, serialize_xml
@@ -236,7 +236,8 @@ class _Edit:
                 raise UserError(f"no worksheet '{name}'", file=self.pkg.path)
             if sheet.part in self.parts:
                 raise ValueError(f"the sheet '{name}' is both replaced and patched")
-            self.parts[sheet.part] = patch_cells(self.pkg.read(sheet.part), values, f"{self.pkg.path}: {sheet.part}")
+            self.parts[sheet.part] = Deflated(patch_chunks(self.pkg.read(sheet.part), values,
+                                                           f"{self.pkg.path}: {sheet.part}"))
         self.drop_calc_chain()  # it may name a formula cell that is now a value; Excel rebuilds it
         workbook.full_calc_on_load(self.tree(self.wb_part))
 
