@@ -226,3 +226,136 @@ def test_the_plain_scan_is_what_patches_a_plain_part():
         lxml_cellpatch.patch_cells(part, {"B1": Decimal(5), "C1": None})
     with pytest.raises(UserError, match="not well-formed"):
         cellpatch.patch_cells(part.replace(b"</c></row>", b"</row>"), {"A1": Decimal(1)})
+
+
+# --- the sheet reader --------------------------------------------------------------------------------------
+
+import zipfile  # noqa: E402
+
+from oracles import lxml_cells  # noqa: E402
+from xl_statsbidrag.xlsx import cells as scan_cells  # noqa: E402
+from xl_statsbidrag.xlsx.package import Package  # noqa: E402
+
+
+def read_both(path, ranges=((1, 1048576, 1, 16384),)) -> tuple[object, object]:
+    """Every sheet of a workbook in the given ranges, with its hidden rows, by the scan and by the stream."""
+    out = []
+    for module in (scan_cells, lxml_cells):
+        try:
+            with Package(path) as pkg:
+                reader = module.CellReader(pkg)
+                got = [(s.name, r, reader.rows(s, *r)) for s in pkg.sheets if s.part for r in ranges]
+                out.append((got, reader.hidden))
+        except UserError as exc:
+            out.append(("UserError", exc.message.split(" (")[0]))
+    return out[0], out[1]
+
+
+def test_the_example_workbooks_read_the_same():
+    for path in sorted(WORKBOOKS.glob("*.xls[xm]")):
+        new, old = read_both(path, ((1, 1048576, 1, 16384), (5, 20, 2, 7), (1, 3, 1, 26)))
+        assert new == old, path.name
+
+
+def test_the_plain_scan_is_what_reads_the_examples():
+    with Package(EXAMPLE_2019) as pkg:
+        reader = scan_cells.CellReader(pkg)
+        for sheet in pkg.sheets:
+            assert scan_cells._scan(reader, sheet, 1, 1048576, 1, 16384) is not None, sheet.name
+
+
+def _package(tmp_path, sheet: str, strings: list[str] | None = None):
+    """The 2019 example with its activities sheet (and shared strings) replaced."""
+    target = tmp_path / "crafted.xlsx"
+    with zipfile.ZipFile(EXAMPLE_2019) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "xl/worksheets/sheet2.xml":
+                data = sheet.encode("utf-8")
+            elif info.filename == "xl/sharedStrings.xml" and strings is not None:  # (added after the example's)
+                data = data.replace(b"</sst>", "".join(strings).encode("utf-8") + b"</sst>")
+            zout.writestr(info.filename, data)
+    return target
+
+
+_SHEET_CELLS = [
+    '<c r="{ref}"><v>12.5</v></c>', '<c r="{ref}" s="2"><v>43831</v></c>', '<c r="{ref}" t="s"><v>{si}</v></c>',
+    '<c r="{ref}" s="1" t="s"><v>{si}</v></c>', '<c r="{ref}" s="3"/>', '<c r="{ref}" t="inlineStr"><is><t>a &amp; b'
+    '&#10;c&#x41;</t></is></c>', '<c r="{ref}" t="inlineStr"><is><t xml:space="preserve"> x\r\ny </t></is></c>',
+    '<c r="{ref}" t="str"><f>A1&amp;"x"</f><v>q&lt;</v></c>', '<c r="{ref}"><f>SUM(A1:A2)</f></c>',
+    '<c r="{ref}"><f t="shared" ref="A1:A3" si="0"/><v>7</v></c>', '<c r="{ref}" t="e"><v>#REF!</v></c>',
+    '<c r="{ref}" t="b"><v>1</v></c>', '<c r="{ref}"><v></v></c>', '<c r="{ref}"><v/></c>', '<c r="{ref}"><v> </v></c>',
+    '<c r="{ref}" t="inlineStr"/>', '<c r="{ref}" t="inlineStr"><is/></c>', '<c r="{ref}" cm="1"><v>3</v></c>',
+    '<c r="{ref}" t="n"><v>1E+400</v></c>', '<c r="{ref}"><v>-0.000000001</v></c>', '<c><v>5</v></c>',
+    '<c r="{ref}" t="s"><v>99</v></c>', '<c r="{ref}" t="s"><v>x</v></c>', '<c r="{ref}" t="d"><v>2019-12-31T00:00:00</v></c>',
+    "<c r='{ref}'><v>8</v></c>", '<c r="{ref}" t="inlineStr"><is><r><t>rich</t></r><r><t> text</t></r></is></c>',
+    '<c r="{ref}" t="s" s="1"><v>2</v></c>', '<c r="{ref}" s="2"><v>2958466</v></c>',
+]
+with zipfile.ZipFile(EXAMPLE_2019) as _z:
+    EXAMPLE_STRINGS = _z.read("xl/sharedStrings.xml").count(b"<si>")
+_STRINGS = ["<si><t>Aktivitet</t></si>", '<si><t xml:space="preserve"> lead &amp; trail </t></si>',
+            "<si><r><t>rich </t></r><r><rPr><b/></rPr><t>text</t></r></si>",
+            "<si><t>kana</t><rPh sb=\"0\" eb=\"1\"><t>カナ</t></rPh></si>", "<si><t/></si>", "<si><t>a\r\nb</t></si>"]
+
+
+@st.composite
+def sheets(draw) -> tuple[str, list[str]]:
+    rows = sorted(draw(st.sets(st.integers(1, 12), max_size=8)))
+    body = []
+    for r in rows:
+        columns = sorted(draw(st.sets(st.sampled_from("ABCDEFGHIJ"), max_size=5)))
+        cells = [draw(st.sampled_from(_SHEET_CELLS)).format(ref=f"{c}{r}", si=EXAMPLE_STRINGS + draw(st.integers(0, 5)))
+                 for c in columns]
+        attrs = (f' r="{r}"' if draw(st.integers(0, 9)) else "") + draw(st.sampled_from(
+            ["", ' spans="1:10"', ' hidden="1"', ' hidden="true" customHeight="1" ht="0"', ' hidden="0"']))
+        body.append(f"<row{attrs}>{''.join(cells)}</row>" if cells else f"<row{attrs}/>")
+    merges = draw(st.lists(st.sampled_from(["A1:B2", "C3:C9", "D2:F2", "B5:B12", "A1:A1"]), max_size=2, unique=True))
+    tail = (f'<mergeCells count="{len(merges)}">' + "".join(f'<mergeCell ref="{m}"/>' for m in merges)
+            + "</mergeCells>") if merges else ""
+    extra = draw(st.sampled_from(["", "", "", "<!-- c -->", "<extLst><ext uri=\"x\"/></extLst>"]))
+    declaration = draw(st.sampled_from(['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n', "",
+                                        "<?xml version='1.0' encoding='ISO-8859-1'?>"]))
+    sheet = (f'{declaration}<worksheet xmlns="{MAIN}" xmlns:r="http://schemas.openxmlformats.org/officeDocument/'
+             f'2006/relationships"><dimension ref="A1:J12"/><sheetData>{"".join(body)}</sheetData>{tail}{extra}'
+             '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>')
+    strings = draw(st.lists(st.sampled_from(_STRINGS), min_size=4, max_size=8))
+    return sheet, strings
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                     HealthCheck.function_scoped_fixture])
+@given(sheets())
+def test_any_sheet_reads_as_the_stream_read_it(tmp_path, case):
+    sheet, strings = case
+    path = _package(tmp_path, sheet, strings)
+    new, old = read_both(path, ((1, 1048576, 1, 16384), (2, 9, 2, 8)))
+    assert new == old
+
+
+def test_the_validation_of_many_activities_is_the_same():
+    """validate's findings on a workbook of 3 000 activities, read by the scan and by the stream."""
+    import build as examples
+
+    from xl_statsbidrag.format_reader import read
+    from xl_statsbidrag.validation import validate
+    from xl_statsbidrag.xlsx import file_source
+
+    spec = dict(examples.WORKBOOKS["beslutsunderlag_2019.xlsx"])
+    base = spec["activities"]
+    spec["activities"] = [(f"{a[0]} #{i // len(base) + 1}",) + a[1:] for i, a in
+                          ((i, base[i % len(base)]) for i in range(3000))]
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "many.xlsx"
+        examples.build(path, spec)
+        found = []
+        for module in (scan_cells, lxml_cells):
+            with Package(path) as pkg:
+                source = file_source.FileSource(pkg)
+                source.cells = module.CellReader(pkg)
+                book = read(source)
+                found.append(([f.as_dict() for f in book.problems + validate(book, TODAY)], book.activities))
+    assert found[0] == found[1]
+    assert len(found[0][1]) == 3000

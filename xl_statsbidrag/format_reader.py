@@ -316,9 +316,22 @@ class _Reader:
         for row, values, letters in self.table_rows(table, ACTIVITY_COLUMNS, ACTIVITY_REQUIRED):
             fields: dict[str, object] = {}
             for name, value in values.items():
+                # the common cells (text, a number, empty) without a Location: one is made only for a cell
+                # to report (100 000 activities made a million of them, issue 28)
+                kind = type(value)
                 if name in ACTIVITY_AMOUNTS:
+                    if kind is Decimal or value is None:
+                        try:
+                            fields[name] = parse_amount(value)
+                            continue
+                        except AmountError:
+                            pass
                     what = "Beloppet" if name == "amount" else "Utfallet"
                     fields[name] = self.amount(value, Location(sheet, f"{letters[name]}{row}"), what)
+                elif kind is str:
+                    fields[name] = value.strip()
+                elif value is None:
+                    fields[name] = ""
                 else:
                     fields[name] = self.text(value, Location(sheet, f"{letters[name]}{row}"),
                                              ACTIVITY_COLUMNS[name])
