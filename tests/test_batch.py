@@ -130,3 +130,57 @@ def test_a_killed_run_leaves_no_broken_files(tmp_path):
     assert run(folder, "-o", out).returncode == 0
     assert not list(out.glob(".*.tmp"))
     assert len(list(out.glob("*_bilaga2.xlsx"))) == 60
+
+
+POOL_DRIVER = """
+import os, signal, sys, time
+from xl_statsbidrag import jobs
+real = jobs.make_report
+def make_report(source, *args, **kw):
+    name = os.path.basename(str(source))
+    with open(os.environ["XLSB_TEST_PIDS"], "a") as log:
+        log.write(f"{name} {os.getpid()}\\n")
+    if name.startswith("c_hog"):
+        hog = [bytearray(64 << 20) for _ in range(64)]  # 4 GB
+    if name.startswith("e_kill"):
+        os.kill(os.getpid(), signal.SIGKILL)
+    if name.startswith("g_sleep"):
+        time.sleep(600)
+    return real(source, *args, **kw)
+jobs.make_report = make_report
+from xl_statsbidrag.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_a_worker_that_breaks_a_limit_is_replaced_and_only_its_book_fails(tmp_path):
+    """Issue 28: the workers are long-lived (one converts book after book), each book still under its own
+    limits: the worker that runs out of memory, is killed or runs out of time is replaced by a new one,
+    only its book fails, and the books after it are converted."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    names = ["a_good", "b_good", "c_hog", "d_good", "e_kill", "f_good", "g_sleep", "h_good"]
+    for name in names:
+        shutil.copy(EXAMPLE_2019, folder / f"{name}.xlsx")
+    driver = tmp_path / "driver.py"
+    driver.write_text(POOL_DRIVER)
+    pids = tmp_path / "pids.txt"
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, str(driver), "batch", str(folder), "-o", str(out), "--jobs", "1",
+                           "--timeout", "5", "--max-memory", "1024"], capture_output=True, text=True,
+                          env={**os.environ, "XLSB_TEST_PIDS": str(pids)}, timeout=300)
+    assert "Traceback" not in done.stderr + done.stdout, done.stderr
+    assert done.returncode == 1
+    rows = summary(out)
+    assert [rows[f"{n}.xlsx"]["status"] for n in names] == ["ok", "ok", "failed", "ok", "failed", "ok", "failed", "ok"]
+    assert "memory limit" in rows["c_hog.xlsx"]["reason"]
+    assert "killed (SIGKILL" in rows["e_kill.xlsx"]["reason"]
+    assert "time limit" in rows["g_sleep.xlsx"]["reason"]
+    worker = dict(line.split() for line in pids.read_text().splitlines())
+    assert worker["a_good.xlsx"] == worker["b_good.xlsx"] == worker["c_hog.xlsx"]  # one worker, book after book
+    assert worker["d_good.xlsx"] == worker["e_kill.xlsx"] != worker["c_hog.xlsx"]  # a new one after the hog
+    assert worker["f_good.xlsx"] == worker["g_sleep.xlsx"] != worker["e_kill.xlsx"]
+    assert worker["h_good.xlsx"] != worker["g_sleep.xlsx"]
+    for n in ("a_good", "d_good", "h_good"):
+        with zipfile.ZipFile(out / f"{n}_bilaga2.xlsx") as z:
+            assert z.testzip() is None

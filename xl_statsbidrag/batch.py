@@ -43,12 +43,21 @@ class Row:
     overview: object = field(default=None, repr=False)  # overview.OverviewRow for översikt.xlsx
 
 
-def _peak_kb() -> int:
+MEMORY_REASON = "over the memory limit for one input (--max-memory)"
+
+
+def _status_kb(field: str) -> int:
+    """A size from /proc/self/status (Linux; 0 elsewhere): VmHWM the peak resident memory, VmSize the
+    address space (what --max-memory limits)."""
     try:
         with open("/proc/self/status", encoding="ascii") as status:
-            return next((int(line.split()[1]) for line in status if line.startswith("VmHWM:")), 0)
+            return next((int(line.split()[1]) for line in status if line.startswith(field + ":")), 0)
     except OSError:
         return 0
+
+
+def _peak_kb() -> int:
+    return _status_kb("VmHWM")
 
 
 def _identity(path: Path | str) -> tuple[int, int] | None:
@@ -188,7 +197,7 @@ def convert_one(source: str, target: str, pdf_source: str | None, force: bool, r
         row.reason = exc.message if not exc.location else f"{exc.location}: {exc.message}"
         row.output = ""
     except MemoryError:
-        row.reason = "over the memory limit for one input (--max-memory)"
+        row.reason = MEMORY_REASON
         row.output = ""
     except Exception as exc:  # a bug must not stop the other files: report it as this file's failure
         row.reason = f"internal error: {type(exc).__name__}: {exc}"
@@ -338,7 +347,7 @@ def make_pdfs(rows: list[Row], staging: Path) -> None:
             r.status, r.reason = "failed", f"PDF: {exc.strerror or exc}"
 
 
-# --- workers: one process per input, under a time and memory limit, ending with their parent ---------
+# --- workers: a pool of long-lived processes, each book under a time and memory limit, ending with their parent
 
 def _end_with_parent(parent: int) -> None:
     """The worker dies when the batch does (SIGTERM, SIGKILL): the kernel's parent-death signal on
@@ -380,21 +389,73 @@ def _limit_memory(max_memory_mb: int) -> None:
         pass
 
 
-def _worker(conn, parent: int, max_memory_mb: int, args: tuple) -> None:
+def _serve(conn, parent: int, max_memory_mb: int) -> None:
+    """A worker of the pool: forked once from the batch (which has imported everything a book needs), it
+    converts one book per message until it is told to stop (None) or its batch ends.  Each book runs
+    under the memory limit of the worker (an address-space limit, as each had its own process before);
+    a book that breaks it fails alone, and the worker then retires (it answers, then exits) so that the
+    next book has a fresh one, as it does when a book left it holding a quarter of the limit more than it
+    started with (a heap that does not shrink)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if hasattr(os, "setpgrp"):
         os.setpgrp()  # a group of its own: stopping it stops what it started (LibreOffice for --recalculate)
     _end_with_parent(parent)
     _limit_memory(max_memory_mb)
-    try:
-        row = convert_one(*args)
-    except MemoryError:
-        from .jobs import display_name
+    start_kb = _status_kb("VmSize")
+    while True:
+        try:
+            args = conn.recv()
+        except (EOFError, OSError):
+            break
+        if args is None:
+            break
+        try:
+            row = convert_one(*args)
+        except MemoryError:
+            from .jobs import display_name
 
-        row = Row(display_name(args[0]), reason="over the memory limit for one input (--max-memory)")
-    conn.send(row)
+            row = Row(display_name(args[0]), reason=MEMORY_REASON)
+        retire = row.reason == MEMORY_REASON or \
+            (start_kb and _status_kb("VmSize") - start_kb > (max_memory_mb << 10) // 4)
+        try:
+            conn.send((row, retire))
+        except (OSError, ValueError):
+            break
+        if retire:
+            break
     conn.close()
+    os._exit(0)
+
+
+class _Worker:
+    """The batch's side of a worker: its process, its connection, and the book it is converting."""
+
+    def __init__(self, ctx, max_memory_mb: int):
+        self.conn, child = ctx.Pipe(duplex=True)
+        self.process = ctx.Process(target=_serve, args=(child, os.getpid(), max_memory_mb), daemon=True)
+        self.process.start()
+        child.close()
+        self.book: Path | None = None
+        self.started = 0.0
+
+    def give(self, book: Path, args: tuple) -> None:
+        self.conn.send(args)
+        self.book, self.started = book, time.monotonic()
+
+    def stop(self) -> None:
+        """Kill it and whatever it started (its process group), and reap it."""
+        _stop(self.process)
+        self.conn.close()
+
+    def dismiss(self) -> None:
+        """An idle worker at the end of the run: asked to exit, killed if it does not."""
+        try:
+            self.conn.send(None)
+        except (OSError, ValueError):
+            pass
+        self.process.join(2)
+        self.stop()
 
 
 def _context():
@@ -443,13 +504,23 @@ def run(inputs: list[str], outdir: Path, jobs: int | None = None, pdf: bool = Fa
         lock.close()
 
 
+def _warm() -> None:
+    """Import what converting a book needs, and fill the caches it reads, before the workers fork: each
+    then starts with them (the copy-on-write pages of one process) instead of importing them itself."""
+    from . import jobs, overview, report  # noqa: F401
+    from .layout import _widths
+    from .xlsx import file_source, newbook, writer  # noqa: F401
+
+    _widths()
+
+
 def _run_locked(inputs, outdir, jobs, pdf, fail_fast, force, progress_stream, timeout, max_memory_mb,
                 recalculate) -> list[Row]:
     from multiprocessing.connection import wait as wait_any
 
     from .jobs import display_name
-    from . import jobs as _jobs, report as _report  # noqa: F401  (imported once, before the workers fork)
 
+    _warm()
     files = expand(inputs, outdir)
     if not files:
         raise UserError("no workbooks (.xlsx, .xlsm) among the inputs")
@@ -462,7 +533,7 @@ def _run_locked(inputs, outdir, jobs, pdf, fail_fast, force, progress_stream, ti
     rows: dict[Path, Row] = {}
     jobs = max(1, jobs or os.cpu_count() or 1)
     ctx = _context()
-    running: dict[object, tuple[Path, object, float]] = {}  # process -> (input, connection, started)
+    pool: list[_Worker] = []  # long-lived workers (issue 28); one is replaced when it breaks a limit
     queue = list(enumerate(files))
     stop = False
     previous = None
@@ -479,56 +550,62 @@ def _run_locked(inputs, outdir, jobs, pdf, fail_fast, force, progress_stream, ti
             stop = True
 
     try:
-        while queue or running:
-            while queue and not stop and len(running) < jobs:
+        while True:
+            idle = [w for w in pool if w.book is None]
+            while queue and not stop and (idle or len(pool) < jobs):
+                worker = idle.pop() if idle else None
+                if worker is None:
+                    worker = _Worker(ctx, max_memory_mb)
+                    pool.append(worker)
                 index, f = queue.pop(0)
                 pdf_source = str(staging / f"{index:06d}.xlsx") if staging else None
-                receive, send = ctx.Pipe(duplex=False)
-                args = (str(f), str(targets[f]), pdf_source, force, recalculate)
-                process = ctx.Process(target=_worker, args=(send, os.getpid(), max_memory_mb, args), daemon=True)
-                process.start()
-                send.close()
-                running[process] = (f, receive, time.monotonic())
-            if not running:
+                worker.give(f, (str(f), str(targets[f]), pdf_source, force, recalculate))
+            busy = [w for w in pool if w.book is not None]
+            if not busy:
                 break
-            now = time.monotonic()
-            next_deadline = min(started + timeout for _, _, started in running.values())
-            wait_any([c for _, c, _ in running.values()] + [p.sentinel for p in running],
-                     timeout=max(0.0, next_deadline - now))
-            for process, (f, conn, started) in list(running.items()):
-                row = None
-                if conn.poll():
+            next_deadline = min(w.started + timeout for w in busy)
+            wait_any([w.conn for w in busy] + [w.process.sentinel for w in busy],
+                     timeout=max(0.0, next_deadline - time.monotonic()))
+            for worker in busy:
+                f, row, retire = worker.book, None, False
+                if worker.conn.poll():
                     try:
-                        row = conn.recv()
+                        row, retire = worker.conn.recv()
                     except (EOFError, OSError):
                         row = None
-                    else:
-                        process.join(5)
-                if row is None and not process.is_alive():
-                    process.join()
-                    row = Row(display_name(f), reason=_dead_reason(process.exitcode, max_memory_mb))
-                elif row is None and time.monotonic() - started > timeout:
-                    _stop(process)
-                    row = Row(display_name(f), reason=f"stopped after the time limit for one input "
-                                                      f"(--timeout {timeout:g} s)", seconds=round(timeout, 3))
+                if row is None and not worker.process.is_alive():
+                    worker.process.join()
+                    row, retire = Row(display_name(f), reason=_dead_reason(worker.process.exitcode,
+                                                                           max_memory_mb)), True
+                elif row is None and time.monotonic() - worker.started > timeout:
+                    row, retire = Row(display_name(f), reason=f"stopped after the time limit for one input "
+                                                              f"(--timeout {timeout:g} s)",
+                                      seconds=round(timeout, 3)), True
                 if row is None:
                     continue
-                if process.is_alive():
-                    _stop(process)
-                conn.close()
-                del running[process]
+                worker.book = None
+                if retire:  # replaced by a new worker when there is a book for it
+                    worker.stop()
+                    pool.remove(worker)
                 finish(f, row)
+            for worker in [w for w in pool if w.book is None and not w.process.is_alive()]:
+                worker.stop()  # (an idle worker that died: the out-of-memory killer's choice)
+                pool.remove(worker)
             if stop and queue:
                 for _, f in queue:
                     rows[f] = Row(display_name(f), reason="not run (--fail-fast after an earlier failure)")
                 queue.clear()
+        for worker in pool:
+            worker.dismiss()
+        pool.clear()
         if staging is not None:
             make_pdfs([rows[f] for f in files if f in rows], staging)
     finally:
-        for process, (f, conn, _) in running.items():
-            _stop(process)
-            conn.close()
-            rows.setdefault(f, Row(display_name(f), reason="not finished (the batch was interrupted)"))
+        for worker in pool:
+            worker.stop()
+            if worker.book is not None:
+                rows.setdefault(worker.book, Row(display_name(worker.book),
+                                                 reason="not finished (the batch was interrupted)"))
         for f in files:
             rows.setdefault(f, Row(display_name(f), reason="not run (the batch was interrupted)"))
         if previous is not None:
