@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 from typing import Iterator
 
 from lxml import etree
@@ -41,11 +42,16 @@ _CELL_REF = re.compile(r"([A-Z]{1,3})(\d+)")
 _SPACE = re.compile(rb"[ \t\r\n]*")
 
 
+@lru_cache(maxsize=64)
+def _column(letters: str) -> int:
+    return column_number(letters)
+
+
 def _split(ref: str) -> tuple[int, int]:
     m = _CELL_REF.fullmatch(ref)
     if not m:
         raise ValueError(f"not a cell reference: {ref}")
-    return column_number(m.group(1)), int(m.group(2))
+    return _column(m.group(1)), int(m.group(2))
 
 
 def _column_styles(root: etree._Element, tag) -> dict[int, str]:
@@ -158,16 +164,21 @@ def _scan(data: bytes, values: dict[str, Decimal | None], where: str):
     at = sheet_data
     column_styles: dict[int, str] | None = None  # read when a cell is added
     within: dict[tuple[bytes, tuple[int, ...]], bool] = {}
-    find, rfind, row_match, cell_match = data.find, data.rfind, row_tag.match, cell_tag.match
-    row_needle, close_cell = b"<" + p + b'row r="%d"', len(cell_end)
-    for number in sorted(wanted):  # the loop runs once per row to patch: kept to plain calls (issue 28)
+    find, rfind = data.find, data.rfind
+    # start tags are read by finding their ends: sound where no attribute value is single-quoted (a '>'
+    # in it) or holds a reference; else each tag is checked (a "plain" one) before it is read
+    checked = find(b"'", sheet_data, sheet_data_end) >= 0 or find(b"&", sheet_data, sheet_data_end) >= 0
+    row_needle, cell_start, f_start = b"<" + p + b'row r="%d"', b"<" + p + b"c", b"<" + p + b"f"
+    close_cell, spaces = len(cell_end), b" \t\r\n"
+    for number in sorted(wanted):  # once per row to patch: plain calls only (issue 28)
         found = find(row_needle % number, at, sheet_data_end)
-        tag = row_match(data, found) if found >= 0 else None
-        if tag is None or tag.group(2):  # no such row (to add), another form, or a row without cells
-            return None
-        text, tag_end = tag.group(), tag.end()
-        if b"'" in text or b"&" in text:
-            return None  # not plain (see _plain)
+        if found < 0:
+            return None  # no such row (to add) or another form: the tree
+        gt = find(b">", found, sheet_data_end)
+        text = data[found:gt + 1]
+        if gt < 0 or text[-2:] == b"/>" or text.count(b'"') % 2 or (checked and not _plain(text)):
+            return None  # a row without cells, or not plain
+        tag_end = gt + 1
         closing = find(row_end, tag_end, sheet_data_end)
         if closing < 0:
             return None
@@ -179,34 +190,40 @@ def _scan(data: bytes, values: dict[str, Decimal | None], where: str):
                 if key not in within:
                     within[key] = _within(spans.group(1).decode("ascii", "replace"), todo)
                 if not within[key]:
-                    changes.append((tag.start(), tag_end, _without(tag, b"spans")))
+                    tag = row_tag.match(data, found)
+                    if tag is None:
+                        return None
+                    changes.append((found, tag_end, _without(tag, b"spans")))
         inserts: list[tuple[int, int, str, Decimal | None]] = []  # before position, column, ref, value
         for col in (todo if len(todo) == 1 else sorted(todo)):
             ref, value = todo[col]
             needle = b' r="%s"' % ref.encode("ascii")
             hit = find(needle, tag_end, closing)
-            cell = cell_match(data, rfind(b"<", tag_end, hit)) if hit >= 0 else None
-            if cell is not None and cell.end() > hit:
-                text, cell_end_at, closed = cell.group(), cell.end(), cell.group(2)
-                if b"'" in text or b"&" in text:
-                    return None  # not plain (see _plain)
-                if closed:
-                    finish = cell_end_at
+            lt = rfind(b"<", tag_end, hit) if hit >= 0 else -1
+            if lt >= 0 and data.startswith(cell_start, lt) and data[lt + len(cell_start)] in spaces:
+                gt = find(b">", hit, closing)
+                text = data[lt:gt + 1]
+                if gt < 0 or text.count(b'"') % 2 or text.find(b"<", 1) >= 0 or (checked and not _plain(text)):
+                    return None
+                if text[-2:] == b"/>":
+                    finish = gt + 1
                 else:
-                    finish = find(cell_end, cell_end_at, closing)
+                    finish = find(cell_end, gt, closing)
                     if finish < 0:
                         return None
-                    f = formula_tag.search(data, cell_end_at, finish)
-                    if f is not None:
-                        _check_formula((_attributes(f.group(1)) or {}).get(b"ref", b"").decode("ascii", "replace"),
-                                       ref, covered, where)
+                    f = find(f_start, gt, finish)
+                    if f >= 0:
+                        formula = formula_tag.match(data, f)
+                        if formula is not None:
+                            _check_formula((_attributes(formula.group(1)) or {}).get(b"ref", b"")
+                                           .decode("ascii", "replace"), ref, covered, where)
                     finish += close_cell
                 style = _STYLE.search(text)
-                changes.append((cell.start(), finish, _new_cell(p, needle, style.group(1) if style else b"", value)))
+                changes.append((lt, finish, _new_cell(p, needle, style.group(1) if style else b"", value)))
                 continue
             # a cell to add: before the first cell of a later column, or after the row's last cell
-            before, after_cells = closing, tag.end()
-            for other in cell_tag.finditer(data, tag.end(), closing):
+            before, after_cells = closing, tag_end
+            for other in cell_tag.finditer(data, tag_end, closing):
                 if other.start() < after_cells:
                     continue  # (not a cell: inside the one before)
                 attrs = _attributes(other.group(1))

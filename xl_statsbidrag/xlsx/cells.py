@@ -358,10 +358,11 @@ _SHEET_DATA = re.compile(rb"<sheetData(/?)>")
 _ROW = re.compile(rb"<row(?=[ \t\r\n/>])([^>]*?)(?:/>|>(.*?)</row>)", re.S)
 _ROW_R = re.compile(rb'[ \t\r\n]r="([^"]*)"')
 _ROW_HIDDEN = re.compile(rb'[ \t\r\n]hidden="(1|true)"')
-_CELL = re.compile(
-    rb'<c(?: r="([A-Z]{1,3})(\d+)")?(?: s="(\d+)")?(?: t="(\w+)")?((?: [\w:.-]+="[^"]*")*)'
-    rb'(?:/>|>(<f(?:[ \t\r\n][^>]*)?(?:/>|>[^<]*</f>))?(?:<v>([^<]*)</v>|<v/>)?'
-    rb'(?:<is>(?:<t(?: xml:space="preserve")?>([^<]*)</t>|<t(?: xml:space="preserve")?/>)?</is>|(<is/>))?</c>)')
+_CELL = re.compile(  # r, s and t first (in that order, as every writer puts them), then others; groups:
+    # the column's letters, s, t, "<f" when there is a formula, the <v>'s text, the inline string's text
+    rb'<c(?: r="([A-Z]{1,3})\d+")?(?: s="(\d+)")?(?: t="(\w+)")?(?: (?![rst]=)[\w:.-]+="[^"]*")*'
+    rb'(?:/>|>(?:(<f)(?:[ \t\r\n][^>]*)?(?:/>|>[^<]*</f>))?(?:<v>([^<]*)</v>|<v/>)?'
+    rb'(?:<is>(?:<t(?: xml:space="preserve")?>([^<]*)</t>|<t(?: xml:space="preserve")?/>)?</is>|<is/>)?</c>)')
 _MERGE = re.compile(rb'<mergeCell ref="([^"]*)"/>')
 _REFERENCE = re.compile(r"&(#[0-9]+|#x[0-9a-fA-F]+|amp|lt|gt|quot|apos);")
 _ENTITIES = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
@@ -557,17 +558,15 @@ def _scan_rows(block: bytes, number: int, found, hidden, columns, convert, width
         if not in_range:
             continue
         values = None
-        for letters, _, style, kind, extra, formula, raw, inline, empty_is in cells:
-            if not (raw or kind or formula or empty_is):
+        for letters, style, kind, formula, raw, inline in cells:
+            if not (raw or kind or formula):
                 continue  # an empty cell (styled, or there for its formatting)
-            if extra and (b' r="' in extra or b' s="' in extra or b' t="' in extra):
-                raise _NotPlain
             column = columns.get(letters)
             if column is None:
                 column = columns[letters] = column_number(letters.decode("ascii"))
             if column < min_col or column > max_col:
                 continue
-            if kind == b"s" and raw and not formula and raw.isdigit():
+            if kind == b"s" and raw and raw.isdigit():
                 value = _Shared(int(raw))  # (int() of ASCII digits: what _convert does with them)
             elif not kind and raw and not formula and not style and b"&" not in raw and b"\r" not in raw:
                 value = convert("n", raw.decode("utf-8"), False, None, "")
@@ -588,9 +587,7 @@ def _scan_cells(cells, number, found, columns, convert, width, in_range, min_col
     """The cells of a row in which some have no ``r`` (their column is the one after the cell before)."""
     column = 0
     values = None
-    for letters, digits, style, kind, extra, formula, raw, inline, empty_is in cells:
-        if extra and (b' r="' in extra or b' s="' in extra or b' t="' in extra):
-            raise _NotPlain
+    for letters, style, kind, formula, raw, inline in cells:
         if letters:
             column = columns.get(letters)
             if column is None:
@@ -598,9 +595,7 @@ def _scan_cells(cells, number, found, columns, convert, width, in_range, min_col
         else:
             column += 1
         if column > MAX_COLUMN:
-            ref = (letters + digits).decode("ascii") if letters else None
-            raise UserError(f"the sheet '{sheet.name}' has a cell {ref!r} outside Excel's columns (A to XFD)",
-                            file=pkg.path)
+            raise _NotPlain  # the stream says which cell is outside Excel's columns
         if not in_range or not min_col <= column <= max_col or not (raw or formula or kind):
             continue
         value = convert(kind.decode("ascii") if kind else "n", _chars(raw) if raw else None, bool(formula),
