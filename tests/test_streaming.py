@@ -151,7 +151,7 @@ def test_the_examples_activity_sheets_are_patched_byte_for_byte_as_lxml_patched_
 
 
 _COLUMNS = "ABCDEF"
-_CELL_BODIES = ["<v>1</v>", '<is><t>a &amp; b</t></is>', "<f>A1+1</f><v>2</v>", "",
+_CELL_BODIES = ["<v>1</v>", "<v>5</v>", '<is><t>a &amp; b</t></is>', "<f>A1+1</f><v>2</v>", "", "",
                 '<f t="shared" ref="{col}{row}:{col}{last}" si="0">A1</f><v>3</v>', "<v>4</v><extLst/>"]
 
 
@@ -182,7 +182,7 @@ def parts(draw) -> tuple[bytes, dict, bool]:
                 attrs = ref + style
             out.append(f"<{p}c{attrs}/>" if not kind else
                        f"<{p}c{attrs}>{kind.replace('<', '<' + p).replace('<' + p + '/', '</' + p)}</{p}c>")
-        ext = f"<{p}extLst/>" if draw(st.integers(0, 5)) == 0 else ""
+        ext = f"<{p}extLst/>" if draw(st.integers(0, 12)) == 0 else ""
         gap = draw(st.sampled_from(["", "", "\n  "]))
         body.append(f"<{p}row{row_attrs}/>" if not out and not ext else
                     f"<{p}row{row_attrs}>{gap.join(out)}{ext}</{p}row>{gap}")
@@ -226,6 +226,22 @@ def test_the_plain_scan_is_what_patches_a_plain_part():
         lxml_cellpatch.patch_cells(part, {"B1": Decimal(5), "C1": None})
     with pytest.raises(UserError, match="not well-formed"):
         cellpatch.patch_cells(part.replace(b"</c></row>", b"</row>"), {"A1": Decimal(1)})
+    # a prefixed part, cells to add (styled as their column) before, between and after others, a spans hint
+    # that no longer holds, a shared formula's anchor set with all its cells, an extLst after the cells
+    prefixed = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n<x:worksheet xmlns:x="{MAIN}">'
+                '<x:cols><x:col min="1" max="3" style="4"/></x:cols><x:sheetData>'
+                '<x:row r="2" spans="2:3" x14ac:dyDescent="0.25" xmlns:x14ac="urn:x"><x:c r="B2" s="1"><x:v>1</x:v></x:c>'
+                '<x:c r="D2"><x:f t="shared" ref="D2:D3" si="0">A1</x:f><x:v>2</x:v></x:c><x:extLst/></x:row>\n'
+                '<x:row r="3"><x:c r="D3"><x:f t="shared" si="0"/><x:v>3</x:v></x:c></x:row>'
+                '</x:sheetData><x:pageMargins left="0.7"/></x:worksheet>\n').encode()
+    values = {"A2": Decimal("1.5"), "C2": None, "E2": Decimal(7), "D2": Decimal(8), "D3": Decimal(9)}
+    assert cellpatch._scan(prefixed, values, "") is not None or b"x14ac" in prefixed
+    assert cellpatch.patch_cells(prefixed, values) == lxml_cellpatch.patch_cells(prefixed, values)
+    plain = prefixed.replace(b' x14ac:dyDescent="0.25" xmlns:x14ac="urn:x"', b"").replace(b"<x:extLst/>", b"")
+    assert cellpatch._scan(plain, values, "") is not None
+    assert cellpatch.patch_cells(plain, values) == lxml_cellpatch.patch_cells(plain, values)
+    with pytest.raises(UserError, match="shared with other cells"):
+        cellpatch.patch_cells(plain, {"D2": Decimal(1)})
 
 
 # --- the sheet reader --------------------------------------------------------------------------------------

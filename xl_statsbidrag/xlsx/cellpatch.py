@@ -35,6 +35,7 @@ from lxml import etree
 
 from ..errors import UserError
 from ..format_reader import bounds, column_number
+from .cells import MAX_NODE, shallow
 from .package import parse_xml, q, whole
 from .worksheet import value_text
 
@@ -145,6 +146,14 @@ def _scan(data: bytes, values: dict[str, Decimal | None], where: str):
     sheet_data = data.find(b"<" + p + b"sheetData>", root.end())
     sheet_data_end = data.find(b"</" + p + b"sheetData>", sheet_data)
     if sheet_data < 0 or sheet_data_end < 0:
+        return None
+    # libxml2 checks the part without building it, and then does not apply its own limits: the elements
+    # other than rows and cells, before and after the rows, are checked here to be few and shallow, and
+    # a part with anything else among its rows (an extLst, rich text) is left to the tree
+    head, tail = data[root.end():sheet_data], data[sheet_data_end:end]
+    if len(head) + len(tail) > MAX_NODE or not shallow(head, 1) or not shallow(tail, 1) or re.compile(
+            b"<(?!/?" + re.escape(p) + b"(?:row|c|f|v|is|t)[ \t\r\n/>])").search(
+            data, sheet_data + len(p) + 11, sheet_data_end):
         return None
     try:  # well-formed, with its namespaces declared: libxml2 reads it all, keeping nothing
         etree.fromstring(data, etree.XMLParser(target=_NoTree(), resolve_entities=False, no_network=True,

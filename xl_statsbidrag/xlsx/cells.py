@@ -374,7 +374,7 @@ MAX_DEPTH = 256  # libxml2's own limits (without XML_PARSE_HUGE), which its chec
 MAX_NODE = 10_000_000  # a text or attribute of 10 MB, the depth of elements
 
 
-def _shallow(data: bytes, depth: int = 0) -> bool:
+def shallow(data: bytes, depth: int = 0) -> bool:
     """Whether the elements in ``data`` (the head or tail of a part, a few kilobytes) stay within
     ``MAX_DEPTH`` from ``depth``: a part nested deeper is the stream's to refuse."""
     for tag in _TAG.finditer(data):
@@ -461,7 +461,7 @@ def _scan(reader: "CellReader", sheet: SheetRef, min_row: int, max_row: int, min
                     if len(buffer) > _MAX_PENDING:
                         raise _NotPlain
                     continue
-                if start.start() - head.end() > MAX_NODE or not _shallow(buffer[head.end():start.start()], 1):
+                if start.start() - head.end() > MAX_NODE or not shallow(buffer[head.end():start.start()], 1):
                     raise _NotPlain
                 buffer = buffer[start.end():]
                 stage = "tail" if start.group(1) else "rows"
@@ -495,7 +495,7 @@ def _scan(reader: "CellReader", sheet: SheetRef, min_row: int, max_row: int, min
     if stage != "tail":
         return None  # (the check above would have refused a part that ends inside its sheetData)
     rest = b"".join(tail)
-    if len(rest) > MAX_NODE or not _shallow(rest, 2):
+    if len(rest) > MAX_NODE or not shallow(rest, 2):
         return None
     merges: set[tuple[int, int, int, int]] = set()
     refs = _MERGE.findall(rest)

@@ -26,7 +26,6 @@ from lxml import etree
 from ..errors import UserError
 from ..layout import SheetLayout
 from . import app, content_types, custom, relationships, workbook
-from .cellpatch import patch_chunks
 from .ooxml import (CT_CUSTOM_PROPS, CT_RELS, CT_STYLES, CT_TABLE, CT_WORKSHEET, REL_CALC_CHAIN, REL_CUSTOM_PROPS,
                     REL_EXTENDED_PROPS, REL_STYLES, REL_TABLE, REL_VBA_PROJECT, REL_WORKSHEET)
 from .package import Package, q, serialize_xml
@@ -230,6 +229,8 @@ class _Edit:
 
     def cells(self, cell_values: dict[str, dict[str, Decimal | None]]) -> None:
         """Set the cells of each named sheet (``cellpatch``) and ask for recalculation on load."""
+        from .cellpatch import patch_chunks  # here: only utfall sets cells; `report` starts without it (issue 28)
+
         for name, values in cell_values.items():
             sheet = self.pkg.sheet(name)
             if sheet is None or not sheet.part:
