@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import os
 import re
 from functools import lru_cache
 from decimal import Decimal, InvalidOperation
@@ -30,6 +31,33 @@ _DATE_FORMATS = set(range(14, 23)) | set(range(27, 37)) | {45, 46, 47} | set(ran
 _QUOTED = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
 TAG_ROW, TAG_C, TAG_V, TAG_F, TAG_IS, TAG_SI, TAG_T, TAG_RPH, TAG_MERGE = (
     q(t) for t in ("row", "c", "v", "f", "is", "si", "t", "rPh", "mergeCell"))
+
+
+_READ: set[tuple[str, str, int, int]] = set()  # parts read to their end in this process (see well_formed)
+
+
+def _key(pkg: Package, part: str) -> tuple[str, str, int, int] | None:
+    try:
+        info = pkg.zip.getinfo(part)
+    except KeyError:
+        return None
+    return os.path.abspath(pkg.path), part, info.CRC, info.file_size
+
+
+def _remember(pkg: Package, part: str) -> None:
+    if len(_READ) > 10_000:  # (a batch worker reads book after book)
+        _READ.clear()
+    key = _key(pkg, part)
+    if key is not None:
+        _READ.add(key)
+
+
+def well_formed(pkg: Package, part: str) -> bool:
+    """Whether this process has read ``part`` of this file (the same bytes: its CRC-32 and size) to its end
+    with the reader, which refuses XML that is not well-formed or is beyond libxml2's limits: utfall reads
+    the activity sheet, then sets cells in it (``cellpatch``), which then need not check it again."""
+    key = _key(pkg, part)
+    return key is not None and key in _READ
 
 
 class _Shared(int):
@@ -210,6 +238,7 @@ class CellReader:
         scanned = _scan(self, sheet, min_row, max_row, min_col, max_col)
         found, merges = scanned if scanned is not None else self._parse_tree(sheet, min_row, max_row, min_col,
                                                                               max_col)
+        _remember(self.pkg, sheet.part)
         strings = self._strings
         for values in found.values():
             for i, v in enumerate(values):

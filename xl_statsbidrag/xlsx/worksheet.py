@@ -90,21 +90,28 @@ def _cell(ref: str, style: str, value, formula: str | None) -> str:
     return f'<c r="{ref}" s="{style}"/>'
 
 
-def _rows(layout: SheetLayout, style_ids: dict[str, int]) -> Iterator[str]:
+def _rows(layout: SheetLayout, style_ids: dict[str, int], last_column: int) -> Iterator[str]:
     """``<sheetData>``'s rows, some hundred at a time."""
-    spans = f' spans="1:{layout.last_column}"'
+    spans = f' spans="1:{last_column}"'
     styles = {name: str(i) for name, i in style_ids.items()}
-    letters = [""] + [column_letter(i) for i in range(1, layout.last_column + 1)]
+    letters = [""] + [column_letter(i) for i in range(1, last_column + 1)]
     out: list[str] = []
     for number, row in enumerate(layout.rows, start=1):
         height = f' ht="{row.height:g}" customHeight="1"' if row.height else ""
         if not row.cells:
             out.append(f'<row r="{number}"{spans}{height}/>')
         else:
-            cells = sorted(row.cells, key=_COLUMN)
-            out.append(f'<row r="{number}"{spans}{height}>'
-                       + "".join([_cell(f"{letters[c.column]}{number}", styles[c.style], c.value, c.formula)
-                                  for c in cells]) + "</row>")
+            parts = [f'<row r="{number}"{spans}{height}>']
+            for c in sorted(row.cells, key=_COLUMN):
+                value = c.value
+                if c.formula is None and type(value) is str and value and len(value) <= MAX_TEXT \
+                        and _PLAIN.fullmatch(value):  # (most cells: plain text, as _cell writes it)
+                    parts.append(f'<c r="{letters[c.column]}{number}" s="{styles[c.style]}" t="inlineStr"><is>'
+                                 f'<t xml:space="preserve">{value}</t></is></c>')
+                else:
+                    parts.append(_cell(f"{letters[c.column]}{number}", styles[c.style], value, c.formula))
+            parts.append("</row>")
+            out.append("".join(parts))
         if len(out) >= ROWS_PER_CHUNK:
             yield "".join(out)
             out = []
@@ -150,11 +157,12 @@ def _page(layout: SheetLayout) -> str:
 
 def sheet_chunks(layout: SheetLayout, style_ids: dict[str, int], code_name: str | None = None) -> Iterator[bytes]:
     """The worksheet part in pieces, in UTF-8 (see ``render_sheet``)."""
+    last_column = layout.last_column  # (a walk over every cell: once)
     head = [DECLARATION, f'<worksheet xmlns="{NS_MAIN}" xmlns:r="{NS_R}">']
     if layout.fit_width or code_name:
         head.append(_element("sheetPr", {"codeName": code_name} if code_name else None,
                              _element("pageSetUpPr", {"fitToPage": "1"}) if layout.fit_width else None))
-    head.append(_element("dimension", {"ref": f"A1:{column_letter(layout.last_column)}{max(1, len(layout.rows))}"}))
+    head.append(_element("dimension", {"ref": f"A1:{column_letter(last_column)}{max(1, len(layout.rows))}"}))
     head.append(_view(layout))
     head.append(_element("sheetFormatPr", {"defaultRowHeight": "15"}))
     if layout.column_widths:
@@ -167,7 +175,7 @@ def sheet_chunks(layout: SheetLayout, style_ids: dict[str, int], code_name: str 
     else:
         head.append("<sheetData>")
         yield "".join(head).encode("utf-8")
-        for rows in _rows(layout, style_ids):
+        for rows in _rows(layout, style_ids, last_column):
             yield rows.encode("utf-8")
         yield b"</sheetData>"
     tail = []

@@ -230,6 +230,7 @@ class _Edit:
     def cells(self, cell_values: dict[str, dict[str, Decimal | None]]) -> None:
         """Set the cells of each named sheet (``cellpatch``) and ask for recalculation on load."""
         from .cellpatch import patch_chunks  # here: only utfall sets cells; `report` starts without it (issue 28)
+        from .cells import well_formed
 
         for name, values in cell_values.items():
             sheet = self.pkg.sheet(name)
@@ -238,7 +239,8 @@ class _Edit:
             if sheet.part in self.parts:
                 raise ValueError(f"the sheet '{name}' is both replaced and patched")
             self.parts[sheet.part] = Deflated(patch_chunks(self.pkg.read(sheet.part), values,
-                                                           f"{self.pkg.path}: {sheet.part}"))
+                                                           f"{self.pkg.path}: {sheet.part}",
+                                                           well_formed(self.pkg, sheet.part)))
         self.drop_calc_chain()  # it may name a formula cell that is now a value; Excel rebuilds it
         workbook.full_calc_on_load(self.tree(self.wb_part))
 
