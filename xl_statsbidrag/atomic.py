@@ -59,7 +59,11 @@ def _alive(pid: int) -> bool:
         return False
     except (PermissionError, OSError):
         return True  # exists (another user's), or cannot tell: keep
-    return True
+    try:  # a zombie (killed, not yet reaped by whoever inherited it) writes nothing any more
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            return stat.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+    except (OSError, IndexError):
+        return True
 
 
 def clean_stale_temporaries(directory: Path, name: str | None = None) -> list[Path]:

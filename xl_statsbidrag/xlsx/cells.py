@@ -442,6 +442,17 @@ def _chars(raw: bytes) -> str:
     return text
 
 
+def _plain_head(head: re.Match) -> None:
+    """The declaration (if there is one) names UTF-8 or no encoding, and the root element has the main
+    namespace as its default one (the only namespace the scan's names are in); else _NotPlain."""
+    if head.group(1):
+        encoding = _ENCODING.search(head.group(1))
+        if encoding and encoding.group(1).replace(b"-", b"").upper() != b"UTF8":
+            raise _NotPlain
+    if _DEFAULT_NS.findall(head.group(2) or b"") != [NS_MAIN.encode()]:
+        raise _NotPlain
+
+
 def _chunks(pkg: Package, part: str, checker) -> Iterator[bytes]:
     """The part's bytes a megabyte at a time, each also given to libxml2 to check."""
     with pkg.stream(part) as stream:
@@ -478,13 +489,7 @@ def _scan(reader: "CellReader", sheet: SheetRef, min_row: int, max_row: int, min
                     if len(buffer) > _MAX_PENDING or (b">" in buffer and b"<worksheet" not in buffer):
                         raise _NotPlain
                     continue
-                if head.group(1):
-                    encoding = _ENCODING.search(head.group(1))
-                    if encoding and encoding.group(1).replace(b"-", b"").upper() != b"UTF8":
-                        raise _NotPlain
-                namespaces = _DEFAULT_NS.findall(head.group(2) or b"")
-                if namespaces != [NS_MAIN.encode()]:
-                    raise _NotPlain
+                _plain_head(head)
                 start = _SHEET_DATA.search(buffer, head.end())
                 if start is None:
                     if len(buffer) > _MAX_PENDING:
@@ -675,13 +680,7 @@ def _scan_strings(pkg: Package, part: str) -> Iterator[str]:
                     if len(buffer) > _MAX_PENDING or b">" in buffer[buffer.find(b"<sst"):]:
                         raise _NotPlain
                     continue
-                if head.group(1):
-                    encoding = _ENCODING.search(head.group(1))
-                    if encoding and encoding.group(1).replace(b"-", b"").upper() != b"UTF8":
-                        raise _NotPlain
-                if _DEFAULT_NS.findall(head.group(2) or b"") != [NS_MAIN.encode()] or b":" in (head.group(2) or b"")\
-                        .replace(b"xmlns:", b"").replace(b"://", b""):
-                    raise _NotPlain
+                _plain_head(head)
                 buffer = buffer[head.end():]
             cut = buffer.rfind(b"</si>") + 5
             if cut < 5:
