@@ -1,5 +1,6 @@
 """`xl-statsbidrag batch` over a folder that mixes good, broken, locked and non-workbook files."""
 import csv
+import io
 import json
 import os
 import shutil
@@ -184,3 +185,29 @@ def test_a_worker_that_breaks_a_limit_is_replaced_and_only_its_book_fails(tmp_pa
     for n in ("a_good", "d_good", "h_good"):
         with zipfile.ZipFile(out / f"{n}_bilaga2.xlsx") as z:
             assert z.testzip() is None
+
+
+def test_an_idle_worker_that_died_is_replaced_and_its_next_book_still_converts(tmp_path, monkeypatch):
+    """A pool worker killed while it waits for a book (the out-of-memory killer chooses the largest
+    process, which may be an idle one): the book it would have had goes to a new worker."""
+    from xl_statsbidrag import batch
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(3):
+        shutil.copy(EXAMPLE_2019, folder / f"b{i}.xlsx")
+    real, calls, pids = batch._Worker.give, [], []
+
+    def give(self, book, args):
+        calls.append(book)
+        pids.append(self.process.pid)
+        if len(calls) == 2:  # the worker that did the first book dies before it gets the second
+            os.kill(self.process.pid, signal.SIGKILL)
+            self.process.join()
+        return real(self, book, args)
+
+    monkeypatch.setattr(batch._Worker, "give", give)
+    rows = batch.run([str(folder)], tmp_path / "out", 1, progress_stream=io.StringIO())
+    assert [r.status for r in rows] == ["ok", "ok", "ok"], [r.reason for r in rows]
+    assert len(calls) == 4 and calls[1] == calls[2]  # the second book was given again, to a new worker
+    assert pids[0] == pids[1] != pids[2] == pids[3]

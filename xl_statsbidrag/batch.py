@@ -439,9 +439,14 @@ class _Worker:
         self.book: Path | None = None
         self.started = 0.0
 
-    def give(self, book: Path, args: tuple) -> None:
-        self.conn.send(args)
+    def give(self, book: Path, args: tuple) -> bool:
+        """Send it a book; False when it is gone (an idle worker the out-of-memory killer chose)."""
+        try:
+            self.conn.send(args)
+        except (OSError, ValueError):
+            return False
         self.book, self.started = book, time.monotonic()
+        return True
 
     def stop(self) -> None:
         """Kill it and whatever it started (its process group), and reap it."""
@@ -553,13 +558,20 @@ def _run_locked(inputs, outdir, jobs, pdf, fail_fast, force, progress_stream, ti
         while True:
             idle = [w for w in pool if w.book is None]
             while queue and not stop and (idle or len(pool) < jobs):
-                worker = idle.pop() if idle else None
-                if worker is None:
-                    worker = _Worker(ctx, max_memory_mb)
+                fresh = not idle
+                worker = idle.pop() if idle else _Worker(ctx, max_memory_mb)
+                if fresh:
                     pool.append(worker)
-                index, f = queue.pop(0)
+                index, f = queue[0]
                 pdf_source = str(staging / f"{index:06d}.xlsx") if staging else None
-                worker.give(f, (str(f), str(targets[f]), pdf_source, force, recalculate))
+                if worker.give(f, (str(f), str(targets[f]), pdf_source, force, recalculate)):
+                    queue.pop(0)
+                    continue
+                worker.stop()  # gone before it had the book: an idle one is replaced and the book waits;
+                pool.remove(worker)  # a new one that cannot even start fails the book (no endless forking)
+                if fresh:
+                    queue.pop(0)
+                    finish(f, Row(display_name(f), reason=_dead_reason(worker.process.exitcode, max_memory_mb)))
             busy = [w for w in pool if w.book is not None]
             if not busy:
                 break
