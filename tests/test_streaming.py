@@ -306,6 +306,7 @@ _SHEET_CELLS = [
     '<c r="{ref}" t="s"><v>99</v></c>', '<c r="{ref}" t="s"><v>x</v></c>', '<c r="{ref}" t="d"><v>2019-12-31T00:00:00</v></c>',
     "<c r='{ref}'><v>8</v></c>", '<c r="{ref}" t="inlineStr"><is><r><t>rich</t></r><r><t> text</t></r></is></c>',
     '<c r="{ref}" t="s" s="1"><v>2</v></c>', '<c r="{ref}" s="2"><v>2958466</v></c>',
+    '<c r="{ref}" t="inlineStr"><is><t>&#1114112;</t></is></c>', '<c r="{ref}" t="str"><v>&#99999999999;</v></c>',
 ]
 with zipfile.ZipFile(EXAMPLE_2019) as _z:
     EXAMPLE_STRINGS = _z.read("xl/sharedStrings.xml").count(b"<si>")

@@ -399,8 +399,10 @@ _ENTITIES = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 
 _TAG = re.compile(rb"<(/?)[^>]*?(/?)>")
 _UNEXPECTED = re.compile(rb"<(?!/?(?:row|c|f|v|is|t)[ \t\r\n/>])")
-MAX_DEPTH = 256  # libxml2's own limits (without XML_PARSE_HUGE), which its checking parser does not apply:
-MAX_NODE = 10_000_000  # a text or attribute of 10 MB, the depth of elements
+# libxml2's own limits (without XML_PARSE_HUGE), which its checking parser (no tree) does not apply: the
+# scan leaves a part beyond them to the stream, which refuses it
+MAX_DEPTH = 256  # elements in elements
+MAX_NODE = 10_000_000  # bytes of one text or attribute
 
 
 def shallow(data: bytes, depth: int = 0) -> bool:
@@ -429,7 +431,10 @@ def _character(match: re.Match) -> str:
     name = match.group(1)
     if name[0] != "#":
         return _ENTITIES[name]
-    return chr(int(name[2:], 16) if name[1] == "x" else int(name[1:]))
+    try:
+        return chr(int(name[2:], 16) if name[1] == "x" else int(name[1:]))
+    except (ValueError, OverflowError):  # no character: the stream says where
+        raise _NotPlain from None
 
 
 def _chars(raw: bytes) -> str:
