@@ -282,16 +282,24 @@ def test_accounts_option_and_income_are_not_costs():
         compute(book, _ledger(rows), "40-7999")
 
 
-def test_the_same_transactions_in_two_files_count_once():
+def test_rows_of_two_files_all_count_and_rows_given_twice_are_named_or_deduped():
+    """Issue 22 item 1: no row is dropped because another file has one like it; equal rows are named
+    (an error: they have voucher numbers), --dedupe counts them once, the same export twice is refused."""
     book = _book([("A", "100", "")])
     first = _ledger([("2019-02-01", "4010", "100", "", 100), ("2019-02-02", "4010", "100", "", 200)], "a.csv")
     second = _ledger([("2019-02-02", "4010", "100", "", 200), ("2019-02-03", "4010", "100", "", 400)], "b.csv")
     second["verifikation"] = ["1", "7"]
     result = compute(book, [first, second])
+    assert result.actual == [Decimal(9)]
+    (finding,) = [f for f in result.findings if f.code == "utfall-dubblett"]
+    assert finding.severity == "error" and str(finding.location) == "b.csv:2" and finding.amount == Decimal(2)
+    assert "a.csv" in finding.message and "--dedupe" in finding.message
+    result = compute(book, [first, second], dedupe=())
     assert result.actual == [Decimal(7)]
     (finding,) = [f for f in result.findings if f.code == "utfall-dubblett"]
-    assert str(finding.location) == "b.csv:2" and finding.amount == Decimal(2)
-    assert compute(book, [first, first]).actual == [Decimal(3)]  # the same file twice
+    assert finding.severity == "warning" and "nyckel: date, verifikation, rad, konto" in finding.message
+    with pytest.raises(UserError, match="a.csv and a.csv hold the same transactions"):
+        compute(book, [first, first])  # the same file twice
 
 
 def test_ore_add_up_exactly_over_many_rows():
@@ -339,7 +347,8 @@ def test_cli_prints_budget_utfall_reconciliation_and_writes_the_default_output(t
      "name them with --columns objekt=<header>,belopp=<header>"),
     ("Datum;Konto;Objekt;Belopp\n2019-01-01;4010;9902;100\n2019-01-02;4010;9902;tusen\n", "utf-8",
      "row 3, column Belopp: 'tusen' is not an amount"),
-    ("Datum;Konto;Objekt;Belopp\n2019-01-01;4010;9902;1,234\n", "utf-8", "row 2, column Belopp: '1,234' is not an amount"),
+    ("Datum;Konto;Objekt;Belopp\n2019-01-01;4010;9902;1,234\n", "utf-8", "row 2, column Belopp: '1,234' is not an amount: a thousands separator, or three decimals? Write 1234,50 or "
+     "1234.5"),
     ("Datum;Konto;Objekt;Belopp\n2019-13-01;4010;9902;1\n", "cp1252", "row 2, column Datum: '2019-13-01' is not a date (write 2019-12-31)"),
 ])
 def test_cli_bad_ledgers_end_with_one_line_and_exit_2(tmp_path, content, encoding, message):

@@ -222,7 +222,17 @@ def cmd_utfall(args: argparse.Namespace) -> int:
     from .jobs import utfall_file
     from .utfall import CATEGORY_SV, kr
 
-    target, result = utfall_file(args.workbook, args.ledgers, args.output, args.columns, args.accounts)
+    dedupe = None
+    if args.dedupe or args.dedupe_key:
+        from .utfall import DEDUPE_FIELDS, parse_dedupe
+
+        dedupe = parse_dedupe(args.dedupe_key)
+        print(f"--dedupe: a row of a later file equal to an earlier file's on ({', '.join(dedupe)}) is counted once"
+              + ("" if len(dedupe) == len(DEDUPE_FIELDS) else "; rows equal only on this key count once too"))
+    target, result = utfall_file(args.workbook, args.ledgers, args.output, args.columns, args.accounts,
+                                 dedupe=dedupe)
+    for line in result.read:
+        print(f"read {line}")
     rows = [(a.name[:60], a.objekt, a.code, format_kr(a.amount) if a.amount is not None else "",
              format_kr(u) if u is not None else "(empty)") for a, u in zip(result.book.activities, result.actual)]
     header = ("activity", "objekt", "kod", "budget", "utfall")
@@ -361,6 +371,12 @@ def build_parser() -> argparse.ArgumentParser:
                         "belopp, debet, kredit; for SIE a dimension's name or number)")
     p.add_argument("--accounts", metavar="RANGES",
                    help="cost accounts by their leading digits (default: 4-7, BAS classes 4-7), e.g. '4000-7999,8400'")
+    p.add_argument("--dedupe", action="store_true",
+                   help="count once a row of a later LEDGER that an earlier one has (equal on every field, or on "
+                        "--dedupe-key); without it every row of every file counts")
+    p.add_argument("--dedupe-key", metavar="FIELDS",
+                   help="the fields that make two rows the same for --dedupe (implies it), e.g. "
+                        "'date,verifikation,konto,objekt,belopp'")
     p.set_defaults(func=cmd_utfall)
 
     p = sub.add_parser("agreements", help="list the catalogue of agreements",

@@ -369,9 +369,10 @@ def import_file(source: Path | str, target: Path | str, agreement_id: str, regio
 
 def utfall_file(source: Path | str, ledgers: list[Path | str], target: Path | str | None = None,
                 columns: str | dict[str, str] | None = None, accounts: str | None = None,
-                today: dt.date | None = None):
+                today: dt.date | None = None, dedupe: str | tuple[str, ...] | None = None):
     """Read the workbook and the ledger exports, match them (``utfall``), and write a copy of the
-    workbook with the Utfall column filled in and the sheet "Utfall".  Returns (target, Utfall)."""
+    workbook with the Utfall column filled in and the sheet "Utfall".  ``dedupe``: the key by which rows
+    of a later file that an earlier one has are counted once (``utfall.combine``).  Returns (target, Utfall)."""
     from .ledger import _read, parse_columns
     from .utfall import agreement_objekt, compute, parse_accounts, utfall_sheet
     from .xlsx.file_source import check_not_locked
@@ -391,7 +392,7 @@ def utfall_file(source: Path | str, ledgers: list[Path | str], target: Path | st
             lines = "\n".join(f"  {f.location}: {f.message}" for f in unreadable)
             raise UserError(f"{len(unreadable)} cell(s) cannot be read, so no utfall was written:\n{lines}", file=source)
         frames = [_read(Path(p), mapping, agreement_objekt(book)) for p in ledgers]
-        result = compute(book, frames, ranges)
+        result = compute(book, frames, ranges, dedupe)
         check_not_locked(source)
         return Output([utfall_sheet(result, today)], cell_values=result.cell_values(), result=result)
 

@@ -13,8 +13,11 @@ The rule.  Of the transactions on the agreement's objekt (the table Objekt and t
 - on an income account (class 3, e.g. the grant booked on the objekt) or any other account: shown in
   the reconciliation, never counted as (negative) cost.
 Per objekt: ledger total = kopplat + objektnivå + ej kopplat + intäkter + övriga konton + utanför perioden.
-Transactions that appear in two files (same verifikation and rad, or the same key fields where the
-export has no row numbers) are counted once, with a warning.
+Several files are combined as they are: no row is ever dropped because it looks like another file's
+(voucher numbers restart every year and series).  The same export given twice (the same transactions
+at the same lines) is refused naming both files; rows of a later file equal in every field to an earlier
+file's are counted and named in a finding (an error where they have voucher numbers); ``dedupe`` (the
+CLI's ``--dedupe``) counts such rows once, by a key the user sees.
 """
 from __future__ import annotations
 
@@ -44,8 +47,11 @@ CATEGORY_SV = {MATCHED: "Kopplat till aktiviteter", OBJEKT_LEVEL: "Objektnivå (
 LABEL_SV = {OBJEKT_LEVEL: "(objektnivå: aktiviteterna saknar kod)", UNMATCHED: "(ej kopplad till aktivitet)",
             INCOME: "(intäkt, klass 3: ej kostnad)", OTHER: "(annat konto: ej kostnad)",
             OUTSIDE: "(utanför perioden)"}
-DUPLICATE_KEY = ("verifikation", "rad")
-DUPLICATE_FIELDS = ("date", "verifikation", "konto", "text", "ansvar", "verksamhet", "aktivitet", "objekt", "ore")
+# The fields of a transaction (``--dedupe-key`` names; belopp is the column ore).
+DEDUPE_FIELDS = {"date": "date", "verifikation": "verifikation", "rad": "rad", "konto": "konto", "text": "text",
+                 "ansvar": "ansvar", "verksamhet": "verksamhet", "aktivitet": "aktivitet", "objekt": "objekt",
+                 "belopp": "ore"}
+DEDUPE_KEY = tuple(DEDUPE_FIELDS)
 
 
 def parse_accounts(spec: str | None) -> list[tuple[str, str]]:
@@ -98,6 +104,7 @@ class Utfall:
     findings: list[Finding] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     accounts: list[tuple[str, str]] = field(default_factory=list)
+    read: list[str] = field(default_factory=list)  # how each ledger file was read (format, encoding, columns)
 
     def cell_values(self) -> dict[str, dict[str, Decimal | None]]:
         """The Utfall cells of the activity table: {sheet: {"J5": amount or None}}."""
@@ -132,27 +139,82 @@ def _where(row) -> Location:
     return Location(f"{str(row.file).rsplit('/', 1)[-1]}:{int(row.line)}")
 
 
-def _duplicates(frames: list[pd.DataFrame]) -> tuple[pd.DataFrame, list[Finding]]:
-    """The frames as one, without the rows that an earlier frame (file) already has; a warning per file."""
+def parse_dedupe(spec: str | list[str] | tuple[str, ...] | None) -> tuple[str, ...]:
+    """``date,verifikation,konto,belopp`` -> the key's fields (names of ``DEDUPE_FIELDS``)."""
+    names = [n.strip().casefold() for n in (spec.split(",") if isinstance(spec, str) else spec or DEDUPE_KEY)]
+    names = [n for n in names if n]
+    unknown = [n for n in names if n not in DEDUPE_FIELDS]
+    if unknown or not names:
+        raise UserError(f"--dedupe-key: unknown field(s) {', '.join(unknown) or '(none given)'} "
+                        f"(fields: {', '.join(DEDUPE_FIELDS)})")
+    return tuple(dict.fromkeys(names))
+
+
+def _name(file: object) -> str:
+    return str(file).rsplit("/", 1)[-1]
+
+
+def _reading(frame: pd.DataFrame) -> tuple[list[str], list[Finding]]:
+    """How a file was read (format, encoding, sheets, columns: a line for the user) and what was
+    repaired (a warning finding each), from the reader's ``frame.attrs["ledger"]``."""
+    read = frame.attrs.get("ledger")
+    if not read:
+        return [], []
+    name = _name(read["file"])
+    return ([f"{name}: " + "; ".join(read["notes"])],
+            [Finding(Severity.WARNING, "utfall-fil-varning", f"{name}: {w}.", Location(name)) for w in read["warnings"]])
+
+
+def combine(frames: list[pd.DataFrame], dedupe: str | tuple[str, ...] | None = None
+            ) -> tuple[pd.DataFrame, list[Finding], list[str]]:
+    """The frames (one per file) as one, every row kept: the same export given twice is refused; rows of
+    a later file equal to an earlier file's on every field are named (counted, never dropped) unless
+    ``dedupe`` gives a key (``parse_dedupe``), by which they are counted once, per file in a warning.
+    Returns the frame, the findings and how each file was read."""
+    findings, read = [], []
+    for frame in frames:
+        lines, warnings = _reading(frame)
+        read += lines
+        findings += warnings
+    content = [c for c in frames[0].columns if c not in ("file", "amount")] if frames else []
+    for i, a in enumerate(frames):
+        for b in frames[i + 1:]:
+            if len(a) and len(a) == len(b) and list(a.columns) == list(b.columns) and \
+                    a[content].reset_index(drop=True).equals(b[content].reset_index(drop=True)):
+                raise UserError(f"{_name(a['file'].iloc[0])} and {_name(b['file'].iloc[0])} hold the same "
+                                "transactions at the same lines: the same export given twice? Give it once")
     frame = pd.concat(frames, ignore_index=True) if len(frames) != 1 else frames[0].reset_index(drop=True)
-    if len(frames) < 2:
-        return frame, []
-    has_rows = bool((frame["verifikation"] != "").all() and (frame["rad"] != "").all())
-    key = list(DUPLICATE_KEY) if has_rows else list(DUPLICATE_FIELDS)
+    frame.attrs = {}
+    if len(frames) < 2 or not len(frame):
+        return frame, findings, read
+    key = [DEDUPE_FIELDS[n] for n in (parse_dedupe(dedupe) if dedupe is not None else DEDUPE_KEY)]
     order = pd.Series(np.repeat(np.arange(len(frames)), [len(f) for f in frames]), index=frame.index)
-    first_input = order.groupby([frame[k] for k in key], sort=False).transform("min")
-    dup = (order != first_input).to_numpy()
-    findings = []
-    if dup.any():
-        what = "samma verifikation och rad" if has_rows else "samma datum, verifikation, konto, dimensioner och belopp"
-        for _, group in frame[dup].groupby(order[dup], sort=True):
-            first = group.iloc[0]
+    columns = [frame[k] for k in key]
+    occurrence = order.groupby(columns + [order], sort=False, dropna=False).cumcount()
+    first = order.groupby(columns + [occurrence], sort=False, dropna=False).transform("min")
+    later = (order != first).to_numpy()
+    if not later.any():
+        return frame, findings, read
+    shown = ", ".join(n for n, c in DEDUPE_FIELDS.items() if c in key)
+    for (this, earlier), group in frame[later].groupby([order[later], first[later]], sort=True):
+        total = kr(group["ore"].sum())
+        where = _where(group.iloc[0])
+        this_name, earlier_name = _name(frames[this]["file"].iloc[0]), _name(frames[earlier]["file"].iloc[0])
+        if dedupe is not None:
             findings.append(Finding(
                 Severity.WARNING, "utfall-dubblett",
-                f"{len(group)} transaktioner i {str(first.file).rsplit('/', 1)[-1]} finns redan i en fil före den "
-                f"({what}) och räknas en gång; summa {format_kr(kr(group['ore'].sum()))}.", _where(first),
-                kr(group["ore"].sum())))
-    return frame[~dup], findings
+                f"{len(group)} transaktioner i {this_name} finns redan i {earlier_name} (nyckel: {shown}) och räknas "
+                f"en gång (--dedupe); summa {format_kr(total)}.", where, total))
+        else:
+            numbered = bool((group["verifikation"] != "").all())
+            findings.append(Finding(
+                Severity.ERROR if numbered else Severity.WARNING, "utfall-dubblett",
+                f"{len(group)} transaktioner i {this_name} är lika i alla fält ({shown}) med transaktioner i "
+                f"{earlier_name}; båda räknas (summa {format_kr(total)}). Är det samma transaktioner i två exporter, "
+                "kör med --dedupe så räknas de en gång.", where, total))
+    if dedupe is not None:
+        frame = frame[~later]
+    return frame, findings, read
 
 
 def agreement_objekt(book: DecisionBook) -> set[str]:
@@ -161,10 +223,12 @@ def agreement_objekt(book: DecisionBook) -> set[str]:
         {a.objekt.strip() for a in book.activities if a.objekt.strip()}
 
 
-def compute(book: DecisionBook, ledger: pd.DataFrame | list[pd.DataFrame], accounts: str | list[tuple[str, str]] | None = None) -> Utfall:
-    """Match the ledger's transactions to the book's activities (see the module's docstring)."""
+def compute(book: DecisionBook, ledger: pd.DataFrame | list[pd.DataFrame], accounts: str | list[tuple[str, str]] | None = None,
+            dedupe: str | tuple[str, ...] | None = None) -> Utfall:
+    """Match the ledger's transactions to the book's activities (see the module's docstring); several
+    frames (files) are combined by ``combine`` (``dedupe``: a key to count rows given twice once)."""
     ranges = parse_accounts(accounts) if accounts is None or isinstance(accounts, str) else accounts
-    ledger, findings = _duplicates(ledger if isinstance(ledger, list) else [ledger])
+    ledger, findings, read = combine(ledger if isinstance(ledger, list) else [ledger], dedupe)
     activities = book.activities
     codes = agreement_objekt(book)
     objekt = ledger["objekt"].astype(str).str.strip()
@@ -267,7 +331,8 @@ def compute(book: DecisionBook, ledger: pd.DataFrame | list[pd.DataFrame], accou
     order = np.lexsort((rows["line"].to_numpy(), rows["date"].to_numpy(), activity.astype(str), category,
                         rows["objekt"].to_numpy(object)))
     rows = rows.iloc[order].reset_index(drop=True)
-    return Utfall(book, actual, rows, reconciliation, findings, list(dict.fromkeys(ledger["file"].tolist())), ranges)
+    return Utfall(book, actual, rows, reconciliation, findings, list(dict.fromkeys(ledger["file"].tolist())), ranges,
+                  read)
 
 
 # --- the sheet "Utfall" -------------------------------------------------------------------------------
