@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import errno
 import json
 import sys
 from decimal import Decimal
@@ -403,6 +404,14 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("xl-statsbidrag: interrupted", file=sys.stderr)
         return 130
+    except MemoryError:  # said below, once the frames that hold the memory are released
+        pass
+    except OSError as exc:
+        if exc.errno not in RESOURCE_ERRORS:
+            raise
+        print(f"xl-statsbidrag: error: '{args.command}' ran out of a system resource: {exc.strerror or exc}"
+              f"{f' ({exc.filename})' if exc.filename else ''}; nothing was written", file=sys.stderr)
+        return EXIT_INPUT
     except ModuleNotFoundError as exc:  # an optional dependency the command needs is not installed
         extra = EXTRAS.get((exc.name or "").split(".")[0])
         if extra is None:
@@ -411,7 +420,15 @@ def main(argv: list[str] | None = None) -> int:
               f"[{extra}]: pip install 'xl-statsbidrag[{extra}]' (or pip install '.[{extra}]' in a copy of the "
               "project)", file=sys.stderr)
         return EXIT_INPUT
+    # Out of memory (a resource failure): said plainly; outputs are written whole or not at all.
+    print(f"xl-statsbidrag: error: out of memory in '{args.command}': the input is too large for the memory this "
+          "process may use; nothing was written. Close other programs, raise the limit, or split the input (for "
+          "utfall: export only the agreement's objekt or one year per file)", file=sys.stderr)
+    return EXIT_INPUT
 
+
+# Failures of the machine, not the input: no memory, no file handles, no space, no processes.
+RESOURCE_ERRORS = {errno.ENOMEM, errno.EMFILE, errno.ENFILE, errno.ENOSPC, errno.EDQUOT, errno.EAGAIN, errno.EFBIG}
 
 # The extras of pyproject.toml that bring each optional package.
 EXTRAS = {"lxml": "files", "xlsxwriter": "files", "icalendar": "files", "pandas": "ledger", "numpy": "ledger",

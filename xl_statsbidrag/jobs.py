@@ -373,7 +373,7 @@ def utfall_file(source: Path | str, ledgers: list[Path | str], target: Path | st
     """Read the workbook and the ledger exports, match them (``utfall``), and write a copy of the
     workbook with the Utfall column filled in and the sheet "Utfall".  ``dedupe``: the key by which rows
     of a later file that an earlier one has are counted once (``utfall.combine``).  Returns (target, Utfall)."""
-    from .ledger import _read, parse_columns
+    from .ledger import _read, check_distinct, parse_columns
     from .utfall import agreement_objekt, compute, parse_accounts, utfall_sheet
     from .xlsx.file_source import check_not_locked
 
@@ -391,6 +391,7 @@ def utfall_file(source: Path | str, ledgers: list[Path | str], target: Path | st
         if unreadable:
             lines = "\n".join(f"  {f.location}: {f.message}" for f in unreadable)
             raise UserError(f"{len(unreadable)} cell(s) cannot be read, so no utfall was written:\n{lines}", file=source)
+        check_distinct(ledgers)
         frames = [_read(Path(p), mapping, agreement_objekt(book)) for p in ledgers]
         result = compute(book, frames, ranges, dedupe)
         check_not_locked(source)

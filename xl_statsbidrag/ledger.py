@@ -464,9 +464,13 @@ def _candidate_lines(data: bytes, start: int, first_line: int, needles: list[byt
     return b"".join(chunks), np.array(numbers, dtype=np.int64)
 
 
-def _bad_line(path: Path, line: int, fields: int, header_line: int, separator: str, width: int) -> UserError:
+def _bad_line(path: Path, line: int, fields: int, header_line: int, separator: str, width: int,
+              unended: bool = False) -> UserError:
     sep = "tab" if separator == "\t" else f"'{separator}'"
-    if fields < width:
+    if unended:
+        why = (f"{fields} field(s) where the header (line {header_line}) has {width}: a quote (\") that does not "
+               "end takes the lines after it into one field")
+    elif fields < width:
         why = (f"{fields} field(s) where the header (line {header_line}) has {width}: a line break inside a field "
                "(a CR or LF in a text), or a field missing")
     else:
@@ -555,7 +559,8 @@ def _read_csv_records(path: Path, data: bytes, offset: int, first_line: int, cod
                 continue
             if len(record) < need or (len(record) > width and any(v.strip() for v in record[width:])):
                 if wanted is None or any(c in v for v in record for c in wanted):
-                    raise _bad_line(path, line, len(record), first_line - 1, separator, width)
+                    raise _bad_line(path, line, len(record), first_line - 1, separator, width,
+                                    any("\n" in v for v in record))
                 continue
             if wanted is not None and record[position].strip() not in wanted:
                 continue
@@ -861,6 +866,24 @@ def _read(path: Path, columns: dict[str, str] | None = None, objekt=None) -> pd.
         out = _convert(raw, header, path, str(path), lambda line, name: (f"row {line}, ", None))
     out.attrs = {"ledger": {"file": str(path), "notes": notes, "warnings": []}}
     return out
+
+
+def check_distinct(paths: list[Path | str]) -> None:
+    """Refuse the same export given twice: two names of one file, or two files of identical content
+    (compared by size, then by content, so that large exports are read only when their sizes match)."""
+    import filecmp
+
+    seen: list[Path] = []
+    for path in map(Path, paths):
+        for other in seen:
+            try:
+                same = path.stat().st_size == other.stat().st_size and filecmp.cmp(path, other, shallow=False)
+            except OSError:
+                continue  # missing or unreadable: said when it is read
+            if same:
+                raise UserError(f"{other.name} and {path.name} have the same content: the same export given "
+                                "twice? Give it once", file=path)
+        seen.append(path)
 
 
 def ore_to_decimal(ore: int) -> Decimal:
