@@ -59,7 +59,7 @@ _HEAD = (r'[ \t]*\}[ \t]*\r?\n[ \t]*#VER[ \t]+(?:"([^"\s\\]*)"|([^"\s{}]+))[ \t]
 # common form (8-13: account, object list, whole kronor, öre, date, text) or as it is (14: by ``tokens``).
 _STEP = re.compile(r'(?:' + _HEAD + r'|((?:(?![ \t]*#TRANS[ \t])[^\n]*\n)*))[ \t]*#TRANS[ \t]+' + _TRANS_REST)
 _TRANS_START = re.compile(r'^[ \t]*#TRANS[ \t]', re.M)
-_CHUNK = 1 << 22  # characters per findall: bounds the memory of the match tuples
+_CHUNK = 1 << 17  # characters per findall: a chunk's strings stay in the CPU cache (4 M chars: 1.4x slower)
 _FRAC_ORE = {"": 0, **{str(i): i * 10 for i in range(10)}, **{f"{i:02d}": i for i in range(100)}}
 HEADER_LABELS = ("#DIM", "#UNDERDIM", "#SIETYP", "#FORMAT", "#FLAGGA", "#PROGRAM")
 
@@ -473,7 +473,7 @@ def read_sie(path: Path | str, columns: dict[str, str] | None = None, objekt=Non
         per_unique[f] = values
     if objekt is not None:
         wanted = {str(c).strip() for c in objekt}
-        keep = np.array([str(v).strip() in wanted for v in per_unique["objekt"]], dtype=bool)[t_inner]
+        keep = pd.Series(per_unique["objekt"], dtype=object).str.strip().isin(wanted).to_numpy(dtype=bool)[t_inner]
         t_line, t_konto, t_inner, t_ore, t_date, t_text, ver_of, rad = \
             (a[keep] for a in (t_line, t_konto, t_inner, t_ore, t_date, t_text, ver_of, rad))
 
@@ -513,22 +513,19 @@ def read_sie(path: Path | str, columns: dict[str, str] | None = None, objekt=Non
     return frame
 
 
-# The pairs of an object list: dimension and object, each quoted or bare; anything else runs to the end
-# of its list (then ``tokens`` reads that list and says what is wrong).
-_PAIRS = re.compile(r'(\n)|[ \t]*(?:(?:"([^"\\\n]*)"|([^\s"{}\\]+))[ \t]+(?:"([^"\\\n]*)"|([^\s"{}\\]+))|(\S[^\n]*))')
+# The pairs of an object list in the common form: a dimension number and a quoted object; anything else
+# runs to the end of its list (then ``tokens`` reads that list: a bare object, a quoted number, an escape,
+# a broken quote, an odd number of fields).
+_PAIRS = re.compile(r'(\n)|[ \t]*(?:(\d+)[ \t]+"([^"\\\n]*)"|(\S[^\n]*))')
 
 
 def _object_pairs(path: Path, uniques: np.ndarray, codes: np.ndarray, lines: np.ndarray):
     """(the distinct list each pair is in, its dimension, its object) over all distinct object lists."""
-    found = _PAIRS.findall("\n".join(uniques.tolist()) + "\n")
-    cols = list(zip(*found)) if found else [()] * 6
-    newline = np.array(cols[0], dtype=object).astype(bool)
+    found = _tuples(_PAIRS.findall("\n".join(uniques.tolist()) + "\n"), 4)
+    newline = found[:, 0].astype(bool)
     owner = np.cumsum(newline) - newline
     pair = ~newline
-    dims = (np.array(cols[1], dtype=object) + np.array(cols[2], dtype=object))[pair]
-    objs = (np.array(cols[3], dtype=object) + np.array(cols[4], dtype=object))[pair]
-    stray = np.array(cols[5], dtype=object)[pair].astype(bool)
-    owner = owner[pair]
+    dims, objs, stray, owner = found[pair, 1], found[pair, 2], found[pair, 3].astype(bool), owner[pair]
     if stray.any():  # an escape, a broken quote, an odd number of fields: said by tokens, naming the line
         slow = np.unique(owner[stray])
         keep = ~np.isin(owner, slow)
