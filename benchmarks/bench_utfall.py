@@ -71,20 +71,26 @@ print(" ".join(f"{k}={v:.2f}" for k, v in phases.items()), f"rest={elapsed - sum
 
 
 def generate(rows: int, on_objekt: int, seed: int = 22) -> pd.DataFrame:
-    """A year of a large region's ledger: 200 objekt, and the example's 9902 and 9917 with ``on_objekt``
-    of the rows; the 2019 example's activity codes, cost and other accounts, öre amounts."""
+    """A year of a large region's ledger: codings (ansvar, verksamhet, projekt, objekt) drawn from 20 000
+    in use on 200 objekt, and ``on_objekt`` rows on the example's 9902 and 9917 (codings from 2 000 of
+    their own, with the 2019 example's activity codes); cost and other accounts, öre amounts."""
     rng = np.random.default_rng(seed)
-    days = pd.Timestamp("2019-01-01") + pd.to_timedelta(rng.integers(0, 365, rows), unit="D")
-    objekt = rng.integers(1000, 1200, rows).astype(str)
-    hit = rng.permutation(rows)[:on_objekt]
-    objekt[hit] = rng.choice(["9902", "9917"], on_objekt)
     codes = np.array([f"P19{i:02d}" for i in range(1, 24)] + ["", "P1999"])
+    verksamheter = np.array(["HoS", "HOSPA", "Regionstab", "Folktandvård", "PV Vårdval"])
+
+    def codings(n: int, objekt: np.ndarray) -> pd.DataFrame:
+        return pd.DataFrame({"ansvar": rng.integers(100, 999, n), "verksamhet": rng.choice(verksamheter, n),
+                             "projekt": rng.choice(codes, n), "objekt": objekt})
+    other = codings(20_000, rng.integers(1000, 1200, 20_000).astype(str))
+    ours = codings(2_000, rng.choice(["9902", "9917"], 2_000))
+    coding = pd.concat([other.iloc[rng.integers(0, len(other), rows - on_objekt)],
+                        ours.iloc[rng.integers(0, len(ours), on_objekt)]], ignore_index=True)
+    coding = coding.iloc[rng.permutation(rows)].reset_index(drop=True)  # the objekt's rows spread over the year
+    days = pd.Timestamp("2019-01-01") + pd.to_timedelta(rng.integers(0, 365, rows), unit="D")
     return pd.DataFrame({
         "date": days, "ver": rng.integers(100000, 999999, rows), "rad": rng.integers(1, 20, rows),
         "konto": rng.choice(["3010", "4010", "5010", "6550", "7010", "7510", "2440", "8420"], rows),
-        "ansvar": rng.integers(100, 999, rows),
-        "verksamhet": rng.choice(["HoS", "HOSPA", "Regionstab", "Folktandvård", "PV Vårdval"], rows),
-        "projekt": rng.choice(codes, rows), "objekt": objekt,
+        **{c: coding[c].to_numpy() for c in ("ansvar", "verksamhet", "projekt", "objekt")},
         "text": rng.choice(["Leverantörsfaktura", "Lön", "Konsultarvode enligt avtal", "Material och förnödenheter",
                             "Hyra lokal Östersund"], rows),
         "ore": rng.integers(-500_000, 5_000_000, rows)})

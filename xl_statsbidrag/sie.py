@@ -472,8 +472,9 @@ def read_sie(path: Path | str, columns: dict[str, str] | None = None, objekt=Non
             values[owner[mine]] = objs[mine]
         per_unique[f] = values
     if objekt is not None:
-        wanted = {str(c).strip() for c in objekt}
-        keep = pd.Series(per_unique["objekt"], dtype=object).str.strip().isin(wanted).to_numpy(dtype=bool)[t_inner]
+        from .ledger import on_objekt
+
+        keep = on_objekt(pd.Series(per_unique["objekt"], dtype=object), objekt)[t_inner]
         t_line, t_konto, t_inner, t_ore, t_date, t_text, ver_of, rad = \
             (a[keep] for a in (t_line, t_konto, t_inner, t_ore, t_date, t_text, ver_of, rad))
 
@@ -521,11 +522,15 @@ _PAIRS = re.compile(r'(\n)|[ \t]*(?:(\d+)[ \t]+"([^"\\\n]*)"|(\S[^\n]*))')
 
 def _object_pairs(path: Path, uniques: np.ndarray, codes: np.ndarray, lines: np.ndarray):
     """(the distinct list each pair is in, its dimension, its object) over all distinct object lists."""
-    found = _tuples(_PAIRS.findall("\n".join(uniques.tolist()) + "\n"), 4)
-    newline = found[:, 0].astype(bool)
-    owner = np.cumsum(newline) - newline
-    pair = ~newline
-    dims, objs, stray, owner = found[pair, 1], found[pair, 2], found[pair, 3].astype(bool), owner[pair]
+    parts = []
+    for start in range(0, len(uniques), 1 << 14):  # in pieces: the match tuples of a piece stay small
+        found = _tuples(_PAIRS.findall("\n".join(uniques[start:start + (1 << 14)].tolist()) + "\n"), 4)
+        newline = found[:, 0].astype(bool)
+        pair = ~newline
+        parts.append(((np.cumsum(newline) - newline)[pair] + start, found[pair, 1], found[pair, 2],
+                      found[pair, 3].astype(bool)))
+    owner, dims, objs, stray = (np.concatenate(c) for c in zip(*parts)) if parts else \
+        (np.zeros(0, np.int64), np.zeros(0, object), np.zeros(0, object), np.zeros(0, bool))
     if stray.any():  # an escape, a broken quote, an odd number of fields: said by tokens, naming the line
         slow = np.unique(owner[stray])
         keep = ~np.isin(owner, slow)

@@ -68,12 +68,21 @@ def parse_accounts(spec: str | None) -> list[tuple[str, str]]:
     return ranges
 
 
+def _per_value(series: pd.Series, fn, dtype=object) -> np.ndarray:
+    """``fn`` of each row's value, worked out once per distinct value (a ledger repeats its accounts and
+    codes; pandas' string methods would call Python once per row)."""
+    codes, uniques = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=False)
+    return np.array([fn(str(u) if u is not None else "") for u in uniques] + [fn("")], dtype=dtype)[codes]
+
+
+def _stripped(series: pd.Series) -> pd.Series:
+    return pd.Series(_per_value(series, str.strip), index=series.index, dtype=object)
+
+
 def _on_accounts(konto: pd.Series, ranges: list[tuple[str, str]]) -> np.ndarray:
-    hit = np.zeros(len(konto), dtype=bool)
-    for lo, hi in ranges:
-        head = konto.str.slice(0, len(lo))
-        hit |= ((head >= lo) & (head <= hi) & head.str.fullmatch(r"\d+") & (konto.str.len() >= len(lo))).to_numpy(bool)
-    return hit
+    def counts(k: str) -> bool:
+        return any(len(k) >= len(lo) and k[:len(lo)].isdigit() and lo <= k[:len(lo)] <= hi for lo, hi in ranges)
+    return _per_value(konto, counts, bool)
 
 
 def kr(ore: int) -> Decimal:
@@ -231,14 +240,15 @@ def compute(book: DecisionBook, ledger: pd.DataFrame | list[pd.DataFrame], accou
     ledger, findings, read = combine(ledger if isinstance(ledger, list) else [ledger], dedupe)
     activities = book.activities
     codes = agreement_objekt(book)
-    objekt = ledger["objekt"].astype(str).str.strip()
-    rows = ledger[objekt.isin(codes).to_numpy()].copy()
-    rows["objekt"] = rows["objekt"].astype(str).str.strip()
+    objekt = _stripped(ledger["objekt"])
+    on = objekt.isin(codes).to_numpy()
+    rows = ledger[on].copy()
+    rows["objekt"] = objekt[on]
     start, end = book.agreement.period
     inside = ((rows["date"] >= pd.Timestamp(start)) & (rows["date"] <= pd.Timestamp(end))).to_numpy(bool)
-    konto = rows["konto"].astype(str).str.strip()
+    konto = _stripped(rows["konto"])
     cost = _on_accounts(konto, ranges)
-    income = konto.str.startswith("3").to_numpy(bool)
+    income = _per_value(konto, lambda k: k.startswith("3"), bool)
     category = np.select([~inside, cost, income], [OUTSIDE, UNMATCHED, INCOME], OTHER)
 
     # Groups of activities by (objekt, code): a transaction's group is its (objekt, code) where an
@@ -246,7 +256,7 @@ def compute(book: DecisionBook, ledger: pd.DataFrame | list[pd.DataFrame], accou
     groups: dict[tuple[str, str], list[int]] = {}
     for i, a in enumerate(activities):
         groups.setdefault((a.objekt.strip(), _key(a.code)), []).append(i)
-    code = rows["aktivitet"].astype(str).str.strip().str.casefold()
+    code = pd.Series(_per_value(rows["aktivitet"], lambda c: c.strip().casefold()), index=rows.index, dtype=object)
     coded = {f"{o}\x1f{c}" for (o, c) in groups if c}
     joined = rows["objekt"] + "\x1f" + code
     group_key = np.where(joined.isin(coded).to_numpy(bool), joined.to_numpy(object),
@@ -257,15 +267,19 @@ def compute(book: DecisionBook, ledger: pd.DataFrame | list[pd.DataFrame], accou
     is_cost = category == UNMATCHED
     if is_cost.any():
         sums = pd.Series(rows["ore"].to_numpy()[is_cost]).groupby(group_key[is_cost]).sum().to_dict()
+    key_codes, key_uniques = pd.factorize(group_key, use_na_sentinel=False)  # compared as numbers below
+    number_of = {k: i for i, k in enumerate(key_uniques)}
+    named = np.zeros(len(rows), dtype=bool)
     for key, members in group_of.items():
-        hit = is_cost & (group_key == key)
+        hit = is_cost & (key_codes == number_of.get(key, -1))
         if len(members) == 1:
             category[hit] = MATCHED
             activity[hit] = activities[members[0]].name
+            named |= hit
         else:
             category[hit] = OBJEKT_LEVEL
     for c, label in LABEL_SV.items():
-        activity[(category == c) & (activity == "")] = label
+        activity[(category == c) & ~named] = label
     rows["category"] = category
     rows["activity"] = activity
 
@@ -309,7 +323,7 @@ def compute(book: DecisionBook, ledger: pd.DataFrame | list[pd.DataFrame], accou
         reconciliation.append(ObjektReconciliation(objekt_code, amounts))
         unmatched = rows[mine & (category == UNMATCHED)]
         if len(unmatched):
-            seen = sorted({c for c in unmatched["aktivitet"].astype(str).str.strip()})
+            seen = sorted(set(_stripped(unmatched["aktivitet"])))
             shown = ", ".join(repr(c) if c else "(utan kod)" for c in seen[:8]) + (" …" if len(seen) > 8 else "")
             findings.append(Finding(
                 Severity.WARNING, "utfall-omatchat",
@@ -328,8 +342,9 @@ def compute(book: DecisionBook, ledger: pd.DataFrame | list[pd.DataFrame], accou
                 f"{len(outside)} transaktioner på objekt {objekt_code} ligger utanför perioden {start.isoformat()}–"
                 f"{end.isoformat()} (summa {format_kr(kr(amounts[OUTSIDE]))}) och räknas inte.",
                 _where(outside.iloc[0]), kr(amounts[OUTSIDE])))
-    order = np.lexsort((rows["line"].to_numpy(), rows["date"].to_numpy(), activity.astype(str), category,
-                        rows["objekt"].to_numpy(object)))
+    order = np.lexsort((rows["line"].to_numpy(), rows["date"].to_numpy(),
+                        pd.factorize(activity, sort=True, use_na_sentinel=False)[0], category,
+                        pd.factorize(rows["objekt"].to_numpy(object), sort=True, use_na_sentinel=False)[0]))
     rows = rows.iloc[order].reset_index(drop=True)
     return Utfall(book, actual, rows, reconciliation, findings, list(dict.fromkeys(ledger["file"].tolist())), ranges,
                   read)
