@@ -486,3 +486,53 @@ def test_a_memory_limit_in_a_real_process_ends_with_the_message(tmp_path):
     if done.returncode != 0:  # the limit was hit (where it is depends on the machine): said plainly
         assert done.returncode == 2 and "out of memory" in done.stderr, done.stderr
         assert not (tmp_path / "o.xlsx").exists()
+
+
+# --- the README's examples, one per system ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("header, row, columns, expect", [
+    ("BOKF_DATUM;VERIFIKAT;KONTO_ID;ANSVAR_KOD;VERKSAMHET_KOD;AKTIVITET_KOD;PROJEKT_KOD;OBJEKT_KOD;BELOPP",
+     "2019-05-02;4711;4010;410;HoS;K1;P9;100;-3550.0000", None, ("4711", "410", "HoS", "K1", "100", -355000)),
+    ("BOKF_DATUM;VERIFIKAT;KONTO_ID;ANSVAR_KOD;VERKSAMHET_KOD;AKTIVITET_KOD;PROJEKT_KOD;OBJEKT_KOD;BELOPP",
+     "2019-05-02;4711;4010;410;HoS;K1;P9;100;-3550.0000", "aktivitet=PROJEKT_KOD", ("4711", "410", "HoS", "P9", "100",
+                                                                                   -355000)),
+    ("client;account;dim_1;dim_2;dim_3;dim_4;voucher_no;voucher_date;amount;cur_amount;description",
+     "10;4010;410;HoS;K1;100;55;2019-05-02;1250.5000;0;Faktura",
+     "ansvar=dim_1,verksamhet=dim_2,aktivitet=dim_3,objekt=dim_4", ("55", "410", "HoS", "K1", "100", 125050)),
+    ("Konto;Kontonamn;Datum;Vernr;Text;Resultatenhet;Projekt;Debet;Kredit;Saldo",
+     "4010;Material;2019-05-02;12;Inköp;100;K1;;250,00;-250,00", "objekt=Resultatenhet", ("12", "", "", "K1", "100",
+                                                                                         -25000)),
+    ("Konto;Benämning;Serie;Vernr;Datum;Text;Kst;Projekt;Debet;Kredit;Saldo",
+     "4010;Material;A;17;2019-05-02;Inköp;100;K1;99,50;;99,50", "objekt=Kst", ("A 17", "", "", "K1", "100", 9950)),
+])
+def test_the_readmes_header_examples(tmp_path, header, row, columns, expect):
+    frame = read_ledger(write(tmp_path / "h.csv", [header, row]), columns)
+    assert tuple(frame[["verifikation", "ansvar", "verksamhet", "aktivitet", "objekt"]].iloc[0]) + \
+        (int(frame["ore"].iloc[0]),) == expect
+    assert frame["date"].dt.date.tolist() == [dt.date(2019, 5, 2)]
+
+
+def test_utf16_without_bom_and_the_common_amounts_agree_with_the_careful_parser(tmp_path):
+    import random
+
+    from xl_statsbidrag.ledger import AmountError, _common_ore, parse_ore
+
+    path = tmp_path / "u.txt"
+    path.write_bytes("Datum\tKonto\tObjekt\tBelopp\r\n2019-01-01\t4010\tÖ1\t5,5\r\n".encode("utf-16-le"))
+    assert read_ledger(path)[["objekt", "ore"]].values.tolist() == [["Ö1", 550]]
+    rng = random.Random(22)
+    alphabet = "0123456789-,. "
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 20))) for _ in range(20000)]
+    texts += [f"{rng.choice(['', '-'])}{rng.randint(0, 10 ** rng.randint(0, 17))}{rng.choice(['', ',5', '.25'])}"
+              for _ in range(20000)]
+    import numpy as np
+
+    ore, done = _common_ore(np.array(texts, dtype=object))
+    for text, value, fast in zip(texts, ore.tolist(), done.tolist()):
+        if fast:
+            assert value == parse_ore(text), text
+        else:
+            try:
+                parse_ore(text)
+            except AmountError:
+                pass
