@@ -59,7 +59,8 @@ def skapa_bilaga2(book: xw.Book):
         return
     print(f"Bilaga 2 skapad. Bidrag {format_kr(s.received)}, kostnader {format_kr(s.costs)}"
           f"{'' if s.outcome else ' (budget, utfall saknas)'}, ej förbrukat {format_kr(s.unused)}, "
-          f"att återbetala {format_kr(s.repay)}, förslag till granskning: {s.suggestion.text} (se bladet Kontroll).")
+          f"att återbetala {format_kr(s.repay)}, egen finansiering {format_kr(s.own)}, förslag till granskning: "
+          f"{s.suggestion.text} (se bladet Kontroll).")
 
 
 @script

@@ -32,7 +32,7 @@ ACTIVITIES_2019 = [
     ("Vidareutbildning Specialistsjuksköterskor", "HoS samt vårdvalsnämnd", "öronmärkt i ÖK 2019", "", 5093945, "ja", "9902", SSK, ""),
     ("Sal nr 2 på Campus", "HoS", "personalmiljard 2018", "apr-18", 8200000, "ja", "9917", STIM, ""),
     ("Personalförstärkning inom IT Region JH", "Regionstab", "personalmiljard 2018", "", 3500000, "ja", "9917", STIM, ""),
-    ("Kliniskt träningscentrum (KTC) Drift befintlig vsh samt Investering KTC", "KTC", "personalmiljard 2018", "RS /2459/2017", 1875144, "2020 för utrustning, inventarier 1,7 mkr", "9917", STIM, "Verksamhet ej angiven i underlaget"),
+    ("Kliniskt träningscentrum (KTC) Drift befintlig vsh samt Investering KTC", "KTC", "personalmiljard 2018", "RS /2459/2017", 1875144, "2020 för utrustning, inventarier 1,7 mkr", "9917", STIM, ""),
     ("Kliniskt träningscentrum (KTC) Byggnation", "Fastighet", "personalmiljard 2018", "RS /2459/2017", 1500000, "2020 för byggnation 13,5 mkr", "9917", STIM, ""),
     ("Sjuksköterskans första år", "FoU", "personalmiljard 2018", "", 500000, "ja", "9917", STIM, ""),
     ("Chefsutvecklare och chefsprogram", "FUU", "personalmiljard 2018", "", 1500000, "ja", "9917", STIM, ""),
@@ -55,6 +55,13 @@ ACTIVITIES_2019 = [
      "Totalt 4,5 mkr 2019. Stratsys, beslutsstöd och integrationer (minst 25 IT-system), projektet Larm och patientanrop (projektledare 750 tkr)"),
 ]
 
+# The region's own notes on the rows (column "Intern kommentar", never printed on Bilaga 2): where the seed
+# is unclear or how an amount was written in it.
+INTERNAL_COMMENTS = {
+    "Kliniskt träningscentrum (KTC) Drift befintlig vsh samt Investering KTC": "Verksamhet ej angiven i underlaget",
+    "Utbildning COSMIC pv, Samordnare nationella satsningar pv": "I underlaget: 750 000 (250+500)",
+}
+
 # EXAMPLE DATA, not from the seeds: activity codes (the ledger's aktivitet/projekt) for the 2019
 # activities, so that the example ledger export (huvudbok_2019.csv, made by example_ledger()) can be
 # matched to them.  A region uses the codes of its own financial system.
@@ -64,7 +71,7 @@ ACTIVITIES_2018 = [
     ("Mobilt närvårdsteam", "Hud, infektion, medicin", "", "RS/255/2018", 2500000, "", "9902", "", ""),
     ("Koordinator osteoporos", "Ortopedi", "", "RS/255/2018", 250000, "", "9902", "", ""),
     ("Apotekare klinik och COSMIC, Delprojektledare bemanningsprojekt", "Patientsäkerhet", "", "RS/255/2018", 1432000, "", "9902", "", ""),
-    ("Utbildning COSMIC pv, Samordnare nationella satsningar pv", "Primärvård", "", "RS/255/2018", 750000, "", "9902", "", "750 000 (250+500)"),
+    ("Utbildning COSMIC pv, Samordnare nationella satsningar pv", "Primärvård", "", "RS/255/2018", 750000, "", "9902", "", ""),
     ("Gemensam kundtjänst, All inclusive sectra", "Diagnostik, teknik, service", "", "RS/255/2018", 2310000, "", "9902", "", ""),
     ("Info tjänster 1177, Journal på nätet, Implementering tidbok via mina vårdkontakter", "Regionstab, kommunikation", "", "RS/255/2018", 680000, "", "9902", "", ""),
     ("Förstärkning IT- COSMIC", "Regionstab, e-hälsa, IT", "", "RS/255/2018", 600000, "", "9902", "", ""),
@@ -128,7 +135,10 @@ WORKBOOKS = {
 
 # The columns of the table Aktiviteter, in order (fields of workbook_format.ACTIVITY_COLUMNS).
 COLUMNS = ["name", "verksamhet", "earlier_decision", "decision_ref", "amount", "next_year", "objekt", "code", "pot",
-           "actual", "comment"]
+           "actual", "comment", "internal_comment"]
+
+# Cells of the agreement sheet with a list to choose from.
+CHOICES = {"unmatched_decision": ["Räknas med", "Räknas inte"], "requisition_reduces": "=PottNamn"}
 
 MACRO_MODULE = HERE / "vba" / "Statsbidrag.bas"
 BUTTONS = [("SkapaBilaga2", "Skapa Bilaga 2"), ("Kontrollera", "Kontrollera"), ("HamtaUtfall", "Hämta utfall"),
@@ -280,7 +290,7 @@ def build(path: Path, spec: dict, extra=None) -> None:
                 ws.write_blank(row, 1, None, money_in)
             elif name == "paid_out_date":
                 ws.write_blank(row, 1, None, date_in)
-            elif name == "requisition_amount":  # empty: the whole grant
+            elif name in ("requisition_amount", "deviation_threshold"):  # empty: the whole grant; 0 kr
                 ws.write_blank(row, 1, None, money_in)
             elif isinstance(value, dt.date):
                 ws.write_datetime(row, 1, dt.datetime(value.year, value.month, value.day), date_in)
@@ -288,6 +298,8 @@ def build(path: Path, spec: dict, extra=None) -> None:
                 ws.write_number(row, 1, value, money_in)
             else:
                 ws.write_string(row, 1, value or "", value_fmt)
+            if name in CHOICES:
+                ws.data_validation(row, 1, row, 1, {"validate": "list", "source": CHOICES[name]})
             row += 1
         row += 1
     ws.merge_range(row, 0, row, 3, "Potter (delar av bidraget; öronmärkta får bara användas till sitt ändamål)", heading)
@@ -333,7 +345,8 @@ def build(path: Path, spec: dict, extra=None) -> None:
     first, last = 4, 4 + len(acts)
     cols = COLUMNS
     widths = {"name": 48, "verksamhet": 20, "earlier_decision": 18, "decision_ref": 16, "amount": 14,
-              "next_year": 22, "objekt": 9, "code": 9, "pot": 22, "actual": 14, "comment": 40}
+              "next_year": 22, "objekt": 9, "code": 9, "pot": 22, "actual": 14, "comment": 40,
+              "internal_comment": 30}
     codes = spec.get("codes", {})
     columns = []
     for name in cols:
@@ -345,7 +358,8 @@ def build(path: Path, spec: dict, extra=None) -> None:
         elif name == "actual":
             col.update(total_function="sum", total_value=0)
         columns.append(col)
-    data = [[a[0], a[1], a[2], a[3], a[4], a[5], a[6], codes.get(a[0]), a[7], None, a[8]] for a in acts]
+    data = [[a[0], a[1], a[2], a[3], a[4], a[5], a[6], codes.get(a[0]), a[7], None, a[8], INTERNAL_COMMENTS.get(a[0])]
+            for a in acts]
     ws.add_table(first - 1, 0, last, len(cols) - 1, {"name": ACTIVITIES_TABLE, "style": "Table Style Medium 2",
                                                     "columns": columns, "data": data, "total_row": True})
     for i, name in enumerate(cols):

@@ -54,9 +54,11 @@ def cmd_report(args: argparse.Namespace) -> int:
     print(f"  costs:        {format_kr(s.costs)} ({kind})")
     print(f"  unused:       {format_kr(s.unused)}")
     print(f"  to repay:     {format_kr(s.repay)}")
+    print(f"  own financing: {format_kr(s.own)}")
     reasons = len(s.suggestion.findings)
-    print("  attestation:  " + (f"suggested Alt {s.alternative}" if s.alternative else "no suggestion (no utfall)")
-          + (f" ({reasons} reason(s) on the sheet Kontroll)" if s.alternative == 2 else "")
+    why = "no utfall" if not s.outcome else "deviations to explain first"
+    print("  attestation:  " + (f"suggested Alt {s.alternative}" if s.alternative else f"no suggestion ({why})")
+          + (f" ({reasons} reason(s) on the sheet Kontroll)" if reasons else "")
           + "; the form's boxes are left to the head of finance")
     print(f"  findings:     {errors} error(s), {warnings} warning(s); see the sheet Kontroll or "
           "'xl-statsbidrag validate'")

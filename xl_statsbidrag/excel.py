@@ -259,7 +259,8 @@ def write_layout(book: "xw.Book", layout: SheetLayout) -> "xw.Sheet":
 def _page_setup(sheet: "xw.Sheet", layout: SheetLayout) -> None:
     """Paper, orientation, scale, margins, header and footer, and the page breaks (Excel's object model)."""
     setup = sheet.api.PageSetup
-    setup.PrintArea, setup.PrintTitleRows = "", ""  # as the file path: no print area, Excel prints what is used
+    setup.PrintArea = ""  # as the file path: no print area, Excel prints what is used
+    setup.PrintTitleRows = f"${layout.print_titles[0]}:${layout.print_titles[1]}" if layout.print_titles else ""
     setup.PaperSize = 9  # xlPaperA4
     setup.Orientation = 2 if layout.landscape else 1
     if layout.fit_width:
@@ -334,17 +335,18 @@ def skapa_bilaga2(book: "xw.Book | None" = None) -> None:
         else "budget (utfall saknas)"
     _alert(book, f"Bladen Bilaga 2 och Kontroll är skapade.\n\nBidrag: {format_kr(s.received)}\nKostnader, {kind}: "
                  f"{format_kr(s.costs)}\nEj förbrukat: {format_kr(s.unused)}\nAtt återbetala: {format_kr(s.repay)}\n"
+                 f"Egen finansiering: {format_kr(s.own)}\n"
                  f"Förslag till granskning: {s.suggestion.text} (se bladet Kontroll)", "Skapa Bilaga 2")
 
 
 def create_requisition(book: "xw.Book", today: dt.date | None = None):
     """Write the sheet Rekvisition into the open workbook; returns the agreement and the findings about it."""
     from .rekvisition import requisition_sheet
-    from .validation import Context, check_requisition
+    from .validation import requisition_findings
 
     model = read(LiveSource(book))
     write_layout(book, requisition_sheet(model))
-    return model.agreement, check_requisition(model, Context(today or dt.date.today()))
+    return model.agreement, requisition_findings(model, today)
 
 
 def rekvisition(book: "xw.Book | None" = None) -> None:

@@ -17,11 +17,11 @@ from typing import Iterator, Protocol
 from .amounts import AmountError, format_kr, parse_amount
 from .errors import Location, UserError
 from .layout import column_letter
-from .model import Activity, Agreement, DecisionBook, Finding, Objekt, Pot, Severity
+from .model import Activity, Agreement, DecisionBook, Finding, LedgerObjekt, Objekt, Pot, Severity
 from .workbook_format import (
     ACTIVITIES_TABLE, ACTIVITY_AMOUNTS, ACTIVITY_COLUMNS, ACTIVITY_REQUIRED, AGREEMENT_LABELS, AGREEMENT_SHEET,
     AMOUNT_FIELDS, DATE_FIELDS, OBJEKT_COLUMNS, OBJEKT_REQUIRED, OBJEKT_TABLE, POT_COLUMNS, POT_REQUIRED,
-    POTS_TABLE, TOTAL_NAME, is_earmarked, normalise_header,
+    POTS_TABLE, RECONCILIATION_COLUMNS, RECONCILIATION_TABLE, TOTAL_NAME, is_earmarked, normalise_header,
 )
 
 MAX_ROW, MAX_COLUMN = 1048576, 16384
@@ -340,6 +340,21 @@ class _Reader:
                     "SUBTOTAL räknar inte dolda rader).", a.loc("name"), a.amount))
         return activities
 
+    def ledger(self) -> list[LedgerObjekt]:
+        """The reconciliation per objekt that ``utfall`` wrote (table UtfallAvstamning), if the book has one."""
+        table = self.source.find_table(RECONCILIATION_TABLE)
+        if table is None:
+            return []
+        out = []
+        required = tuple(RECONCILIATION_COLUMNS)
+        for row, values, letters in self.table_rows(table, RECONCILIATION_COLUMNS, required):
+            amounts = {f: self.amount(values[f], Location(table.sheet, f"{letters[f]}{row}"),
+                                      f"Avstämningens belopp ({RECONCILIATION_COLUMNS[f]})")
+                       for f in required if f != "objekt"}
+            out.append(LedgerObjekt(text(values["objekt"]), **{f: v or Decimal(0) for f, v in amounts.items()},
+                                    location=Location(table.sheet, f"{letters['objekt']}{row}")))
+        return out
+
     def total_row(self, row: Activity, expected: Decimal) -> None:
         """A summing row inside the table ("Summa", "Totalt"): not an activity, but checked."""
         if row.amount is None or row.amount == expected:
@@ -359,5 +374,6 @@ def read(source: Source) -> DecisionBook:
     activities_table = reader.table(ACTIVITIES_TABLE)
     agreement = reader.agreement()
     activities = reader.activities(activities_table)
+    ledger = reader.ledger()
     return DecisionBook(source.name, agreement, activities,
-                        Location(activities_table.sheet, activities_table.ref), reader.problems)
+                        Location(activities_table.sheet, activities_table.ref), reader.problems, ledger)

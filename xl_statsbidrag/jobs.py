@@ -264,7 +264,7 @@ def requisition_file(source: Path | str, target: Path | str | None = None, today
     requisition).  A cell of the agreement sheet that cannot be read is refused."""
     from .workbook_format import AGREEMENT_SHEET
     from .rekvisition import requisition_sheet
-    from .validation import check_requisition, check_report_fields, Context
+    from .validation import requisition_findings
 
     source = Path(source)
     target = Path(target) if target else default_output(source, "rekvisition")
@@ -276,9 +276,7 @@ def requisition_file(source: Path | str, target: Path | str | None = None, today
             lines = "\n".join(f"  {f.location}: {f.message}" for f in unreadable)
             raise UserError(f"{len(unreadable)} cell(s) cannot be read, so no requisition was written:\n{lines}",
                             file=source)
-        ctx = Context(today or dt.date.today())
-        findings = check_requisition(book, ctx) + [f for f in check_report_fields(book, ctx)  # the form's fields
-                                                    if f.location != book.agreement.loc("finance_head")]
+        findings = requisition_findings(book, today)
         return Output([requisition_sheet(book)], result=(book.agreement, findings))
 
     agreement, findings = write_copy(source, target, build).result

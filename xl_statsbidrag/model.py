@@ -68,6 +68,10 @@ class Agreement:
     finance_head_phone: str = ""
     finance_head_email: str = ""
     signatory: str = ""
+    requisition_reduces: str = ""  # the pot a partial payment reduces (default: the part that is not earmarked)
+    unmatched_decision: str = ""  # "räknas med" / "räknas inte": costs on the objekt that no activity has
+    unmatched_reason: str = ""
+    deviation_threshold: Decimal | None = None  # utfall above budget by more needs a comment (default 0)
     cells: dict[str, Location] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -116,6 +120,7 @@ class Activity:
     code: str = ""
     actual: Decimal | None = None
     comment: str = ""
+    internal_comment: str = ""
     sheet: str | None = field(default=None, repr=False, compare=False)
     columns: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
@@ -167,6 +172,23 @@ class Finding:
         return out
 
 
+@dataclass(frozen=True)
+class LedgerObjekt:
+    """One objekt's row of the reconciliation that ``utfall`` wrote into the workbook (sheet Utfall, table
+    UtfallAvstamning): what the ledger has on it, in kronor, by where it went.  ``total`` is the sum of the
+    others."""
+
+    objekt: str
+    total: Decimal
+    matched: Decimal  # to activities
+    objekt_level: Decimal  # to several activities without a code of their own: left at the objekt
+    unmatched: Decimal  # cost accounts, no activity
+    income: Decimal  # class 3 (the grant booked on the objekt is negative: a credit)
+    other: Decimal  # other accounts
+    outside: Decimal  # outside the period
+    location: Location = Location()
+
+
 @dataclass
 class DecisionBook:
     """A decision-support workbook (beslutsunderlag) as read."""
@@ -176,6 +198,7 @@ class DecisionBook:
     activities: list[Activity]
     table_location: Location = field(default_factory=Location)
     problems: list[Finding] = field(default_factory=list)
+    ledger: list[LedgerObjekt] = field(default_factory=list)  # the reconciliation of the last ``utfall``
 
     @property
     def decided(self) -> Decimal:
@@ -190,41 +213,6 @@ class DecisionBook:
     def outcome_complete(self) -> bool:
         """True when every activity has its utfall."""
         return bool(self.activities) and all(a.actual is not None for a in self.activities)
-
-    @property
-    def costs(self) -> Decimal:
-        """Summa kostnader: each activity's utfall, or its budget where it has none (so without any
-        utfall, the decided budget)."""
-        return sum((cost(a) for a in self.activities), Decimal(0))
-
-    @property
-    def unused(self) -> Decimal:
-        """Medel som inte har förbrukats (bidrag - kostnader)."""
-        return self.agreement.received - self.costs
-
-    def earmarked_costs(self) -> dict[str, Decimal]:
-        """Costs per earmarked pot (by its name), from the activities assigned to it."""
-        out = {p.name: Decimal(0) for p in self.agreement.pots if p.earmarked}
-        for a in self.activities:
-            pot = self.agreement.pot(a.pot) if a.pot else None
-            if pot is not None and pot.earmarked:
-                out[pot.name] += cost(a)
-        return out
-
-    def repayment(self) -> tuple[Decimal, list[tuple[str, Decimal]]]:
-        """Medel som ska återbetalas: what an earmarked pot has left, pot by pot (its money may not go
-        elsewhere), and what the rest of the grant has left after the other costs and any overspend of
-        the earmarked pots.  Returns (total, [(pot name, amount)] with "" for the rest)."""
-        earmarked = [p for p in self.agreement.pots if p.earmarked]
-        if not earmarked:
-            return max(Decimal(0), self.unused), []
-        spent = self.earmarked_costs()
-        parts = [(p.name, max(Decimal(0), p.amount - spent[p.name])) for p in earmarked]
-        over = sum((max(Decimal(0), spent[p.name] - p.amount) for p in earmarked), Decimal(0))
-        rest_money = self.agreement.received - sum((p.amount for p in earmarked), Decimal(0))
-        rest_costs = self.costs - sum(spent.values(), Decimal(0))
-        parts.append(("", max(Decimal(0), rest_money - rest_costs - over)))
-        return sum((a for _, a in parts), Decimal(0)), parts
 
 
 def cost(a: Activity) -> Decimal:

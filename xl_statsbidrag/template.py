@@ -25,6 +25,8 @@ GROUPS = [
     ("Granskning och underskrift (Bilaga 2, punkt 4 och 5)", ["finance_head", "finance_head_title",
                                                              "finance_head_phone", "finance_head_email",
                                                              "signatory"]),
+    ("Bokslut (regionens beslut för punkt 3)", ["requisition_reduces", "unmatched_decision", "unmatched_reason",
+                                                "deviation_threshold"]),
 ]
 
 
@@ -77,7 +79,8 @@ def activities_sheet(activities: list[Activity], sources: list[str] | None = Non
     fields = list(ACTIVITY_COLUMNS)
     columns = tuple(ACTIVITY_COLUMNS[f] for f in fields) + ((SOURCE_COLUMN,) if sources else ())
     widths = {"name": 50.0, "verksamhet": 22.0, "earlier_decision": 18.0, "decision_ref": 18.0, "amount": 15.0,
-              "next_year": 24.0, "objekt": 9.0, "code": 10.0, "pot": 24.0, "actual": 15.0, "comment": 40.0}
+              "next_year": 24.0, "objekt": 9.0, "code": 10.0, "pot": 24.0, "actual": 15.0, "comment": 40.0,
+              "internal_comment": 40.0}
     sheet = SheetLayout(ACTIVITIES_SHEET, [widths[f] for f in fields] + ([16.0] if sources else []),
                         landscape=True, gridlines=True, freeze_row=1)
     sheet.add(*[Cell(i, c, style="header") for i, c in enumerate(columns, start=1)])

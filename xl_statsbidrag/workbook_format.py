@@ -45,8 +45,13 @@ AGREEMENT_LABELS: dict[str, str] = {
     "finance_head_phone": "Ekonomichefens telefon inkl. riktnummer",
     "finance_head_email": "Ekonomichefens e-postadress",
     "signatory": "Behörig företrädare",
+    # the year-end: the region's own decisions that the figures of point 3 follow
+    "requisition_reduces": "Pott som minskas när utbetalt belopp är lägre än bidraget",
+    "unmatched_decision": "Kostnader på objekten som inte hör till någon aktivitet (räknas med / räknas inte)",
+    "unmatched_reason": "Skäl när de inte räknas med",
+    "deviation_threshold": "Avvikelse över budget som kräver kommentar (kr)",
 }
-AMOUNT_FIELDS = {"decided_total", "paid_out", "requisition_amount"}
+AMOUNT_FIELDS = {"decided_total", "paid_out", "requisition_amount", "deviation_threshold"}
 DATE_FIELDS = {"decision_date", "paid_out_date", "period_start", "period_end", "requisition_deadline", "report_deadline",
                "repayment_deadline", "socialstyrelsen_deadline"}
 
@@ -70,7 +75,8 @@ ACTIVITY_COLUMNS = {
     "code": "Kod",  # the ledger's activity/project code, for matching utfall (optional)
     "pot": "Pott",
     "actual": "Utfall",
-    "comment": "Kommentar",
+    "comment": "Kommentar",  # printed under the activity on Bilaga 2
+    "internal_comment": "Intern kommentar",  # never printed: the region's own notes (data quality, sources)
 }
 ACTIVITY_REQUIRED = ("name", "verksamhet", "amount", "objekt")
 ACTIVITY_AMOUNTS = {"amount", "actual"}
@@ -89,7 +95,23 @@ HEADER_SYNONYMS: dict[str, re.Pattern] = {f: re.compile(p) for f, p in {
     "pot": r"^pott$",
     "actual": r"^utfall",
     "comment": r"^(kommentar|anmärkning)",
+    "internal_comment": r"^(intern kommentar|interna kommentarer|intern anmärkning)$",
 }.items()}
+
+# The sheet "Utfall" that ``utfall`` writes: its reconciliation per objekt, read back by ``report`` so that
+# every krona booked on the agreement's objekt is accounted for on Kontroll.  field -> header.
+LEDGER_SHEET = "Utfall"
+RECONCILIATION_TABLE = "UtfallAvstamning"
+RECONCILIATION_COLUMNS = {
+    "objekt": "Objekt",
+    "total": "Summa i huvudboken",
+    "matched": "Kopplat till aktiviteter",
+    "objekt_level": "Objektnivå (kod saknas)",
+    "unmatched": "Ej kopplat",
+    "income": "Intäkter (klass 3)",
+    "other": "Övriga konton",
+    "outside": "Utanför perioden",
+}
 
 # A row whose name (or other text) starts with one of these words is a total row, not an activity.
 TOTAL_NAME = re.compile(r"^(summa|totalt|total|totalsumma|s:a)\b", re.IGNORECASE)

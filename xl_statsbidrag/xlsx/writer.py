@@ -207,6 +207,10 @@ class _Edit:
             workbook.add_sheet(self.tree(self.wb_part), layout.name, rel_id, str(self.pkg.path))
             self.override(part, CT_WORKSHEET)
             self.list_in_app_properties(layout.name)
+        if layout.print_titles:
+            root = self.tree(self.wb_part)
+            index = existing.index if existing is not None else workbook.sheet_count(root) - 1
+            workbook.set_print_titles(root, index, layout.name, layout.print_titles)
         table_parts = [self.new_part(posixpath.join(posixpath.dirname(self.wb_part), "tables"), "table", "xml")
                        for _ in layout.tables]
         self.parts[part] = render_sheet(layout, style_ids, self.code_name(existing))
