@@ -286,16 +286,14 @@ def build(path: Path, spec: dict, extra=None) -> None:
                 ws.write_datetime(row, 1, dt.datetime(ag["year"], 1, 1), date_in)
             elif name == "period_end":
                 ws.write_datetime(row, 1, dt.datetime(ag["year"], 12, 31), date_in)
-            elif name == "paid_out":  # what was actually paid out, and when: not in the seeds, to fill in
-                ws.write_blank(row, 1, None, money_in)
-            elif name == "paid_out_date":
+            elif value is None and name in ("paid_out", "requisition_amount", "deviation_threshold"):
+                ws.write_blank(row, 1, None, money_in)  # not in the seeds: to fill in (the whole grant; 0 kr)
+            elif value is None and name == "paid_out_date":
                 ws.write_blank(row, 1, None, date_in)
-            elif name in ("requisition_amount", "deviation_threshold"):  # empty: the whole grant; 0 kr
-                ws.write_blank(row, 1, None, money_in)
+            elif isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+                ws.write_number(row, 1, value, money_in)
             elif isinstance(value, dt.date):
                 ws.write_datetime(row, 1, dt.datetime(value.year, value.month, value.day), date_in)
-            elif isinstance(value, int):
-                ws.write_number(row, 1, value, money_in)
             else:
                 ws.write_string(row, 1, value or "", value_fmt)
             if name in CHOICES:

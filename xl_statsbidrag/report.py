@@ -134,12 +134,13 @@ def suggest(book: DecisionBook, findings: list[Finding]) -> Suggestion:
     explains."""
     serious = [f for f in findings if f.severity in (ERROR, WARNING)]
     behind = [f for f in serious if f.code in ALT2_CODES]
+    waiting = [f for f in serious if f.code in EXPLAIN_CODES]
     if behind:
-        return Suggestion(2, [_reason(f) for f in behind], behind)
+        also = ["Dessutom ska förklaras innan Alt 1 kan föreslås:"] + [_reason(f) for f in waiting] if waiting else []
+        return Suggestion(2, [_reason(f) for f in behind] + also, behind)
     if not book.has_outcome:
         return Suggestion(None, ["Utfall saknas: kostnaderna under punkt 3 är beslutad budget. Alt 1 kan "
                                  "föreslås först när utfallet är ifyllt för alla aktiviteter."])
-    waiting = [f for f in serious if f.code in EXPLAIN_CODES]
     if waiting:
         return Suggestion(None, ["Avvikelser som ska förklaras innan Alt 1 kan föreslås:"]
                           + [_reason(f) for f in waiting], waiting)
@@ -354,13 +355,13 @@ def build_report(book: DecisionBook, findings: list[Finding] | None = None,
         money_row("Kostnader som regionen finansierar med egna medel", ye.own, f"F{last_part + 1}", total=True)
         part_table(first_part, costs_cell)
 
-    def part_cells(part) -> str:
+    def part_cells(part) -> str | None:
         """The cells of point 3 that hold the costs of a part (utfall, or budget where it is missing)."""
         cells = [f"{'E' if (outcome and a.actual is not None) else 'D'}{n}"
                  for a, n in activity_rows if part_key(ag, a) == part.key]
         if part.key == OTHER:
             cells += [f"E{n}" for _, _, n in other_rows]
-        return _plus(cells) or "0"
+        return _plus(cells)
 
     def part_table(first: int, costs_cell: str) -> None:
         sheet.add(height=12.0)
@@ -379,7 +380,7 @@ def build_report(book: DecisionBook, findings: list[Finding] | None = None,
             r = parts_at[part.key]
             grant_formula = None  # the pots of point 2, when the part received them whole
             if ag.received == ag.total:
-                grant_formula = _plus([f"E{pot_rows[p.name]}" for p in part.pots if p.name in pot_rows]) or "0"
+                grant_formula = _plus([f"E{pot_rows[p.name]}" for p in part.pots if p.name in pot_rows])
             unused = f"MAX(0,B{r}-MAX(0,C{r}))"
             if part.earmarked:
                 before = [over[p.key] for p in earmarked[:earmarked.index(part)]]
@@ -553,7 +554,7 @@ def check_sheet(book: DecisionBook, findings: list[Finding], today: dt.date | No
     form.wide("section", f"Förslag till ekonomichefens granskning (punkt 4): {suggestion.text}")
     for reason in suggestion.reasons:
         form.wide("text", f"• {reason}")
-    form.wide("note", "Förslaget är verktygets; valet och underskriften är ekonomichefens.")
+    form.wide("note", "Valet och underskriften är ekonomichefens; förslaget är verktygets.")
     if book.ledger:
         sheet.blank()
         reconciliation(form, book)
