@@ -407,3 +407,34 @@ def test_a_pot_amount_written_as_text_reaches_the_requisition_as_a_number(tmp_pa
     recalculated = _values(libreoffice.convert(out, tmp_path / "lo"), "Rekvisition")
     amount = next(r[1] for r in recalculated if r[0] == "Belopp som rekvireras")
     assert amount == 1500 and ag.requested == 1500
+
+
+@pytest.mark.parametrize("case", ["overspend", "partial", "earmarked_partial", "unmatched_counted", "credit"])
+def test_every_formula_of_point_3_recalculates_to_the_value_written(tmp_path, libreoffice, case):
+    """The table per part and the lines above it are formulas: LibreOffice recalculates each to the value
+    the tool computed, in every class of year-end."""
+    if case == "overspend":
+        source = overspend(tmp_path, **FINANCE)
+    elif case in ("partial", "earmarked_partial"):
+        reduces = {"requisition_reduces": "Specialistsjuksköterskor"} if case == "earmarked_partial" else {}
+        source = region_book(tmp_path / "p.xlsx", SPEC_2019, {SAL: 9000000.55}, comments={SAL: "x"},
+                             paid_out=40000000, paid_out_date=dt.date(2019, 12, 10), **reduces, **FINANCE)
+    elif case == "credit":
+        source = region_book(tmp_path / "c.xlsx", SPEC_2019, {EARMARKED: -1000, SAL: 100}, **FINANCE)
+    else:
+        source = after_utfall(tmp_path, unmatched_decision="Räknas med", **FINANCE)
+    out = tmp_path / "out.xlsx"
+    from xl_statsbidrag.jobs import report_file
+    report_file(source, out, TODAY)
+    wb = openpyxl.load_workbook(out)
+    formulas = {c.coordinate for row in wb["Bilaga 2"].iter_rows() for c in row
+                if isinstance(c.value, str) and c.value.startswith("=")}
+    wb.close()
+    written = {(r, c): v for r, row in enumerate(_values(out, "Bilaga 2")) for c, v in enumerate(row)}
+    recalculated = {(r, c): v for r, row in enumerate(_values(libreoffice.convert(out, tmp_path / "lo"), "Bilaga 2"))
+                    for c, v in enumerate(row)}
+    assert len(formulas) > 20
+    for cell in formulas:
+        column, row = openpyxl.utils.cell.coordinate_from_string(cell)
+        key = (row - 1, openpyxl.utils.cell.column_index_from_string(column) - 1)
+        assert Decimal(str(recalculated[key])).quantize(D("0.01")) == Decimal(str(written[key])).quantize(D("0.01")), cell

@@ -42,9 +42,9 @@ MAX_SHEET_ROWS = 1_000_000
 
 # Categories of a transaction on the agreement's objekt, in the reconciliation's order.
 MATCHED, OBJEKT_LEVEL, UNMATCHED, INCOME, OTHER, OUTSIDE = range(6)
-CATEGORY_SV = {MATCHED: "Kopplat till aktiviteter", OBJEKT_LEVEL: "Objektnivå (kod saknas)",
-               UNMATCHED: "Ej kopplat", INCOME: "Intäkter (klass 3)", OTHER: "Övriga konton",
-               OUTSIDE: "Utanför perioden"}
+CATEGORY_SV = {c: RECONCILIATION_COLUMNS[f] for c, f in zip(
+    (MATCHED, OBJEKT_LEVEL, UNMATCHED, INCOME, OTHER, OUTSIDE),
+    ("matched", "objekt_level", "unmatched", "income", "other", "outside"))}
 LABEL_SV = {OBJEKT_LEVEL: "(objektnivå: aktiviteterna saknar kod)", UNMATCHED: "(ej kopplad till aktivitet)",
             INCOME: "(intäkt, klass 3: ej kostnad)", OTHER: "(annat konto: ej kostnad)",
             OUTSIDE: "(utanför perioden)"}
