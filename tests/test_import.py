@@ -154,6 +154,9 @@ def test_seed_001_layout_imports(tmp_path):
     assert {a.objekt for a in book.activities} == {"9902"}
     reserved = [f for f in validate(book, TODAY) if f.code == "oronmarkt-kvar"]
     assert reserved[0].amount == 3851293  # the earmarked pot whole: no activity names it (yearend's rule)
+    # the catalogue's deadlines, the report to Socialstyrelsen included (the 2017 agreement, 6.1)
+    assert (book.agreement.requisition_deadline, book.agreement.socialstyrelsen_deadline) == (
+        dt.date(2018, 12, 1), dt.date(2019, 3, 31))
 
 
 def test_import_cli_prints_what_it_recognised(tmp_path):

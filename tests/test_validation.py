@@ -194,6 +194,16 @@ def test_check_dates():
     assert codes(run(v.check_dates, book(period_start=dt.date(2019, 6, 1), period_end=dt.date(2019, 5, 1)))) == \
         ["period-ogiltig"]
     assert run(v.check_dates, book(report_deadline=dt.date(2030, 3, 31))) == []
+    # a duty that is done has no deadline left to pass (issue 24)
+    assert run(v.check_dates, book(report_deadline=dt.date(2020, 3, 31), report_done=dt.date(2020, 3, 20))) == []
+
+
+def test_check_socialstyrelsen():
+    found = run(v.check_socialstyrelsen, book())
+    assert codes(found) == ["socialstyrelsen-saknas"] and found[0].severity == "warning"
+    assert run(v.check_socialstyrelsen, book(socialstyrelsen_deadline=dt.date(2020, 3, 31))) == []
+    assert run(v.check_socialstyrelsen, book(socialstyrelsen_internal=dt.date(2020, 2, 15))) == []
+    assert run(v.check_socialstyrelsen, book(no_deadline=frozenset({"socialstyrelsen_deadline"}))) == []
 
 
 def test_check_report_fields():
@@ -255,9 +265,9 @@ def test_2019_workbook_gives_the_findings_the_seeds_imply():
     warnings = {(f.code, f.amount) for f in findings if f.severity == "warning"}
     assert warnings == {("ej-fordelat", 191), ("beslut-avviker", 280), ("beslut-overskrids", 89),
                         ("utfall-saknas", None), ("uppgift-saknas", None), ("utbetalt-saknas", None),
-                        ("giro-saknas", None)}
+                        ("giro-saknas", None), ("socialstyrelsen-saknas", None)}
     # the Government Offices' dnr, the signatories and the head of finance's phone and e-mail are not in the
-    # seeds; nor what was paid out, and when, nor the bankgiro
+    # seeds; nor what was paid out, and when, nor the bankgiro, nor a follow-up date for 2019
     assert sum(f.code == "uppgift-saknas" for f in findings) == 6
 
 

@@ -92,6 +92,7 @@ WORKBOOKS = {
             "requisition_deadline": dt.date(2019, 12, 1),
             "report_deadline": dt.date(2020, 3, 31),
             "repayment_deadline": dt.date(2020, 3, 31),
+            "deadlines_assumed": "2017 års överenskommelse (avsnitt 10.1: 1 december och 31 mars)",
             "payment_reference": "RS/495/2019",
             "contact_person": "Samordnare för nationella satsningar",
             **REGION,
@@ -103,7 +104,7 @@ WORKBOOKS = {
         "objekt": [("9902", "Aktiviteter från Professionsmiljarden"), ("9917", "Aktiviteter från Personalmiljarden (Goda förutsättningar)")],
         "activities": ACTIVITIES_2019,
         "codes": CODES_2019,
-        "note": "Källa: beslut RS/495/2019 och dess beslutsunderlag. Sista dag för rekvisition och redovisning enligt samma villkor som 2017 års överenskommelse.",
+        "note": "Källa: beslut RS/495/2019 och dess beslutsunderlag. Sista dag för rekvisition och redovisning enligt samma villkor som 2017 års överenskommelse (antaget; kontrollera mot 2019 års överenskommelse).",
     },
     "professionsmiljarden_2018.xlsx": {
         "agreement": {
@@ -117,7 +118,8 @@ WORKBOOKS = {
             "requisition_deadline": dt.date(2018, 12, 1),
             "report_deadline": dt.date(2019, 3, 31),
             "repayment_deadline": dt.date(2019, 3, 31),
-            "socialstyrelsen_deadline": dt.date(2019, 2, 15),
+            "socialstyrelsen_deadline": dt.date(2019, 3, 31),  # the 2017 agreement, 6.1
+            "socialstyrelsen_internal": dt.date(2019, 2, 15),  # the region's (underlag RS/255/2018)
             "payment_reference": "RS/255/2018",
             "contact_person": "Anna-Karin Andersson, hälso- och sjukvårdssamordnare",
             **REGION,
@@ -128,7 +130,7 @@ WORKBOOKS = {
         ],
         "objekt": [("9902", "Professionsmiljarden")],
         "activities": ACTIVITIES_2018,
-        "note": "Källa: underlag RS/255/2018. Rapport till Socialstyrelsen senast 15 februari. Villkor för rekvisition och redovisning enligt 2017 års överenskommelse (avser 2017 och 2018).",
+        "note": "Källa: underlag RS/255/2018, där rapporten till Socialstyrelsen ska vara klar 15 februari (regionens interna tidsgräns; enligt överenskommelsen, avsnitt 6.1, senast 31 mars 2019). Villkor för rekvisition och redovisning enligt 2017 års överenskommelse (avser 2017 och 2018).",
     },
 }
 
@@ -239,8 +241,8 @@ def build(path: Path, spec: dict, extra=None) -> None:
     import xlsxwriter
 
     from xl_statsbidrag.workbook_format import (
-        ACTIVITIES_TABLE, ACTIVITY_COLUMNS, AGREEMENT_LABELS, AGREEMENT_SHEET, OBJEKT_COLUMNS, OBJEKT_TABLE,
-        POT_COLUMNS, POTS_TABLE,
+        ACTIVITIES_TABLE, ACTIVITY_COLUMNS, AGREEMENT_LABELS, AGREEMENT_SHEET, DATE_FIELDS, DUTIES_TABLE, DUTY_COLUMNS,
+        OBJEKT_COLUMNS, OBJEKT_TABLE, POT_COLUMNS, POTS_TABLE,
     )
 
     ag = spec["agreement"]
@@ -288,12 +290,12 @@ def build(path: Path, spec: dict, extra=None) -> None:
                 ws.write_datetime(row, 1, dt.datetime(ag["year"], 12, 31), date_in)
             elif value is None and name in ("paid_out", "requisition_amount", "deviation_threshold"):
                 ws.write_blank(row, 1, None, money_in)  # not in the seeds: to fill in (the whole grant; 0 kr)
-            elif value is None and name == "paid_out_date":
-                ws.write_blank(row, 1, None, date_in)
             elif isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
                 ws.write_number(row, 1, value, money_in)
             elif isinstance(value, dt.date):
                 ws.write_datetime(row, 1, dt.datetime(value.year, value.month, value.day), date_in)
+            elif value is None and name in DATE_FIELDS:  # a date to fill in (a deadline, when a duty was done)
+                ws.write_blank(row, 1, None, date_in)
             else:
                 ws.write_string(row, 1, value or "", value_fmt)
             if name in CHOICES:
@@ -327,6 +329,21 @@ def build(path: Path, spec: dict, extra=None) -> None:
     wb.define_name("GiltigaObjekt", f"='{AGREEMENT_SHEET}'!$A${row + 2}:$A${row + 1 + objekt_rows}")
     wb.define_name("PottNamn", f"='{AGREEMENT_SHEET}'!$A${pot_header + 2}:$A${pot_header + 1 + pot_rows}")
     row += objekt_rows + 2
+    # the agreement's other reporting duties (an empty row to fill in where it names none)
+    from xl_statsbidrag.template import DUTIES_TITLE
+
+    duties = spec.get("duties", [])
+    ws.merge_range(row, 0, row, 5, DUTIES_TITLE, heading)
+    row += 1
+    ws.add_table(row, 0, row + max(1, len(duties)), 5, {
+        "name": DUTIES_TABLE, "style": "Table Style Light 9",
+        "columns": [{"header": DUTY_COLUMNS[f], "format": date_in if f in ("deadline", "internal", "done") else wrap}
+                    for f in DUTY_COLUMNS],
+        "data": [[d.get(f) for f in DUTY_COLUMNS] for d in duties],
+    })
+    ws.set_column("E:E", 14)
+    ws.set_column("F:F", 24)
+    row += max(1, len(duties)) + 2
     ws.merge_range(row, 0, row, 3, spec["note"], note)
     ws.set_row(row, 30)
 
@@ -354,10 +371,11 @@ def build(path: Path, spec: dict, extra=None) -> None:
         elif name == "amount":
             col.update(total_function="sum", total_value=decided)
         elif name == "actual":
-            col.update(total_function="sum", total_value=0)
+            col.update(total_function="sum", total_value=sum(spec.get("actuals", {}).values()))
         columns.append(col)
-    data = [[a[0], a[1], a[2], a[3], a[4], a[5], a[6], codes.get(a[0]), a[7], None, a[8], INTERNAL_COMMENTS.get(a[0])]
-            for a in acts]
+    actuals = spec.get("actuals", {})  # utfall per activity name (the tests' workbooks; the examples have none)
+    data = [[a[0], a[1], a[2], a[3], a[4], a[5], a[6], codes.get(a[0]), a[7], actuals.get(a[0]), a[8],
+             INTERNAL_COMMENTS.get(a[0])] for a in acts]
     ws.add_table(first - 1, 0, last, len(cols) - 1, {"name": ACTIVITIES_TABLE, "style": "Table Style Medium 2",
                                                     "columns": columns, "data": data, "total_row": True})
     for i, name in enumerate(cols):

@@ -6,6 +6,7 @@ old outputs or new ones, never half-written files.
 """
 from __future__ import annotations
 
+import datetime as dt
 import glob
 import json
 import os
@@ -152,7 +153,8 @@ def _kr(value) -> str:
     return format(value, "f")
 
 
-def convert_one(source: str, target: str, pdf_source: str | None, force: bool, recalculate: bool = False) -> Row:
+def convert_one(source: str, target: str, pdf_source: str | None, force: bool, recalculate: bool = False,
+                today: dt.date | None = None) -> Row:
     """One input (run in a worker process): the report, and the single-sheet workbook for its PDF."""
     from . import jobs
 
@@ -166,7 +168,7 @@ def convert_one(source: str, target: str, pdf_source: str | None, force: bool, r
                     or (pdf_source is not None and not dst.with_suffix(".pdf").exists()))
 
         write = out_of_date()  # (an up-to-date workbook is still read and checked, for the summary)
-        report = jobs.write_copy(src, dst, lambda: jobs.make_report(src, recalculate=recalculate),
+        report = jobs.write_copy(src, dst, lambda: jobs.make_report(src, today, recalculate=recalculate),
                                  write=lambda: write)
         summary, findings = report.summary, report.findings
         if not write:
@@ -180,7 +182,7 @@ def convert_one(source: str, target: str, pdf_source: str | None, force: bool, r
         row.status = "ok"
         from .overview import overview_row
 
-        row.overview = overview_row(row.file, report)
+        row.overview = overview_row(row.file, report, today)
         row.received, row.costs, row.unused = _kr(summary.received), _kr(summary.costs), _kr(summary.unused)
         row.errors = sum(f.severity == Severity.ERROR for f in findings)
         row.warnings = sum(f.severity == Severity.WARNING for f in findings)
@@ -229,9 +231,9 @@ def _write_atomic(path: Path, text: str) -> None:
         out.write(text.encode("utf-8"))
 
 
-def write_summary(outdir: Path, rows: list[Row]) -> None:
+def write_summary(outdir: Path, rows: list[Row], today: dt.date | None = None) -> None:
     """summary.csv (every text field defused and quoted where it holds "," or ";"), summary.json, and
-    översikt.xlsx (the year at a glance, with a chart)."""
+    översikt.xlsx (the year at a glance: one row per agreement and year, its deadlines, a chart)."""
     from .csv_safe import csv_line
     from .overview import OverviewRow, write_overview
 
@@ -243,7 +245,8 @@ def write_summary(outdir: Path, rows: list[Row]) -> None:
         line.file = shown[r.file]
         lines.append(line)
     try:
-        write_overview(outdir / OVERVIEW_NAME, lines)
+        for warning in write_overview(outdir / OVERVIEW_NAME, lines, today):
+            print(f"xl-statsbidrag: warning: {warning}", file=sys.stderr)
     except UserError as exc:  # the overview is a convenience: the summary below is what scripts rely on
         print(f"xl-statsbidrag: warning: {OVERVIEW_NAME} was not written: {exc}", file=sys.stderr)
     records = [{k: v for k, v in asdict(r).items() if k in SUMMARY_FIELDS} for r in rows]
@@ -433,18 +436,18 @@ def _dead_reason(exitcode: int | None, max_memory_mb: int) -> str:
 
 def run(inputs: list[str], outdir: Path, jobs: int | None = None, pdf: bool = False, fail_fast: bool = False,
         force: bool = False, progress_stream=None, timeout: float = 300, max_memory_mb: int = 2048,
-        recalculate: bool = False) -> list[Row]:
+        recalculate: bool = False, today: dt.date | None = None) -> list[Row]:
     prepare_outdir(outdir)
     lock = lock_outdir(outdir)
     try:
         return _run_locked(inputs, outdir, jobs, pdf, fail_fast, force, progress_stream, timeout, max_memory_mb,
-                           recalculate)
+                           recalculate, today)
     finally:
         lock.close()
 
 
 def _run_locked(inputs, outdir, jobs, pdf, fail_fast, force, progress_stream, timeout, max_memory_mb,
-                recalculate) -> list[Row]:
+                recalculate, today=None) -> list[Row]:
     from multiprocessing.connection import wait as wait_any
 
     from .jobs import display_name
@@ -484,7 +487,7 @@ def _run_locked(inputs, outdir, jobs, pdf, fail_fast, force, progress_stream, ti
                 index, f = queue.pop(0)
                 pdf_source = str(staging / f"{index:06d}.xlsx") if staging else None
                 receive, send = ctx.Pipe(duplex=False)
-                args = (str(f), str(targets[f]), pdf_source, force, recalculate)
+                args = (str(f), str(targets[f]), pdf_source, force, recalculate, today)
                 process = ctx.Process(target=_worker, args=(send, os.getpid(), max_memory_mb, args), daemon=True)
                 process.start()
                 send.close()
@@ -536,7 +539,7 @@ def _run_locked(inputs, outdir, jobs, pdf, fail_fast, force, progress_stream, ti
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
         ordered = [rows[f] for f in files]
-        write_summary(outdir, ordered)  # always, also when interrupted
+        write_summary(outdir, ordered, today)  # always, also when interrupted
     return ordered
 
 

@@ -122,7 +122,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     from .batch import run
 
     rows = run(args.inputs, args.output, args.jobs, args.pdf, args.fail_fast, args.force,
-               timeout=args.timeout, max_memory_mb=args.max_memory, recalculate=args.recalculate)
+               timeout=args.timeout, max_memory_mb=args.max_memory, recalculate=args.recalculate, today=args.today)
     ok = sum(r.status == "ok" for r in rows)
     print(f"{ok} of {len(rows)} workbook(s) ok, {len(rows) - ok} failed; summary in "
           f"{args.output / 'summary.csv'} and summary.json")
@@ -170,11 +170,12 @@ def cmd_rekvisition(args: argparse.Namespace) -> int:
 
 
 def cmd_deadlines(args: argparse.Namespace) -> int:
-    from .deadlines import calendar, in_order
+    from .deadlines import calendar, describe_reminders, in_order, parse_reminders
     from .jobs import deadlines_of, write_bytes
 
     today = args.today or dt.date.today()
-    found, failed = deadlines_of(args.workbooks)
+    reminders = parse_reminders(args.remind or [])
+    found, failed, warnings = deadlines_of(args.workbooks)
     items = in_order(found, today)
     if args.format == "csv":
         import csv
@@ -182,21 +183,38 @@ def cmd_deadlines(args: argparse.Namespace) -> int:
         from .csv_safe import csv_text
 
         writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(["date", "kind", "agreement", "year", "dnr", "status", "file", "source"])
-        writer.writerows([d.day.isoformat(), d.kind, csv_text(d.agreement), d.year, csv_text(d.dnr),
-                          d.status(today), csv_text(d.file), d.source] for d in items)
+        writer.writerow(["date", "kind", "agreement", "year", "dnr", "status", "file", "source", "plan_date",
+                         "non_working", "scope", "done", "reference", "assumed", "verify", "also"])
+        writer.writerows([d.day.isoformat(), csv_text(d.kind), csv_text(d.agreement), d.year, csv_text(d.dnr),
+                          d.status(today), csv_text(d.file), d.source, d.plan_day.isoformat(), d.non_working, d.scope,
+                          d.done_on.isoformat() if d.done_on else "yes" if d.done else "", csv_text(d.reference),
+                          csv_text(d.assumed), csv_text(d.verify), csv_text("; ".join(d.also))] for d in items)
     else:
+        width = max((len(d.what) for d in items), default=0)
         for d in items:
-            print(f"{d.day.isoformat()}  {d.status(today):<13}  {d.kind:<36}  {d.agreement} {d.year}"
-                  + (f" ({d.dnr})" if d.dnr else "") + f"  [{d.file}]")
+            print(f"{d.plan_day.isoformat()} {d.plan_day.strftime('%a')}  {d.status(today):<15}  {d.what:<{width}}  "
+                  f"{d.agreement} {d.year}" + (f" ({d.dnr})" if d.dnr else "") + f"  [{d.file}]")
+            if d.non_working:
+                print(f"{'':17}deadline {d.day.isoformat()} ({d.non_working}) is not a working day: the date shown "
+                      "is the last working day before it")
+            if d.recipient:
+                print(f"{'':17}to {d.recipient}")
+            if d.reference:
+                print(f"{'':17}reference: {d.reference}")
+            if d.assumed:
+                print(f"{'':17}assumed: {d.assumed}; verify against {d.verify}")
+            if d.also:
+                print(f"{'':17}also in: {', '.join(d.also)}")
         if not items:
             print("no deadlines found")
+    for warning in warnings:
+        print(f"xl-statsbidrag: warning: {warning}", file=sys.stderr)
     for file, reason in failed:
         print(f"xl-statsbidrag: error: {file}: {reason}", file=sys.stderr)
     if args.ics is not None:
-        write_bytes(args.ics, calendar(items))
-        print(f"Wrote {args.ics} ({len(items)} event(s), each with a reminder two weeks before)",
-              file=sys.stderr if args.format == "csv" else sys.stdout)
+        write_bytes(args.ics, calendar(items, today, reminders))
+        print(f"Wrote {args.ics} ({len(items)} event(s), each on the date to plan for; reminders at 09:00: "
+              f"{describe_reminders(reminders)})", file=sys.stderr if args.format == "csv" else sys.stdout)
     return EXIT_INPUT if failed else EXIT_OK
 
 
@@ -309,6 +327,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="memory limit per input (POSIX); over it, that input fails (default: 2048)")
     p.add_argument("--recalculate", action="store_true",
                    help="compute formulas without stored values with LibreOffice headless (see report)")
+    p.add_argument("--today", type=_date, help="the date the overview's deadlines count from and the reports "
+                                               "are dated (default: today)")
     p.set_defaults(func=cmd_batch)
 
     p = sub.add_parser("import", help="bring a region's own decision-support workbook into the project's format",
@@ -337,14 +357,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("deadlines", help="list the deadlines of several workbooks, soonest first",
                        description="The deadlines (requisition, economic report, repayment, report to "
-                                   "Socialstyrelsen) of each WORKBOOK's agreement, from its sheet Överenskommelse "
-                                   "or else the agreement catalogue: the coming ones soonest first, then the "
-                                   "passed ones. Exit code 2 when a workbook cannot be read (the others are listed).")
+                                   "Socialstyrelsen, other reporting duties) of each WORKBOOK's agreement, the "
+                                   "agreement's (externt) and the region's own (internt), from its sheet "
+                                   "Överenskommelse or else the agreement catalogue: the coming ones soonest first, "
+                                   "then those passed without being done, then the done ones. A deadline on a "
+                                   "weekend or Swedish holiday is shown on the last working day before it. An "
+                                   "agreement given in several workbooks is listed once, with a warning. Exit code "
+                                   "2 when a workbook cannot be read (the others are listed).")
     p.add_argument("workbooks", nargs="+", type=Path, metavar="WORKBOOK")
     p.add_argument("--ics", type=Path, metavar="FILE", help="also write an iCalendar file (Outlook: File > Open > Import)")
     p.add_argument("--format", choices=("table", "csv"), default="table",
-                   help="table (default) or csv: date,kind,agreement,year,dnr,status,file,source")
+                   help="table (default) or csv: date,kind,agreement,year,dnr,status,file,source,plan_date,"
+                        "non_working,scope,done,reference,assumed,verify,also")
     p.add_argument("--today", type=_date, help="the date to count from (default: today)")
+    p.add_argument("--remind", action="append", metavar="KIND=WEEKS",
+                   help="reminders in the --ics calendar, in weeks (6) or days (10d) before, e.g. redovisning=8,6,2; "
+                        "KIND: rekvisition, redovisning, återbetalning, socialstyrelsen, övriga, alla; KIND= for none "
+                        "(default: redovisning and återbetalning 6 and 2 weeks, the others 2 weeks; repeatable)")
     p.set_defaults(func=cmd_deadlines)
 
     p = sub.add_parser("utfall", help="fill in actual costs (utfall) per activity from ledger exports",

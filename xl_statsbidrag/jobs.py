@@ -283,17 +283,19 @@ def requisition_file(source: Path | str, target: Path | str | None = None, today
     return target, agreement, findings
 
 
-def deadlines_of(paths: list[Path | str]) -> tuple[list, list[tuple[str, str]]]:
-    """The deadlines of each workbook, and (file, reason) for those that cannot be read."""
-    from .deadlines import deadlines
+def deadlines_of(paths: list[Path | str]) -> tuple[list, list[tuple[str, str]], list[str]]:
+    """The deadlines of the workbooks (one entry per agreement and year), (file, reason) for those that
+    cannot be read, and a warning for each agreement given in more than one workbook."""
+    from .deadlines import deadlines_of_books
 
-    found, failed = [], []
+    books, failed = [], []
     for path in paths:
         try:
-            found += deadlines(read(path).agreement, str(path))
+            books.append((str(path), read(path).agreement))
         except UserError as exc:
             failed.append((str(path), exc.message if not exc.location else f"{exc.location}: {exc.message}"))
-    return found, failed
+    found, warnings = deadlines_of_books(books)
+    return found, failed, warnings
 
 
 def write_bytes(target: Path, data: bytes) -> None:
@@ -315,7 +317,7 @@ def import_file(source: Path | str, target: Path | str, agreement_id: str, regio
     format: the catalogue's agreement with the region's pots, and the activities as an Excel Table,
     beside the original sheets.  Returns (PlainTable, Agreement, [pot source texts])."""
     from . import reference_data
-    from .model import Agreement, Objekt, Pot
+    from .model import Agreement, Duty, Objekt, Pot
     from .workbook_format import ACTIVITIES_TABLE, AGREEMENT_SHEET
     from .region_reader import read_plain
     from .template import ACTIVITIES_SHEET, activities_sheet, agreement_sheet
@@ -354,6 +356,11 @@ def import_file(source: Path | str, target: Path | str, agreement_id: str, regio
         ag = Agreement(entry.name, entry.year, pots, [Objekt(c) for c in codes], recipient=region.name,
                        rk_dnr_agreement=entry.rk_dnr_agreement, requisition_deadline=day(entry.requisition_deadline),
                        report_deadline=day(entry.report_deadline))
+        for duty in reference_data.catalogue_duties(entry.id):  # the follow-up and other reporting duties
+            if duty.kind == "socialstyrelsen":
+                ag.socialstyrelsen_deadline = day(duty.deadline)
+            else:
+                ag.duties.append(Duty(duty.name, duty.recipient, day(duty.deadline)))
         sources = [str(a.loc("name")) for a in table.activities]
         notes = [f"Importerad {dt.date.today().isoformat()} från {source.name}, bladet {table.sheet}. Potternas belopp: "
                  + "; ".join(origins) + f". Överenskommelsen enligt katalogen ({entry.id}: {entry.source})."]

@@ -11,7 +11,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from .errors import Location
-from .workbook_format import AGREEMENT_SHEET
+from .workbook_format import AGREEMENT_SHEET, DutyFields
 
 
 
@@ -30,6 +30,20 @@ class Pot:
 class Objekt:
     code: str
     description: str = ""
+    cells: dict[str, Location] = field(default_factory=dict, repr=False, compare=False)
+
+
+@dataclass
+class Duty:
+    """A reporting duty the agreement names beyond the four of every agreement (a row of the table
+    Redovisningar): its deadline, the region's own earlier one, and when it was done."""
+
+    name: str
+    recipient: str = ""
+    deadline: dt.date | None = None
+    internal: dt.date | None = None
+    done: dt.date | None = None
+    reference: str = ""
     cells: dict[str, Location] = field(default_factory=dict, repr=False, compare=False)
 
 
@@ -72,6 +86,23 @@ class Agreement:
     unmatched_decision: str = ""  # "räknas med" / "räknas inte": costs on the objekt that no activity has
     unmatched_reason: str = ""
     deviation_threshold: Decimal | None = None  # utfall above budget by more needs a comment (default 0)
+    # the duties' deadlines of the region's own, what is done (date, reference), other reporting duties,
+    # the earlier agreement that deadlines are assumed from, and deadline cells that say "Ingen" (issue 24)
+    requisition_internal: dt.date | None = None
+    requisition_done: dt.date | None = None
+    requisition_ref: str = ""
+    report_internal: dt.date | None = None
+    report_done: dt.date | None = None
+    report_ref: str = ""
+    repayment_internal: dt.date | None = None
+    repayment_done: dt.date | None = None
+    repayment_ref: str = ""
+    socialstyrelsen_internal: dt.date | None = None
+    socialstyrelsen_done: dt.date | None = None
+    socialstyrelsen_ref: str = ""
+    deadlines_assumed: str = ""
+    duties: list[Duty] = field(default_factory=list)
+    no_deadline: frozenset[str] = frozenset()
     cells: dict[str, Location] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -101,6 +132,17 @@ class Agreement:
 
     def loc(self, name: str) -> Location:
         return self.cells.get(name, Location(AGREEMENT_SHEET))
+
+    def done(self, duty: DutyFields) -> tuple[bool, dt.date | None, str]:
+        """Whether a duty is done, when, and its reference: done when its date is filled in (a reference
+        alone may be the case's diary number, given before anything is sent); a requisition also when the
+        grant is paid out."""
+        day, ref = getattr(self, duty.done), getattr(self, duty.reference)
+        if day is not None:
+            return True, day, ref
+        if duty.key == "rekvisition" and (self.paid_out is not None or self.paid_out_date is not None):
+            return True, self.paid_out_date, ref
+        return False, None, ""
 
 
 @dataclass(slots=True)

@@ -22,7 +22,7 @@ from typing import Callable
 from .amounts import AmountError, format_kr, parse_amount
 from .errors import Location
 from .model import Activity, Agreement, DecisionBook, Finding, Pot, Severity
-from .workbook_format import AGREEMENT_LABELS, RECONCILIATION_COLUMNS
+from .workbook_format import AGREEMENT_LABELS, DUTIES, RECONCILIATION_COLUMNS
 from .yearend import OTHER, deviation_threshold, unmatched_decision, year_end
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
@@ -484,12 +484,24 @@ def check_dates(book: DecisionBook, ctx: Context) -> list[Finding]:
         out.append(Finding(ERROR, "period-utanfor-ar",
                            f"Redovisningsperioden ({start} – {end}) omfattar inte överenskommelsens år {ag.year}.",
                            ag.loc("period_start")))
-    for name in ("requisition_deadline", "report_deadline", "repayment_deadline", "socialstyrelsen_deadline"):
-        day = getattr(ag, name)
-        if day is not None and day < ctx.today:
-            out.append(Finding(INFO, "tidsgrans-passerad", f"{AGREEMENT_LABELS[name]} ({day}) har passerat.",
-                               ag.loc(name)))
+    for duty in DUTIES:  # a duty that is done has no deadline left to pass
+        day = getattr(ag, duty.deadline)
+        if day is not None and day < ctx.today and not ag.done(duty)[0]:
+            out.append(Finding(INFO, "tidsgrans-passerad", f"{AGREEMENT_LABELS[duty.deadline]} ({day}) har passerat.",
+                               ag.loc(duty.deadline)))
     return out
+
+
+def check_socialstyrelsen(book: DecisionBook, ctx: Context) -> list[Finding]:
+    """The follow-up report to Socialstyrelsen has a deadline recorded (the agreement's or the region's
+    own), or the cell says "Ingen": the follow-up is often a condition for keeping the money."""
+    ag = book.agreement
+    if ag.socialstyrelsen_deadline or ag.socialstyrelsen_internal or "socialstyrelsen_deadline" in ag.no_deadline:
+        return []
+    return [Finding(WARNING, "socialstyrelsen-saknas",
+                    f"{AGREEMENT_LABELS['socialstyrelsen_deadline']} är inte ifylld. Fyll i den dag överenskommelsen "
+                    "anger för uppföljningen (2017 års: avsnitt 6.1), eller skriv Ingen om den inte kräver någon "
+                    "rapport.", ag.loc("socialstyrelsen_deadline"))]
 
 
 def missing_fields(ag: Agreement, names: tuple[str, ...], form: str = "Bilaga 2") -> list[Finding]:
@@ -587,6 +599,7 @@ CHECKS: list[Check] = [
     check_outcome,
     check_ledger,
     check_dates,
+    check_socialstyrelsen,
     check_report_fields,
     check_requisition,
     check_next_year,
