@@ -121,9 +121,10 @@ def overview_row(file: str, report, today: dt.date | None = None) -> OverviewRow
     relevant = [d for d in items if not (d.key == "aterbetalning" and nothing_to_repay)]
     coming = [d for d in in_order(relevant, today) if d.is_open(today)]
     basis = "utfall" if s.complete else "utfall och budget" if s.outcome else "budget"
+    # to repay and own financing as on the form (yearend's rule)
     return OverviewRow(
         file, ag.name, ag.year, ag.region_dnr, ag.rk_dnr_agreement, s.received, ag.paid_out_date, s.costs, basis,
-        s.repay, s.own, duties,  # yearend's rule, as on the form coming[0].plan_day if coming else None, coming[0].what if coming else "",
+        s.repay, s.own, duties, coming[0].plan_day if coming else None, coming[0].what if coming else "",
         sum(f.severity == Severity.ERROR for f in report.findings),
         sum(f.severity == Severity.WARNING for f in report.findings), s.suggestion.text, "ok",
         agreement_key(ag), (), items)
