@@ -363,7 +363,7 @@ def _runs(layout: SheetLayout):
 PAGE_SETUP = "utskriftsformat (A4, marginaler, sidhuvud och sidfot, sidbrytningar)"
 OLD_SIZES = "standardhöjd och standardbredd på det gamla bladets rader och kolumner"
 BORDERS, ALIGNMENT = "kantlinjer (underskriftslinjerna)", "justering"
-GRIDLINES, FREEZE, FONT = "dolt rutnät", "låsta rubrikrader", "teckensnittet Calibri"
+GRIDLINES, FREEZE, FONT = "rutnätet", "låsta rubrikrader", "teckensnittet Calibri"
 
 
 def column_width(book: "xw.Book", characters: float) -> float:
@@ -397,8 +397,7 @@ def write_layout(book: "xw.Book", layout: SheetLayout) -> list[str]:
         attempt(OLD_SIZES, lambda: setattr(sheet.api.Cells, "UseStandardWidth", True))
     else:
         sheet = book.sheets.add(layout.name, after=book.sheets[len(book.sheets) - 1])
-    if not layout.gridlines:
-        attempt(GRIDLINES, lambda: setattr(sheet, "show_gridlines", False))
+    attempt(GRIDLINES, lambda: setattr(sheet, "show_gridlines", layout.gridlines))
     if layout.freeze_row > 1:
         attempt(FREEZE, lambda: sheet.freeze_panes.freeze_at(f"A{layout.freeze_row}"))
     width = max(layout.last_column, len(layout.column_widths))
