@@ -259,27 +259,28 @@ def write_layouts(source: Path, target: Path, layouts: list["SheetLayout"],
     write_sheets(source, target, layouts, properties, cell_values)
 
 
-def requisition_file(source: Path | str, target: Path | str | None = None, today: dt.date | None = None):
-    """Write a copy of ``source`` with the sheet Rekvisition; returns (target, agreement, findings about the
-    requisition).  A cell of the agreement sheet that cannot be read is refused."""
+def requisition(book: DecisionBook, today: dt.date | None = None) -> Output:
+    """The use case "rekvisition" on a read workbook (a file, or the workbook open in Excel: the command and
+    the button run this): a cell of the agreement sheet that cannot be read is refused; else the sheet
+    Rekvisition, and as ``result`` (agreement, findings about the requisition and the form's fields)."""
     from .workbook_format import AGREEMENT_SHEET
     from .rekvisition import requisition_sheet
     from .validation import requisition_findings
 
+    unreadable = [f for f in book.problems if f.severity == Severity.ERROR and f.location.sheet == AGREEMENT_SHEET]
+    if unreadable:
+        lines = "\n".join(f"  {f.location}: {f.message}" for f in unreadable)
+        raise UserError(f"{len(unreadable)} cell(s) cannot be read, so no requisition was written:\n{lines}",
+                        file=book.path)
+    return Output([requisition_sheet(book)], result=(book.agreement, requisition_findings(book, today)))
+
+
+def requisition_file(source: Path | str, target: Path | str | None = None, today: dt.date | None = None):
+    """Write a copy of ``source`` with the sheet Rekvisition; returns (target, agreement, findings about the
+    requisition).  A cell of the agreement sheet that cannot be read is refused."""
     source = Path(source)
     target = Path(target) if target else default_output(source, "rekvisition")
-
-    def build() -> Output:
-        book = read(source)
-        unreadable = [f for f in book.problems if f.severity == Severity.ERROR and f.location.sheet == AGREEMENT_SHEET]
-        if unreadable:
-            lines = "\n".join(f"  {f.location}: {f.message}" for f in unreadable)
-            raise UserError(f"{len(unreadable)} cell(s) cannot be read, so no requisition was written:\n{lines}",
-                            file=source)
-        findings = requisition_findings(book, today)
-        return Output([requisition_sheet(book)], result=(book.agreement, findings))
-
-    agreement, findings = write_copy(source, target, build).result
+    agreement, findings = write_copy(source, target, lambda: requisition(read(source), today)).result
     return target, agreement, findings
 
 
@@ -372,13 +373,32 @@ def import_file(source: Path | str, target: Path | str, agreement_id: str, regio
 
 # --- utfall from the ledger ---------------------------------------------------------------------------
 
+def utfall(book: DecisionBook, ledgers: list[Path | str], mapping: dict[str, str] | None = None,
+           ranges=None, today: dt.date | None = None) -> Output:
+    """The use case "utfall" on a read workbook (a file, or the workbook open in Excel: the command and the
+    button run this): a workbook with cells that cannot be read is refused; else the ledger exports
+    (read with the column ``mapping`` and the account ``ranges``, see ``ledger.parse_columns`` and
+    ``utfall.parse_accounts``) matched to its activities: the sheet Utfall, the Utfall cells to set, and
+    as ``result`` the ``utfall.Utfall``."""
+    from .ledger import _read
+    from .utfall import agreement_objekt, compute, utfall_sheet
+
+    unreadable = [f for f in book.problems if f.severity == Severity.ERROR]
+    if unreadable:
+        lines = "\n".join(f"  {f.location}: {f.message}" for f in unreadable)
+        raise UserError(f"{len(unreadable)} cell(s) cannot be read, so no utfall was written:\n{lines}", file=book.path)
+    frames = [_read(Path(p), mapping, agreement_objekt(book)) for p in ledgers]
+    result = compute(book, frames, ranges)
+    return Output([utfall_sheet(result, today)], cell_values=result.cell_values(), result=result)
+
+
 def utfall_file(source: Path | str, ledgers: list[Path | str], target: Path | str | None = None,
                 columns: str | dict[str, str] | None = None, accounts: str | None = None,
                 today: dt.date | None = None):
     """Read the workbook and the ledger exports, match them (``utfall``), and write a copy of the
     workbook with the Utfall column filled in and the sheet "Utfall".  Returns (target, Utfall)."""
-    from .ledger import _read, parse_columns
-    from .utfall import agreement_objekt, compute, parse_accounts, utfall_sheet
+    from .ledger import parse_columns
+    from .utfall import parse_accounts
     from .xlsx.file_source import check_not_locked
 
     source = Path(source)
@@ -390,14 +410,8 @@ def utfall_file(source: Path | str, ledgers: list[Path | str], target: Path | st
         for ledger in ledgers:
             if Path(ledger).exists() and Path(ledger).resolve() == target.resolve():
                 raise UserError("the output would overwrite a ledger file; give another name with -o", file=target)
-        book = read(source)
-        unreadable = [f for f in book.problems if f.severity == Severity.ERROR]
-        if unreadable:
-            lines = "\n".join(f"  {f.location}: {f.message}" for f in unreadable)
-            raise UserError(f"{len(unreadable)} cell(s) cannot be read, so no utfall was written:\n{lines}", file=source)
-        frames = [_read(Path(p), mapping, agreement_objekt(book)) for p in ledgers]
-        result = compute(book, frames, ranges)
+        built = utfall(read(source), ledgers, mapping, ranges, today)
         check_not_locked(source)
-        return Output([utfall_sheet(result, today)], cell_values=result.cell_values(), result=result)
+        return built
 
     return target, write_copy(source, target, build).result

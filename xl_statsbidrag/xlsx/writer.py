@@ -52,7 +52,7 @@ class _Edit:
         self.wb_part = pkg.workbook_part
         self.taken_parts = {n.casefold() for n in pkg.names}
         self.added_sheets = 0
-        self.new_modules: list[str] = []  # document modules to add to the VBA project (code names)
+        self.new_code_names: list[str] = []  # code names given to the sheets this edit adds
         self.code_names: dict[str, str | None] = {}  # the code names of the package's sheets, as read
 
     # --- parts -----------------------------------------------------------------------------------------
@@ -260,8 +260,9 @@ class _Edit:
 
     def code_name(self, existing) -> str | None:
         """The code name of a sheet written into a workbook with a VBA project: a replaced sheet keeps its
-        own; a new one gets the next free SheetN and, as Excel gives a new sheet, a document module, so
-        that Excel does not rebuild the project on the first save.  None without a project."""
+        own; a new one gets the next SheetN that no module and no other sheet has.  Only the code name is
+        set (as XlsxWriter does): the project is copied byte for byte and Excel adds the sheet's document
+        module itself.  None without a project, or with one we cannot read (Excel then names the sheet)."""
         from .vbaproject import VBAProjectError, module_names
 
         part = self.target(self.wb_part, REL_VBA_PROJECT)
@@ -274,12 +275,12 @@ class _Edit:
         except VBAProjectError:
             return None  # a project we cannot read is copied as it is; Excel adds the module on save
         # a sheet may have a code name without a module (XlsxWriter gives every sheet one): not to be taken twice
-        taken = {n.casefold() for n in names + self.new_modules}
+        taken = {n.casefold() for n in names + self.new_code_names}
         taken |= {(self.sheet_code_name(s.part) or "").casefold() for s in self.pkg.sheets if s.part in self.pkg.names}
         n = 1
         while f"sheet{n}" in taken:
             n += 1
-        self.new_modules.append(f"Sheet{n}")
+        self.new_code_names.append(f"Sheet{n}")
         return f"Sheet{n}"
 
     def finish(self) -> None:
@@ -288,14 +289,6 @@ class _Edit:
         if new_rels and not content_types.has_default(self.tree(TYPES), "rels"):  # a package typing each one
             for part in new_rels:
                 self.override(part, CT_RELS)
-        if self.new_modules:
-            from .vbaproject import VBAProjectError, add_document_modules
-
-            part = self.target(self.wb_part, REL_VBA_PROJECT)
-            try:
-                self.parts[part] = add_document_modules(self.pkg.read(part), self.new_modules)
-            except VBAProjectError:
-                pass  # e.g. too large for our compound-file writer: copied as it is, Excel adds the modules
         for part, root in self.trees.items():
             self.parts[part] = serialize_xml(root)
         self.drop -= set(self.parts)
