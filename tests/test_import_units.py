@@ -170,6 +170,19 @@ def test_cli_warns_about_hidden_rows(tmp_path):
 
 # --- the pieces ------------------------------------------------------------------------------------------
 
+def test_headers_that_carry_a_unit_are_still_recognised():
+    from xl_statsbidrag.region_reader import _fields
+
+    assert _fields(["Aktivitet", "Verksamhet", "Tkr", "Behov 2020 (tkr)", "Utfall, tkr"]) == \
+        {"name": 0, "verksamhet": 1, "amount": 2, "next_year": 3, "actual": 4}
+    assert _fields(["Insats", "Enhet", "Belopp i mkr"]) == {"name": 0, "verksamhet": 1, "amount": 2}
+
+
+def test_a_column_headed_by_its_unit_alone(tmp_path):
+    table, _ = run_import(tmp_path, region_book(tmp_path / "r.xlsx", "Tkr"))
+    assert table.decided == 7144500 and table.columns["amount"] == ("C", "Tkr")
+
+
 def test_units_in_headers_statements_and_formats():
     from xl_statsbidrag.region_reader import format_unit, statement_unit, units_in
 

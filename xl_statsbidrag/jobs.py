@@ -339,7 +339,7 @@ def import_file(source: Path | str, target: Path | str, agreement_id: str, regio
         sources = [str(a.loc("name")) for a in table.activities]
         sheet_notes = [f"Importerad {dt.date.today().isoformat()} från {source.name}, bladet {table.sheet}. Potternas "
                        "belopp: " + "; ".join(origins) + f". Överenskommelsen enligt katalogen ({entry.id}: "
-                       f"{entry.source})." + "".join(f" {line}" for line in table.notes_sv())]
+                       f"{entry.source})."] + table.notes_sv()
         if not table.units and table.decided and ag.total and table.decided * 100 < ag.total:
             table.warnings.append(f"the amounts sum to {format_kr(table.decided)}, under 1% of the agreement's "
                                   f"{format_kr(ag.total)}: if they are in tkr or mkr, run again with --unit tkr "

@@ -72,11 +72,24 @@ def _fields(values: list[object]) -> dict[str, int]:
         if not isinstance(value, str) or not value.strip():
             continue
         header = normalise_header(value)
+        bare = _without_unit(header)  # "behov 2020 (tkr)" names what "behov 2020" names
         for name, pattern in HEADER_SYNONYMS.items():
-            if name not in found and pattern.match(header):
+            if name not in found and (pattern.match(header) or (bare and pattern.match(bare))):
                 found[name] = i
                 break
+        else:
+            if not bare and "amount" not in found and units_in(header) - {"?"}:
+                found["amount"] = i  # a column headed by its unit alone ("Tkr"): the amounts
     return found
+
+
+def _without_unit(header: str) -> str:
+    """A header without the unit it names: "belopp 2019 (tkr)" -> "belopp 2019"; "" for a unit alone."""
+    rest = header
+    for _, pattern in _UNIT_RES:
+        rest = pattern.sub(" ", rest)
+    rest = re.sub(r"\(\s*\)|\[\s*\]|(?<![\w])i\s*$", " ", rest.strip())
+    return re.sub(r"\s+", " ", rest).strip(" ,:.;()-/")
 
 
 # --- units -------------------------------------------------------------------------------------------
@@ -359,7 +372,9 @@ def read_plain(source: Source, sheet: str | None = None, unit: str | None = None
                                                 "it counts on its first row only"))
             continue
         try:
-            amount = kronor("amount", cells["amount"], number) if not isinstance(cells["amount"], CellError) else None
+            taken = number not in hidden or include_hidden  # (counted in the summary only when taken)
+            amount = (kronor("amount", cells["amount"], number, taken)
+                      if not isinstance(cells["amount"], CellError) else None)
             if amount is None:
                 raise AmountError(f"the cell holds the error {cells['amount']}", "")
         except AmountError as exc:
@@ -408,9 +423,9 @@ def read_plain(source: Source, sheet: str | None = None, unit: str | None = None
 def describe(table: PlainTable) -> list[str]:
     """What was recognised, for the user (English, as the command line speaks)."""
     lines = [f"sheet '{table.sheet}', header row {table.header_row}"]
-    lines += [f"amounts: {english}" for english, _ in table.units]
     lines.append("columns: " + ", ".join(f"{ACTIVITY_COLUMNS[f]} = {letter} ('{header}')"
                                           for f, (letter, header) in table.columns.items()))
+    lines += [f"amounts: {english}" for english, _ in table.units]
     first, last = table.activities[0].row, table.activities[-1].row
     lines.append(f"rows: {len(table.activities)} activities in rows {first}-{last}, {format_kr(table.decided)}")
     if table.total_row is None:

@@ -387,6 +387,10 @@ class _Edit:
     def finish(self, unsign: bool = False) -> list[str]:
         """Everything read from the package and serialised, so that it can be closed before writing; returns
         what was removed (signatures), in words."""
+        new_rels = [p for p in [*self.trees, *self.parts] if p not in self.pkg.names and p.casefold().endswith(".rels")]
+        if new_rels and not content_types.has_default(self.tree(TYPES), "rels"):  # a package typing each one
+            for part in new_rels:
+                self.override(part, CT_RELS)
         if self.new_modules:
             from .vbaproject import VBAProjectError, add_document_modules
 
@@ -396,10 +400,6 @@ class _Edit:
             except VBAProjectError:
                 pass  # e.g. too large for our compound-file writer: copied as it is, Excel adds the modules
         removed = self.signatures(unsign)
-        new_rels = [p for p in [*self.trees, *self.parts] if p not in self.pkg.names and p.casefold().endswith(".rels")]
-        if new_rels and not content_types.has_default(self.tree(TYPES), "rels"):  # a package typing each one
-            for part in new_rels:
-                self.override(part, CT_RELS)
         for part, root in self.trees.items():
             self.parts[part] = serialize_xml(root)
         self.drop -= set(self.parts)
