@@ -18,6 +18,14 @@ from .errors import UserError
 from .model import Severity
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
+FORCE_HELP = ("replace an existing output that the tool did not write or that was changed since (a backup copy "
+              "of it is kept beside it), and write a signed workbook without its signature")
+
+
+def _say(notes: list[str], stream=None) -> None:
+    """What happened to files beside the main output (a backup kept, a signature removed)."""
+    for note in notes:
+        print(f"  note: {note}", file=stream or sys.stdout)
 
 
 def _date(text: str) -> dt.date:
@@ -43,7 +51,9 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     if args.in_place and args.output:
         raise UserError("give either -o or --in-place, not both")
-    target, s, findings = report_file(args.workbook, args.output, args.today, args.in_place, args.recalculate)
+    notes: list[str] = []
+    target, s, findings = report_file(args.workbook, args.output, args.today, args.in_place, args.recalculate,
+                                      force=args.force, notes=notes)
     kind = ("utfall" if s.complete else "utfall, with budget where utfall is missing" if s.outcome
             else "budget: no utfall filled in yet")
     errors = sum(f.severity == Severity.ERROR for f in findings)
@@ -62,6 +72,7 @@ def cmd_report(args: argparse.Namespace) -> int:
           + "; the form's boxes are left to the head of finance")
     print(f"  findings:     {errors} error(s), {warnings} warning(s); see the sheet Kontroll or "
           "'xl-statsbidrag validate'")
+    _say(notes)
     return EXIT_OK
 
 
@@ -89,15 +100,16 @@ def cmd_allocate(args: argparse.Namespace) -> int:
     from .amounts import format_kr
 
     table, source = allocate(args.total, args.population, args.weights, args.range, args.rule, args.compute,
-                             output=args.output)
+                             output=args.output, force=args.force)
     many = len(table.pots) > 1
     differences = [a.difference for a in table.allocations if a.difference]
     published = table.weights is None
     for d in differences:
         print(f"difference: {format_kr(d)} (the parts do not add up to the total; rule 'none')", file=sys.stderr)
     if args.output is not None:
-        write_allocation(table, source, args.output)
+        notes = write_allocation(table, source, args.output, [args.weights], args.force)
         print(f"Wrote {args.output} ({source})")
+        _say(notes)
         return EXIT_OK
     if args.format == "csv":
         sys.stdout.write(allocation_csv(table))
@@ -137,7 +149,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     from .jobs import import_file
     from .region_reader import describe
 
-    table, ag, origins = import_file(args.file, args.output, args.agreement, args.region, args.sheet, args.objekt)
+    notes: list[str] = []
+    table, ag, origins = import_file(args.file, args.output, args.agreement, args.region, args.sheet, args.objekt,
+                                     unit=args.unit, include_hidden=args.include_hidden, force=args.force, notes=notes)
     print(f"Read {args.file}:")
     for line in describe(table):
         print(f"  {line}")
@@ -148,6 +162,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     for origin in origins:
         print(f"  {origin}")
     print(f"Wrote {args.output} (sheets Överenskommelse and Aktiviteter; the original sheets as they were)")
+    _say(notes)
     return EXIT_OK
 
 
@@ -155,7 +170,8 @@ def cmd_rekvisition(args: argparse.Namespace) -> int:
     from .amounts import format_kr
     from .jobs import requisition_file
 
-    target, ag, findings = requisition_file(args.workbook, args.output, args.today)
+    notes: list[str] = []
+    target, ag, findings = requisition_file(args.workbook, args.output, args.today, force=args.force, notes=notes)
     start, end = ag.period
     print(f"Wrote {target} (sheet \"Rekvisition\")")
     print(f"  agreement:    {ag.name} ({ag.year})")
@@ -166,15 +182,18 @@ def cmd_rekvisition(args: argparse.Namespace) -> int:
         print(f"  deadline:     {ag.requisition_deadline.isoformat()}")
     for f in findings:
         print(f"  {f.severity}: {f.location}: {f.message}")
+    _say(notes)
     return EXIT_FINDINGS if any(f.severity == Severity.ERROR for f in findings) else EXIT_OK
 
 
 def cmd_deadlines(args: argparse.Namespace) -> int:
     from .deadlines import calendar, describe_reminders, in_order, parse_reminders
-    from .jobs import deadlines_of, write_bytes
+    from .jobs import deadlines_of
+    from .outputs import claim, write_bytes
 
     today = args.today or dt.date.today()
     reminders = parse_reminders(args.remind or [])
+    ics = claim(args.ics, args.workbooks, args.force, "--ics") if args.ics is not None else None
     found, failed, warnings = deadlines_of(args.workbooks)
     items = in_order(found, today)
     if args.format == "csv":
@@ -211,10 +230,12 @@ def cmd_deadlines(args: argparse.Namespace) -> int:
         print(f"xl-statsbidrag: warning: {warning}", file=sys.stderr)
     for file, reason in failed:
         print(f"xl-statsbidrag: error: {file}: {reason}", file=sys.stderr)
-    if args.ics is not None:
-        write_bytes(args.ics, calendar(items, today, reminders))
+    if ics is not None:
+        write_bytes(ics, calendar(items, today, reminders))
+        stream = sys.stderr if args.format == "csv" else sys.stdout
         print(f"Wrote {args.ics} ({len(items)} event(s), each on the date to plan for; reminders at 09:00: "
-              f"{describe_reminders(reminders)})", file=sys.stderr if args.format == "csv" else sys.stdout)
+              f"{describe_reminders(reminders)})", file=stream)
+        _say(ics.notes(), stream)
     return EXIT_INPUT if failed else EXIT_OK
 
 
@@ -242,7 +263,9 @@ def cmd_utfall(args: argparse.Namespace) -> int:
     from .jobs import utfall_file
     from .utfall import CATEGORY_SV, kr
 
-    target, result = utfall_file(args.workbook, args.ledgers, args.output, args.columns, args.accounts)
+    notes: list[str] = []
+    target, result = utfall_file(args.workbook, args.ledgers, args.output, args.columns, args.accounts,
+                                 force=args.force, notes=notes)
     rows = [(a.name[:60], a.objekt, a.code, format_kr(a.amount) if a.amount is not None else "",
              format_kr(u) if u is not None else "(empty)") for a, u in zip(result.book.activities, result.actual)]
     header = ("activity", "objekt", "kod", "budget", "utfall")
@@ -258,6 +281,7 @@ def cmd_utfall(args: argparse.Namespace) -> int:
         print(f"{f.severity}: {f.code}: {f.location}: {f.message}" if str(f.location) else
               f"{f.severity}: {f.code}: {f.message}")
     print(f"Wrote {target} (column Utfall, sheet \"Utfall\")")
+    _say(notes)
     return EXIT_FINDINGS if any(f.severity == Severity.ERROR for f in result.findings) else EXIT_OK
 
 
@@ -271,8 +295,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("report", help="write a copy of the workbook with the Bilaga 2 sheet",
                        description="Write a copy of WORKBOOK with the sheet 'Bilaga 2' (Ekonomisk "
-                                   "redovisning). The input is never changed; running again on the "
-                                   "output replaces the sheet.")
+                                   "redovisning). The input is never changed; running again replaces the "
+                                   "output the tool wrote, but not one edited since (or another program's "
+                                   "file) unless --force.")
     p.add_argument("workbook", type=Path, help="decision-support workbook (.xlsx or .xlsm)")
     p.add_argument("-o", "--output", type=Path, help="output file (default: WORKBOOK_bilaga2.xlsx beside it)")
     p.add_argument("--in-place", action="store_true",
@@ -281,6 +306,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--recalculate", action="store_true",
                    help="compute formulas without stored values (a file saved by openpyxl, pandas, ...) with "
                         "LibreOffice headless; the values are read from a recalculated copy, the input is not changed")
+    p.add_argument("--force", action="store_true", help=FORCE_HELP)
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("validate", help="check the activity list against the available totals",
@@ -308,19 +334,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("table", "csv"), default="table",
                    help="table (readable, default) or csv: region,weight,amount with a header")
     p.add_argument("-o", "--output", type=Path, help="write CSV (.csv) or an Excel sheet (.xlsx)")
+    p.add_argument("--force", action="store_true", help="replace an existing -o file that the tool did not write or "
+                                                        "that was changed since (a backup copy is kept beside it)")
     p.set_defaults(func=cmd_allocate)
 
     p = sub.add_parser("batch", help="write the Bilaga 2 report for many workbooks",
                        description="For each decision workbook among INPUTS (files, folders, globs), write "
                                    "OUTDIR/NAME_bilaga2.xlsx (and a PDF of the Bilaga 2 sheet with --pdf), plus "
                                    "summary.csv and summary.json. Exit code 0 when every input succeeded, 1 "
-                                   "otherwise. Inputs whose output is newer are skipped unless --force.")
+                                   "otherwise. Inputs whose output the tool wrote and is newer are skipped unless "
+                                   "--force; an output edited since, or another program's file, fails that input "
+                                   "unless --force.")
     p.add_argument("inputs", nargs="+", metavar="INPUT")
     p.add_argument("-o", "--output", type=Path, required=True, metavar="OUTDIR")
     p.add_argument("--jobs", type=int, default=None, help="worker processes (default: the number of cores)")
     p.add_argument("--pdf", action="store_true", help="also a PDF of each Bilaga 2 sheet (LibreOffice)")
     p.add_argument("--fail-fast", action="store_true", help="stop at the first failure")
-    p.add_argument("--force", action="store_true", help="redo inputs whose output is up to date")
+    p.add_argument("--force", action="store_true", help="redo inputs whose output is up to date, and " + FORCE_HELP)
     p.add_argument("--timeout", type=_positive, default=300, metavar="SECONDS",
                    help="time limit per input; over it, that input fails (default: 300)")
     p.add_argument("--max-memory", type=_positive, default=2048, metavar="MB",
@@ -343,6 +373,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", type=Path, required=True)
     p.add_argument("--sheet", help="look for the table only in this sheet")
     p.add_argument("--objekt", metavar="CODE", help="the objekt for rows that name none (e.g. 9902)")
+    p.add_argument("--unit", choices=("kr", "tkr", "mkr"),
+                   help="the unit the amount cells show, when the workbook does not say or says two things "
+                        "(amounts in tkr or mkr are scaled to kronor)")
+    p.add_argument("--include-hidden", action="store_true",
+                   help="take hidden rows as activities too (by default they are listed and left out)")
+    p.add_argument("--force", action="store_true", help=FORCE_HELP)
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("rekvisition", help="write a copy of the workbook with the sheet Rekvisition",
@@ -353,6 +389,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("workbook", type=Path)
     p.add_argument("-o", "--output", type=Path, help="output file (default: WORKBOOK_rekvisition.xlsx beside it)")
     p.add_argument("--today", type=_date, help="date to check the deadline against (default: today)")
+    p.add_argument("--force", action="store_true", help=FORCE_HELP)
     p.set_defaults(func=cmd_rekvisition)
 
     p = sub.add_parser("deadlines", help="list the deadlines of several workbooks, soonest first",
@@ -374,6 +411,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="reminders in the --ics calendar, in weeks (6) or days (10d) before, e.g. redovisning=8,6,2; "
                         "KIND: rekvisition, redovisning, återbetalning, socialstyrelsen, övriga, alla; KIND= for none "
                         "(default: redovisning and återbetalning 6 and 2 weeks, the others 2 weeks; repeatable)")
+    p.add_argument("--force", action="store_true", help="replace an existing --ics file that the tool did not write "
+                                                        "or that was changed since (a backup copy is kept beside it)")
     p.set_defaults(func=cmd_deadlines)
 
     p = sub.add_parser("utfall", help="fill in actual costs (utfall) per activity from ledger exports",
@@ -392,6 +431,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "belopp, debet, kredit; for SIE a dimension's name or number)")
     p.add_argument("--accounts", metavar="RANGES",
                    help="cost accounts by their leading digits (default: 4-7, BAS classes 4-7), e.g. '4000-7999,8400'")
+    p.add_argument("--force", action="store_true", help=FORCE_HELP)
     p.set_defaults(func=cmd_utfall)
 
     p = sub.add_parser("agreements", help="list the catalogue of agreements",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from .layout import Cell, SheetLayout, Table
+from .layout import STYLES, Cell, SheetLayout, Table, column_px, line_height, text_lines
 from .model import Activity, Agreement
 from .workbook_format import (
     ACTIVITIES_TABLE, ACTIVITY_COLUMNS, AGREEMENT_LABELS, AGREEMENT_SHEET, DUTIES, DUTIES_TABLE, DUTY_COLUMNS,
@@ -82,9 +82,12 @@ def agreement_sheet(ag: Agreement, notes: list[str] = ()) -> SheetLayout:
     for d in ag.duties:
         sheet.add(*[Cell(i, _value_cell(getattr(d, f)).value, style="text") for i, f in enumerate(DUTY_COLUMNS, start=1)])
     sheet.tables.append(Table(DUTIES_TABLE, header, 1, duty_columns, header + len(ag.duties)))
-    for note in notes:
+    width = sum(column_px(w) for w in sheet.column_widths)
+    for note in notes:  # across the sheet's columns, as tall as its wrapped text
         sheet.blank()
-        sheet.add(Cell(1, note, style="note"))
+        row = sheet.add(Cell(1, note, style="note"),
+                        height=text_lines(note, width, STYLES["note"]) * line_height(STYLES["note"]))
+        sheet.merges.append(f"A{row}:D{row}")
     return sheet
 
 
