@@ -147,14 +147,16 @@ def test_the_utfall_sheet_lists_every_transaction_on_the_objekt_and_reconciles(t
     out = tmp_path / "out.xlsx"
     utfall_file(EXAMPLE_2019, [WORKBOOKS / "huvudbok_2019.csv"], out, today=TODAY)
     rows = _sheet(out, "Utfall")
-    header = next(i for i, r in enumerate(rows) if r[0] == "Datum")
+    header = next(i for i, r in enumerate(rows) if r[1] == "Datum")
+    columns = {name: i for i, name in enumerate(rows[header])}
     listed = [r for r in rows[header + 1:] if r[0]]
     on_objekt = [r for r in ROWS if r["objekt"] in OBJEKT]
     assert len(listed) == len(on_objekt)
-    assert sum(Decimal(str(r[9])) for r in listed) == dec(sum(r["ore"] for r in on_objekt))
-    unmatched = [r for r in listed if r[10] == "(ej kopplad till aktivitet)"]
-    assert sorted(r[4] for r in unmatched) == ["Konsult utan aktivitetskod", "Lön, kod saknas", "Material, okänd kod"]
-    assert all(str(r[11]).startswith("huvudbok_2019.csv:") for r in listed)
+    assert sum(Decimal(str(r[columns["Belopp"]])) for r in listed) == dec(sum(r["ore"] for r in on_objekt))
+    unmatched = [r for r in listed if r[columns["Aktivitet"]] == "(ej kopplad till aktivitet)"]
+    assert sorted(r[columns["Text"]] for r in unmatched) == ["Konsult utan aktivitetskod", "Lön, kod saknas",
+                                                             "Material, okänd kod"]
+    assert all(str(r[columns["Källa"]]).startswith("huvudbok_2019.csv:") for r in listed)
     recon_header = next(i for i, r in enumerate(rows) if r[0] == "Objekt")
     for r in rows[recon_header + 1:recon_header + 3]:
         assert Decimal(str(r[1])) == sum(Decimal(str(v)) for v in r[2:8]), r
@@ -162,6 +164,7 @@ def test_the_utfall_sheet_lists_every_transaction_on_the_objekt_and_reconciles(t
         tables = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/tables/")]
     assert sum('name="UtfallTransaktioner"' in t for t in tables) == 1
     assert sum('name="UtfallAvstamning"' in t for t in tables) == 1
+    assert sum('name="UtfallPerAktivitet"' in t for t in tables) == 1
 
 
 def test_report_on_the_result_counts_the_utfall(tmp_path):
@@ -184,7 +187,8 @@ def test_only_the_touched_parts_change_and_the_cells_keep_their_style(tmp_path):
     before, after = parts(EXAMPLE_2019), parts(out)
     changed = {n for n in before if n in after and before[n] != after[n]}
     assert changed <= {"xl/worksheets/sheet2.xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels",
-                       "[Content_Types].xml", "xl/styles.xml", "docProps/app.xml"}
+                       "[Content_Types].xml", "xl/styles.xml", "docProps/app.xml",
+                       "_rels/.rels"}  # (the relationship to the custom properties: the output's mark)
     assert set(before) <= set(after)
     with zipfile.ZipFile(EXAMPLE_2019) as zin, zipfile.ZipFile(out) as zout:
         same = [n for n in before if n not in changed]
