@@ -365,6 +365,15 @@ def test_sie_encodings_are_detected_and_said(tmp_path, encoding, head, expect):
     assert frame.attrs["ledger"]["notes"][1] == f"encoding {expect}"
 
 
+def test_a_sie_file_saved_as_utf16_is_read(tmp_path):
+    body = ['#VER A 1 20190301 "Försäljning"', "{", '#TRANS 3010 {20 "SÄLJ"} -100.00', '#TRANS 1930 {} 100.00', "}"]
+    path = tmp_path / "u.se"
+    path.write_bytes(b"\xff\xfe" + ("\r\n".join(["#FLAGGA 0", "#SIETYP 4", '#DIM 20 "Objekt"'] + body) + "\r\n")
+                     .encode("utf-16-le"))
+    frame = read_ledger(path)
+    assert frame["objekt"].tolist() == ["SÄLJ", ""] and frame["ore"].tolist() == [-10000, 10000]
+
+
 @pytest.mark.parametrize("sietyp", ["1", "2", "3"])
 def test_sie_1_to_3_are_refused(tmp_path, sietyp):
     path = sie_file(tmp_path / "b.se", ['#KONTO 1930 "Bank"', "#IB 0 1930 1000.00", "#UB 0 1930 1200.00",

@@ -421,6 +421,14 @@ def read_sie(path: Path | str, columns: dict[str, str] | None = None, objekt=Non
         raise UserError("no such file", file=path) from None
     except IsADirectoryError:
         raise UserError("is a folder, not a ledger export", file=path) from None
+    from .ledger import _utf16
+
+    wide = _utf16(raw)
+    if wide:  # a SIE file saved as UTF-16 by an editor: read as the text it is
+        try:
+            raw = raw.decode(wide).lstrip("\ufeff").encode("utf-8")
+        except UnicodeDecodeError:
+            raise UserError("the file looks like UTF-16 text but cannot be decoded as such", file=path) from None
     if b"\x00" in raw:
         raise UserError("not a SIE file: it holds binary (NUL) bytes", file=path)
     text, encoding = _decode(path, raw)
