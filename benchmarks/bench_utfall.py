@@ -1,19 +1,25 @@
-"""Utfall from a large ledger export, against a bare pandas.read_csv + groupby of the same file; and the
-SIE 4 reader.  Run by hand (not by the tests):
+"""The whole ``utfall`` command on a large ledger export, against bare pandas in the same run (issue 22
+item 10).  Run by hand (not by the tests):
 
-    python benchmarks/bench_utfall.py            # 0.25, 0.5, 1 and 2 million rows; SIE 500 000
-    python benchmarks/bench_utfall.py --quick    # 0.1 million rows; SIE 50 000
+    python benchmarks/bench_utfall.py              # 1 064 000 transactions, 232 800 on the agreement's objekt
+    python benchmarks/bench_utfall.py --quick      # a tenth of that
+    python benchmarks/bench_utfall.py --sweep      # 0.25-2 M rows with 0.4 % on the objekt (the README's table)
 
-Each measurement runs in a fresh process, so that its peak memory (ru_maxrss) is its own.  Targets
-(issue 12): utfall within 1.5x of the bare read + groupby, peak memory under 2 GB at 2 M rows
-(~200 MB); the SIE file of 500 000 transactions read in under 10 s.
+CSV: the floor is a bare ``pandas.read_csv`` + ``groupby`` of the same file.  SIE 4 of the same size: the
+floors are that read_csv + groupby of a CSV with the same transactions, and a minimal vectorised SIE reader
+(``bench_sie.py``) + groupby of the SIE file itself.  Ours is the whole command, ``xl-statsbidrag utfall
+BOOK LEDGER -o OUT`` run through ``cli.main`` (imports, reading the workbook, reading and matching the
+ledger, writing the copy with the sheet Utfall), and beside it where its time goes (reading the ledger,
+``compute``, laying out and writing the sheet).  Each run is a fresh process, so that its peak memory
+(VmHWM) is its own; the best time of the repeats counts (the machine is shared).  Targets: the whole
+command within 2x of the floor, peak memory under 1 GB.
 """
 from __future__ import annotations
 
+import argparse
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
@@ -21,117 +27,163 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 WORKBOOK = ROOT / "workbooks" / "beslutsunderlag_2019.xlsx"
 
 PEAK = """
 import sys, time
-def peak():  # this process's own high-water mark (ru_maxrss would carry the parent's over the exec)
+def peak():  # this process's own high-water mark, MB (ru_maxrss would carry the parent's over the exec)
     return next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM")) / 1024
+t, cpu = time.perf_counter(), time.process_time()
+"""
+DONE = """
+print(time.perf_counter() - t, time.process_time() - cpu, peak())
 """
 BASELINE = PEAK + """
-t = time.perf_counter()
 import pandas as pd
 frame = pd.read_csv(sys.argv[1], sep=";", decimal=",", encoding="cp1252", skiprows=1)
 sums = frame.groupby(["Objekt", "Projekt"])["Belopp"].sum()
-print(time.perf_counter() - t, peak())
-"""
+""" + DONE
 UTFALL = PEAK + """
 sys.path.insert(0, sys.argv[3])
-t = time.perf_counter()
-from xl_statsbidrag.jobs import utfall_file
-utfall_file(sys.argv[2], [sys.argv[1]], sys.argv[4])
-print(time.perf_counter() - t, peak())
-"""
-SIE = PEAK + """
-sys.path.insert(0, sys.argv[3])
-t = time.perf_counter()
-from xl_statsbidrag.sie import read_sie
-frame = read_sie(sys.argv[1])
-assert len(frame) == int(sys.argv[2]), len(frame)
-print(time.perf_counter() - t, peak())
-"""
+import contextlib, io, os
+phases = {}
+from xl_statsbidrag import ledger, utfall
+def timed(module, name, label):
+    f = getattr(module, name)
+    def run(*a, **k):
+        start = time.perf_counter()
+        try:
+            return f(*a, **k)
+        finally:
+            phases[label] = phases.get(label, 0) + time.perf_counter() - start
+    setattr(module, name, run)
+timed(ledger, "_read", "read")
+timed(utfall, "compute", "compute")
+timed(utfall, "utfall_sheet", "layout")
+from xl_statsbidrag.cli import main
+with contextlib.redirect_stdout(io.StringIO()):
+    code = main(["utfall", sys.argv[2], sys.argv[1], "-o", sys.argv[4]])
+assert code in (0, 1), code
+elapsed = time.perf_counter() - t
+print(" ".join(f"{k}={v:.2f}" for k, v in phases.items()), f"rest={elapsed - sum(phases.values()):.2f}")
+""" + DONE
 
 
-def generate_csv(path: Path, rows: int, seed: int = 12) -> None:
-    """A year of a large region's ledger: 200 objekt, and 9902 and 9917 with 0.4 % of the rows (a 41 MSEK
-    grant in a region that turns over some 10 000 MSEK),
-    the 2019 example's activity codes, cost and other accounts, öre amounts."""
+def generate(rows: int, on_objekt: int, seed: int = 22) -> pd.DataFrame:
+    """A year of a large region's ledger: codings (ansvar, verksamhet, projekt, objekt) drawn from 20 000
+    in use on 200 objekt, and ``on_objekt`` rows on the example's 9902 and 9917 (codings from 2 000 of
+    their own, with the 2019 example's activity codes); cost and other accounts, öre amounts."""
     rng = np.random.default_rng(seed)
-    days = pd.Timestamp("2019-01-01") + pd.to_timedelta(rng.integers(0, 365, rows), unit="D")
-    objekt = rng.integers(1000, 1200, rows).astype(str)
-    hit = rng.random(rows) < 0.004
-    objekt[hit] = rng.choice(["9902", "9917"], hit.sum())
     codes = np.array([f"P19{i:02d}" for i in range(1, 24)] + ["", "P1999"])
-    ore = rng.integers(-500_000, 5_000_000, rows)
-    frame = pd.DataFrame({
-        "Bokf.datum": days.strftime("%Y-%m-%d"),
-        "Verifikation": rng.integers(100000, 999999, rows).astype(str),
-        "Rad": rng.integers(1, 20, rows).astype(str),
-        "Konto": rng.choice(["3010", "4010", "5010", "6550", "7010", "7510", "2440", "8420"], rows),
-        "Kontonamn": rng.choice(["Förbrukningsmaterial", "Lokalhyror", "Konsulttjänster", "Löner tillsvidare",
-                                 "Sociala avgifter enl lag", "Leverantörsskulder"], rows),
-        "Ansvar": rng.integers(100, 999, rows).astype(str),
-        "Verksamhet": rng.choice(["HoS", "HOSPA", "Regionstab", "Folktandvård", "PV Vårdval"], rows),
-        "Projekt": rng.choice(codes, rows),
-        "Objekt": objekt,
-        "Text": rng.choice(["Leverantörsfaktura", "Lön", "Konsultarvode enligt avtal", "Material och förnödenheter",
+    verksamheter = np.array(["HoS", "HOSPA", "Regionstab", "Folktandvård", "PV Vårdval"])
+
+    def codings(n: int, objekt: np.ndarray) -> pd.DataFrame:
+        return pd.DataFrame({"ansvar": rng.integers(100, 999, n), "verksamhet": rng.choice(verksamheter, n),
+                             "projekt": rng.choice(codes, n), "objekt": objekt})
+    other = codings(20_000, rng.integers(1000, 1200, 20_000).astype(str))
+    ours = codings(2_000, rng.choice(["9902", "9917"], 2_000))
+    coding = pd.concat([other.iloc[rng.integers(0, len(other), rows - on_objekt)],
+                        ours.iloc[rng.integers(0, len(ours), on_objekt)]], ignore_index=True)
+    coding = coding.iloc[rng.permutation(rows)].reset_index(drop=True)  # the objekt's rows spread over the year
+    days = pd.Timestamp("2019-01-01") + pd.to_timedelta(rng.integers(0, 365, rows), unit="D")
+    return pd.DataFrame({
+        "date": days, "ver": rng.integers(100000, 999999, rows), "rad": rng.integers(1, 20, rows),
+        "konto": rng.choice(["3010", "4010", "5010", "6550", "7010", "7510", "2440", "8420"], rows),
+        **{c: coding[c].to_numpy() for c in ("ansvar", "verksamhet", "projekt", "objekt")},
+        "text": rng.choice(["Leverantörsfaktura", "Lön", "Konsultarvode enligt avtal", "Material och förnödenheter",
                             "Hyra lokal Östersund"], rows),
-        "Belopp": [f"{'-' if v < 0 else ''}{abs(v) // 100},{abs(v) % 100:02d}" for v in ore.tolist()],
-    })
+        "ore": rng.integers(-500_000, 5_000_000, rows)})
+
+
+def write_csv(data: pd.DataFrame, path: Path) -> None:
+    """As a finance system writes it: a title row, ';', decimal commas, cp1252, CRLF."""
+    ore = data["ore"].to_numpy()
+    frame = pd.DataFrame({
+        "Bokf.datum": data["date"].dt.strftime("%Y-%m-%d"), "Verifikation": data["ver"].astype(str),
+        "Rad": data["rad"].astype(str), "Konto": data["konto"],
+        "Kontonamn": np.where(data["konto"].str.startswith("3"), "Intäkter", "Förbrukningsmaterial"),
+        "Ansvar": data["ansvar"].astype(str), "Verksamhet": data["verksamhet"], "Projekt": data["projekt"],
+        "Objekt": data["objekt"], "Text": data["text"],
+        "Belopp": [f"{'-' if v < 0 else ''}{abs(v) // 100},{abs(v) % 100:02d}" for v in ore.tolist()]})
     with open(path, "w", encoding="cp1252", newline="") as f:
         f.write("Huvudbok 2019 (benchmark)\r\n")
         frame.to_csv(f, sep=";", index=False, lineterminator="\r\n")
 
 
-def generate_sie(path: Path, transactions: int, seed: int = 4) -> None:
-    rng = np.random.default_rng(seed)
-    lines = ['#FLAGGA 0', '#FORMAT PC8', '#SIETYP 4', '#DIM 1 "Ansvar"', '#DIM 6 "Projekt"', '#DIM 20 "Objekt"']
-    amounts = rng.integers(1, 5_000_000, transactions // 2).tolist()
-    accounts = rng.choice(["4010", "5010", "6550", "7010"], transactions // 2).tolist()
-    objekt = rng.integers(1000, 1200, transactions // 2).tolist()
-    for i in range(transactions // 2):
-        a = amounts[i]
-        lines += [f'#VER A {i + 1} 2019{1 + i % 12:02d}15 "Verifikation {i + 1}" 20200110', "{",
-                  f'   #TRANS {accounts[i]} {{1 "410" 6 "P1902" 20 "{objekt[i]}"}} {a // 100}.{a % 100:02d} '
-                  f'2019{1 + i % 12:02d}15 "Faktura Östersund"',
-                  f'   #TRANS 2440 {{}} -{a // 100}.{a % 100:02d}', "}"]
+def write_sie(data: pd.DataFrame, path: Path) -> None:
+    """The same transactions as SIE 4 (PC8, CRLF): one #VER per ledger voucher row, its #TRANS with the
+    object list {1 ansvar 6 projekt 20 objekt}."""
+    lines = ['#FLAGGA 0', '#PROGRAM "Benchmark" 1.0', '#FORMAT PC8', '#SIETYP 4', '#RAR 0 20190101 20191231',
+             '#DIM 1 "Ansvar"', '#DIM 6 "Projekt"', '#DIM 20 "Objekt"']
+    dates = data["date"].dt.strftime("%Y%m%d").tolist()
+    for i, (ver, konto, ansvar, projekt, objekt, text, ore) in enumerate(zip(
+            data["ver"].tolist(), data["konto"].tolist(), data["ansvar"].tolist(), data["projekt"].tolist(),
+            data["objekt"].tolist(), data["text"].tolist(), data["ore"].tolist())):
+        amount = f"{'-' if ore < 0 else ''}{abs(ore) // 100}.{abs(ore) % 100:02d}"
+        objects = f'1 "{ansvar}" ' + (f'6 "{projekt}" ' if projekt else "") + f'20 "{objekt}"'
+        lines += [f'#VER A {i + 1} {dates[i]} "Ver {ver}"', "{", f"   #TRANS {konto} {{{objects}}} {amount} "
+                  f'{dates[i]} "{text}"', "}"]
     path.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp437"))
 
 
-def measure(code: str, *args: str) -> tuple[float, float]:
+def measure(code: str, *args: str) -> tuple[float, float, float, str]:
+    """(wall s, CPU s, peak MB, the phases line) of one run in a fresh process."""
     done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
-    seconds, mb = done.stdout.split()[-2:]
-    return float(seconds), float(mb)
+    *other, last = done.stdout.strip().splitlines()
+    seconds, cpu, mb = map(float, last.split())
+    return seconds, cpu, mb, other[-1] if other else ""
 
 
-def best(code: str, *args: str, repeat: int = 2) -> tuple[float, float]:
+def best(code: str, *args: str, repeat: int) -> tuple[float, float, float, str]:
     runs = [measure(code, *args) for _ in range(repeat)]
-    return min(r[0] for r in runs), max(r[1] for r in runs)
+    fastest = min(runs, key=lambda r: r[0])
+    return fastest[0], min(r[1] for r in runs), max(r[2] for r in runs), fastest[3]
+
+
+def row(name: str, size: float, result, floor) -> str:
+    wall, cpu, mb, phases = result
+    ratio = f"{wall / floor[0]:.2f}x wall, {cpu / floor[1]:.2f}x CPU" if floor else ""
+    return f"{name:<34} {size:>7.1f} {wall:>8.2f} {cpu:>8.2f} {mb:>8.0f}  {ratio:<24} {phases}"
 
 
 def main() -> None:
-    quick = "--quick" in sys.argv
-    sizes = [100_000] if quick else [250_000, 500_000, 1_000_000, 2_000_000]
-    sie_size = 50_000 if quick else 500_000
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=1_064_000)
+    parser.add_argument("--on-objekt", type=int, default=232_800)
+    parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--quick", action="store_true", help="a tenth of the rows")
+    parser.add_argument("--sweep", action="store_true", help="0.25-2 M rows, 0.4 %% on the objekt, CSV only")
+    args = parser.parse_args()
+    from bench_sie import MINIMAL
+
+    cases = [(n, n // 250) for n in (250_000, 500_000, 1_000_000, 2_000_000)] if args.sweep else \
+        [(args.rows // 10, args.on_objekt // 10)] if args.quick else [(args.rows, args.on_objekt)]
     with tempfile.TemporaryDirectory(prefix="bench-utfall-") as tmp:
         tmp = Path(tmp)
-        print(f"{'rows':>10} {'MB':>7} {'on objekt':>9} {'read_csv+groupby':>17} {'utfall':>8} {'ratio':>6} "
-              f"{'peak MB base':>13} {'peak MB utfall':>15} {'utfall s/M rows':>16}")
-        for rows in sizes:
-            csv = tmp / f"huvudbok_{rows}.csv"
-            generate_csv(csv, rows)
-            size = csv.stat().st_size / 1e6
-            base_s, base_mb = best(BASELINE, str(csv))
-            ours_s, ours_mb = best(UTFALL, str(csv), str(WORKBOOK), str(ROOT), str(tmp / "out.xlsx"))
-            on = sum(1 for line in open(csv, encoding="cp1252") if ";9902;" in line or ";9917;" in line)
-            print(f"{rows:>10,} {size:>7.1f} {on:>9,} {base_s:>16.2f}s {ours_s:>7.2f}s {ours_s / base_s:>5.2f}x "
-                  f"{base_mb:>13.0f} {ours_mb:>15.0f} {ours_s / rows * 1e6:>16.2f}")
-            csv.unlink()
-        sie = tmp / "huvudbok.se"
-        generate_sie(sie, sie_size)
-        sie_s, sie_mb = best(SIE, str(sie), str(sie_size), str(ROOT))
-        print(f"SIE 4: {sie_size:,} transactions, {sie.stat().st_size / 1e6:.1f} MB: read in {sie_s:.2f} s, "
-              f"peak {sie_mb:.0f} MB")
+        print(f"{'':<34} {'MB':>7} {'wall s':>8} {'CPU s':>8} {'peak MB':>8}  {'ratio to the floor':<24} "
+              "phases of the command (wall s)")
+        for rows, on in cases:
+            data = generate(rows, on)
+            csv, sie, out = tmp / "huvudbok.csv", tmp / "huvudbok.se", tmp / "out.xlsx"
+            write_csv(data, csv)
+            print(f"{rows:,} transactions, {on:,} on the agreement's objekt (9902, 9917), best of {args.repeat}")
+            floor = best(BASELINE, str(csv), repeat=args.repeat)
+            print(row("  CSV: read_csv + groupby (floor)", csv.stat().st_size / 1e6, floor, None))
+            print(row("  CSV: utfall, whole command", csv.stat().st_size / 1e6,
+                      best(UTFALL, str(csv), str(WORKBOOK), str(ROOT), str(out), repeat=args.repeat), floor))
+            if args.sweep:
+                continue
+            write_sie(data, sie)
+            size = sie.stat().st_size / 1e6
+            minimal = best(MINIMAL.replace("print(len(frame), digest(sums), elapsed, time.process_time() - cpu, "
+                                           "peak())", "print(elapsed, time.process_time() - cpu, peak())"),
+                           str(sie), repeat=args.repeat)
+            print(row("  SIE: minimal reader + groupby", size, minimal, None))
+            ours = best(UTFALL, str(sie), str(WORKBOOK), str(ROOT), str(out), repeat=args.repeat)
+            print(row("  SIE: utfall, whole command", size, ours, floor) + "   (ratio to the CSV floor)")
+            print(f"{'':<70}{ours[0] / minimal[0]:.2f}x wall, {ours[1] / minimal[1]:.2f}x CPU   (ratio to the "
+                  "minimal SIE reader + groupby)")
 
 
 if __name__ == "__main__":

@@ -1,10 +1,13 @@
 """xl-statsbidrag for xlwings Lite (Python inside Excel on Windows, Mac and the web; nothing to
 install on the computer).  Paste this file into the Lite editor as main.py, and add the lines of
-requirements.txt beside it to Lite's requirements.txt (keep Lite's own lines marked "required").
+requirements.txt beside it to Lite's requirements.txt (xlwings 0.37.5 or later: the reader asks Excel
+about merged cells and hidden rows with calls that version added).
 
 Worksheet functions (in Excel: =SB_FORDELA(...), or =XLWINGS.SB_FORDELA(...) in some versions):
     SB_FORDELA(total, vikter, [regel])   SB_KVAR(pott, belopp)   SB_KONTROLL(tillgängligt, belopp, ...)
+A wrong input gives #VALUE! (#VÄRDEFEL!) with the message in the cell to its right.
 Scripts (Lite's script pane, or a button bound to them): skapa_bilaga2, kontrollera, rekvisition.
+Each prints its result, the findings, and what this Excel could not do, in the output pane.
 
 This imports only xl_statsbidrag.excel and what it needs (no pandas, openpyxl or lxml).
 """
@@ -49,39 +52,42 @@ def SB_KONTROLL(tillgangligt, belopp, namn=None, pott=None, pottnamn=None, pottb
     return excel.SB_KONTROLL(tillgangligt, belopp, namn, pott, pottnamn, pottbelopp, oronmarkt)
 
 
+def _failed(what: str, exc: UserError) -> None:
+    print(f"{what}: {exc.location}: {exc.message}" if exc.location else f"{what}: {exc.message}")
+
+
 @script
-def skapa_bilaga2(book: xw.Book):
+async def skapa_bilaga2(book: xw.Book):
     """Skriver bladen Bilaga 2 och Kontroll i den öppna arbetsboken."""
     try:
-        s, _ = excel.create_report(book)
+        s, findings, live = excel.create_report(book, live=await excel.read_async(book))
     except UserError as exc:
-        print(f"Bilaga 2 kunde inte skapas: {exc.message}")
+        _failed("Bilaga 2 kunde inte skapas", exc)
         return
     print(f"Bilaga 2 skapad. Bidrag {format_kr(s.received)}, kostnader {format_kr(s.costs)}"
           f"{'' if s.outcome else ' (budget, utfall saknas)'}, ej förbrukat {format_kr(s.unused)}, "
-          f"att återbetala {format_kr(s.repay)}, förslag till granskning: {s.suggestion.text} (se bladet Kontroll).")
+          f"att återbetala {format_kr(s.repay)}, egen finansiering {format_kr(s.own)}, förslag till granskning: "
+          f"{s.suggestion.text} (se bladet Kontroll)." + live.notes())
 
 
 @script
-def kontrollera(book: xw.Book):
+async def kontrollera(book: xw.Book):
     """Kontrollerar beslutsunderlaget och skriver bladet Kontroll."""
     try:
-        findings = excel.check(book)
+        findings, live = excel.check(book, live=await excel.read_async(book))
     except UserError as exc:
-        print(f"Kontrollen kunde inte göras: {exc.message}")
+        _failed("Kontrollen kunde inte göras", exc)
         return
-    for f in findings:
-        print(f"{f.severity:<8} {f.location}  {f.message}")
+    print(excel.findings_text(findings).strip() + live.notes())
 
 
 @script
-def rekvisition(book: xw.Book):
+async def rekvisition(book: xw.Book):
     """Skriver bladet Rekvisition (begäran om utbetalning) i den öppna arbetsboken."""
     try:
-        ag, findings = excel.create_requisition(book)
+        ag, findings, live = excel.create_requisition(book, live=await excel.read_async(book))
     except UserError as exc:
-        print(f"Rekvisitionen kunde inte skapas: {exc.message}")
+        _failed("Rekvisitionen kunde inte skapas", exc)
         return
-    print(f"Rekvisition skapad: {format_kr(ag.requested)} rekvireras.")
-    for f in findings:
-        print(f"{f.severity:<8} {f.location}  {f.message}")
+    print(f"Rekvisition skapad: {format_kr(ag.requested)} rekvireras." + excel.findings_text(findings)
+          + live.notes())

@@ -4,13 +4,17 @@ from the file, not with our reader, so that the live path is tested against what
 Reading, as xlwings returns values from Excel (documented in xlwings' data structures and converters):
 a merged range's value in its top-left cell and None in the cells it covers; error cells as None, or
 as their text ("#DIV/0!") with ``err_to_str=True``; hidden rows as ordinary values; every number as
-float; dates as datetime; empty cells as None.  Hidden rows are known through ``sheet.api.Rows(r).Hidden``
-and merged ranges through ``merge_cells``/``merge_area``, as in Excel's object model.
+float; dates as datetime; empty cells as None.  Hidden rows are known through xlwings' ``rng.rows.hidden``
+(True, False, or None when mixed) and merged ranges through ``merge_cells`` (True, False, None) and
+``merge_area``, as xlwings gives Excel's answers.
 
 Writing goes into the openpyxl sheet as Excel would store it: "'text" as text, "=..." as a formula,
-number formats, fonts, fills, alignment, borders (``api.Borders(8|9).LineStyle``), merges, row heights,
-column widths and the page setup (``api.PageSetup``, ``api.HPageBreaks``), so that the result can be
-compared with the file path's output read by openpyxl.
+number formats, fonts, fills, alignment, borders (xlwings' ``rng.borders["edge_bottom"]``), merges, row
+heights, column widths (characters) and the page setup (``api.PageSetup``, ``api.HPageBreaks``, Excel's
+object model on Windows), so that the result can be compared with the file path's output read by
+openpyxl.  ``MacBook`` is the same book as xlwings gives it on a Mac: ``sheet.api`` is an appscript
+reference, without Windows' PageSetup, Cells or page breaks; ``SharePointBook`` one whose ``fullname``
+raises, as xlwings' does for a workbook on SharePoint without a synced copy.
 """
 from __future__ import annotations
 
@@ -39,6 +43,29 @@ class Book:
         self.wb = openpyxl.load_workbook(path, data_only=True)  # the values Excel shows
         self.app = App()
         self.sheets = Sheets(self)
+
+
+class SharePointBook(Book):
+    """A workbook opened from SharePoint or Teams with no synced local copy: xlwings cannot map its URL to
+    a path and ``fullname`` raises (xlwings.utils.fullname_url_to_local_path)."""
+
+    @property
+    def fullname(self):
+        import xlwings
+
+        raise xlwings.XlwingsError("Couldn't find your local OneDrive/SharePoint folder for "
+                                   "https://contoso.sharepoint.com/sites/ekonomi/Delade dokument/underlag.xlsx")
+
+    @fullname.setter
+    def fullname(self, value):
+        pass
+
+
+class MacBook(Book):
+    """The book as xlwings gives it on a Mac: the same xlwings API, but ``sheet.api`` is an appscript
+    reference that has none of the Windows object model's PageSetup, Cells or HPageBreaks."""
+
+    mac = True
 
 
 class Sheets:
@@ -131,6 +158,8 @@ class Sheet:
 
     @property
     def api(self):
+        if getattr(self.book, "mac", False):
+            return _AppscriptSheet()
         return SheetApi(self)
 
     @property
@@ -151,25 +180,20 @@ class PageSetup:
         self.sheet.ws.print_area = value
 
 
-class _Row:
-    def __init__(self, ws, r):
-        self.ws, self.r = ws, r
+class _AppscriptSheet:
+    """An appscript reference: Windows' object model is not there (AttributeError), as on a Mac."""
 
-    @property
-    def Hidden(self):
-        return bool(self.ws.row_dimensions[self.r].hidden)
+    def __getattr__(self, name):
+        raise AttributeError(f"appscript reference has no attribute {name!r}")
 
 
 class SheetApi:
-    """The parts of Excel's Worksheet object the writer uses."""
+    """The parts of Excel's Worksheet object the writer uses (Windows)."""
 
     def __init__(self, sheet):
         self.sheet = sheet
         self.PageSetup = ExcelPageSetup(sheet.ws)
         self.HPageBreaks = HPageBreaks(sheet.ws)
-
-    def Rows(self, r):
-        return _Row(self.sheet.ws, r)
 
     @property
     def Cells(self):
@@ -302,6 +326,27 @@ class Range:
     @property
     def row(self):
         return self.r1
+
+    @property
+    def shape(self):
+        return self.r2 - self.r1 + 1, self.c2 - self.c1 + 1
+
+    @property
+    def rows(self):
+        rng = self
+
+        class Rows:
+            @property
+            def hidden(self):
+                """xlwings' rows.hidden: True if every row is hidden, False if none, None if some."""
+                states = {bool(rng.ws.row_dimensions[r].hidden) for r in range(rng.r1, rng.r2 + 1)}
+                return states.pop() if len(states) == 1 else None
+
+        return Rows()
+
+    @property
+    def borders(self):
+        return _Borders(self)
 
     @property
     def column(self):
@@ -468,27 +513,43 @@ class _Font:
 
 
 class _Border:
-    def __init__(self, rng, index):
-        self.rng, self.index = rng, index
+    """One side of xlwings' ``rng.borders``: "continuous" and "thin" give Excel's thin line."""
+
+    def __init__(self, rng, side):
+        self.rng, self.side = rng, side
+        self._style = None
 
     @property
-    def LineStyle(self):
+    def line_style(self):
         return None
 
-    @LineStyle.setter
-    def LineStyle(self, style):  # XlLineStyle 1: continuous, thin (the default weight)
-        side = Side(style="thin") if style == 1 else Side()
+    @line_style.setter
+    def line_style(self, style):
+        side = Side(style="thin") if style == "continuous" else Side()
         for cell in self.rng._cells():
             b = cell.border
             parts = {"left": b.left, "right": b.right, "top": b.top, "bottom": b.bottom}
-            parts["top" if self.index == 8 else "bottom"] = side
+            parts[{"edge_top": "top", "edge_bottom": "bottom"}[self.side]] = side
             cell.border = Border(**parts)
+
+    @property
+    def weight(self):
+        return None
+
+    @weight.setter
+    def weight(self, value):
+        assert value == "thin"  # the only weight the layouts use; "continuous" above is already thin
+
+
+class _Borders:
+    def __init__(self, rng):
+        self.rng = rng
+
+    def __getitem__(self, side):
+        return _Border(self.rng, side)
 
 
 class _RangeApi:
     def __init__(self, rng):
         self.rng = rng
         self.row = rng.r1
-
-    def Borders(self, index):
-        return _Border(self.rng, index)

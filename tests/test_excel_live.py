@@ -23,15 +23,17 @@ from xl_statsbidrag.xlsx.file_source import read_book
 TODAY = dt.date(2026, 11, 22)
 
 
-def hostile(tmp_path):
+def hostile(tmp_path, errors: bool = True):
     """The 2019 example with what the live reader used to get wrong: a hidden activity row, error
-    values (in an amount and in a text column) and a label merged over two columns."""
+    values (in an amount and in a text column; left out with ``errors=False``, which leaves a workbook
+    that can be reported on) and a label merged over two columns."""
     def extra(wb, sheets):
         ws = sheets["activities"]
         ws.set_row(6, None, None, {"hidden": True})  # the third activity
         column = examples.COLUMNS.index
-        ws.write_formula(7, column("actual"), "=1/0", None, "#DIV/0!")  # Utfall of the fourth: an error value
-        ws.write_formula(8, column("comment"), "=NA()", None, "#N/A")  # Kommentar of the fifth
+        if errors:
+            ws.write_formula(7, column("actual"), "=1/0", None, "#DIV/0!")  # Utfall of the fourth: an error value
+            ws.write_formula(8, column("comment"), "=NA()", None, "#N/A")  # Kommentar of the fifth
         agreement = sheets["agreement"]
         strings = {i: s for s, i in wb.str_table.string_table.items()}
         label = AGREEMENT_LABELS["contact_person"]
@@ -40,7 +42,7 @@ def hostile(tmp_path):
         agreement.merge_range(row, 0, row, 1, label, wb.add_format({"text_wrap": True, "valign": "top"}))
         agreement.write(row, 2, "Kontakt i sammanslagen rad")
 
-    path = tmp_path / "hostile.xlsx"
+    path = tmp_path / ("hostile.xlsx" if errors else "merged_hidden.xlsx")
     examples.build(path, examples.WORKBOOKS["beslutsunderlag_2019.xlsx"], extra)
     return path
 
@@ -57,17 +59,54 @@ def _finding(f):
     return f.severity, f.code, f.message, str(f.location), f.amount
 
 
+@pytest.mark.parametrize("kind", [excel_book.Book, excel_book.MacBook], ids=["windows", "mac"])
 @pytest.mark.parametrize("case", CASES)
-def test_live_reader_finds_what_the_file_reader_finds(case, tmp_path):
+def test_live_reader_finds_what_the_file_reader_finds(case, kind, tmp_path):
     path = _path(case, tmp_path)
-    live = validate(read(excel.LiveSource(excel_book.Book(path))), TODAY)
-    disk = validate(read_book(path), TODAY)
-    assert [_finding(f) for f in live] == [_finding(f) for f in disk]
+    live = excel.read_live(kind(path))
+    assert live.unchecked == []
+    disk_book = read_book(path)
+    disk = validate(disk_book, TODAY)
+    assert [_finding(f) for f in validate(live.book, TODAY)] == [_finding(f) for f in disk]
+    assert live.book.agreement == disk_book.agreement
     if case == "hostile":
         codes = {f.code for f in disk}
-        assert "dold-rad" in codes  # the hidden row, seen through Excel's Rows(r).Hidden
+        assert "dold-rad" in codes  # the hidden row, seen through xlwings' rows.hidden (Windows and Mac)
         assert any("#DIV/0!" in f.message for f in disk)
-        assert read_book(path).agreement.contact_person == "Kontakt i sammanslagen rad"
+        assert live.book.agreement.contact_person == "Kontakt i sammanslagen rad"
+
+
+def test_the_reader_asks_excel_few_questions(tmp_path, monkeypatch):
+    """Merged cells and hidden rows are asked of Excel per block, then per row that has an empty cell, then
+    per empty cell of a row with a merge; hidden rows by halving: far fewer questions than cells (each is
+    a round trip to Excel, slow on the web)."""
+    asked = []
+
+    class Counting(excel.Classic):
+        async def merged(self, rng):
+            asked.append("merged")
+            return await super().merged(rng)
+
+        async def merge_area(self, rng):
+            asked.append("area")
+            return await super().merge_area(rng)
+
+        async def hidden(self, rng):
+            asked.append("hidden")
+            return await super().hidden(rng)
+
+    book = excel_book.Book(hostile(tmp_path))
+    live = excel._now(excel.read_async(book, Counting()))
+    assert {f.code for f in live.book.problems} >= {"dold-rad"}
+    cells = sum(len(row) * len(row[0]) for row in [v for v in live_blocks(book)])
+    assert cells > 300 and len(asked) < cells / 3, (cells, len(asked))
+    assert asked.count("hidden") < 12  # 24 rows of activities, one hidden: found by halving
+
+
+def live_blocks(book):
+    source = excel.LiveSource(book)
+    read(source)
+    return [values for values in source._blocks.values() if values]
 
 
 def test_the_stand_in_answers_as_excel_does(tmp_path):
@@ -79,7 +118,8 @@ def test_the_stand_in_answers_as_excel_does(tmp_path):
     assert acts.range((8, utfall)).value is None
     assert acts.range((8, utfall)).options(err_to_str=True).value == "#DIV/0!"
     assert acts.range((7, 5)).value == 3500000.0 and isinstance(acts.range((7, 5)).value, float)
-    assert acts.api.Rows(7).Hidden and not acts.api.Rows(6).Hidden
+    assert acts.range("A7").rows.hidden is True and acts.range("A6").rows.hidden is False
+    assert acts.range("A5:A8").rows.hidden is None  # some hidden, some not
     agreement = book.sheets[AGREEMENT_SHEET]
     assert agreement.range("B2").value is None and agreement.range("A2").merge_area.address == "$A$2:$B$2"
     dates = [v for row in agreement.used_range.options(ndim=2).value for v in row if isinstance(v, dt.datetime)]
@@ -135,7 +175,8 @@ def _sheet_state(ws, rows: int, columns: int):
 def test_button_path_writes_what_the_file_path_writes(case, tmp_path):
     path = _path(case, tmp_path)
     book = excel_book.Book(path)
-    summary, findings = excel.create_report(book, TODAY)
+    summary, findings, live = excel.create_report(book, TODAY)
+    assert live.skipped == [] and live.unchecked == []
     out = tmp_path / "out.xlsx"
     report_file(path, out, TODAY)
     disk = openpyxl.load_workbook(out)
@@ -219,15 +260,153 @@ def test_fordela_writes_the_allocation_and_names_the_regions_share():
         book.app.alerts[-1][1]
 
 
-def test_active_book_is_the_active_workbook_of_the_active_excel(monkeypatch):
-    class Books:
-        active = "the book the user looks at"
+# --- where Excel differs: SharePoint, Mac, the calling workbook, Protected View (issue 23) -------------------
+
+def test_a_sharepoint_workbook_is_named_by_its_name(monkeypatch):
+    """xlwings' fullname raises for a workbook on SharePoint or in Teams without a synced copy; the name
+    is only a label, so the workbook's name stands in and every button works."""
+    book = excel_book.SharePointBook(EXAMPLE_2019)
+    with pytest.raises(excel.xw.XlwingsError):
+        book.fullname
+    assert excel.read_live(book).book.path == "beslutsunderlag_2019.xlsx"
+    for press in (excel.skapa_bilaga2, excel.kontrollera, excel.rekvisition):
+        press(book)
+    titles = [t for t, _ in book.app.alerts]
+    assert titles == ["Skapa Bilaga 2", "Kontrollera", "Rekvisition"]
+    assert not any("kunde inte" in text for _, text in book.app.alerts)
+    assert "beslutsunderlag_2019.xlsx" in str(book.wb["Kontroll"]["A2"].value or "") + "".join(
+        str(c.value) for row in book.wb["Kontroll"].iter_rows(max_row=6) for c in row if c.value)
+
+
+def test_on_a_mac_the_dialog_says_what_this_excel_could_not_set():
+    """On a Mac, xlwings reaches borders, alignment, merges and hidden rows, but not the page setup (Windows'
+    object model): the sheets are written, and the dialog names what differs instead of skipping it
+    silently."""
+    book = excel_book.MacBook(EXAMPLE_2019)
+    excel.skapa_bilaga2(book)
+    title, text = book.app.alerts[-1]
+    assert title == "Skapa Bilaga 2" and "Bladen Bilaga 2 och Kontroll är skapade" in text
+    assert excel.PAGE_SETUP in text and "xl-statsbidrag report" in text
+    assert excel.BORDERS not in text and excel.ALIGNMENT not in text
+    sheet = book.wb["Bilaga 2"]
+    assert any(c.border.bottom.style == "thin" for row in sheet.iter_rows() for c in row)  # signature lines
+    assert sheet.page_setup.paperSize is None  # not set: said in the dialog
+    windows = excel_book.Book(EXAMPLE_2019)
+    excel.skapa_bilaga2(windows)
+    assert "kunde inte sätta" not in windows.app.alerts[-1][1]
+
+
+def test_the_buttons_act_on_the_workbook_that_called_them(monkeypatch):
+    """Each button takes xlwings' Book.caller(): the workbook of the button, or for the ribbon the one that
+    was active when it was clicked (xlwings' add-in passes its name), not whichever window is on top
+    when Python starts."""
+    called, on_top = excel_book.Book(EXAMPLE_2019), excel_book.Book(EXAMPLE_2018)
+    monkeypatch.setattr(excel.xw.Book, "caller", classmethod(lambda cls: called))
+
+    class Apps:
+        class active:  # noqa: N801
+            class books:  # noqa: N801
+                active = on_top
+
+    monkeypatch.setattr(excel.xw, "apps", Apps)
+    excel.kontrollera()
+    assert "Kontroll" in called.wb.sheetnames and "Kontroll" not in on_top.wb.sheetnames
+    assert called.app.alerts[-1][0] == "Kontrollera"
+
+
+def test_protected_view_says_to_enable_editing(monkeypatch):
+    """A workbook in Protected View cannot be reached (xlwings' Book.caller() fails): the dialog says to
+    click Aktivera redigering; with no Excel to show it, Python exits with the text, which xlwings shows."""
+    shown = []
+
+    def unreachable(cls):
+        raise excel.xw.XlwingsError("Could not activate the workbook")
 
     class App:
-        books = Books()
+        @staticmethod
+        def alert(text, title=""):
+            shown.append((title, text))
 
     class Apps:
         active = App()
 
-    monkeypatch.setattr(excel.xw, "apps", Apps())
-    assert excel.active_book() == "the book the user looks at"
+    monkeypatch.setattr(excel.xw.Book, "caller", classmethod(unreachable))
+    monkeypatch.setattr(excel.xw, "apps", Apps)
+    assert excel.skapa_bilaga2() is None
+    assert shown[0][0] == "Skapa Bilaga 2" and "Aktivera redigering" in shown[0][1]
+
+    class NoExcel:
+        @property
+        def active(self):
+            raise excel.xw.XlwingsError("no Excel")
+
+    monkeypatch.setattr(excel.xw, "apps", NoExcel())
+    with pytest.raises(SystemExit, match="Aktivera redigering"):
+        excel.kontrollera()
+
+
+@pytest.mark.parametrize("failure", [excel.xw.XlwingsError("The object invoked has disconnected from its clients."),
+                                     NotImplementedError("not on this engine"),
+                                     AttributeError("'NoneType' object has no attribute 'Sheets'")])
+def test_every_button_shows_what_xlwings_raised_as_a_dialog(failure, monkeypatch):
+    book = excel_book.Book(EXAMPLE_2019)
+
+    def broken(*args, **kwargs):
+        raise failure
+
+    monkeypatch.setattr(excel, "read_live", broken)
+    monkeypatch.setattr(excel, "allocation_sheet", broken)
+    for press, title in ((excel.skapa_bilaga2, "Skapa Bilaga 2"), (excel.kontrollera, "Kontrollera"),
+                         (excel.rekvisition, "Rekvisition"), (lambda b: excel.hamta_utfall(b, ["x.csv"]), "Hämta utfall"),
+                         (lambda b: excel.fordela(b, "100"), "Fördela")):
+        assert press(book) is None
+        shown_title, text = book.app.alerts[-1]
+        assert shown_title == title and "Excel svarade inte som väntat" in text and type(failure).__name__ in text
+
+
+# --- the button and the command give the same findings (issue 23, item 10) --------------------------------
+
+def test_rekvisition_button_and_command_give_the_same_findings(tmp_path):
+    """The button reported only rekvisition-snart where the command also reported the missing required
+    fields; both now run jobs.requisition."""
+    from xl_statsbidrag.jobs import requisition_file
+
+    today = dt.date(2019, 11, 20)  # eleven days before the requisition deadline
+    _, agreement, command = requisition_file(EXAMPLE_2019, tmp_path / "r.xlsx", today)
+    book = excel_book.Book(EXAMPLE_2019)
+    live_agreement, button, _ = excel.create_requisition(book, today)
+    assert [_finding(f) for f in button] == [_finding(f) for f in command]
+    codes = [f.code for f in command]
+    assert "rekvisition-snart" in codes and codes.count("uppgift-saknas") == 3
+    assert live_agreement.requested == agreement.requested
+    excel.rekvisition(book)  # the dialog lists them, as the command prints them (today's date)
+    text = book.app.alerts[-1][1]
+    _, _, today_command = requisition_file(EXAMPLE_2019, tmp_path / "today.xlsx")
+    assert all(f"{f.location}: {f.message}" in text for f in today_command)
+
+
+def test_utfall_button_refuses_unreadable_cells_as_the_command_does(tmp_path):
+    from xl_statsbidrag.errors import UserError
+    from xl_statsbidrag.jobs import utfall_file
+
+    path = hostile(tmp_path)  # #DIV/0! in an Utfall cell, #N/A in a comment
+    ledger = EXAMPLE_2019.parent / "huvudbok_2019.csv"
+    with pytest.raises(UserError) as command:
+        utfall_file(path, [ledger], tmp_path / "u.xlsx")
+    book = excel_book.Book(path)
+    before = [s.title for s in book.wb.worksheets]
+    assert excel.hamta_utfall(book, [str(ledger)]) is None
+    title, text = book.app.alerts[-1]
+    assert title == "Hämta utfall" and "Utfallet kunde inte hämtas" in text
+    assert command.value.message in text and "so no utfall was written" in text
+    assert [s.title for s in book.wb.worksheets] == before  # nothing written
+
+
+def test_utfall_button_and_command_give_the_same_result(tmp_path):
+    from xl_statsbidrag.jobs import utfall_file
+
+    ledger = EXAMPLE_2019.parent / "huvudbok_2019.csv"
+    _, command = utfall_file(EXAMPLE_2019, [ledger], tmp_path / "u.xlsx", today=TODAY)
+    button, _ = excel.fetch_utfall(excel_book.Book(EXAMPLE_2019), [str(ledger)], today=TODAY)
+    assert button.actual == command.actual
+    assert [_finding(f) for f in button.findings] == [_finding(f) for f in command.findings]

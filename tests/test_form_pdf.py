@@ -85,7 +85,7 @@ def test_signature_blocks_and_tables_lie_on_one_page(printed, example):
 
 def test_the_cost_table_repeats_its_header_on_the_next_page(printed):
     _, form, _ = printed[EXAMPLE_2019]
-    with_rows = [p for p in form if "Budget Utfall Avvikelse" in _flat(p) and "9917" in p]
+    with_rows = [p for p in form if "Objekt Budget (kr) Utfall (kr)" in _flat(p) and "9917" in p]
     assert len(with_rows) >= 2
 
 
@@ -100,4 +100,4 @@ def test_amounts_with_ore_fit_their_columns(tmp_path, libreoffice):
     pages = [p for p in _pages(libreoffice.convert(target, tmp_path / "pdf", "pdf")) if "Ekonomisk redovisning –" in p]
     text = _flat(" ".join(pages))
     assert "#" not in text.replace("#N/A", "")
-    assert "4 431 730,45 kr" in text and len(pages) == summary.pages
+    assert "4 431 730,45" in text and len(pages) == summary.pages  # in the table, whose header says (kr)

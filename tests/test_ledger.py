@@ -99,7 +99,7 @@ def test_unreadable_amounts_name_the_row_and_column(tmp_path, amount):
     path = write(tmp_path, f"Datum;Konto;Objekt;Belopp\n2019-01-01;4010;9902;5\n2019-01-01;4010;9902;{amount}\n")
     with pytest.raises(UserError) as exc:
         read_ledger(path)
-    assert str(exc.value) == f"{path}: row 3, column Belopp: '{amount}' is not an amount"
+    assert str(exc.value).startswith(f"{path}: row 3, column Belopp: '{amount}' is not an amount")
 
 
 def test_refused_files(tmp_path):

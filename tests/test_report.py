@@ -90,15 +90,20 @@ def test_utfall_equal_to_the_budget_suggests_alt_1_and_repays_191(tmp_path):
     assert any("Alt 1" in t for t in check if t.startswith("Förslag"))
 
 
-def test_a_shift_between_activities_is_no_deviation(tmp_path):
+def test_a_shift_between_activities_is_no_deviation_once_commented(tmp_path):
     utfall = budget_2019()
     utfall[1] += 100000
     utfall[2] -= 100000
     book = read_book(with_utfall(tmp_path / "u.xlsx", utfall))
     findings = validate(book, TODAY)
+    s = suggest(book, findings)  # over budget without a comment: the region's word first, never Alt 2
+    assert s.alternative is None and [f.code for f in s.findings] == ["utfall-over-budget"]
+    book.activities[1].comment = "Fler utbildningsplatser än planerat; finansieras inom bidraget."
+    findings = validate(book, TODAY)
     s = suggest(book, findings)
     assert s.alternative == 1 and not s.findings
-    assert any(f.code == "utfall-over-budget" for f in findings)  # noted on Kontroll, no reason for Alt 2
+    over = [f for f in findings if f.code == "utfall-over-budget"]
+    assert [f.severity for f in over] == ["info"]  # noted on Kontroll, no reason for Alt 2
     layout, summary = build_report(book, findings, TODAY)
     assert summary.repay == 191
     assert row_of(layout, "Sal nr 2 på Campus")[6].value == 100000  # avvikelse = utfall - budget
@@ -140,7 +145,8 @@ def test_partial_utfall_names_the_activities_and_counts_their_budget(tmp_path):
     layout, s = build_report(book, today=TODAY)
     assert s.outcome and not s.complete and s.alternative == 2
     assert s.costs == 41197089  # the missing activity's budget counts
-    assert any(t.startswith("Utfall saknas för") and book.activities[-1].name in t for t in texts(layout))
+    assert row_of(layout, book.activities[-1].name)[5].value == "utfall saknas"  # marked in its row
+    assert any(book.activities[-1].name in r and "Utfall saknas" in r for r in s.suggestion.reasons)
 
 
 def test_earmarked_pot_repaid_on_its_own():
@@ -150,17 +156,19 @@ def test_earmarked_pot_repaid_on_its_own():
             Activity(6, "B", "V", Decimal(500), "9902", pot="Specialistsjuksköterskor", actual=Decimal(300))]
     book = DecisionBook("t.xlsx", ag, acts)
     layout, s = build_report(book, today=TODAY)
-    assert s.unused == 100 and s.repay == 200  # the 200 earmarked left must go back; the rest overspent
-    assert row_of(layout, "    varav specialistsjuksköterskor (öronmärkt, ej förbrukat)")[5].value == 200
-    assert row_of(layout, "    varav övriga medel")[5].value == 0
+    assert s.unused == 100 and s.repay == 200 and s.own == 100  # the 200 earmarked left go back; the rest overspent
+    assert row_of(layout, "Specialistsjuksköterskor (öronmärkt)")[5].value == 200  # Återbetalas
+    assert row_of(layout, "Stimulansmedel")[5].value == 0
+    assert row_of(layout, "Stimulansmedel")[6].value == 100  # Egen finansiering
 
 
 def test_costs_above_the_grant_are_the_regions_own():
     ag = Agreement("Test", 2019, [Pot("Stimulansmedel", Decimal(1000))])
     book = DecisionBook("t.xlsx", ag, [Activity(5, "A", "V", Decimal(1000), "9917", actual=Decimal(1200))])
     layout, s = build_report(book, today=TODAY)
-    assert s.repay == 0 and s.unused == -200
-    assert any("bärs av regionen" in t and "200\u00a0kr" in t for t in texts(layout))
+    assert s.repay == 0 and s.unused == 0 and s.own == 200  # never printed negative: the excess is own financing
+    assert row_of(layout, "Medel som inte har förbrukats")[5].value == 0
+    assert row_of(layout, "Kostnader som regionen finansierar med egna medel")[5].value == 200
 
 
 def test_paid_out_shown_with_date_and_payer():
@@ -169,7 +177,7 @@ def test_paid_out_shown_with_date_and_payer():
     book = DecisionBook("t.xlsx", ag, [Activity(5, "A", "V", Decimal(990), "9917", actual=Decimal(990))])
     layout, s = build_report(book, today=TODAY)
     assert row_of(layout, "Summa bidrag som utbetalats")[5].value == 990
-    assert row_of(layout, "Datum för utbetalning och utbetalare")[2].value == "2019-06-28, Kammarkollegiet"
+    assert row_of(layout, "Datum för utbetalning och utbetalare")[3].value == "2019-06-28, Kammarkollegiet"
     assert row_of(layout, "Bidrag som erhållits")[5].value == 990 and s.repay == 0
 
 

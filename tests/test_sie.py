@@ -69,7 +69,7 @@ def test_objekt_by_the_columns_mapping_when_no_dimension_is_named_so(tmp_path):
 @pytest.mark.parametrize("bad, line, message", [
     ('#TRANS 4010 {20 "9902"} 1', 9, "#TRANS outside a #VER"),
     ('#VER A 1 2019-01-01 ""', 9, "is not a date"),
-    ('#VER A 1 20190101 "unterminated', 9, "unexpected '\"'"),
+    ('#DIM 20', 9, "#DIM needs a number and a name"),
     ('some text', 9, "starts with a #LABEL"),
 ])
 def test_broken_lines_are_named_by_file_and_line(tmp_path, bad, line, message):

@@ -147,14 +147,16 @@ def test_the_utfall_sheet_lists_every_transaction_on_the_objekt_and_reconciles(t
     out = tmp_path / "out.xlsx"
     utfall_file(EXAMPLE_2019, [WORKBOOKS / "huvudbok_2019.csv"], out, today=TODAY)
     rows = _sheet(out, "Utfall")
-    header = next(i for i, r in enumerate(rows) if r[0] == "Datum")
+    header = next(i for i, r in enumerate(rows) if r[1] == "Datum")
+    columns = {name: i for i, name in enumerate(rows[header])}
     listed = [r for r in rows[header + 1:] if r[0]]
     on_objekt = [r for r in ROWS if r["objekt"] in OBJEKT]
     assert len(listed) == len(on_objekt)
-    assert sum(Decimal(str(r[9])) for r in listed) == dec(sum(r["ore"] for r in on_objekt))
-    unmatched = [r for r in listed if r[10] == "(ej kopplad till aktivitet)"]
-    assert sorted(r[4] for r in unmatched) == ["Konsult utan aktivitetskod", "Lön, kod saknas", "Material, okänd kod"]
-    assert all(str(r[11]).startswith("huvudbok_2019.csv:") for r in listed)
+    assert sum(Decimal(str(r[columns["Belopp"]])) for r in listed) == dec(sum(r["ore"] for r in on_objekt))
+    unmatched = [r for r in listed if r[columns["Aktivitet"]] == "(ej kopplad till aktivitet)"]
+    assert sorted(r[columns["Text"]] for r in unmatched) == ["Konsult utan aktivitetskod", "Lön, kod saknas",
+                                                             "Material, okänd kod"]
+    assert all(str(r[columns["Källa"]]).startswith("huvudbok_2019.csv:") for r in listed)
     recon_header = next(i for i, r in enumerate(rows) if r[0] == "Objekt")
     for r in rows[recon_header + 1:recon_header + 3]:
         assert Decimal(str(r[1])) == sum(Decimal(str(v)) for v in r[2:8]), r
@@ -162,6 +164,7 @@ def test_the_utfall_sheet_lists_every_transaction_on_the_objekt_and_reconciles(t
         tables = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/tables/")]
     assert sum('name="UtfallTransaktioner"' in t for t in tables) == 1
     assert sum('name="UtfallAvstamning"' in t for t in tables) == 1
+    assert sum('name="UtfallPerAktivitet"' in t for t in tables) == 1
 
 
 def test_report_on_the_result_counts_the_utfall(tmp_path):
@@ -184,7 +187,8 @@ def test_only_the_touched_parts_change_and_the_cells_keep_their_style(tmp_path):
     before, after = parts(EXAMPLE_2019), parts(out)
     changed = {n for n in before if n in after and before[n] != after[n]}
     assert changed <= {"xl/worksheets/sheet2.xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels",
-                       "[Content_Types].xml", "xl/styles.xml", "docProps/app.xml"}
+                       "[Content_Types].xml", "xl/styles.xml", "docProps/app.xml",
+                       "_rels/.rels"}  # (the relationship to the custom properties: the output's mark)
     assert set(before) <= set(after)
     with zipfile.ZipFile(EXAMPLE_2019) as zin, zipfile.ZipFile(out) as zout:
         same = [n for n in before if n not in changed]
@@ -282,16 +286,24 @@ def test_accounts_option_and_income_are_not_costs():
         compute(book, _ledger(rows), "40-7999")
 
 
-def test_the_same_transactions_in_two_files_count_once():
+def test_rows_of_two_files_all_count_and_rows_given_twice_are_named_or_deduped():
+    """Issue 22 item 1: no row is dropped because another file has one like it; equal rows are named
+    (an error: they have voucher numbers), --dedupe counts them once, the same export twice is refused."""
     book = _book([("A", "100", "")])
     first = _ledger([("2019-02-01", "4010", "100", "", 100), ("2019-02-02", "4010", "100", "", 200)], "a.csv")
     second = _ledger([("2019-02-02", "4010", "100", "", 200), ("2019-02-03", "4010", "100", "", 400)], "b.csv")
     second["verifikation"] = ["1", "7"]
     result = compute(book, [first, second])
+    assert result.actual == [Decimal(9)]
+    (finding,) = [f for f in result.findings if f.code == "utfall-dubblett"]
+    assert finding.severity == "error" and str(finding.location) == "b.csv:2" and finding.amount == Decimal(2)
+    assert "a.csv" in finding.message and "--dedupe" in finding.message
+    result = compute(book, [first, second], dedupe=())
     assert result.actual == [Decimal(7)]
     (finding,) = [f for f in result.findings if f.code == "utfall-dubblett"]
-    assert str(finding.location) == "b.csv:2" and finding.amount == Decimal(2)
-    assert compute(book, [first, first]).actual == [Decimal(3)]  # the same file twice
+    assert finding.severity == "warning" and "nyckel: date, verifikation, rad, konto" in finding.message
+    with pytest.raises(UserError, match="a.csv and a.csv hold the same transactions"):
+        compute(book, [first, first])  # the same file twice
 
 
 def test_ore_add_up_exactly_over_many_rows():
@@ -339,7 +351,8 @@ def test_cli_prints_budget_utfall_reconciliation_and_writes_the_default_output(t
      "name them with --columns objekt=<header>,belopp=<header>"),
     ("Datum;Konto;Objekt;Belopp\n2019-01-01;4010;9902;100\n2019-01-02;4010;9902;tusen\n", "utf-8",
      "row 3, column Belopp: 'tusen' is not an amount"),
-    ("Datum;Konto;Objekt;Belopp\n2019-01-01;4010;9902;1,234\n", "utf-8", "row 2, column Belopp: '1,234' is not an amount"),
+    ("Datum;Konto;Objekt;Belopp\n2019-01-01;4010;9902;1,234\n", "utf-8", "row 2, column Belopp: '1,234' is not an amount: a thousands separator, or three decimals? Write 1234,50 or "
+     "1234.5"),
     ("Datum;Konto;Objekt;Belopp\n2019-13-01;4010;9902;1\n", "cp1252", "row 2, column Datum: '2019-13-01' is not a date (write 2019-12-31)"),
 ])
 def test_cli_bad_ledgers_end_with_one_line_and_exit_2(tmp_path, content, encoding, message):

@@ -7,7 +7,9 @@ import re
 import shutil
 import struct
 import subprocess
+import uuid
 import zipfile
+from pathlib import Path
 
 import olefile
 import pytest
@@ -15,7 +17,7 @@ from oletools.olevba import VBA_Parser, decompress_stream
 
 from conftest import WORKBOOKS, examples, parts, vba_project
 from xl_statsbidrag.jobs import report_file
-from xl_statsbidrag.xlsx.vbaproject import add_document_modules, module_names
+from xl_statsbidrag.xlsx.vbaproject import module_names
 
 TODAY = dt.date(2026, 11, 22)
 XLSM = WORKBOOKS / "beslutsunderlag_2019.xlsm"
@@ -148,44 +150,119 @@ def test_every_sheet_has_a_code_name_and_a_document_module(path):
         assert f"{code_name}.cls" in macros
 
 
-def test_report_on_an_xlsm_adds_document_modules_for_its_new_sheets(tmp_path):
-    """Item 7: Bilaga 2 and Kontroll get code names and document modules (Excel would otherwise rewrite
-    the project on the first save); running report again keeps them and adds none."""
+def test_report_on_an_xlsm_sets_code_names_and_copies_the_project_byte_for_byte(tmp_path):
+    """Item 8 (issue 23): Bilaga 2 and Kontroll get the code names Sheet4 and Sheet5 (the next SheetN no
+    module or sheet has) and nothing else: vbaProject.bin is the input's, byte for byte, and Excel adds
+    the document modules from the code names (acceptance 1.10).  Running report again keeps the names."""
     out = tmp_path / "out.xlsm"
     report_file(XLSM, out, TODAY)
     names = _code_names(out)
     assert names["Bilaga 2"] == "Sheet4" and names["Kontroll"] == "Sheet5"
-    bin_ = parts(out)["xl/vbaProject.bin"]
-    assert _documents(bin_) == set(names.values())
-    macros = {n: c for _, _, n, c in VBA_Parser("out.xlsm", data=out.read_bytes()).extract_macros()}
-    assert 'Attribute VB_Base = "0{00020820-0000-0000-C000-000000000046}"' in macros["Sheet4.cls"]
-    before = {n: c for _, _, n, c in VBA_Parser("in.xlsm", data=XLSM.read_bytes()).extract_macros()}
-    assert {n: macros[n] for n in before} == before  # the macros themselves are untouched
-    wm = _ole(bin_).openstream("PROJECTwm").read()
-    assert b"Sheet5\0S\0h\0e\0e\0t\x005\0\0\0\0\0" in wm
+    assert parts(out)["xl/vbaProject.bin"] == parts(XLSM)["xl/vbaProject.bin"]
+    assert _documents(parts(out)["xl/vbaProject.bin"]) == {"ThisWorkbook", "Sheet1", "Sheet2", "Sheet3"}
     again = tmp_path / "again.xlsm"
     report_file(out, again, TODAY)
-    assert _code_names(again) == names and module_names(parts(again)["xl/vbaProject.bin"]) == module_names(bin_)
+    assert _code_names(again) == names
+    assert parts(again)["xl/vbaProject.bin"] == parts(XLSM)["xl/vbaProject.bin"]
 
 
-@pytest.mark.parametrize("source", ["ours", "quickstart"])
-def test_add_document_modules_keeps_every_stream_olefile_reads(source):
-    bin_ = parts(XLSM)["xl/vbaProject.bin"] if source == "ours" else vba_project()
-    new = add_document_modules(bin_, ["Sheet9", "Blad10"])
-    old, fresh = _ole(bin_), _ole(new)
-    kept = {"/".join(e) for e in old.listdir()} - {"VBA/dir", "VBA/_VBA_PROJECT", "PROJECT", "PROJECTwm"}
-    for name in kept:
-        if not name.split("/")[-1].startswith("__SRP_"):
-            assert fresh.openstream(name).read() == old.openstream(name).read(), name
-    assert fresh.openstream("VBA/_VBA_PROJECT").read() == b"\xcc\x61\xff\xff\x00\x00\x00"  # recompile
-    assert module_names(new) == module_names(bin_) + ["Sheet9", "Blad10"]
-    assert _references(new) == _references(bin_)
-    assert _project_stream(new)["ID"] == _project_stream(bin_)["ID"]
-    assert {"Sheet9", "Blad10"} <= _documents(new)
-    macros = {n: c for _, _, n, c in VBA_Parser("x.bin", data=new).extract_macros()}
-    assert {"Sheet9.cls", "Blad10.cls"} <= set(macros)
-    with pytest.raises(ValueError, match="already has a module"):
-        add_document_modules(new, ["sheet9"])
+def test_a_code_name_is_never_one_a_module_or_sheet_has(tmp_path):
+    """A standard module named Sheet3, and a second sheet whose code name is Sheet4: the new sheets get
+    Sheet2 and Sheet5, the first SheetN that neither a module nor a sheet has."""
+    from xl_statsbidrag.xlsx.vbaproject import OFFICE, STDOLE, Module, vba_project as make
+
+    bin_ = make([Module("ThisWorkbook", document="workbook"), Module("Sheet1", document="worksheet"),
+                 Module("Sheet3", "Public Sub X()\nEnd Sub")], (STDOLE, OFFICE))
+
+    def extra(wb, sheets):
+        (tmp_path / "p.bin").write_bytes(bin_)
+        wb.add_vba_project(str(tmp_path / "p.bin"))
+        wb.set_vba_name("ThisWorkbook")
+        sheets["activities"].set_vba_name("Sheet4")
+
+    source = tmp_path / "in.xlsm"
+    examples.build(source, examples.WORKBOOKS["beslutsunderlag_2019.xlsx"], extra)
+    out = tmp_path / "out.xlsm"
+    report_file(source, out, TODAY)
+    names = _code_names(out)
+    before = _code_names(source)
+    assert before == {"(workbook)": "ThisWorkbook", "Överenskommelse": "Sheet1", "Aktiviteter": "Sheet4"}
+    assert module_names(bin_) == ["ThisWorkbook", "Sheet1", "Sheet3"]
+    assert (names["Bilaga 2"], names["Kontroll"]) == ("Sheet2", "Sheet5")
+    assert parts(out)["xl/vbaProject.bin"] == bin_
+
+
+FORM_CLSID = "C62A69F0-16DC-11CE-9E98-00AA00574A4F"  # the class id Excel gives a UserForm's storage
+
+
+def _form_project() -> bytes:
+    """A project with a UserForm whose storage carries the form's class id (as Excel writes it; ActiveX
+    controls inside a form are storages with their own class ids), set in the compound file's
+    directory entry where [MS-CFB] 2.6.1 keeps it."""
+    from xl_statsbidrag.xlsx.vbaproject import compound_file, read_compound_file
+
+    streams = read_compound_file(vba_project())
+    streams.update({"UserForm1/f": b"\x00\x04\x18\x00" + bytes(20), "UserForm1/o": b"",
+                    "UserForm1/\x03VBFrame": b"VERSION 5.00\r\nBegin {C62A69F0-16DC-11CE-9E98-00AA00574A4F} "
+                                              b"UserForm1\r\nEnd\r\n"})
+    data = bytearray(compound_file(streams))
+    name = "UserForm1".encode("utf-16-le") + b"\0\0"
+    entry = data.index(name.ljust(64, b"\0") + struct.pack("<HB", len(name), 1))
+    clsid = uuid.UUID(FORM_CLSID).bytes_le
+    data[entry + 80:entry + 96] = clsid
+    assert olefile.OleFileIO(bytes(data)).getclsid("UserForm1") == FORM_CLSID
+    return bytes(data)
+
+
+SIGNATURES = ("vbaProjectSignature", "vbaProjectSignatureAgile", "vbaProjectSignatureV3")
+
+
+def _signed_xlsm(tmp_path) -> tuple[Path, bytes]:
+    """The shipped .xlsm with the form project above, signed as Excel signs a project: the three
+    signature parts, related from vbaProject.bin's own relationships part."""
+    bin_ = _form_project()
+    source = tmp_path / "signed.xlsm"
+    types = {"vbaProjectSignature": "vbaProjectSignature", "vbaProjectSignatureAgile": "vbaProjectSignatureAgile",
+             "vbaProjectSignatureV3": "vbaProjectSignatureV3"}
+    kinds = {"vbaProjectSignature": "http://schemas.microsoft.com/office/2006/relationships/vbaProjectSignature",
+             "vbaProjectSignatureAgile": "http://schemas.microsoft.com/office/2014/relationships/"
+                                         "vbaProjectSignatureAgile",
+             "vbaProjectSignatureV3": "http://schemas.microsoft.com/office/2020/07/relationships/"
+                                      "vbaProjectSignatureV3"}
+    with zipfile.ZipFile(XLSM) as z, zipfile.ZipFile(source, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in z.infolist():
+            data = z.read(info.filename)
+            if info.filename == "[Content_Types].xml":
+                data = data.replace(b"</Types>", "".join(
+                    f'<Override PartName="/xl/{n}.bin" ContentType="application/vnd.ms-office.{types[n]}"/>'
+                    for n in SIGNATURES).encode() + b"</Types>")
+            elif info.filename == "xl/vbaProject.bin":
+                data = bin_
+            out.writestr(info, data)
+        out.writestr("xl/_rels/vbaProject.bin.rels", (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.'
+            'openxmlformats.org/package/2006/relationships">' + "".join(
+                f'<Relationship Id="rId{i}" Type="{kinds[n]}" Target="{n}.bin"/>' for i, n in enumerate(SIGNATURES, 1))
+            + "</Relationships>").encode())
+        for n in SIGNATURES:  # a PKCS#7 blob in real life; any bytes test that it is carried over untouched
+            out.writestr(f"xl/{n}.bin", n.encode() + bytes(range(256)) * 8)
+    return source, bin_
+
+
+def test_a_signed_project_with_forms_is_copied_untouched(tmp_path):
+    """The rewrite the writer used to do would have invalidated Excel's signature (it covers the modules)
+    and dropped the storage class ids of forms and their controls; now the project, its signatures and
+    their relationships are the input's bytes, and the form keeps its class id as olefile reads it."""
+    source, bin_ = _signed_xlsm(tmp_path)
+    out = tmp_path / "out.xlsm"
+    report_file(source, out, TODAY)
+    before, after = parts(source), parts(out)
+    for name in ["xl/vbaProject.bin", "xl/_rels/vbaProject.bin.rels"] + [f"xl/{n}.bin" for n in SIGNATURES]:
+        assert after[name] == before[name], name
+    assert olefile.OleFileIO(after["xl/vbaProject.bin"]).getclsid("UserForm1") == FORM_CLSID
+    types = after["[Content_Types].xml"].decode()
+    assert all(f'PartName="/xl/{n}.bin"' in types for n in SIGNATURES)
+    assert _code_names(out)["Bilaga 2"] == "Sheet4"
 
 
 def test_damaged_projects_raise_only_vba_project_error():
@@ -201,7 +278,6 @@ def test_damaged_projects_raise_only_vba_project_error():
                 data[rng.randrange(len(data))] = rng.randrange(256)
             try:
                 module_names(bytes(data))
-                add_document_modules(bytes(data), ["Zz9"])
             except VBAProjectError:
                 pass
     with pytest.raises(VBAProjectError):
@@ -287,14 +363,17 @@ def test_libreoffice_imports_the_addin(libreoffice, tmp_path):
     assert {n for n, (kind, _) in modules.items() if kind == "document"} == {"ThisWorkbook", "Sheet1"}
 
 
-def test_libreoffice_maps_the_reports_new_sheets_to_their_document_modules(libreoffice, tmp_path):
+def test_libreoffice_maps_the_reports_new_sheets_to_their_code_names(libreoffice, tmp_path):
+    """LibreOffice's import gives Bilaga 2 and Kontroll the code names report set and imports the
+    project unchanged; it adds no document module for them (Excel does, on open: acceptance 1.10)."""
     out = tmp_path / "rapport.xlsm"
     report_file(XLSM, out, TODAY)
     ods = _to_ods(libreoffice, out, tmp_path)
     modules = _basic(ods)
-    assert modules["Sheet4"][0] == "document" and modules["Sheet5"][0] == "document"
     assert _libre_code_names(ods)["Bilaga 2"] == "Sheet4" and _libre_code_names(ods)["Kontroll"] == "Sheet5"
     assert modules["Statsbidrag"][1] == _bas(WORKBOOKS / "vba" / "Statsbidrag.bas")
+    assert {n for n, (kind, _) in modules.items() if kind == "document"} == {"ThisWorkbook", "Sheet1", "Sheet2",
+                                                                             "Sheet3"}
 
 
 # --- the add-in's package -------------------------------------------------------------------------------------
@@ -321,8 +400,10 @@ def test_addin_is_an_xlam_with_the_ribbon_tab_and_callbacks():
     assert calls == {"SkapaBilaga2Knapp": "skapa_bilaga2", "KontrolleraKnapp": "kontrollera",
                      "HamtaUtfallKnapp": "hamta_utfall", "RekvisitionKnapp": "rekvisition",
                      "FordelaKnapp": "fordela"}
-    assert '"import xl_statsbidrag.excel as x; x." & anrop' in code and "x.active_book()" in code
-    assert "ActiveWorkbook Is Nothing" in code
+    assert '"import xl_statsbidrag.excel as x; x." & anrop' in code and "active_book" not in code
+    # the buttons act on xw.Book.caller(): the workbook active at the click, which xlwings' RunPython passes
+    assert all(re.search(rf'KorPython "{fn}\((None, .*)?\)"', code) for fn in calls.values())
+    assert "ActiveWorkbook Is Nothing" in code and "ActiveProtectedViewWindow" in code and "Aktivera redigering" in code
     # the Python each button runs exists, takes the book first, and is valid Python as the macro builds it
     import inspect
 
@@ -332,7 +413,7 @@ def test_addin_is_an_xlam_with_the_ribbon_tab_and_callbacks():
     assert missing == set()
     for fn in set(calls.values()) - missing:
         assert list(inspect.signature(getattr(excel, fn)).parameters)[0] == "book"
-    for anrop in re.findall(r'KorPython "([^"]+\))"\s*$', code, re.M) + ["fordela(x.active_book(), '2 835 mkr')"]:
+    for anrop in re.findall(r'KorPython "([^"]+\))"\s*$', code, re.M) + ["fordela(None, '2 835 mkr')"]:
         compile("import xl_statsbidrag.excel as x; x." + anrop, "RunPython", "exec")
 
 

@@ -206,7 +206,8 @@ def test_a_new_sheet_does_not_take_a_code_name_that_a_sheet_without_a_module_has
         codes = [pkg.xml(s.part).find(q("sheetPr")).get("codeName") for s in pkg.sheets]
         modules = module_names(pkg.read("xl/vbaProject.bin"))
     assert codes[:3] == ["Sheet1", "Sheet2", "Sheet3"]
-    assert len(set(codes)) == len(codes) and set(codes[3:]) <= set(modules)
+    assert len(set(codes)) == len(codes) and not {c.casefold() for c in codes[3:]} & {m.casefold() for m in modules}
+    assert modules == module_names(vba.read_bytes())  # the project is copied as it is (issue 23, item 8)
 
 
 def test_comments_in_the_styles_part_are_not_taken_for_formats():

@@ -32,7 +32,7 @@ ACTIVITIES_2019 = [
     ("Vidareutbildning Specialistsjuksköterskor", "HoS samt vårdvalsnämnd", "öronmärkt i ÖK 2019", "", 5093945, "ja", "9902", SSK, ""),
     ("Sal nr 2 på Campus", "HoS", "personalmiljard 2018", "apr-18", 8200000, "ja", "9917", STIM, ""),
     ("Personalförstärkning inom IT Region JH", "Regionstab", "personalmiljard 2018", "", 3500000, "ja", "9917", STIM, ""),
-    ("Kliniskt träningscentrum (KTC) Drift befintlig vsh samt Investering KTC", "KTC", "personalmiljard 2018", "RS /2459/2017", 1875144, "2020 för utrustning, inventarier 1,7 mkr", "9917", STIM, "Verksamhet ej angiven i underlaget"),
+    ("Kliniskt träningscentrum (KTC) Drift befintlig vsh samt Investering KTC", "KTC", "personalmiljard 2018", "RS /2459/2017", 1875144, "2020 för utrustning, inventarier 1,7 mkr", "9917", STIM, ""),
     ("Kliniskt träningscentrum (KTC) Byggnation", "Fastighet", "personalmiljard 2018", "RS /2459/2017", 1500000, "2020 för byggnation 13,5 mkr", "9917", STIM, ""),
     ("Sjuksköterskans första år", "FoU", "personalmiljard 2018", "", 500000, "ja", "9917", STIM, ""),
     ("Chefsutvecklare och chefsprogram", "FUU", "personalmiljard 2018", "", 1500000, "ja", "9917", STIM, ""),
@@ -55,6 +55,13 @@ ACTIVITIES_2019 = [
      "Totalt 4,5 mkr 2019. Stratsys, beslutsstöd och integrationer (minst 25 IT-system), projektet Larm och patientanrop (projektledare 750 tkr)"),
 ]
 
+# The region's own notes on the rows (column "Intern kommentar", never printed on Bilaga 2): where the seed
+# is unclear or how an amount was written in it.
+INTERNAL_COMMENTS = {
+    "Kliniskt träningscentrum (KTC) Drift befintlig vsh samt Investering KTC": "Verksamhet ej angiven i underlaget",
+    "Utbildning COSMIC pv, Samordnare nationella satsningar pv": "I underlaget: 750 000 (250+500)",
+}
+
 # EXAMPLE DATA, not from the seeds: activity codes (the ledger's aktivitet/projekt) for the 2019
 # activities, so that the example ledger export (huvudbok_2019.csv, made by example_ledger()) can be
 # matched to them.  A region uses the codes of its own financial system.
@@ -64,7 +71,7 @@ ACTIVITIES_2018 = [
     ("Mobilt närvårdsteam", "Hud, infektion, medicin", "", "RS/255/2018", 2500000, "", "9902", "", ""),
     ("Koordinator osteoporos", "Ortopedi", "", "RS/255/2018", 250000, "", "9902", "", ""),
     ("Apotekare klinik och COSMIC, Delprojektledare bemanningsprojekt", "Patientsäkerhet", "", "RS/255/2018", 1432000, "", "9902", "", ""),
-    ("Utbildning COSMIC pv, Samordnare nationella satsningar pv", "Primärvård", "", "RS/255/2018", 750000, "", "9902", "", "750 000 (250+500)"),
+    ("Utbildning COSMIC pv, Samordnare nationella satsningar pv", "Primärvård", "", "RS/255/2018", 750000, "", "9902", "", ""),
     ("Gemensam kundtjänst, All inclusive sectra", "Diagnostik, teknik, service", "", "RS/255/2018", 2310000, "", "9902", "", ""),
     ("Info tjänster 1177, Journal på nätet, Implementering tidbok via mina vårdkontakter", "Regionstab, kommunikation", "", "RS/255/2018", 680000, "", "9902", "", ""),
     ("Förstärkning IT- COSMIC", "Regionstab, e-hälsa, IT", "", "RS/255/2018", 600000, "", "9902", "", ""),
@@ -85,6 +92,7 @@ WORKBOOKS = {
             "requisition_deadline": dt.date(2019, 12, 1),
             "report_deadline": dt.date(2020, 3, 31),
             "repayment_deadline": dt.date(2020, 3, 31),
+            "deadlines_assumed": "2017 års överenskommelse (avsnitt 10.1: 1 december och 31 mars)",
             "payment_reference": "RS/495/2019",
             "contact_person": "Samordnare för nationella satsningar",
             **REGION,
@@ -96,7 +104,7 @@ WORKBOOKS = {
         "objekt": [("9902", "Aktiviteter från Professionsmiljarden"), ("9917", "Aktiviteter från Personalmiljarden (Goda förutsättningar)")],
         "activities": ACTIVITIES_2019,
         "codes": CODES_2019,
-        "note": "Källa: beslut RS/495/2019 och dess beslutsunderlag. Sista dag för rekvisition och redovisning enligt samma villkor som 2017 års överenskommelse.",
+        "note": "Källa: beslut RS/495/2019 och dess beslutsunderlag. Sista dag för rekvisition och redovisning enligt samma villkor som 2017 års överenskommelse (antaget; kontrollera mot 2019 års överenskommelse).",
     },
     "professionsmiljarden_2018.xlsx": {
         "agreement": {
@@ -110,7 +118,8 @@ WORKBOOKS = {
             "requisition_deadline": dt.date(2018, 12, 1),
             "report_deadline": dt.date(2019, 3, 31),
             "repayment_deadline": dt.date(2019, 3, 31),
-            "socialstyrelsen_deadline": dt.date(2019, 2, 15),
+            "socialstyrelsen_deadline": dt.date(2019, 3, 31),  # the 2017 agreement, 6.1
+            "socialstyrelsen_internal": dt.date(2019, 2, 15),  # the region's (underlag RS/255/2018)
             "payment_reference": "RS/255/2018",
             "contact_person": "Anna-Karin Andersson, hälso- och sjukvårdssamordnare",
             **REGION,
@@ -121,14 +130,17 @@ WORKBOOKS = {
         ],
         "objekt": [("9902", "Professionsmiljarden")],
         "activities": ACTIVITIES_2018,
-        "note": "Källa: underlag RS/255/2018. Rapport till Socialstyrelsen senast 15 februari. Villkor för rekvisition och redovisning enligt 2017 års överenskommelse (avser 2017 och 2018).",
+        "note": "Källa: underlag RS/255/2018, där rapporten till Socialstyrelsen ska vara klar 15 februari (regionens interna tidsgräns; enligt överenskommelsen, avsnitt 6.1, senast 31 mars 2019). Villkor för rekvisition och redovisning enligt 2017 års överenskommelse (avser 2017 och 2018).",
     },
 }
 
 
 # The columns of the table Aktiviteter, in order (fields of workbook_format.ACTIVITY_COLUMNS).
 COLUMNS = ["name", "verksamhet", "earlier_decision", "decision_ref", "amount", "next_year", "objekt", "code", "pot",
-           "actual", "comment"]
+           "actual", "comment", "internal_comment"]
+
+# Cells of the agreement sheet with a list to choose from.
+CHOICES = {"unmatched_decision": ["Räknas med", "Räknas inte"], "requisition_reduces": "=PottNamn"}
 
 MACRO_MODULE = HERE / "vba" / "Statsbidrag.bas"
 BUTTONS = [("SkapaBilaga2", "Skapa Bilaga 2"), ("Kontrollera", "Kontrollera"), ("HamtaUtfall", "Hämta utfall"),
@@ -229,8 +241,8 @@ def build(path: Path, spec: dict, extra=None) -> None:
     import xlsxwriter
 
     from xl_statsbidrag.workbook_format import (
-        ACTIVITIES_TABLE, ACTIVITY_COLUMNS, AGREEMENT_LABELS, AGREEMENT_SHEET, OBJEKT_COLUMNS, OBJEKT_TABLE,
-        POT_COLUMNS, POTS_TABLE,
+        ACTIVITIES_TABLE, ACTIVITY_COLUMNS, AGREEMENT_LABELS, AGREEMENT_SHEET, DATE_FIELDS, DUTIES_TABLE, DUTY_COLUMNS,
+        OBJEKT_COLUMNS, OBJEKT_TABLE, POT_COLUMNS, POTS_TABLE,
     )
 
     ag = spec["agreement"]
@@ -276,18 +288,18 @@ def build(path: Path, spec: dict, extra=None) -> None:
                 ws.write_datetime(row, 1, dt.datetime(ag["year"], 1, 1), date_in)
             elif name == "period_end":
                 ws.write_datetime(row, 1, dt.datetime(ag["year"], 12, 31), date_in)
-            elif name == "paid_out":  # what was actually paid out, and when: not in the seeds, to fill in
-                ws.write_blank(row, 1, None, money_in)
-            elif name == "paid_out_date":
-                ws.write_blank(row, 1, None, date_in)
-            elif name == "requisition_amount":  # empty: the whole grant
-                ws.write_blank(row, 1, None, money_in)
+            elif value is None and name in ("paid_out", "requisition_amount", "deviation_threshold"):
+                ws.write_blank(row, 1, None, money_in)  # not in the seeds: to fill in (the whole grant; 0 kr)
+            elif isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+                ws.write_number(row, 1, value, money_in)
             elif isinstance(value, dt.date):
                 ws.write_datetime(row, 1, dt.datetime(value.year, value.month, value.day), date_in)
-            elif isinstance(value, int):
-                ws.write_number(row, 1, value, money_in)
+            elif value is None and name in DATE_FIELDS:  # a date to fill in (a deadline, when a duty was done)
+                ws.write_blank(row, 1, None, date_in)
             else:
                 ws.write_string(row, 1, value or "", value_fmt)
+            if name in CHOICES:
+                ws.data_validation(row, 1, row, 1, {"validate": "list", "source": CHOICES[name]})
             row += 1
         row += 1
     ws.merge_range(row, 0, row, 3, "Potter (delar av bidraget; öronmärkta får bara användas till sitt ändamål)", heading)
@@ -317,6 +329,21 @@ def build(path: Path, spec: dict, extra=None) -> None:
     wb.define_name("GiltigaObjekt", f"='{AGREEMENT_SHEET}'!$A${row + 2}:$A${row + 1 + objekt_rows}")
     wb.define_name("PottNamn", f"='{AGREEMENT_SHEET}'!$A${pot_header + 2}:$A${pot_header + 1 + pot_rows}")
     row += objekt_rows + 2
+    # the agreement's other reporting duties (an empty row to fill in where it names none)
+    from xl_statsbidrag.template import DUTIES_TITLE
+
+    duties = spec.get("duties", [])
+    ws.merge_range(row, 0, row, 5, DUTIES_TITLE, heading)
+    row += 1
+    ws.add_table(row, 0, row + max(1, len(duties)), 5, {
+        "name": DUTIES_TABLE, "style": "Table Style Light 9",
+        "columns": [{"header": DUTY_COLUMNS[f], "format": date_in if f in ("deadline", "internal", "done") else wrap}
+                    for f in DUTY_COLUMNS],
+        "data": [[d.get(f) for f in DUTY_COLUMNS] for d in duties],
+    })
+    ws.set_column("E:E", 14)
+    ws.set_column("F:F", 24)
+    row += max(1, len(duties)) + 2
     ws.merge_range(row, 0, row, 3, spec["note"], note)
     ws.set_row(row, 30)
 
@@ -333,7 +360,8 @@ def build(path: Path, spec: dict, extra=None) -> None:
     first, last = 4, 4 + len(acts)
     cols = COLUMNS
     widths = {"name": 48, "verksamhet": 20, "earlier_decision": 18, "decision_ref": 16, "amount": 14,
-              "next_year": 22, "objekt": 9, "code": 9, "pot": 22, "actual": 14, "comment": 40}
+              "next_year": 22, "objekt": 9, "code": 9, "pot": 22, "actual": 14, "comment": 40,
+              "internal_comment": 30}
     codes = spec.get("codes", {})
     columns = []
     for name in cols:
@@ -343,9 +371,11 @@ def build(path: Path, spec: dict, extra=None) -> None:
         elif name == "amount":
             col.update(total_function="sum", total_value=decided)
         elif name == "actual":
-            col.update(total_function="sum", total_value=0)
+            col.update(total_function="sum", total_value=sum(spec.get("actuals", {}).values()))
         columns.append(col)
-    data = [[a[0], a[1], a[2], a[3], a[4], a[5], a[6], codes.get(a[0]), a[7], None, a[8]] for a in acts]
+    actuals = spec.get("actuals", {})  # utfall per activity name (the tests' workbooks; the examples have none)
+    data = [[a[0], a[1], a[2], a[3], a[4], a[5], a[6], codes.get(a[0]), a[7], actuals.get(a[0]), a[8],
+             INTERNAL_COMMENTS.get(a[0])] for a in acts]
     ws.add_table(first - 1, 0, last, len(cols) - 1, {"name": ACTIVITIES_TABLE, "style": "Table Style Medium 2",
                                                     "columns": columns, "data": data, "total_row": True})
     for i, name in enumerate(cols):

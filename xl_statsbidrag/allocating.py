@@ -14,18 +14,22 @@ from .layout import Cell, SheetLayout, column_letter
 
 def allocate(totals: list[str], population: str | None = None, weights_file: Path | None = None,
              cell_range: str | None = None, rule: str | None = None, compute: bool = False,
-             output: Path | None = None):
+             output: Path | None = None, force: bool = False):
     """Split each total over the regions; returns (PotTable, source description).  A published
-    table is returned as published (no weights, no rule): a ``rule`` given for it is refused.  An
-    ``output`` that is the weights file is refused before anything is read."""
+    table is returned as published (no weights, no rule): a ``rule`` given for it is refused.  The
+    ``output`` is checked by the output rule (``outputs.claim``) before anything is read: never the
+    weights file, an existing file only when it is the tool's unchanged output or with ``force``."""
     from . import reference_data
     from .allocation import AllocationError, split_pots
     from .amounts import AmountError, parse_amount
-    from .jobs import same_file
+    from .outputs import claim, same_file
     from .weights import load_weights
 
     if output is not None and weights_file is not None and same_file(weights_file, output):
         raise UserError("the output would overwrite the weights file; give another name with -o", file=output)
+    if output is not None:
+        _check_suffix(output)
+        claim(output, [weights_file], force)
 
     parsed = []
     for text in totals:
@@ -85,22 +89,28 @@ def allocation_csv(table: PotTable) -> str:
     return buffer.getvalue()
 
 
-def write_allocation(table: PotTable, source: str, output: Path) -> None:
-    """Write the split to ``output``: the sheet "Fördelning" in a new .xlsx, or CSV; whole or not at all."""
-    from .atomic import atomic_output
-
-    suffix = output.suffix.lower()
-    if suffix == ".xlsm":
+def _check_suffix(output: Path) -> None:
+    if output.suffix.lower() == ".xlsm":
         raise UserError("write the allocation to an .xlsx or .csv file", file=output)
-    if suffix == ".xlsx":
+
+
+def write_allocation(table: PotTable, source: str, output: Path, inputs=(), force: bool = False) -> list[str]:
+    """Write the split to ``output``: the sheet "Fördelning" in a new .xlsx, or CSV; whole or not at all,
+    by the output rule (``outputs``).  Returns what the summary should say (a backup kept)."""
+    from . import outputs
+
+    _check_suffix(output)
+    target = outputs.claim(output, inputs, force)
+    if output.suffix.lower() == ".xlsx":
         from .xlsx.newbook import write_workbook
 
         totals = " + ".join(format_kr(a.total) for a in table.allocations) or " + ".join(
             format_kr(sum((r[i] for r in table.amounts), Decimal(0))) for i in range(len(table.pots)))
-        write_workbook(output, [table_layout(table, f"Fördelning av {totals}", source)])
-        return
-    with atomic_output(output) as out:
-        out.write(allocation_csv(table).encode("utf-8"))
+        with target.writing():
+            write_workbook(output, [table_layout(table, f"Fördelning av {totals}", source)])
+    else:
+        outputs.write_bytes(target, allocation_csv(table).encode("utf-8"))
+    return target.notes()
 
 
 def table_layout(table: PotTable, title: str, source: str, sheet_name: str = "Fördelning"):

@@ -10,7 +10,7 @@ import math
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-__all__ = ["AmountError", "parse_amount", "format_kr"]
+__all__ = ["AmountError", "parse_amount", "format_kr", "stated_unit"]
 
 ORE = Decimal("0.01")
 MAX_AMOUNT = Decimal(10) ** 15  # a thousand billion kronor: anything larger is a mistake
@@ -163,6 +163,18 @@ def parse_amount(value: object) -> Decimal | None:
     if match["sign"] == "-":
         amount = -amount
     return _whole_or_ore(amount, value)
+
+
+def stated_unit(value: str) -> str | None:
+    """The unit a text amount names ("4,5 mkr" -> "mkr", "kr41 197 280" -> "kr"), None when it names none
+    (then its figure is in whatever unit the column is)."""
+    text = _SPACES.sub(" ", value).strip().lower().replace("\u2212", "-").replace("\u2013", "-")
+    match = _TEXT.match(text)
+    if not match:
+        return None
+    if match["unit"]:
+        return match["unit"]
+    return "kr" if text.lstrip("+-").lstrip().startswith("kr") else None
 
 
 def format_kr(value: Decimal | int, unit: str = "kr") -> str:

@@ -2,10 +2,14 @@
 
 One broken workbook never stops the others (unless fail-fast); each input gets a row in
 ``summary.csv`` and ``summary.json``.  Outputs are written atomically, so an interrupted run leaves
-old outputs or new ones, never half-written files.
+old outputs or new ones, never half-written files.  Every output follows the output rule
+(``outputs``): an output the tool wrote and nobody changed is skipped when it is newer than its input
+and replaced when not; any other existing file fails that input (or, for the summaries, the run),
+unless --force, which keeps a backup copy of it first.
 """
 from __future__ import annotations
 
+import datetime as dt
 import glob
 import json
 import os
@@ -38,6 +42,7 @@ class Row:
     output: str = ""
     seconds: float = 0.0
     pdf_source: str = field(default="", repr=False)
+    pdf_claim: object = field(default=None, repr=False)  # outputs.Claim of the PDF, for the parent to write
     target: str = field(default="", repr=False)  # the output's real path (``output`` is for display)
     peak_kb: int = field(default=0, repr=False)  # the worker's peak resident memory so far (Linux)
     overview: object = field(default=None, repr=False)  # overview.OverviewRow for översikt.xlsx
@@ -161,26 +166,37 @@ def _kr(value) -> str:
     return format(value, "f")
 
 
-def convert_one(source: str, target: str, pdf_source: str | None, force: bool, recalculate: bool = False) -> Row:
-    """One input (run in a worker process): the report, and the single-sheet workbook for its PDF."""
-    from . import jobs
+def convert_one(source: str, target: str, pdf_source: str | None, force: bool, recalculate: bool = False,
+                today: dt.date | None = None) -> Row:
+    """One input (run in a worker process): the report, and the single-sheet workbook for its PDF.  Up
+    to date: the output (and its PDF) the tool wrote, unchanged, newer than the input."""
+    from . import jobs, outputs
 
     start = time.perf_counter()
     row = Row(jobs.display_name(source), output=jobs.display_name(target), target=target)
     try:
         src, dst = Path(source), Path(target)
-
-        def out_of_date() -> bool:
-            return (force or not dst.exists() or dst.stat().st_mtime < src.stat().st_mtime
-                    or (pdf_source is not None and not dst.with_suffix(".pdf").exists()))
-
-        write = out_of_date()  # (an up-to-date workbook is still read and checked, for the summary)
-        report = jobs.write_copy(src, dst, lambda: jobs.make_report(src, recalculate=recalculate),
-                                 write=lambda: write)
+        pdf = dst.with_suffix(".pdf")
+        up_to_date = (outputs.state(dst) == outputs.OURS and dst.stat().st_mtime >= src.stat().st_mtime
+                      and (pdf_source is None or outputs.state(pdf) == outputs.OURS))
+        write = force or not up_to_date  # (an up-to-date workbook is still read and checked, for the summary)
+        claimed = None
+        if write:  # the rule, before any work: an output edited since, or not the tool's, fails this input
+            jobs.check_output(src, dst)
+            try:
+                claimed = outputs.claim(dst, [src], force, "-o (another folder)")
+                if pdf_source is not None:
+                    row.pdf_claim = outputs.claim(pdf, [src], force, "-o (another folder)")
+            except UserError as exc:  # the reason names the output (the row names the input)
+                raise UserError(f"{jobs.display_name(exc.file)}: {exc.message}") from None
+        notes: list[str] = []
+        report = jobs.write_copy(src, dst, lambda: jobs.make_report(src, today, recalculate=recalculate),
+                                 write=lambda: write, force=force, notes=notes, claimed=claimed)
         summary, findings = report.summary, report.findings
         if not write:
             row.reason = "up to date (skipped; --force to redo)"
         else:
+            row.reason = "; ".join(notes)
             if pdf_source is not None:
                 from .xlsx.newbook import write_workbook
 
@@ -189,7 +205,7 @@ def convert_one(source: str, target: str, pdf_source: str | None, force: bool, r
         row.status = "ok"
         from .overview import overview_row
 
-        row.overview = overview_row(row.file, report)
+        row.overview = overview_row(row.file, report, today)
         row.received, row.costs, row.unused = _kr(summary.received), _kr(summary.costs), _kr(summary.unused)
         row.errors = sum(f.severity == Severity.ERROR for f in findings)
         row.warnings = sum(f.severity == Severity.WARNING for f in findings)
@@ -231,18 +247,26 @@ class Progress:
         self.stream.flush()
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    from .atomic import atomic_output
+def claim_summaries(outdir: Path, force: bool) -> dict[str, object]:
+    """The run's own files in OUTDIR, checked by the output rule before any work."""
+    from .outputs import claim
 
-    with atomic_output(path) as out:
-        out.write(text.encode("utf-8"))
+    return {name: claim(outdir / name, (), force, "-o (another folder)")
+            for name in ("summary.csv", "summary.json", OVERVIEW_NAME)}
 
 
-def write_summary(outdir: Path, rows: list[Row]) -> None:
+def write_summary(outdir: Path, rows: list[Row], claims: dict | None = None, today: dt.date | None = None) -> None:
     """summary.csv (every text field defused and quoted where it holds "," or ";"), summary.json, and
-    översikt.xlsx (the year at a glance, with a chart)."""
+    översikt.xlsx (the year at a glance: one row per agreement and year, its deadlines, a chart); each by
+    the output rule (``claims``: checked at the start of the run)."""
     from .csv_safe import csv_line
-    from .overview import OverviewRow, write_overview
+    from .outputs import claim, write_bytes
+    from .overview import OverviewRow, combine, overview_bytes
+
+    claims = claims or {}
+
+    def write(name: str, data: bytes) -> None:
+        write_bytes(claims.get(name) or claim(outdir / name), data)
 
     names = [Path(r.file).name for r in rows]
     shown = {r.file: name if names.count(name) == 1 else r.file for r, name in zip(rows, names)}
@@ -252,13 +276,16 @@ def write_summary(outdir: Path, rows: list[Row]) -> None:
         line.file = shown[r.file]
         lines.append(line)
     try:
-        write_overview(outdir / OVERVIEW_NAME, lines)
+        agreements, warnings = combine(lines)
+        write(OVERVIEW_NAME, overview_bytes(agreements, today=today))
+        for warning in warnings:
+            print(f"xl-statsbidrag: warning: {warning}", file=sys.stderr)
     except UserError as exc:  # the overview is a convenience: the summary below is what scripts rely on
         print(f"xl-statsbidrag: warning: {OVERVIEW_NAME} was not written: {exc}", file=sys.stderr)
     records = [{k: v for k, v in asdict(r).items() if k in SUMMARY_FIELDS} for r in rows]
     text = csv_line(SUMMARY_FIELDS) + "".join(csv_line([r[k] for k in SUMMARY_FIELDS]) for r in records)
-    _write_atomic(outdir / "summary.csv", text)
-    _write_atomic(outdir / "summary.json", json.dumps(records, ensure_ascii=False, indent=2) + "\n")
+    write("summary.csv", text.encode("utf-8"))
+    write("summary.json", (json.dumps(records, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
 
 
 LOCK_NAME = ".xl-statsbidrag.lock"
@@ -324,6 +351,7 @@ def make_pdfs(rows: list[Row], staging: Path) -> None:
     """One LibreOffice run converts every report's Bilaga 2 sheet; each PDF is moved into place.  Every
     file is staged inside OUTDIR, so that the move is a rename on one file system."""
     from .libreoffice import convert_many
+    from .outputs import record
 
     wanted = [r for r in rows if r.status == "ok" and r.pdf_source]
     if not wanted:
@@ -342,7 +370,15 @@ def make_pdfs(rows: list[Row], staging: Path) -> None:
             r.status, r.reason = "failed", f"PDF: {error}"
             continue
         try:
-            os.replace(pdf, Path(r.target).with_suffix(".pdf"))
+            if r.pdf_claim is None:
+                os.replace(pdf, Path(r.target).with_suffix(".pdf"))
+            else:
+                with r.pdf_claim.writing():  # (a backup of a PDF that is not the tool's, allowed by --force)
+                    os.replace(pdf, Path(r.target).with_suffix(".pdf"))
+                r.reason = "; ".join([x for x in (r.reason, *r.pdf_claim.notes()) if x])
+            record(Path(r.target).with_suffix(".pdf"))
+        except UserError as exc:
+            r.status, r.reason = "failed", f"PDF: {exc.message}"
         except OSError as exc:
             r.status, r.reason = "failed", f"PDF: {exc.strerror or exc}"
 
@@ -499,12 +535,12 @@ def _dead_reason(exitcode: int | None, max_memory_mb: int) -> str:
 
 def run(inputs: list[str], outdir: Path, jobs: int | None = None, pdf: bool = False, fail_fast: bool = False,
         force: bool = False, progress_stream=None, timeout: float = 300, max_memory_mb: int = 2048,
-        recalculate: bool = False) -> list[Row]:
+        recalculate: bool = False, today: dt.date | None = None) -> list[Row]:
     prepare_outdir(outdir)
     lock = lock_outdir(outdir)
     try:
         return _run_locked(inputs, outdir, jobs, pdf, fail_fast, force, progress_stream, timeout, max_memory_mb,
-                           recalculate)
+                           recalculate, today)
     finally:
         lock.close()
 
@@ -520,7 +556,7 @@ def _warm() -> None:
 
 
 def _run_locked(inputs, outdir, jobs, pdf, fail_fast, force, progress_stream, timeout, max_memory_mb,
-                recalculate) -> list[Row]:
+                recalculate, today=None) -> list[Row]:
     from multiprocessing.connection import wait as wait_any
 
     from .jobs import display_name
@@ -530,6 +566,7 @@ def _run_locked(inputs, outdir, jobs, pdf, fail_fast, force, progress_stream, ti
     if not files:
         raise UserError("no workbooks (.xlsx, .xlsm) among the inputs")
     targets = output_names(files, outdir)
+    summaries = claim_summaries(outdir, force)
     clean_stale_temporaries([outdir] + [t.parent for t in targets.values()])
     for target in targets.values():
         prepare_outdir(target.parent)
@@ -564,7 +601,7 @@ def _run_locked(inputs, outdir, jobs, pdf, fail_fast, force, progress_stream, ti
                     pool.append(worker)
                 index, f = queue[0]
                 pdf_source = str(staging / f"{index:06d}.xlsx") if staging else None
-                if worker.give(f, (str(f), str(targets[f]), pdf_source, force, recalculate)):
+                if worker.give(f, (str(f), str(targets[f]), pdf_source, force, recalculate, today)):
                     queue.pop(0)
                     continue
                 worker.stop()  # gone before it had the book: an idle one is replaced and the book waits;
@@ -625,7 +662,7 @@ def _run_locked(inputs, outdir, jobs, pdf, fail_fast, force, progress_stream, ti
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
         ordered = [rows[f] for f in files]
-        write_summary(outdir, ordered)  # always, also when interrupted
+        write_summary(outdir, ordered, summaries, today)  # always, also when interrupted
     return ordered
 
 

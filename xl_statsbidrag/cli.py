@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import errno
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -17,6 +18,14 @@ from .errors import UserError
 from .model import Severity
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
+FORCE_HELP = ("replace an existing output that the tool did not write or that was changed since (a backup copy "
+              "of it is kept beside it), and write a signed workbook without its signature")
+
+
+def _say(notes: list[str], stream=None) -> None:
+    """What happened to files beside the main output (a backup kept, a signature removed)."""
+    for note in notes:
+        print(f"  note: {note}", file=stream or sys.stdout)
 
 
 def _date(text: str) -> dt.date:
@@ -42,7 +51,9 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     if args.in_place and args.output:
         raise UserError("give either -o or --in-place, not both")
-    target, s, findings = report_file(args.workbook, args.output, args.today, args.in_place, args.recalculate)
+    notes: list[str] = []
+    target, s, findings = report_file(args.workbook, args.output, args.today, args.in_place, args.recalculate,
+                                      force=args.force, notes=notes)
     kind = ("utfall" if s.complete else "utfall, with budget where utfall is missing" if s.outcome
             else "budget: no utfall filled in yet")
     errors = sum(f.severity == Severity.ERROR for f in findings)
@@ -53,12 +64,15 @@ def cmd_report(args: argparse.Namespace) -> int:
     print(f"  costs:        {format_kr(s.costs)} ({kind})")
     print(f"  unused:       {format_kr(s.unused)}")
     print(f"  to repay:     {format_kr(s.repay)}")
+    print(f"  own financing: {format_kr(s.own)}")
     reasons = len(s.suggestion.findings)
-    print("  attestation:  " + (f"suggested Alt {s.alternative}" if s.alternative else "no suggestion (no utfall)")
-          + (f" ({reasons} reason(s) on the sheet Kontroll)" if s.alternative == 2 else "")
+    why = "no utfall" if not s.outcome else "deviations to explain first"
+    print("  attestation:  " + (f"suggested Alt {s.alternative}" if s.alternative else f"no suggestion ({why})")
+          + (f" ({reasons} reason(s) on the sheet Kontroll)" if reasons else "")
           + "; the form's boxes are left to the head of finance")
     print(f"  findings:     {errors} error(s), {warnings} warning(s); see the sheet Kontroll or "
           "'xl-statsbidrag validate'")
+    _say(notes)
     return EXIT_OK
 
 
@@ -88,15 +102,16 @@ def cmd_allocate(args: argparse.Namespace) -> int:
     from .amounts import format_kr
 
     table, source = allocate(args.total, args.population, args.weights, args.range, args.rule, args.compute,
-                             output=args.output)
+                             output=args.output, force=args.force)
     many = len(table.pots) > 1
     differences = [a.difference for a in table.allocations if a.difference]
     published = table.weights is None
     for d in differences:
         print(f"difference: {format_kr(d)} (the parts do not add up to the total; rule 'none')", file=sys.stderr)
     if args.output is not None:
-        write_allocation(table, source, args.output)
+        notes = write_allocation(table, source, args.output, [args.weights], args.force)
         print(f"Wrote {args.output} ({source})")
+        _say(notes)
         return EXIT_OK
     if args.format == "csv":
         sys.stdout.write(allocation_csv(table))
@@ -121,7 +136,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     from .batch import run
 
     rows = run(args.inputs, args.output, args.jobs, args.pdf, args.fail_fast, args.force,
-               timeout=args.timeout, max_memory_mb=args.max_memory, recalculate=args.recalculate)
+               timeout=args.timeout, max_memory_mb=args.max_memory, recalculate=args.recalculate, today=args.today)
     ok = sum(r.status == "ok" for r in rows)
     print(f"{ok} of {len(rows)} workbook(s) ok, {len(rows) - ok} failed; summary in "
           f"{args.output / 'summary.csv'} and summary.json")
@@ -136,7 +151,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     from .jobs import import_file
     from .region_reader import describe
 
-    table, ag, origins = import_file(args.file, args.output, args.agreement, args.region, args.sheet, args.objekt)
+    notes: list[str] = []
+    table, ag, origins = import_file(args.file, args.output, args.agreement, args.region, args.sheet, args.objekt,
+                                     unit=args.unit, include_hidden=args.include_hidden, force=args.force, notes=notes)
     print(f"Read {args.file}:")
     for line in describe(table):
         print(f"  {line}")
@@ -147,6 +164,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     for origin in origins:
         print(f"  {origin}")
     print(f"Wrote {args.output} (sheets Överenskommelse and Aktiviteter; the original sheets as they were)")
+    _say(notes)
     return EXIT_OK
 
 
@@ -154,7 +172,8 @@ def cmd_rekvisition(args: argparse.Namespace) -> int:
     from .amounts import format_kr
     from .jobs import requisition_file
 
-    target, ag, findings = requisition_file(args.workbook, args.output, args.today)
+    notes: list[str] = []
+    target, ag, findings = requisition_file(args.workbook, args.output, args.today, force=args.force, notes=notes)
     start, end = ag.period
     print(f"Wrote {target} (sheet \"Rekvisition\")")
     print(f"  agreement:    {ag.name} ({ag.year})")
@@ -165,15 +184,19 @@ def cmd_rekvisition(args: argparse.Namespace) -> int:
         print(f"  deadline:     {ag.requisition_deadline.isoformat()}")
     for f in findings:
         print(f"  {f.severity}: {f.location}: {f.message}")
+    _say(notes)
     return EXIT_FINDINGS if any(f.severity == Severity.ERROR for f in findings) else EXIT_OK
 
 
 def cmd_deadlines(args: argparse.Namespace) -> int:
-    from .deadlines import calendar, in_order
-    from .jobs import deadlines_of, write_bytes
+    from .deadlines import calendar, describe_reminders, in_order, parse_reminders
+    from .jobs import deadlines_of
+    from .outputs import claim, write_bytes
 
     today = args.today or dt.date.today()
-    found, failed = deadlines_of(args.workbooks)
+    reminders = parse_reminders(args.remind or [])
+    ics = claim(args.ics, args.workbooks, args.force, "--ics") if args.ics is not None else None
+    found, failed, warnings = deadlines_of(args.workbooks)
     items = in_order(found, today)
     if args.format == "csv":
         import csv
@@ -181,21 +204,40 @@ def cmd_deadlines(args: argparse.Namespace) -> int:
         from .csv_safe import csv_text
 
         writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(["date", "kind", "agreement", "year", "dnr", "status", "file", "source"])
-        writer.writerows([d.day.isoformat(), d.kind, csv_text(d.agreement), d.year, csv_text(d.dnr),
-                          d.status(today), csv_text(d.file), d.source] for d in items)
+        writer.writerow(["date", "kind", "agreement", "year", "dnr", "status", "file", "source", "plan_date",
+                         "non_working", "scope", "done", "reference", "assumed", "verify", "also"])
+        writer.writerows([d.day.isoformat(), csv_text(d.kind), csv_text(d.agreement), d.year, csv_text(d.dnr),
+                          d.status(today), csv_text(d.file), d.source, d.plan_day.isoformat(), d.non_working, d.scope,
+                          d.done_on.isoformat() if d.done_on else "yes" if d.done else "", csv_text(d.reference),
+                          csv_text(d.assumed), csv_text(d.verify), csv_text("; ".join(d.also))] for d in items)
     else:
+        width = max((len(d.what) for d in items), default=0)
         for d in items:
-            print(f"{d.day.isoformat()}  {d.status(today):<13}  {d.kind:<36}  {d.agreement} {d.year}"
-                  + (f" ({d.dnr})" if d.dnr else "") + f"  [{d.file}]")
+            print(f"{d.plan_day.isoformat()} {d.plan_day.strftime('%a')}  {d.status(today):<15}  {d.what:<{width}}  "
+                  f"{d.agreement} {d.year}" + (f" ({d.dnr})" if d.dnr else "") + f"  [{d.file}]")
+            if d.non_working:
+                print(f"{'':17}deadline {d.day.isoformat()} ({d.non_working}) is not a working day: the date shown "
+                      "is the last working day before it")
+            if d.recipient:
+                print(f"{'':17}to {d.recipient}")
+            if d.reference:
+                print(f"{'':17}reference: {d.reference}")
+            if d.assumed:
+                print(f"{'':17}assumed: {d.assumed}; verify against {d.verify}")
+            if d.also:
+                print(f"{'':17}also in: {', '.join(d.also)}")
         if not items:
             print("no deadlines found")
+    for warning in warnings:
+        print(f"xl-statsbidrag: warning: {warning}", file=sys.stderr)
     for file, reason in failed:
         print(f"xl-statsbidrag: error: {file}: {reason}", file=sys.stderr)
-    if args.ics is not None:
-        write_bytes(args.ics, calendar(items))
-        print(f"Wrote {args.ics} ({len(items)} event(s), each with a reminder two weeks before)",
-              file=sys.stderr if args.format == "csv" else sys.stdout)
+    if ics is not None:
+        write_bytes(ics, calendar(items, today, reminders))
+        stream = sys.stderr if args.format == "csv" else sys.stdout
+        print(f"Wrote {args.ics} ({len(items)} event(s), each on the date to plan for; reminders at 09:00: "
+              f"{describe_reminders(reminders)})", file=stream)
+        _say(ics.notes(), stream)
     return EXIT_INPUT if failed else EXIT_OK
 
 
@@ -223,7 +265,18 @@ def cmd_utfall(args: argparse.Namespace) -> int:
     from .jobs import utfall_file
     from .utfall import CATEGORY_SV, kr
 
-    target, result = utfall_file(args.workbook, args.ledgers, args.output, args.columns, args.accounts)
+    dedupe = None
+    if args.dedupe or args.dedupe_key:
+        from .utfall import DEDUPE_FIELDS, parse_dedupe
+
+        dedupe = parse_dedupe(args.dedupe_key)
+        print(f"--dedupe: a row of a later file equal to an earlier file's on ({', '.join(dedupe)}) is counted once"
+              + ("" if len(dedupe) == len(DEDUPE_FIELDS) else "; rows equal only on this key count once too"))
+    notes: list[str] = []
+    target, result = utfall_file(args.workbook, args.ledgers, args.output, args.columns, args.accounts,
+                                 force=args.force, notes=notes, dedupe=dedupe)
+    for line in result.read:
+        print(f"read {line}")
     rows = [(a.name[:60], a.objekt, a.code, format_kr(a.amount) if a.amount is not None else "",
              format_kr(u) if u is not None else "(empty)") for a, u in zip(result.book.activities, result.actual)]
     header = ("activity", "objekt", "kod", "budget", "utfall")
@@ -239,6 +292,7 @@ def cmd_utfall(args: argparse.Namespace) -> int:
         print(f"{f.severity}: {f.code}: {f.location}: {f.message}" if str(f.location) else
               f"{f.severity}: {f.code}: {f.message}")
     print(f"Wrote {target} (column Utfall, sheet \"Utfall\")")
+    _say(notes)
     return EXIT_FINDINGS if any(f.severity == Severity.ERROR for f in result.findings) else EXIT_OK
 
 
@@ -252,8 +306,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("report", help="write a copy of the workbook with the Bilaga 2 sheet",
                        description="Write a copy of WORKBOOK with the sheet 'Bilaga 2' (Ekonomisk "
-                                   "redovisning). The input is never changed; running again on the "
-                                   "output replaces the sheet.")
+                                   "redovisning). The input is never changed; running again replaces the "
+                                   "output the tool wrote, but not one edited since (or another program's "
+                                   "file) unless --force.")
     p.add_argument("workbook", type=Path, help="decision-support workbook (.xlsx or .xlsm)")
     p.add_argument("-o", "--output", type=Path, help="output file (default: WORKBOOK_bilaga2.xlsx beside it)")
     p.add_argument("--in-place", action="store_true",
@@ -262,6 +317,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--recalculate", action="store_true",
                    help="compute formulas without stored values (a file saved by openpyxl, pandas, ...) with "
                         "LibreOffice headless; the values are read from a recalculated copy, the input is not changed")
+    p.add_argument("--force", action="store_true", help=FORCE_HELP)
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("validate", help="check the activity list against the available totals",
@@ -289,25 +345,31 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("table", "csv"), default="table",
                    help="table (readable, default) or csv: region,weight,amount with a header")
     p.add_argument("-o", "--output", type=Path, help="write CSV (.csv) or an Excel sheet (.xlsx)")
+    p.add_argument("--force", action="store_true", help="replace an existing -o file that the tool did not write or "
+                                                        "that was changed since (a backup copy is kept beside it)")
     p.set_defaults(func=cmd_allocate)
 
     p = sub.add_parser("batch", help="write the Bilaga 2 report for many workbooks",
                        description="For each decision workbook among INPUTS (files, folders, globs), write "
                                    "OUTDIR/NAME_bilaga2.xlsx (and a PDF of the Bilaga 2 sheet with --pdf), plus "
                                    "summary.csv and summary.json. Exit code 0 when every input succeeded, 1 "
-                                   "otherwise. Inputs whose output is newer are skipped unless --force.")
+                                   "otherwise. Inputs whose output the tool wrote and is newer are skipped unless "
+                                   "--force; an output edited since, or another program's file, fails that input "
+                                   "unless --force.")
     p.add_argument("inputs", nargs="+", metavar="INPUT")
     p.add_argument("-o", "--output", type=Path, required=True, metavar="OUTDIR")
     p.add_argument("--jobs", type=int, default=None, help="worker processes (default: the number of cores)")
     p.add_argument("--pdf", action="store_true", help="also a PDF of each Bilaga 2 sheet (LibreOffice)")
     p.add_argument("--fail-fast", action="store_true", help="stop at the first failure")
-    p.add_argument("--force", action="store_true", help="redo inputs whose output is up to date")
+    p.add_argument("--force", action="store_true", help="redo inputs whose output is up to date, and " + FORCE_HELP)
     p.add_argument("--timeout", type=_positive, default=300, metavar="SECONDS",
                    help="time limit per input; over it, that input fails (default: 300)")
     p.add_argument("--max-memory", type=_positive, default=2048, metavar="MB",
                    help="memory limit per input (POSIX); over it, that input fails (default: 2048)")
     p.add_argument("--recalculate", action="store_true",
                    help="compute formulas without stored values with LibreOffice headless (see report)")
+    p.add_argument("--today", type=_date, help="the date the overview's deadlines count from and the reports "
+                                               "are dated (default: today)")
     p.set_defaults(func=cmd_batch)
 
     p = sub.add_parser("import", help="bring a region's own decision-support workbook into the project's format",
@@ -322,6 +384,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", type=Path, required=True)
     p.add_argument("--sheet", help="look for the table only in this sheet")
     p.add_argument("--objekt", metavar="CODE", help="the objekt for rows that name none (e.g. 9902)")
+    p.add_argument("--unit", choices=("kr", "tkr", "mkr"),
+                   help="the unit the amount cells show, when the workbook does not say or says two things "
+                        "(amounts in tkr or mkr are scaled to kronor)")
+    p.add_argument("--include-hidden", action="store_true",
+                   help="take hidden rows as activities too (by default they are listed and left out)")
+    p.add_argument("--force", action="store_true", help=FORCE_HELP)
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("rekvisition", help="write a copy of the workbook with the sheet Rekvisition",
@@ -332,18 +400,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("workbook", type=Path)
     p.add_argument("-o", "--output", type=Path, help="output file (default: WORKBOOK_rekvisition.xlsx beside it)")
     p.add_argument("--today", type=_date, help="date to check the deadline against (default: today)")
+    p.add_argument("--force", action="store_true", help=FORCE_HELP)
     p.set_defaults(func=cmd_rekvisition)
 
     p = sub.add_parser("deadlines", help="list the deadlines of several workbooks, soonest first",
                        description="The deadlines (requisition, economic report, repayment, report to "
-                                   "Socialstyrelsen) of each WORKBOOK's agreement, from its sheet Överenskommelse "
-                                   "or else the agreement catalogue: the coming ones soonest first, then the "
-                                   "passed ones. Exit code 2 when a workbook cannot be read (the others are listed).")
+                                   "Socialstyrelsen, other reporting duties) of each WORKBOOK's agreement, the "
+                                   "agreement's (externt) and the region's own (internt), from its sheet "
+                                   "Överenskommelse or else the agreement catalogue: the coming ones soonest first, "
+                                   "then those passed without being done, then the done ones. A deadline on a "
+                                   "weekend or Swedish holiday is shown on the last working day before it. An "
+                                   "agreement given in several workbooks is listed once, with a warning. Exit code "
+                                   "2 when a workbook cannot be read (the others are listed).")
     p.add_argument("workbooks", nargs="+", type=Path, metavar="WORKBOOK")
     p.add_argument("--ics", type=Path, metavar="FILE", help="also write an iCalendar file (Outlook: File > Open > Import)")
     p.add_argument("--format", choices=("table", "csv"), default="table",
-                   help="table (default) or csv: date,kind,agreement,year,dnr,status,file,source")
+                   help="table (default) or csv: date,kind,agreement,year,dnr,status,file,source,plan_date,"
+                        "non_working,scope,done,reference,assumed,verify,also")
     p.add_argument("--today", type=_date, help="the date to count from (default: today)")
+    p.add_argument("--remind", action="append", metavar="KIND=WEEKS",
+                   help="reminders in the --ics calendar, in weeks (6) or days (10d) before, e.g. redovisning=8,6,2; "
+                        "KIND: rekvisition, redovisning, återbetalning, socialstyrelsen, övriga, alla; KIND= for none "
+                        "(default: redovisning and återbetalning 6 and 2 weeks, the others 2 weeks; repeatable)")
+    p.add_argument("--force", action="store_true", help="replace an existing --ics file that the tool did not write "
+                                                        "or that was changed since (a backup copy is kept beside it)")
     p.set_defaults(func=cmd_deadlines)
 
     p = sub.add_parser("utfall", help="fill in actual costs (utfall) per activity from ledger exports",
@@ -362,6 +442,13 @@ def build_parser() -> argparse.ArgumentParser:
                         "belopp, debet, kredit; for SIE a dimension's name or number)")
     p.add_argument("--accounts", metavar="RANGES",
                    help="cost accounts by their leading digits (default: 4-7, BAS classes 4-7), e.g. '4000-7999,8400'")
+    p.add_argument("--dedupe", action="store_true",
+                   help="count once a row of a later LEDGER that an earlier one has (equal on every field, or on "
+                        "--dedupe-key); without it every row of every file counts")
+    p.add_argument("--dedupe-key", metavar="FIELDS",
+                   help="the fields that make two rows the same for --dedupe (implies it), e.g. "
+                        "'date,verifikation,konto,objekt,belopp'")
+    p.add_argument("--force", action="store_true", help=FORCE_HELP)
     p.set_defaults(func=cmd_utfall)
 
     p = sub.add_parser("agreements", help="list the catalogue of agreements",
@@ -388,6 +475,14 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("xl-statsbidrag: interrupted", file=sys.stderr)
         return 130
+    except MemoryError:  # said below, once the frames that hold the memory are released
+        pass
+    except OSError as exc:
+        if exc.errno not in RESOURCE_ERRORS:
+            raise
+        print(f"xl-statsbidrag: error: '{args.command}' ran out of a system resource: {exc.strerror or exc}"
+              f"{f' ({exc.filename})' if exc.filename else ''}; nothing was written", file=sys.stderr)
+        return EXIT_INPUT
     except ModuleNotFoundError as exc:  # an optional dependency the command needs is not installed
         extra = EXTRAS.get((exc.name or "").split(".")[0])
         if extra is None:
@@ -396,7 +491,15 @@ def main(argv: list[str] | None = None) -> int:
               f"[{extra}]: pip install 'xl-statsbidrag[{extra}]' (or pip install '.[{extra}]' in a copy of the "
               "project)", file=sys.stderr)
         return EXIT_INPUT
+    # Out of memory (a resource failure): said plainly; outputs are written whole or not at all.
+    print(f"xl-statsbidrag: error: out of memory in '{args.command}': the input is too large for the memory this "
+          "process may use; nothing was written. Close other programs, raise the limit, or split the input (for "
+          "utfall: export only the agreement's objekt or one year per file)", file=sys.stderr)
+    return EXIT_INPUT
 
+
+# Failures of the machine, not the input: no memory, no file handles, no space, no processes.
+RESOURCE_ERRORS = {errno.ENOMEM, errno.EMFILE, errno.ENFILE, errno.ENOSPC, errno.EDQUOT, errno.EAGAIN, errno.EFBIG}
 
 # The extras of pyproject.toml that bring each optional package.
 EXTRAS = {"lxml": "files", "xlsxwriter": "files", "icalendar": "files", "pandas": "ledger", "numpy": "ledger",

@@ -17,11 +17,12 @@ from typing import Iterator, Protocol
 from .amounts import AmountError, format_kr, parse_amount
 from .errors import Location, UserError
 from .layout import column_letter
-from .model import Activity, Agreement, DecisionBook, Finding, Objekt, Pot, Severity
+from .model import Activity, Agreement, DecisionBook, Duty, Finding, LedgerObjekt, Objekt, Pot, Severity
 from .workbook_format import (
     ACTIVITIES_TABLE, ACTIVITY_AMOUNTS, ACTIVITY_COLUMNS, ACTIVITY_REQUIRED, AGREEMENT_LABELS, AGREEMENT_SHEET,
-    AMOUNT_FIELDS, DATE_FIELDS, OBJEKT_COLUMNS, OBJEKT_REQUIRED, OBJEKT_TABLE, POT_COLUMNS, POT_REQUIRED,
-    POTS_TABLE, TOTAL_NAME, is_earmarked, normalise_header,
+    AMOUNT_FIELDS, DATE_FIELDS, DEADLINE_FIELDS, DUTIES_TABLE, DUTY_COLUMNS, DUTY_REQUIRED, NO_DEADLINE,
+    OBJEKT_COLUMNS, OBJEKT_REQUIRED, OBJEKT_TABLE, POT_COLUMNS, POT_REQUIRED, POTS_TABLE, RECONCILIATION_COLUMNS,
+    RECONCILIATION_TABLE, TOTAL_NAME, is_earmarked, normalise_header,
 )
 
 MAX_ROW, MAX_COLUMN = 1048576, 16384
@@ -262,11 +263,14 @@ class _Reader:
         values = self.agreement_values()
         locations = {name: loc for name, (_, loc) in values.items()}
         fields: dict[str, object] = {}
+        no_deadline: set[str] = set()
         for name, (value, loc) in values.items():
             if value in (None, ""):
                 continue
             if name in AMOUNT_FIELDS:
                 fields[name] = self.amount(value, loc, AGREEMENT_LABELS[name])
+            elif name in DEADLINE_FIELDS and isinstance(value, str) and normalise_header(value) in NO_DEADLINE:
+                no_deadline.add(name)  # "Ingen": the agreement has no such duty
             elif name in DATE_FIELDS:
                 try:
                     fields[name] = _date(value)
@@ -307,7 +311,38 @@ class _Reader:
             for row, values_, letters in self.table_rows(objekt_table, OBJEKT_COLUMNS, OBJEKT_REQUIRED):
                 locs = {f: Location(objekt_table.sheet, f"{letter}{row}") for f, letter in letters.items()}
                 objekt.append(Objekt(text(values_["code"]), text(values_.get("description")), locs))
-        return Agreement(pots=pots, objekt=objekt, cells=locations, **fields)  # type: ignore[arg-type]
+        return Agreement(pots=pots, objekt=objekt, cells=locations, duties=self.duties(),
+                         no_deadline=frozenset(no_deadline), **fields)  # type: ignore[arg-type]
+
+    def duties(self) -> list[Duty]:
+        """The agreement's other reporting duties, from the table Redovisningar where there is one."""
+        table = self.source.find_table(DUTIES_TABLE)
+        if table is None:
+            return []
+        out = []
+        for row, values, letters in self.table_rows(table, DUTY_COLUMNS, DUTY_REQUIRED):
+            locs = {f: Location(table.sheet, f"{letter}{row}") for f, letter in letters.items()}
+            days: dict[str, dt.date | None] = {}
+            for name in ("deadline", "internal", "done"):
+                value = values.get(name)
+                days[name] = None
+                if value not in (None, "") and not (isinstance(value, str) and not value.strip()):
+                    try:
+                        days[name] = _date(value)
+                    except ValueError as exc:
+                        self.problem(locs[name], "oläsbart-datum", f"{DUTIES_TABLE}, {DUTY_COLUMNS[name]}: {exc}")
+            texts = {f: self.text(values.get(f), locs.get(f, locs["name"]), f"{DUTIES_TABLE}, {DUTY_COLUMNS[f]}")
+                     for f in ("name", "recipient", "reference")}
+            duty = Duty(texts["name"] or DUTY_COLUMNS["name"], texts["recipient"], days["deadline"], days["internal"],
+                        days["done"], texts["reference"], locs)
+            if duty.deadline is None and duty.internal is None and not any(
+                    p.location in (locs.get("deadline"), locs.get("internal")) for p in self.problems):
+                self.problems.append(Finding(
+                    Severity.WARNING, "redovisning-utan-datum",
+                    f"Redovisningen '{duty.name}' har ingen sista dag (varken {DUTY_COLUMNS['deadline']} eller "
+                    f"{DUTY_COLUMNS['internal']}) och kommer inte med bland tidsgränserna.", locs["name"]))
+            out.append(duty)
+        return out
 
     def activities(self, table: TableInfo) -> list[Activity]:
         activities: list[Activity] = []
@@ -353,6 +388,21 @@ class _Reader:
                     "SUBTOTAL räknar inte dolda rader).", a.loc("name"), a.amount))
         return activities
 
+    def ledger(self) -> list[LedgerObjekt]:
+        """The reconciliation per objekt that ``utfall`` wrote (table UtfallAvstamning), if the book has one."""
+        table = self.source.find_table(RECONCILIATION_TABLE)
+        if table is None:
+            return []
+        out = []
+        required = tuple(RECONCILIATION_COLUMNS)
+        for row, values, letters in self.table_rows(table, RECONCILIATION_COLUMNS, required):
+            amounts = {f: self.amount(values[f], Location(table.sheet, f"{letters[f]}{row}"),
+                                      f"Avstämningens belopp ({RECONCILIATION_COLUMNS[f]})")
+                       for f in required if f != "objekt"}
+            out.append(LedgerObjekt(text(values["objekt"]), **{f: v or Decimal(0) for f, v in amounts.items()},
+                                    location=Location(table.sheet, f"{letters['objekt']}{row}")))
+        return out
+
     def total_row(self, row: Activity, expected: Decimal) -> None:
         """A summing row inside the table ("Summa", "Totalt"): not an activity, but checked."""
         if row.amount is None or row.amount == expected:
@@ -372,5 +422,6 @@ def read(source: Source) -> DecisionBook:
     activities_table = reader.table(ACTIVITIES_TABLE)
     agreement = reader.agreement()
     activities = reader.activities(activities_table)
+    ledger = reader.ledger()
     return DecisionBook(source.name, agreement, activities,
-                        Location(activities_table.sheet, activities_table.ref), reader.problems)
+                        Location(activities_table.sheet, activities_table.ref), reader.problems, ledger)

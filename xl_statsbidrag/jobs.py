@@ -1,16 +1,16 @@
 """The file pipeline and the jobs that run through it: ``report``, ``batch``, ``rekvisition``,
 ``utfall`` and ``import``.
 
-``write_copy`` is the one pipeline: check the input and the output name, build (read, check, lay
-out: the job's ``build``), write the copy atomically (or replace the input after a backup copy),
-and return what the job built (a ``Report``, or an ``Output``).  Kept apart from ``cli`` so that
-argument parsing and printing are all the CLI does.
+``write_copy`` is the one pipeline: check the input and the output (``outputs``: the one rule for every
+output), build (read, check, lay out: the job's ``build``), write the copy atomically (or replace the
+input after a backup copy), and return what the job built (a ``Report``, or an ``Output``).  What the
+command's summary should say about the files (a backup kept, a signature removed) goes to ``notes``.
+Kept apart from ``cli`` so that argument parsing and printing are all the CLI does.
 """
 from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +19,7 @@ from typing import Callable, TypeVar
 from .errors import UserError
 from .layout import SheetLayout
 from .model import DecisionBook, Finding, Severity
+from .outputs import Claim, claim, make_backup, same_file  # noqa: F401  (same_file, make_backup: used by callers)
 from .report import Report, ReportSummary
 from .validation import validate
 
@@ -38,15 +39,6 @@ def display_name(path: Path | str) -> str:
     """A file name fit for a sheet, a CSV or JSON: bytes that are not UTF-8 (a name from another
     system) shown as \\xNN instead of breaking the output."""
     return os.fsencode(str(path)).decode("utf-8", "backslashreplace")
-
-
-def same_file(a: Path | str, b: Path | str) -> bool:
-    """Whether two names are one file: by its identity (device and inode), so that another spelling
-    (case on macOS and Windows), a hard link or a symbolic link is caught."""
-    try:
-        return os.path.samefile(a, b)
-    except (OSError, ValueError):
-        return False
 
 
 def check_input(source: Path) -> None:
@@ -115,25 +107,33 @@ Built = TypeVar("Built", Report, Output)
 
 
 def write_copy(source: Path, target: Path, build: Callable[[], Built], in_place: bool = False,
-               write: Callable[[], bool] | None = None) -> Built:
-    """The file pipeline: check the input and the output name, ``build`` (read, check, lay out), then
-    write ``target`` as a copy of ``source`` with what was built, whole or not at all; with
-    ``in_place``, ``source`` is replaced (atomically) after a backup copy is kept beside it.  ``write``
-    (optional) decides after the build whether to write at all (batch skips what is up to date)."""
+               write: Callable[[], bool] | None = None, *, force: bool = False, inputs=(),
+               notes: list[str] | None = None, claimed: Claim | None = None) -> Built:
+    """The file pipeline: check the input and the output (``outputs.claim``: never an input - ``source``
+    or one of ``inputs`` -, an existing file only when it is the tool's unchanged output or with
+    ``force``), ``build`` (read, check, lay out), then write ``target`` as a copy of ``source`` with what
+    was built, whole or not at all; with ``in_place``, ``source`` is replaced (atomically) after a backup
+    copy is kept beside it.  A signed workbook is refused by the writer unless ``force``, which removes
+    the signature.  ``write`` (optional) decides after the build whether to write at all (batch skips
+    what is up to date); ``claimed``: the output already checked by the caller (batch)."""
     if in_place:
         check_input(source)
     else:
         check_output(source, target)
+        claimed = claimed or claim(target, [source, *inputs], force)
     skip = write is not None and not write()
     built = build()
     if skip:
         return built
     cell_values = getattr(built, "cell_values", None)
     if in_place:
-        make_backup(source)
-        replace_in_place(source, built.sheets, built.properties, cell_values)
+        said = replace_in_place(source, built.sheets, built.properties, cell_values, unsign=force)
     else:
-        write_layouts(source, target, built.sheets, built.properties, cell_values)
+        with claimed.writing():
+            said = write_layouts(source, target, built.sheets, built.properties, cell_values, unsign=force)
+        said = claimed.notes() + said
+    if notes is not None:
+        notes += said
     return built
 
 
@@ -176,73 +176,44 @@ def read_recalculated(source: Path) -> DecisionBook:
     return book
 
 
-def _backup_name(source: Path, attempt: int) -> Path:
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    return source.with_name(f"{source.stem}.backup-{stamp}{f'-{attempt}' if attempt else ''}{source.suffix}")
-
-
-def make_backup(source: Path) -> Path:
-    """A copy of ``source`` beside it under a new name (created exclusively: an existing backup is never
-    overwritten), complete or not at all."""
-    from .atomic import write_error
-
-    for attempt in range(100):
-        backup = _backup_name(source, attempt)
-        try:
-            fd = os.open(backup, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
-        except FileExistsError:
-            continue
-        except OSError as exc:
-            raise write_error(exc, backup) from None
-        try:
-            with os.fdopen(fd, "wb") as out, open(source, "rb") as src:
-                shutil.copyfileobj(src, out, 1 << 20)
-                out.flush()
-                os.fsync(out.fileno())
-            shutil.copystat(source, backup)
-        except BaseException as exc:
-            try:
-                os.unlink(backup)
-            except OSError:
-                pass
-            if isinstance(exc, OSError):
-                raise write_error(exc, backup) from None
-            raise
-        return backup
-    raise UserError("cannot find a free name for the backup copy", file=source)
-
-
 def report_file(source: Path | str, target: Path | str | None = None, today: dt.date | None = None,
-                in_place: bool = False, recalculate: bool = False) -> tuple[Path, ReportSummary, list[Finding]]:
+                in_place: bool = False, recalculate: bool = False, *, force: bool = False,
+                notes: list[str] | None = None) -> tuple[Path, ReportSummary, list[Finding]]:
     """Write a copy of ``source`` with the sheets Bilaga 2 and Kontroll; the input is never changed, unless
     ``in_place``, which replaces it (atomically) after keeping a backup copy beside it.  On a symbolic
-    link, in-place writes through to the file it points to, and the link stays."""
+    link, in-place writes through to the file it points to, and the link stays.  An existing output that
+    is not the tool's unchanged one, and a signed workbook, need ``force`` (see ``write_copy``)."""
     source = Path(source)
     if in_place:
         real = Path(os.path.realpath(source))
-        report = write_copy(real, real, lambda: make_report(real, today, recalculate), in_place=True)
+        report = write_copy(real, real, lambda: make_report(real, today, recalculate), in_place=True, force=force,
+                            notes=notes)
         return source, report.summary, report.findings
     target = Path(target) if target else default_output(source)
-    report = write_copy(source, target, lambda: make_report(source, today, recalculate))
+    report = write_copy(source, target, lambda: make_report(source, today, recalculate), force=force, notes=notes)
     return target, report.summary, report.findings
 
 
 def replace_in_place(real: Path, layouts: list["SheetLayout"], properties: dict[str, str] | None = None,
-                     cell_values: dict | None = None) -> None:
-    """Write the new package to a temporary file of ours beside ``real`` and, once every file is
-    closed (Windows will not rename over an open file), move it over ``real``."""
+                     cell_values: dict | None = None, unsign: bool = False) -> list[str]:
+    """Write the new package to a temporary file of ours beside ``real``, keep a backup copy of ``real``
+    beside it and, once every file is closed (Windows will not rename over an open file), move the new
+    package over ``real`` (a refused or failed write leaves neither).  The workbook stays the user's own:
+    it gets no mark of the tool's outputs (``outputs``).  Returns what the summary should say."""
     import uuid
 
     from .atomic import temporary_prefix
 
     staged = real.with_name(f"{temporary_prefix(real.name)}{uuid.uuid4().hex[:8]}.tmp")
     try:
-        write_layouts(real, staged, layouts, properties, cell_values)
+        removed = write_layouts(real, staged, layouts, properties, cell_values, unsign=unsign, mark=False)
         os.chmod(staged, real.stat().st_mode & 0o7777)
+        backup = make_backup(real)
         try:
             os.replace(staged, real)
         except OSError as exc:
             raise UserError(f"cannot replace the workbook ({exc.strerror}); is it open in Excel?", file=real) from None
+        return [f"the workbook was changed in place; the old one is kept as {backup.name}"] + removed
     finally:
         try:
             os.unlink(staged)
@@ -251,59 +222,66 @@ def replace_in_place(real: Path, layouts: list["SheetLayout"], properties: dict[
 
 
 def write_layouts(source: Path, target: Path, layouts: list["SheetLayout"],
-                  properties: dict[str, str] | None = None, cell_values: dict | None = None) -> None:
+                  properties: dict[str, str] | None = None, cell_values: dict | None = None, *,
+                  unsign: bool = False, mark: bool = True) -> list[str]:
     """Write ``target`` as ``source`` with each layout's sheet added or replaced, the custom document
-    ``properties`` set and the cells of ``cell_values`` set."""
+    ``properties`` set and the cells of ``cell_values`` set; a signed workbook only with ``unsign``, which
+    removes the signature.  Returns what was removed, in words."""
     from .xlsx.writer import write_sheets
 
-    write_sheets(source, target, layouts, properties, cell_values)
+    return write_sheets(source, target, layouts, properties, cell_values, unsign=unsign, mark=mark)
 
 
-def requisition_file(source: Path | str, target: Path | str | None = None, today: dt.date | None = None):
-    """Write a copy of ``source`` with the sheet Rekvisition; returns (target, agreement, findings about the
-    requisition).  A cell of the agreement sheet that cannot be read is refused."""
+def requisition(book: DecisionBook, today: dt.date | None = None) -> Output:
+    """The use case "rekvisition" on a read workbook (a file, or the workbook open in Excel: the command and
+    the button run this): a cell of the agreement sheet that cannot be read is refused; else the sheet
+    Rekvisition, and as ``result`` (agreement, findings about the requisition and the form's fields)."""
     from .workbook_format import AGREEMENT_SHEET
     from .rekvisition import requisition_sheet
-    from .validation import check_requisition, check_report_fields, Context
+    from .validation import requisition_findings
 
+    unreadable = [f for f in book.problems if f.severity == Severity.ERROR and f.location.sheet == AGREEMENT_SHEET]
+    if unreadable:
+        lines = "\n".join(f"  {f.location}: {f.message}" for f in unreadable)
+        raise UserError(f"{len(unreadable)} cell(s) cannot be read, so no requisition was written:\n{lines}",
+                        file=book.path)
+    return Output([requisition_sheet(book)], result=(book.agreement, requisition_findings(book, today)))
+
+
+def requisition_file(source: Path | str, target: Path | str | None = None, today: dt.date | None = None, *,
+                     force: bool = False, notes: list[str] | None = None):
+    """Write a copy of ``source`` with the sheet Rekvisition; returns (target, agreement, findings about the
+    requisition).  A cell of the agreement sheet that cannot be read is refused."""
     source = Path(source)
     target = Path(target) if target else default_output(source, "rekvisition")
-
-    def build() -> Output:
-        book = read(source)
-        unreadable = [f for f in book.problems if f.severity == Severity.ERROR and f.location.sheet == AGREEMENT_SHEET]
-        if unreadable:
-            lines = "\n".join(f"  {f.location}: {f.message}" for f in unreadable)
-            raise UserError(f"{len(unreadable)} cell(s) cannot be read, so no requisition was written:\n{lines}",
-                            file=source)
-        ctx = Context(today or dt.date.today())
-        findings = check_requisition(book, ctx) + [f for f in check_report_fields(book, ctx)  # the form's fields
-                                                    if f.location != book.agreement.loc("finance_head")]
-        return Output([requisition_sheet(book)], result=(book.agreement, findings))
-
-    agreement, findings = write_copy(source, target, build).result
+    agreement, findings = write_copy(source, target, lambda: requisition(read(source), today), force=force,
+                                     notes=notes).result
     return target, agreement, findings
 
 
-def deadlines_of(paths: list[Path | str]) -> tuple[list, list[tuple[str, str]]]:
-    """The deadlines of each workbook, and (file, reason) for those that cannot be read."""
-    from .deadlines import deadlines
+def deadlines_of(paths: list[Path | str]) -> tuple[list, list[tuple[str, str]], list[str]]:
+    """The deadlines of the workbooks (one entry per agreement and year), (file, reason) for those that
+    cannot be read, and a warning for each agreement given in more than one workbook."""
+    from .deadlines import deadlines_of_books
 
-    found, failed = [], []
+    books, failed = [], []
     for path in paths:
         try:
-            found += deadlines(read(path).agreement, str(path))
+            books.append((str(path), read(path).agreement))
         except UserError as exc:
             failed.append((str(path), exc.message if not exc.location else f"{exc.location}: {exc.message}"))
-    return found, failed
+    found, warnings = deadlines_of_books(books)
+    return found, failed, warnings
 
 
-def write_bytes(target: Path, data: bytes) -> None:
-    """A file written whole or not at all."""
-    from .atomic import atomic_output
+def write_bytes(target: Path, data: bytes, inputs=(), force: bool = False) -> list[str]:
+    """A file written whole or not at all, by the output rule (``outputs``); returns what the summary
+    should say (a backup kept)."""
+    from . import outputs
 
-    with atomic_output(Path(target)) as out:
-        out.write(data)
+    claimed = claim(target, inputs, force)
+    outputs.write_bytes(claimed, data)
+    return claimed.notes()
 
 
 # --- import -----------------------------------------------------------------------------------------
@@ -312,12 +290,16 @@ EARMARK_WORDS = ("öronmärk", "specialistutbild", "specialistsjuksköt")
 
 
 def import_file(source: Path | str, target: Path | str, agreement_id: str, region_name: str,
-                sheet: str | None = None, objekt: str | None = None):
+                sheet: str | None = None, objekt: str | None = None, *, unit: str | None = None,
+                include_hidden: bool = False, force: bool = False, notes: list[str] | None = None):
     """Read a region's own decision-support workbook (a plain layout), and write it in the project's
     format: the catalogue's agreement with the region's pots, and the activities as an Excel Table,
-    beside the original sheets.  Returns (PlainTable, Agreement, [pot source texts])."""
+    beside the original sheets.  Amounts stated in tkr or mkr are scaled to kronor (``unit`` answers
+    when the workbook does not say, or says two things); hidden rows are left out unless
+    ``include_hidden``.  Returns (PlainTable, Agreement, [pot source texts])."""
     from . import reference_data
-    from .model import Agreement, Objekt, Pot
+    from .amounts import format_kr
+    from .model import Agreement, Duty, Objekt, Pot
     from .workbook_format import ACTIVITIES_TABLE, AGREEMENT_SHEET
     from .region_reader import read_plain
     from .template import ACTIVITIES_SHEET, activities_sheet, agreement_sheet
@@ -336,7 +318,7 @@ def import_file(source: Path | str, target: Path | str, agreement_id: str, regio
             if taken or any(t.display_name.casefold() == ACTIVITIES_TABLE.casefold() for t in pkg.tables()):
                 raise UserError(f"the workbook already has {', '.join(taken) or 'a table Aktiviteter'}: it looks like "
                                 "it is in the project's format already (use validate and report on it)", file=source)
-            table = read_plain(FileSource(pkg), sheet)
+            table = read_plain(FileSource(pkg), sheet, unit=unit, include_hidden=include_hidden)
         pots, origins = [], []
         for p in entry.pots:
             amount, origin = reference_data.regional_amount(p, region)
@@ -356,24 +338,56 @@ def import_file(source: Path | str, target: Path | str, agreement_id: str, regio
         ag = Agreement(entry.name, entry.year, pots, [Objekt(c) for c in codes], recipient=region.name,
                        rk_dnr_agreement=entry.rk_dnr_agreement, requisition_deadline=day(entry.requisition_deadline),
                        report_deadline=day(entry.report_deadline))
+        for duty in reference_data.catalogue_duties(entry.id):  # the follow-up and other reporting duties
+            if duty.kind == "socialstyrelsen":
+                ag.socialstyrelsen_deadline = day(duty.deadline)
+            else:
+                ag.duties.append(Duty(duty.name, duty.recipient, day(duty.deadline)))
         sources = [str(a.loc("name")) for a in table.activities]
-        notes = [f"Importerad {dt.date.today().isoformat()} från {source.name}, bladet {table.sheet}. Potternas belopp: "
-                 + "; ".join(origins) + f". Överenskommelsen enligt katalogen ({entry.id}: {entry.source})."]
-        return Output([agreement_sheet(ag, notes), activities_sheet(table.activities, sources)],
+        sheet_notes = [f"Importerad {dt.date.today().isoformat()} från {source.name}, bladet {table.sheet}. Potternas "
+                       "belopp: " + "; ".join(origins) + f". Överenskommelsen enligt katalogen ({entry.id}: "
+                       f"{entry.source})."] + table.notes_sv()
+        if not table.units and table.decided and ag.total and table.decided * 100 < ag.total:
+            table.warnings.append(f"the amounts sum to {format_kr(table.decided)}, under 1% of the agreement's "
+                                  f"{format_kr(ag.total)}: if they are in tkr or mkr, run again with --unit tkr "
+                                  "(or mkr)")
+        return Output([agreement_sheet(ag, sheet_notes), activities_sheet(table.activities, sources)],
                       result=(table, ag, origins))
 
-    return write_copy(source, target, build).result
+    return write_copy(source, target, build, force=force, notes=notes).result
 
 
 # --- utfall from the ledger ---------------------------------------------------------------------------
 
+def utfall(book: DecisionBook, ledgers: list[Path | str], mapping: dict[str, str] | None = None,
+           ranges=None, today: dt.date | None = None, dedupe: str | tuple[str, ...] | None = None) -> Output:
+    """The use case "utfall" on a read workbook (a file, or the workbook open in Excel: the command and the
+    button run this): a workbook with cells that cannot be read is refused; else the ledger exports
+    (read with the column ``mapping`` and the account ``ranges``, see ``ledger.parse_columns`` and
+    ``utfall.parse_accounts``; the same export twice refused; ``dedupe``: the key by which rows of a later
+    file that an earlier one has are counted once, ``utfall.combine``) matched to its activities: the sheet
+    Utfall, the Utfall cells to set, and as ``result`` the ``utfall.Utfall``."""
+    from .ledger import _read, check_distinct
+    from .utfall import agreement_objekt, compute, utfall_sheet
+
+    unreadable = [f for f in book.problems if f.severity == Severity.ERROR]
+    if unreadable:
+        lines = "\n".join(f"  {f.location}: {f.message}" for f in unreadable)
+        raise UserError(f"{len(unreadable)} cell(s) cannot be read, so no utfall was written:\n{lines}", file=book.path)
+    check_distinct(ledgers)
+    frames = [_read(Path(p), mapping, agreement_objekt(book)) for p in ledgers]
+    result = compute(book, frames, ranges, dedupe)
+    return Output([utfall_sheet(result, today)], cell_values=result.cell_values(), result=result)
+
+
 def utfall_file(source: Path | str, ledgers: list[Path | str], target: Path | str | None = None,
                 columns: str | dict[str, str] | None = None, accounts: str | None = None,
-                today: dt.date | None = None):
+                today: dt.date | None = None, *, force: bool = False, notes: list[str] | None = None,
+                dedupe: str | tuple[str, ...] | None = None):
     """Read the workbook and the ledger exports, match them (``utfall``), and write a copy of the
     workbook with the Utfall column filled in and the sheet "Utfall".  Returns (target, Utfall)."""
-    from .ledger import _read, parse_columns
-    from .utfall import agreement_objekt, compute, parse_accounts, utfall_sheet
+    from .ledger import parse_columns
+    from .utfall import parse_accounts
     from .xlsx.file_source import check_not_locked
 
     source = Path(source)
@@ -382,17 +396,8 @@ def utfall_file(source: Path | str, ledgers: list[Path | str], target: Path | st
     def build() -> Output:
         mapping = parse_columns(columns) if isinstance(columns, str) or columns is None else columns
         ranges = parse_accounts(accounts)
-        for ledger in ledgers:
-            if Path(ledger).exists() and Path(ledger).resolve() == target.resolve():
-                raise UserError("the output would overwrite a ledger file; give another name with -o", file=target)
-        book = read(source)
-        unreadable = [f for f in book.problems if f.severity == Severity.ERROR]
-        if unreadable:
-            lines = "\n".join(f"  {f.location}: {f.message}" for f in unreadable)
-            raise UserError(f"{len(unreadable)} cell(s) cannot be read, so no utfall was written:\n{lines}", file=source)
-        frames = [_read(Path(p), mapping, agreement_objekt(book)) for p in ledgers]
-        result = compute(book, frames, ranges)
+        built = utfall(read(source), ledgers, mapping, ranges, today, dedupe)
         check_not_locked(source)
-        return Output([utfall_sheet(result, today)], cell_values=result.cell_values(), result=result)
+        return built
 
-    return target, write_copy(source, target, build).result
+    return target, write_copy(source, target, build, force=force, inputs=ledgers, notes=notes).result

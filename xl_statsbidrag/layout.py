@@ -23,6 +23,9 @@ from importlib import resources
 # Excel shows its own locale's separators, which for the users is Swedish anyway.
 MONEY_FORMAT = '[$-41D]#,##0\\ "kr";\\-#,##0\\ "kr"'
 MONEY_FORMAT_ORE = '[$-41D]#,##0.00\\ "kr";\\-#,##0.00\\ "kr"'
+# In a table whose header says the unit ("kr"), amounts go without it: five amount columns fit A4 portrait.
+NUMBER_FORMAT = '[$-41D]#,##0;\\-#,##0'
+NUMBER_FORMAT_ORE = '[$-41D]#,##0.00;\\-#,##0.00'
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,10 @@ STYLES: dict[str, Style] = {
     "money_ore": Style(num_format=MONEY_FORMAT_ORE),
     "money_total": Style(bold=True, num_format=MONEY_FORMAT, border_top=True),
     "money_total_ore": Style(bold=True, num_format=MONEY_FORMAT_ORE, border_top=True),
+    "number": Style(num_format=NUMBER_FORMAT),
+    "number_ore": Style(num_format=NUMBER_FORMAT_ORE),
+    "number_total": Style(bold=True, num_format=NUMBER_FORMAT, border_top=True),
+    "number_total_ore": Style(bold=True, num_format=NUMBER_FORMAT_ORE, border_top=True),
     "header": Style(bold=True, wrap=True, border_bottom=True),
     "header_right": Style(bold=True, wrap=True, border_bottom=True, halign="right"),
     "total_label": Style(bold=True, border_top=True, wrap=True),
@@ -114,6 +121,7 @@ class SheetLayout:
     freeze_row: int = 0  # rows above this stay in view (0: none)
     page_breaks: list[int] = field(default_factory=list)  # a new page starts at each of these rows
     fit_width: bool = True  # scale to the page's width; False prints at 100 % (heights then are exact)
+    print_titles: tuple[int, int] | None = None  # rows printed at the top of every page (first, last)
     margins: tuple[float, float, float, float] = (0.6, 0.6, 0.75, 0.75)  # left, right, top, bottom (inches)
 
     def add(self, *cells: Cell, height: float | None = None) -> int:
@@ -226,7 +234,7 @@ class Pages:
 class Form:
     """A printed form built row by row: each row gets the height its wrapped text needs, and blocks of
     rows that must stay together (``keep``) get a page break before them when they would not fit.
-    Column A holds labels; a value spans from column B to the last column."""
+    A label spans the first ``label_columns`` columns; its value spans the rest."""
 
     ROW_MARGIN = 3.0  # points added to a wrapped row, so that no line touches the next row
     WRITE_HEIGHT = 30.0  # a row with a line to sign or write on: room above the line
@@ -235,11 +243,12 @@ class Form:
     # short, so that a spreadsheet that draws a row a point taller still fits the page.
     PAGE_HEIGHT = 842 - 2 * 0.75 * 72 - 24
 
-    def __init__(self, sheet: SheetLayout):
+    def __init__(self, sheet: SheetLayout, label_columns: int = 1):
         self.sheet = sheet
         self.pages = Pages(sheet, self.PAGE_HEIGHT)
         self.px = [column_px(w) for w in sheet.column_widths]
         self.columns = len(sheet.column_widths)
+        self.label_columns = label_columns
 
     @property
     def next_row(self) -> int:
@@ -277,8 +286,13 @@ class Form:
         text = "" if value is None else str(value)
         style = "fill_in" if required and not text else "text"
         return self.row(Cell(1, label, style="signature_label" if style == "fill_in" else "label"),
-                        Cell(2, text, style=style), spans={2: self.columns - 1},
+                        Cell(self.label_columns + 1, text, style=style), spans=self._spans(),
                         minimum=self.WRITE_HEIGHT if style == "fill_in" else None)
+
+    def _spans(self) -> dict[int, int]:
+        """The label's and the value's columns."""
+        value = {self.label_columns + 1: self.columns - self.label_columns}
+        return ({1: self.label_columns} if self.label_columns > 1 else {}) | value
 
     def section(self, title: str) -> None:
         self.sheet.add(height=12.0)
@@ -287,8 +301,8 @@ class Form:
     def signatures(self, rows: list[tuple[str, str]]) -> None:
         """A signature block: each label on the row of its line, with room to write above the line."""
         for label, value in rows:
-            self.row(Cell(1, label, style="signature_label"), Cell(2, value, style="signature"),
-                     spans={2: self.columns - 1}, minimum=self.WRITE_HEIGHT)
+            self.row(Cell(1, label, style="signature_label"), Cell(self.label_columns + 1, value, style="signature"),
+                     spans=self._spans(), minimum=self.WRITE_HEIGHT)
 
     def keep(self, build) -> None:
         """Add the rows ``build()`` adds as one block, on a new page if they do not fit on this one."""

@@ -11,7 +11,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from .errors import Location
-from .workbook_format import AGREEMENT_SHEET
+from .workbook_format import AGREEMENT_SHEET, DutyFields
 
 
 
@@ -30,6 +30,20 @@ class Pot:
 class Objekt:
     code: str
     description: str = ""
+    cells: dict[str, Location] = field(default_factory=dict, repr=False, compare=False)
+
+
+@dataclass
+class Duty:
+    """A reporting duty the agreement names beyond the four of every agreement (a row of the table
+    Redovisningar): its deadline, the region's own earlier one, and when it was done."""
+
+    name: str
+    recipient: str = ""
+    deadline: dt.date | None = None
+    internal: dt.date | None = None
+    done: dt.date | None = None
+    reference: str = ""
     cells: dict[str, Location] = field(default_factory=dict, repr=False, compare=False)
 
 
@@ -68,6 +82,27 @@ class Agreement:
     finance_head_phone: str = ""
     finance_head_email: str = ""
     signatory: str = ""
+    requisition_reduces: str = ""  # the pot a partial payment reduces (default: the part that is not earmarked)
+    unmatched_decision: str = ""  # "räknas med" / "räknas inte": costs on the objekt that no activity has
+    unmatched_reason: str = ""
+    deviation_threshold: Decimal | None = None  # utfall above budget by more needs a comment (default 0)
+    # the duties' deadlines of the region's own, what is done (date, reference), other reporting duties,
+    # the earlier agreement that deadlines are assumed from, and deadline cells that say "Ingen" (issue 24)
+    requisition_internal: dt.date | None = None
+    requisition_done: dt.date | None = None
+    requisition_ref: str = ""
+    report_internal: dt.date | None = None
+    report_done: dt.date | None = None
+    report_ref: str = ""
+    repayment_internal: dt.date | None = None
+    repayment_done: dt.date | None = None
+    repayment_ref: str = ""
+    socialstyrelsen_internal: dt.date | None = None
+    socialstyrelsen_done: dt.date | None = None
+    socialstyrelsen_ref: str = ""
+    deadlines_assumed: str = ""
+    duties: list[Duty] = field(default_factory=list)
+    no_deadline: frozenset[str] = frozenset()
     cells: dict[str, Location] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -98,6 +133,17 @@ class Agreement:
     def loc(self, name: str) -> Location:
         return self.cells.get(name, Location(AGREEMENT_SHEET))
 
+    def done(self, duty: DutyFields) -> tuple[bool, dt.date | None, str]:
+        """Whether a duty is done, when, and its reference: done when its date is filled in (a reference
+        alone may be the case's diary number, given before anything is sent); a requisition also when the
+        grant is paid out."""
+        day, ref = getattr(self, duty.done), getattr(self, duty.reference)
+        if day is not None:
+            return True, day, ref
+        if duty.key == "rekvisition" and (self.paid_out is not None or self.paid_out_date is not None):
+            return True, self.paid_out_date, ref
+        return False, None, ""
+
 
 @dataclass(slots=True)
 class Activity:
@@ -116,6 +162,7 @@ class Activity:
     code: str = ""
     actual: Decimal | None = None
     comment: str = ""
+    internal_comment: str = ""
     sheet: str | None = field(default=None, repr=False, compare=False)
     columns: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
@@ -167,6 +214,23 @@ class Finding:
         return out
 
 
+@dataclass(frozen=True)
+class LedgerObjekt:
+    """One objekt's row of the reconciliation that ``utfall`` wrote into the workbook (sheet Utfall, table
+    UtfallAvstamning): what the ledger has on it, in kronor, by where it went.  ``total`` is the sum of the
+    others."""
+
+    objekt: str
+    total: Decimal
+    matched: Decimal  # to activities
+    objekt_level: Decimal  # to several activities without a code of their own: left at the objekt
+    unmatched: Decimal  # cost accounts, no activity
+    income: Decimal  # class 3 (the grant booked on the objekt is negative: a credit)
+    other: Decimal  # other accounts
+    outside: Decimal  # outside the period
+    location: Location = Location()
+
+
 @dataclass
 class DecisionBook:
     """A decision-support workbook (beslutsunderlag) as read."""
@@ -176,6 +240,7 @@ class DecisionBook:
     activities: list[Activity]
     table_location: Location = field(default_factory=Location)
     problems: list[Finding] = field(default_factory=list)
+    ledger: list[LedgerObjekt] = field(default_factory=list)  # the reconciliation of the last ``utfall``
 
     @property
     def decided(self) -> Decimal:
@@ -190,41 +255,6 @@ class DecisionBook:
     def outcome_complete(self) -> bool:
         """True when every activity has its utfall."""
         return bool(self.activities) and all(a.actual is not None for a in self.activities)
-
-    @property
-    def costs(self) -> Decimal:
-        """Summa kostnader: each activity's utfall, or its budget where it has none (so without any
-        utfall, the decided budget)."""
-        return sum((cost(a) for a in self.activities), Decimal(0))
-
-    @property
-    def unused(self) -> Decimal:
-        """Medel som inte har förbrukats (bidrag - kostnader)."""
-        return self.agreement.received - self.costs
-
-    def earmarked_costs(self) -> dict[str, Decimal]:
-        """Costs per earmarked pot (by its name), from the activities assigned to it."""
-        out = {p.name: Decimal(0) for p in self.agreement.pots if p.earmarked}
-        for a in self.activities:
-            pot = self.agreement.pot(a.pot) if a.pot else None
-            if pot is not None and pot.earmarked:
-                out[pot.name] += cost(a)
-        return out
-
-    def repayment(self) -> tuple[Decimal, list[tuple[str, Decimal]]]:
-        """Medel som ska återbetalas: what an earmarked pot has left, pot by pot (its money may not go
-        elsewhere), and what the rest of the grant has left after the other costs and any overspend of
-        the earmarked pots.  Returns (total, [(pot name, amount)] with "" for the rest)."""
-        earmarked = [p for p in self.agreement.pots if p.earmarked]
-        if not earmarked:
-            return max(Decimal(0), self.unused), []
-        spent = self.earmarked_costs()
-        parts = [(p.name, max(Decimal(0), p.amount - spent[p.name])) for p in earmarked]
-        over = sum((max(Decimal(0), spent[p.name] - p.amount) for p in earmarked), Decimal(0))
-        rest_money = self.agreement.received - sum((p.amount for p in earmarked), Decimal(0))
-        rest_costs = self.costs - sum(spent.values(), Decimal(0))
-        parts.append(("", max(Decimal(0), rest_money - rest_costs - over)))
-        return sum((a for _, a in parts), Decimal(0)), parts
 
 
 def cost(a: Activity) -> Decimal:

@@ -3,7 +3,10 @@
 - ``regions.csv``: the 21 regions (code, län, region name);
 - ``population.csv``: population per län and date (``date,region,population,source``);
 - ``published.csv``: published distribution tables (``table,population_date,pot,region,amount,source``),
-  which are the authority where they exist.
+  which are the authority where they exist;
+- ``agreements.csv``: the catalogue of agreements (pots, totals, deadlines), and ``duties.csv`` the
+  reporting duties they name beyond requisition, report and repayment (``id,kind,name,recipient,deadline,
+  source``; kind ``socialstyrelsen`` or ``ovriga``).
 
 Files of the same names in the folder named by the environment variable ``XL_STATSBIDRAG_DATA``
 add rows to the shipped ones (a date or table given there replaces the shipped one of that name).
@@ -177,7 +180,7 @@ def published_for(population_date: str, total: Decimal) -> tuple[PublishedTable,
 
 
 def clear_cache() -> None:
-    for f in (_regions, _population, _published, _catalogue):
+    for f in (_regions, _population, _published, _catalogue, _duties):
         f.cache_clear()
 
 
@@ -241,6 +244,45 @@ def _catalogue() -> dict[str, CatalogueAgreement]:
 
 def catalogue() -> list[CatalogueAgreement]:
     return list(_catalogue().values())
+
+
+@dataclass(frozen=True)
+class CatalogueDuty:
+    """A reporting duty an agreement of the catalogue names, with its deadline (``duties.csv``): ``kind``
+    is "socialstyrelsen" for the follow-up report to Socialstyrelsen, else "ovriga" with its ``name``."""
+
+    agreement_id: str
+    kind: str
+    name: str
+    recipient: str
+    deadline: str
+    source: str
+
+
+DUTY_COLUMNS = ("id", "kind", "name", "recipient", "deadline", "source")
+DUTY_KINDS = ("socialstyrelsen", "ovriga")
+
+
+@lru_cache(maxsize=None)
+def _duties() -> tuple[CatalogueDuty, ...]:
+    out = []
+    for rows in _rows("duties.csv", DUTY_COLUMNS):
+        for where, line, row in rows:
+            row = {k: (v or "").strip() if isinstance(v, str) else "" for k, v in row.items() if k}
+            if row["kind"] not in DUTY_KINDS:
+                raise UserError(f"{where}, line {line}: kind '{row['kind']}' is not one of {', '.join(DUTY_KINDS)}")
+            if not row["deadline"] or not (row["name"] or row["kind"] != "ovriga"):
+                raise UserError(f"{where}, line {line}: a duty needs a deadline (and a name unless it is the "
+                                "report to Socialstyrelsen)")
+            _date_text(where, line, "deadline", row["deadline"])
+            out.append(CatalogueDuty(row["id"], row["kind"], row["name"], row["recipient"], row["deadline"],
+                                     row["source"]))
+    return tuple(out)
+
+
+def catalogue_duties(agreement_id: str) -> list[CatalogueDuty]:
+    """The reporting duties the catalogue knows for an agreement (beyond requisition, report, repayment)."""
+    return [d for d in _duties() if d.agreement_id == agreement_id]
 
 
 def catalogue_agreement(agreement_id: str) -> CatalogueAgreement:

@@ -45,11 +45,16 @@ def requisition_sheet(book: DecisionBook) -> SheetLayout:
         form.field("Regeringskansliets diarienummer för bakomliggande överenskommelse", ag.rk_dnr_agreement)
         form.field("Regeringskansliets diarienummer för regeringsbeslut avseende utbetalning", ag.rk_dnr_payment)
         form.field("Överenskommelsens benämning", ag.name)
+        # a formula on the agreement sheet follows a change there; but an amount written as text would give
+        # #VALUE! (or text) in Excel, so then the amount as read is written instead
+        as_text = {f.location for f in book.problems if f.code == "belopp-som-text"}
         if ag.requisition_amount is not None:
-            formula = _ref(ag.loc("requisition_amount"))
+            source = [ag.loc("requisition_amount")]
         else:
-            cells = [_ref(p.cells["amount"]) for p in ag.pots if "amount" in p.cells]
-            formula = "+".join(cells) if cells and None not in cells and len(cells) == len(ag.pots) else None
+            source = [p.cells["amount"] for p in ag.pots if "amount" in p.cells]
+            source = source if len(source) == len(ag.pots) else []
+        cells = [_ref(loc) for loc in source]
+        formula = "+".join(cells) if cells and None not in cells and not as_text & set(source) else None
         amount = ag.requested
         form.row(Cell(1, "Belopp som rekvireras", style="label"),
                  Cell(2, amount, formula, _money_style(amount)))

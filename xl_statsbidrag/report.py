@@ -25,8 +25,9 @@ from .amounts import format_kr
 from .errors import UserError
 from .layout import DIGIT_PX, STYLES, Cell, Form, SheetLayout, text_px
 from .model import Activity, DecisionBook, Finding
-from .workbook_format import AGREEMENT_LABELS
-from .validation import ERROR, INFO, WARNING, validate
+from .workbook_format import AGREEMENT_LABELS, RECONCILIATION_COLUMNS
+from .validation import ALT2_CODES, ERROR, EXPLAIN_CODES, INFO, WARNING, validate
+from .yearend import OTHER, YearEnd, part_key, year_end
 
 SHEET_NAME = "Bilaga 2"
 CHECK_SHEET_NAME = "Kontroll"
@@ -36,18 +37,14 @@ CHECK_SHEET_NAME = "Kontroll"
 # sum stays within what A4 portrait prints at 100 % in Excel and in LibreOffice (whose columns are wider).
 WIDTHS = [32.0, 15.0, 7.0, 12.0, 12.0, 12.0]
 PAGE_WIDTH = sum(WIDTHS)
-MIN_LABEL_WIDTH = 22.0
+MIN_LABEL_WIDTH = 20.0
 CELL_MARGIN_PX = 5  # what a right-aligned number keeps free in its cell
 A, B, C, D, E, F = 1, 2, 3, 4, 5, 6
 MARGINS = (0.45, 0.45, 0.75, 0.75)
 WRITE_HEIGHT = Form.WRITE_HEIGHT
 MAX_FORMULA = 8000  # Excel allows 8 192 characters in a formula
 
-# The findings that make the figures under point 3 wrong, so that the suggestion is Alt 2.  Unallocated
-# budget, money left unused and shifts between activities never do: unused money is repaid, and a
-# shift is a comment.  Costs above the grant are shown on the form as the region's own cost.
-READ_ERRORS = {"oläsbart-belopp", "fel-i-cell", "formel-utan-varde", "sammanfogad-cell"}
-ALT2_CODES = READ_ERRORS | {"utfall-saknas-rad", "oronmarkt-utfall"}
+DEVIATION = "Avvikelse (utfall − budget)"  # one sign everywhere: on the form, the Utfall sheet, activities_frame
 
 
 def kr(value: Decimal) -> str:
@@ -65,21 +62,39 @@ def _money_style(value: Decimal | None, total: bool = False) -> str:
     return ("money_total" if total else "money") + ("_ore" if ore else "")
 
 
-def _widths(book: DecisionBook) -> list[float]:
-    """The form's column widths: each amount column wide enough for the widest amount it shows (in bold,
-    as a total is), with its sign and öre, so that no cell shows ####; verksamhet and then the activity
-    give way."""
-    values = [book.agreement.total, book.agreement.received, book.costs, book.unused, book.decided]
+def _number_style(value: Decimal | None, total: bool = False) -> str:
+    """An amount in a table whose header names the unit."""
+    ore = value is not None and value != value.to_integral_value()
+    return ("number_total" if total else "number") + ("_ore" if ore else "")
+
+
+def _width(values, style: str, minimum: float) -> float:
+    """A column wide enough for each amount in ``style`` (the widest in bold, as a total is), with its sign and
+    öre, so that no cell shows ####."""
+    shown = [format_kr(v) if style.startswith("money") else format_kr(v).removesuffix(" kr") for v in values]
+    widest = max((text_px(t, STYLES[style]) for t in shown), default=0.0)
+    return max(minimum, math.ceil((widest + CELL_MARGIN_PX - 5) / DIGIT_PX))
+
+
+def _widths(book: DecisionBook, ye: YearEnd) -> list[float]:
+    """The form's column widths.  D-F hold the cost table's amounts (and E the single amounts of points 2-3);
+    B-F the table per part; verksamhet and then the activity give way."""
+    ag = book.agreement
+    table = [book.decided, ye.costs] + list(ye.counted_unmatched.values())
     for a in book.activities:
-        values += [v for v in (a.amount, a.actual) if v is not None]
+        table += [v for v in (a.amount, a.actual) if v is not None]
         if a.actual is not None:
-            values.append(a.actual - (a.amount or Decimal(0)))
-    values.append(sum((a.actual for a in book.activities if a.actual is not None), Decimal(0)))
-    widest = max(text_px(format_kr(v), STYLES["money_total"]) for v in values)
-    amount = max(WIDTHS[D - 1], math.ceil((widest + CELL_MARGIN_PX - 5) / DIGIT_PX))
-    verksamhet = WIDTHS[B - 1] if amount <= 13 else 13.0
-    label = max(MIN_LABEL_WIDTH, PAGE_WIDTH - verksamhet - WIDTHS[C - 1] - 3 * amount)
-    return [label, verksamhet, WIDTHS[C - 1], amount, amount, amount]
+            table.append(a.actual - (a.amount or Decimal(0)))
+    table.append(sum((a.actual for a in book.activities if a.actual is not None), Decimal(0)))
+    parts = [v for p in ye.parts for v in (p.grant, p.costs, p.unused, p.repay, p.own)]
+    parts += [ye.received, ye.costs, ye.repay, ye.own]
+    single = [ag.total, ag.received, ye.unused, ye.repay, ye.own] + [p.amount for p in ag.pots]
+    amount = max(_width(table + parts, "number_total", WIDTHS[D - 1]), _width(single, "money_total", WIDTHS[D - 1]))
+    part = _width(parts, "number_total", 0.0)
+    verksamhet = max(part, WIDTHS[B - 1] if amount <= 13 else 13.0)
+    objekt = max(part, WIDTHS[C - 1])
+    label = max(MIN_LABEL_WIDTH, PAGE_WIDTH - verksamhet - objekt - 3 * amount)
+    return [label, verksamhet, objekt, amount, amount, amount]
 
 
 def _plus(cells: list[str]) -> str | None:
@@ -108,18 +123,40 @@ class Suggestion:
         return f"Alt {self.alternative}" if self.alternative else "inget förslag"
 
 
+def _reason(f: Finding) -> str:
+    return f"{f.message} ({f.location})" if str(f.location) else f.message
+
+
 def suggest(book: DecisionBook, findings: list[Finding]) -> Suggestion:
-    """The alternative of section 4 the tool suggests, with its reasons (Swedish, for the Kontroll sheet)."""
-    behind = [f for f in findings if f.code in ALT2_CODES and f.severity in (ERROR, WARNING)]
+    """The alternative of section 4 the tool suggests, with its reasons (Swedish, for the Kontroll sheet).
+    Alt 2 only for figures that cannot be vouched (``validation.ALT2_CODES``); no suggestion without utfall
+    or while a deviation needs the region's comment (``EXPLAIN_CODES``); else Alt 1, with what the form
+    explains."""
+    serious = [f for f in findings if f.severity in (ERROR, WARNING)]
+    behind = [f for f in serious if f.code in ALT2_CODES]
+    waiting = [f for f in serious if f.code in EXPLAIN_CODES]
     if behind:
-        return Suggestion(2, [f"{f.message} ({f.location})" if str(f.location) else f.message for f in behind],
-                          behind)
+        also = ["Dessutom ska förklaras innan Alt 1 kan föreslås:"] + [_reason(f) for f in waiting] if waiting else []
+        return Suggestion(2, [_reason(f) for f in behind] + also, behind)
     if not book.has_outcome:
         return Suggestion(None, ["Utfall saknas: kostnaderna under punkt 3 är beslutad budget. Alt 1 kan "
                                  "föreslås först när utfallet är ifyllt för alla aktiviteter."])
-    return Suggestion(1, ["Utfall finns för alla aktiviteter, alla belopp kan läsas och öronmärkta medel har "
-                          "inte använts till annat än sitt ändamål. Avvikelser mot budget mellan aktiviteter, "
-                          "medel som inte förbrukats och ej fördelad budget påverkar inte förslaget."])
+    if waiting:
+        return Suggestion(None, ["Avvikelser som ska förklaras innan Alt 1 kan föreslås:"]
+                          + [_reason(f) for f in waiting], waiting)
+    ye = year_end(book)
+    reasons = ["Utfall finns för alla aktiviteter och alla belopp kan läsas."]
+    if book.ledger:
+        reasons.append("Varje krona på överenskommelsens objekt är redovisad i avstämningen mot huvudboken, och "
+                       "intäkterna på objekten stämmer med erhållet bidrag." if any(o.income for o in book.ledger)
+                       else "Varje krona på överenskommelsens objekt är redovisad i avstämningen mot huvudboken.")
+    if ye.repay > 0:
+        reasons.append(f"{kr(ye.repay)} har inte förbrukats och återbetalas; det framgår av punkt 3 och tabellen "
+                       "per del.")
+    if ye.own > 0:
+        reasons.append(f"Regionen finansierar {kr(ye.own)} själv; det framgår av punkt 3 och tabellen per del.")
+    reasons.append("Avvikelser mot budget är kommenterade, och öronmärkta medel har bara räknats mot sitt ändamål.")
+    return Suggestion(1, reasons)
 
 
 # --- the form --------------------------------------------------------------------------------------------
@@ -128,8 +165,9 @@ def suggest(book: DecisionBook, findings: list[Finding]) -> Suggestion:
 class ReportSummary:
     received: Decimal
     costs: Decimal
-    unused: Decimal
+    unused: Decimal  # as printed: never below zero
     repay: Decimal
+    own: Decimal  # Egen finansiering
     activities: int
     outcome: bool  # some utfall
     complete: bool  # utfall for every activity
@@ -141,15 +179,19 @@ class ReportSummary:
         return self.suggestion.alternative
 
 
-def page_texts(ag, title: str, pages: int) -> tuple[str, str]:
-    """A form's page header (its title and the agreement's name; the agreement's dnr on the right: the
-    Government Offices' one, else the region's) and footer (the recipient; "Sida N av M" counting this
-    sheet's pages alone).  "&" starts a code in a header, so a literal one is doubled."""
-    dnr = (f"Regeringskansliets dnr {ag.rk_dnr_agreement}" if ag.rk_dnr_agreement
-           else f"Regionens dnr {ag.region_dnr}" if ag.region_dnr else "")
-    header = f"&L&8{title} – {ag.name.replace('&', '&&')[:120]}" + (
-        f"&R&8{dnr.replace('&', '&&')[:80]}" if dnr else "")
-    footer = f"&L&8{ag.recipient.replace('&', '&&')[:80]}&R&8Sida &P av {pages}"
+def page_texts(ag, title: str, pages: int | None) -> tuple[str, str]:
+    """A form's page header (its title and the agreement's name on the left; on the right the Government
+    Offices' diary numbers, both when both are filled, and the region's, a line each) and footer (the
+    recipient; "Sida N av M" counting this sheet's pages alone, given as ``pages``; None: the printout's).  "&" starts a code in a header, so a literal
+    one is doubled; Excel allows 255 characters in each."""
+    def code(text: str, limit: int) -> str:
+        return text[:limit].replace("&", "&&")
+
+    rk = ", ".join(d for d in (ag.rk_dnr_agreement, ag.rk_dnr_payment) if d)
+    right = "\n".join(x for x in (f"Regeringskansliets dnr {code(rk, 70)}" if rk else "",
+                                   f"Regionens dnr {code(ag.region_dnr, 40)}" if ag.region_dnr else "") if x)
+    header = f"&L&8{title} – {code(ag.name, 100)}" + (f"&R&8{right}" if right else "")
+    footer = f"&L&8{code(ag.recipient, 80)}&R&8Sida &P av {pages or '&N'}"
     return header, footer
 
 
@@ -159,8 +201,9 @@ def build_report(book: DecisionBook, findings: list[Finding] | None = None,
     findings = validate(book, today) if findings is None else findings
     ag = book.agreement
     outcome, complete = book.has_outcome, book.outcome_complete
-    sheet = SheetLayout(SHEET_NAME, _widths(book), fit_width=False, margins=MARGINS)
-    form = Form(sheet)
+    ye = year_end(book)
+    sheet = SheetLayout(SHEET_NAME, _widths(book, ye), fit_width=False, margins=MARGINS)
+    form = Form(sheet, label_columns=2)
     label_span = {A: 4}
 
     field_row = form.field
@@ -222,15 +265,13 @@ def build_report(book: DecisionBook, findings: list[Finding] | None = None,
 
     # --- 3. costs --------------------------------------------------------------------------------
     header_cells = [Cell(A, "Aktivitet", style="table_header"), Cell(B, "Verksamhet", style="table_header"),
-                    Cell(C, "Objekt", style="table_header"), Cell(D, "Budget", style="money_header"),
-                    Cell(E, "Utfall", style="money_header"), Cell(F, "Avvikelse", style="money_header")]
+                    Cell(C, "Objekt", style="table_header"), Cell(D, "Budget (kr)", style="money_header"),
+                    Cell(E, "Utfall (kr)", style="money_header"), Cell(F, DEVIATION, style="money_header")]
 
     def costs_head() -> None:
         section("3. Redovisning av verksamhet eller aktivitet")
         source = f"E{rows['paid']}" if ag.paid_out is not None else f"E{rows['total']}"
         rows["received"] = money_row("Bidrag som erhållits av regeringen/Regeringskansliet", ag.received, source)
-        if ag.paid_out is None:
-            form.wide("note", "Utbetalt belopp är inte ifyllt under punkt 2; här står summan enligt överenskommelsen.")
         form.wide("strong", "Kostnader (specificera större kostnadsposter)")
         form.row(*header_cells)
 
@@ -239,12 +280,12 @@ def build_report(book: DecisionBook, findings: list[Finding] | None = None,
     def activity(a: Activity) -> None:
         value = a.actual
         cells = [Cell(A, a.name, style="text"), Cell(B, a.verksamhet, style="text"), Cell(C, a.objekt, style="text"),
-                 Cell(D, a.amount, style=_money_style(a.amount))]
+                 Cell(D, a.amount, style=_number_style(a.amount))]
         number = form.next_row
         if value is not None:
             deviation = value - (a.amount or Decimal(0))
-            cells += [Cell(E, value, style=_money_style(value)),
-                      Cell(F, deviation, f"E{number}-D{number}", _money_style(deviation))]
+            cells += [Cell(E, value, style=_number_style(value)),
+                      Cell(F, deviation, f"E{number}-D{number}", _number_style(deviation))]
         elif outcome:
             cells.append(Cell(E, "utfall saknas", style="note"))
         form.row(*cells)
@@ -252,84 +293,125 @@ def build_report(book: DecisionBook, findings: list[Finding] | None = None,
         if a.comment:
             form.row(Cell(A, f"Kommentar: {a.comment}", style="note"), spans={A: 6})
 
-    first_activity = None
-    for i, a in enumerate(book.activities):
-        if i == 0:
-            form.keep(lambda: (costs_head(), activity(a)))
-            first_activity = activity_rows[0][1]
+    other_rows: list[tuple[str, Decimal, int]] = []  # counted costs on an objekt without an activity
+
+    def other_costs(code: str, amount: Decimal) -> None:
+        number = form.next_row
+        form.row(Cell(A, f"Övriga kostnader på objektet, ej hänförda till aktivitet", style="text"),
+                 Cell(C, code, style="text"), Cell(E, amount, style=_number_style(amount)),
+                 Cell(F, amount, f"E{number}-D{number}", _number_style(amount)))
+        other_rows.append((code, amount, number))
+
+    table_rows = [(activity, a) for a in book.activities] + [(lambda kv: other_costs(*kv), kv)
+                                                            for kv in ye.counted_unmatched.items()]
+    for i, (add, item) in enumerate(table_rows):
+        if i == 0:  # the section's head and the first row stay together
+            form.keep(lambda: (costs_head(), add(item)))
             continue
         start = len(sheet.rows)
-        activity(a)
+        add(item)
         height = sum(r.height or 15.0 for r in sheet.rows[start:])
         if not form.pages.fits(height):  # the table goes on on the next page, under its header again
             del sheet.rows[start:]
             sheet.merges[:] = [m for m in sheet.merges if _row_of(m) <= start]
-            activity_rows.pop()
+            (activity_rows if add is activity else other_rows).pop()
             form.pages.new_page()
             form.row(*header_cells)
-            activity(a)
+            add(item)
             height = sum(r.height or 15.0 for r in sheet.rows[start:])
         form.pages.used += height
-    last_activity = len(sheet.rows)
-    span = (first_activity, last_activity)
+    span = (activity_rows[0][1], len(sheet.rows))
 
     def col(letter: str) -> str:
         return f"{letter}{span[0]}:{letter}{span[1]}"
 
     budget_total = book.decided
-    utfall_total = sum((a.actual for a in book.activities if a.actual is not None), Decimal(0))
-    costs = book.costs
-    repay, parts = book.repayment()
+    utfall_total = sum((a.actual for a in book.activities if a.actual is not None), Decimal(0)) + \
+        sum((amount for _, amount, _ in other_rows), Decimal(0))
+    costs = ye.costs
     missing_rows = [n for a, n in activity_rows if a.actual is None] if outcome else []
+    parts_at: dict[str, int] = {}  # part key -> its row in the table per part
 
     def totals() -> None:
         cells = [Cell(A, "Summa kostnader", style="total_label"), Cell(B, None, style="total_label"),
                  Cell(C, None, style="total_label"),
-                 Cell(D, budget_total, f"SUM({col('D')})", _money_style(budget_total, True))]
+                 Cell(D, budget_total, f"SUM({col('D')})", _number_style(budget_total, True))]
         if outcome:
             formula = f"SUM({col('E')})"
             if missing_rows:
                 formula = _plus([formula] + [f"D{n}" for n in missing_rows])
             deviation = utfall_total - sum((a.amount or Decimal(0)) for a in book.activities if a.actual is not None)
-            cells += [Cell(E, costs, formula, _money_style(costs, True)),
-                      Cell(F, deviation, f"SUM({col('F')})", _money_style(deviation, True))]
+            cells += [Cell(E, costs, formula, _number_style(costs, True)),
+                      Cell(F, deviation, f"SUM({col('F')})", _number_style(deviation, True))]
         rows["costs"] = form.row(*cells)
         costs_cell = f"E{rows['costs']}" if outcome else f"D{rows['costs']}"
-        if missing_rows:
-            names = ", ".join(f"\u201d{a.name}\u201d" for a, n in activity_rows if a.actual is None)
-            form.wide("note", f"Utfall saknas för {names}; i summan av kostnaderna räknas deras budget.")
-        elif not outcome:
-            form.wide("note", "Summa kostnader är beslutad budget: utfall saknas.")
-        rows["unused"] = money_row("Medel som inte har förbrukats (Bidrag – kostnader)", book.unused,
-                                   f"E{rows['received']}-{costs_cell}", total=True)
-        due = f" senast {ag.report_deadline.isoformat()}" if ag.report_deadline else ""
-        repay_formula = f"MAX(0,E{rows['unused']})"
-        part_rows: list[str] = []
-        if parts:
-            first = form.next_row + 1
-            part_rows = [f"E{first + i}" for i in range(len(parts))]
-            repay_formula = "+".join(part_rows)
-        money_row(f"Medel som ska återbetalas till Kammarkollegiet{due}", repay, repay_formula, total=True)
-        if parts:
-            earmarked = [p for p in ag.pots if p.earmarked]
-            for (name, amount), pot in zip(parts, earmarked + [None]):
-                if pot is not None:
-                    money_row(f"    varav {_lower_first(pot.name)} (öronmärkt, ej förbrukat)", amount,
-                              f"MAX(0,E{pot_rows[pot.name]}-({_spent(pot)}))")
-                else:
-                    pots = "+".join(f"E{pot_rows[p.name]}" for p in earmarked)
-                    spent = "+".join(f"({_spent(p)})" for p in earmarked)
-                    over = "+".join(f"MAX(0,({_spent(p)})-E{pot_rows[p.name]})" for p in earmarked)
-                    formula = f"MAX(0,E{rows['received']}-({pots})-({costs_cell}-({spent}))-({over}))"
-                    money_row("    varav övriga medel", amount, formula if len(formula) <= MAX_FORMULA else None)
-        if costs > ag.received:
-            form.wide("note", f"Kostnaderna överstiger bidraget med {kr(costs - ag.received)}. Den delen bärs av "
-                              "regionen; ingenting av den återbetalas eller begärs av staten.")
+        rows["unused"] = money_row("Medel som inte har förbrukats (Bidrag – kostnader)", ye.unused,
+                                   f"MAX(0,E{rows['received']}-{costs_cell})", total=True)
+        due = ag.repayment_deadline or ag.report_deadline
+        first_part = form.next_row + 4  # the table per part: after the next two lines, a gap and its header
+        last_part = first_part + len(ye.parts) - 1
+        money_row(f"Medel som ska återbetalas till Kammarkollegiet" + (f" senast {due.isoformat()}" if due else ""),
+                  ye.repay, f"E{last_part + 1}", total=True)
+        money_row("Kostnader som regionen finansierar med egna medel", ye.own, f"F{last_part + 1}", total=True)
+        part_table(first_part, costs_cell)
 
-    def _spent(pot) -> str:
+    def part_cells(part) -> str | None:
+        """The cells of point 3 that hold the costs of a part (utfall, or budget where it is missing)."""
         cells = [f"{'E' if (outcome and a.actual is not None) else 'D'}{n}"
-                 for a, n in activity_rows if ag.pot(a.pot) is pot]
-        return _plus(cells) or "0"
+                 for a, n in activity_rows if part_key(ag, a) == part.key]
+        if part.key == OTHER:
+            cells += [f"E{n}" for _, _, n in other_rows]
+        return _plus(cells)
+
+    def part_table(first: int, costs_cell: str) -> None:
+        sheet.add(height=12.0)
+        form.row(Cell(A, "Bidrag och kostnader per del", style="table_header"),
+                 *[Cell(column, title, style="money_header") for column, title in
+                   zip((B, C, D, E, F), ("Bidrag (kr)", "Kostnader (kr)", "Ej förbrukat (kr)", "Återbetalas (kr)",
+                                         "Egen finansiering (kr)"))])
+        assert form.next_row == first, "the lines above refer to this table's rows"
+        earmarked = [p for p in ye.parts if p.earmarked]
+        other = ye.part(OTHER)
+        for n, part in enumerate(ye.parts):
+            parts_at[part.key] = first + n
+        over = {p.key: f"MAX(0,MAX(0,C{parts_at[p.key]})-B{parts_at[p.key]})" for p in earmarked}
+        free_left = f"MAX(0,B{parts_at[OTHER]}-MAX(0,C{parts_at[OTHER]}))" if other else "0"
+        for part in ye.parts:
+            r = parts_at[part.key]
+            grant_formula = None  # the pots of point 2, when the part received them whole
+            if ag.received == ag.total:
+                grant_formula = _plus([f"E{pot_rows[p.name]}" for p in part.pots if p.name in pot_rows])
+            unused = f"MAX(0,B{r}-MAX(0,C{r}))"
+            if part.earmarked:
+                before = [over[p.key] for p in earmarked[:earmarked.index(part)]]
+                remaining = f"MAX(0,{free_left}-({'+'.join(before)}))" if before else free_left
+                repay, own = f"D{r}", f"MAX(0,{over[part.key]}-{remaining})"
+            else:
+                overs = "+".join(over.values()) or "0"
+                repay, own = f"MAX(0,{free_left}-({overs}))", f"MAX(0,MAX(0,C{r})-B{r})"
+            label = part.name + (" (öronmärkt)" if part.earmarked else "")
+            form.row(Cell(A, label, style="text"),
+                     Cell(B, part.grant, grant_formula, _number_style(part.grant)),
+                     Cell(C, part.costs, part_cells(part), _number_style(part.costs)),
+                     Cell(D, part.unused, unused, _number_style(part.unused)),
+                     Cell(E, part.repay, repay if len(repay) <= MAX_FORMULA else None, _number_style(part.repay)),
+                     Cell(F, part.own, own if len(own) <= MAX_FORMULA else None, _number_style(part.own)))
+        last = first + len(ye.parts) - 1
+        values = (ye.received, ye.costs, sum((p.unused for p in ye.parts), Decimal(0)), ye.repay, ye.own)
+        form.row(Cell(A, "Summa", style="total_label"),
+                 *[Cell(column, value, f"SUM({letter}{first}:{letter}{last})", _number_style(value, True))
+                   for column, letter, value in zip((B, C, D, E, F), "BCDEF", values)])
+        form.wide("note", "Öronmärkta medel får bara användas till sitt ändamål: det som inte har förbrukats av dem "
+                          "återbetalas, även när andra kostnader överstiger övriga medel. Kostnader utöver en dels "
+                          "bidrag finansieras av regionen (egen finansiering). Aktiviteter utan öronmärkt pott hör "
+                          "till övriga medel.")
+        if ye.reduction:
+            taken = ", ".join(f"{_lower_first(part.name)} ({kr(amount)})" for part, amount in ye.reduction)
+            form.wide("note", f"Utbetalt bidrag är {kr(ye.shortfall)} lägre än bidraget enligt överenskommelsen; "
+                              f"skillnaden har räknats av från {taken}.")
+        elif ag.paid_out is not None and ag.paid_out > ag.total:
+            form.wide("note", f"Utbetalt bidrag är {kr(ag.paid_out - ag.total)} högre än bidraget enligt "
+                              "överenskommelsen; skillnaden räknas till övriga medel.")
 
     form.keep(totals)
 
@@ -338,49 +420,36 @@ def build_report(book: DecisionBook, findings: list[Finding] | None = None,
     for a in book.activities:
         if a.objekt:
             groups.setdefault(a.objekt.casefold(), a.objekt)
+    for code, _, _ in other_rows:
+        groups.setdefault(code.casefold(), code)
 
-    def summary_table(title: str, items: list[tuple[str, Decimal | None, str | None, list[Activity],
-                                                    tuple[str, str, str] | None]], extra: bool) -> None:
+    def objekt_table(items) -> None:
         sheet.add(height=12.0)
-        head = [Cell(A, title, style="table_header"), Cell(B, "Bidrag" if extra else None,
-                                                            style="money_header" if extra else "table_header"),
-                Cell(C, None, style="table_header")] + header_cells[3:]
-        form.row(*head)
-        for label, grant_amount, grant_formula, acts, formulas in items:
-            b = sum((a.amount or Decimal(0) for a in acts), Decimal(0))
-            cells = [Cell(A, label, style="text")]
-            if extra:
-                cells.append(Cell(B, grant_amount, grant_formula, _money_style(grant_amount)))
-            cells.append(Cell(D, b, formulas[0] if formulas else None, _money_style(b)))
+        form.row(Cell(A, "Kostnader per objekt", style="table_header"), *header_cells[3:], spans={A: 3})
+        for label, budget, utfall, deviation, formulas in items:
+            cells = [Cell(A, label, style="text"), Cell(D, budget, formulas[0] if formulas else None,
+                                                        _number_style(budget))]
             if outcome:
-                u = sum((a.actual for a in acts if a.actual is not None), Decimal(0))
-                dev = u - sum((a.amount or Decimal(0) for a in acts if a.actual is not None), Decimal(0))
-                cells += [Cell(E, u, formulas[1] if formulas else None, _money_style(u)),
-                          Cell(F, dev, formulas[2] if formulas else None, _money_style(dev))]
-            form.row(*cells, spans=None if extra else {A: 3})
+                cells += [Cell(E, utfall, formulas[1] if formulas else None, _number_style(utfall)),
+                          Cell(F, deviation, formulas[2] if formulas else None, _number_style(deviation))]
+            form.row(*cells, spans={A: 3})
 
     if groups:
         items = []
         for key, code in sorted(groups.items(), key=lambda kv: kv[1]):
             acts = [a for a in book.activities if a.objekt.casefold() == key]
+            extra = sum((amount for c, amount, _ in other_rows if c.casefold() == key), Decimal(0))
+            budget = sum((a.amount or Decimal(0) for a in acts), Decimal(0))
+            utfall = sum((a.actual for a in acts if a.actual is not None), Decimal(0)) + extra
+            deviation = utfall - sum((a.amount or Decimal(0) for a in acts if a.actual is not None), Decimal(0))
             name = objekt_names.get(code.strip().casefold(), "")
             formulas = None
             if len(code) <= 250:
                 where = f"--({col('C')}={_quote(code)})"
                 formulas = (f"SUMPRODUCT({where},{col('D')})", f"SUMPRODUCT({where},{col('E')})",
                             f"SUMPRODUCT({where},{col('F')})")
-            items.append((f"{code} – {name}" if name else code, None, None, acts, formulas))
-        form.keep(lambda: summary_table("Kostnader per objekt", items, False))
-
-    if len(ag.pots) > 1 and all(ag.pot(a.pot) for a in book.activities):
-        items = []
-        for pot in ag.pots:
-            acts = [a for a in book.activities if ag.pot(a.pot) is pot]
-            numbers = [n for a, n in activity_rows if ag.pot(a.pot) is pot]
-            formulas = tuple(_plus([f"{letter}{n}" for n in numbers]) or "0" for letter in "DEF")
-            items.append((pot.name + (" (öronmärkt)" if pot.earmarked else ""), pot.amount,
-                          f"E{pot_rows[pot.name]}", acts, formulas))
-        form.keep(lambda: summary_table("Kostnader per pott", items, True))
+            items.append((f"{code} – {name}" if name else code, budget, utfall, deviation, formulas))
+        form.keep(lambda: objekt_table(items))
 
     # --- 4. attestation: the head of finance's own; both boxes stay empty ---------------------------
     who = ag.finance_head or "N.N."
@@ -409,7 +478,7 @@ def build_report(book: DecisionBook, findings: list[Finding] | None = None,
     form.keep(signature)
 
     sheet.header, sheet.footer = page_texts(ag, "Ekonomisk redovisning", form.pages.count)
-    summary = ReportSummary(ag.received, costs, book.unused, repay, len(book.activities), outcome, complete,
+    summary = ReportSummary(ag.received, costs, ye.unused, ye.repay, ye.own, len(book.activities), outcome, complete,
                             suggest(book, findings), form.pages.count)
     return sheet, summary
 
@@ -468,7 +537,8 @@ def check_sheet(book: DecisionBook, findings: list[Finding], today: dt.date | No
     today = today or dt.date.today()
     created = created or dt.datetime.now().replace(microsecond=0)
     ag = book.agreement
-    widths = [12.0, 22.0, 80.0, 24.0, 16.0]
+    objekt = [o.objekt for o in book.ledger]
+    widths = [12.0, 22.0, 80.0, 24.0, 16.0] + [16.0] * max(0, len(objekt) + 1 - 2)
     sheet = SheetLayout(CHECK_SHEET_NAME, widths, landscape=True)
     form = Form(sheet)
     counts = {s: sum(f.severity == s for f in findings) for s in (ERROR, WARNING, INFO)}
@@ -484,7 +554,10 @@ def check_sheet(book: DecisionBook, findings: list[Finding], today: dt.date | No
     form.wide("section", f"Förslag till ekonomichefens granskning (punkt 4): {suggestion.text}")
     for reason in suggestion.reasons:
         form.wide("text", f"• {reason}")
-    form.wide("note", "Förslaget är verktygets; valet och underskriften är ekonomichefens.")
+    form.wide("note", "Valet och underskriften är ekonomichefens; förslaget är verktygets.")
+    if book.ledger:
+        sheet.blank()
+        reconciliation(form, book)
     sheet.blank()
     form.row(*[Cell(col, text, style="header") for col, text in
                zip((1, 2, 3, 4), ("Allvarlighet", "Kod", "Meddelande", "Cell"))],
@@ -504,6 +577,51 @@ def check_sheet(book: DecisionBook, findings: list[Finding], today: dt.date | No
     name = ag.name.replace("&", "&&")
     sheet.footer = f"&L&8{CHECK_SHEET_NAME} – {name[:150]}&R&8Sida &P av &N"
     return sheet
+
+
+def reconciliation(form: Form, book: DecisionBook) -> None:
+    """Every krona on the agreement's objekt, as the ledger had it (the table UtfallAvstamning that
+    ``utfall`` wrote), and how it reaches Bilaga 2: per objekt a column, and the total."""
+    ye = year_end(book)
+    ledger = book.ledger
+    columns = range(4, 4 + len(ledger) + 1)
+    counted = ye.counted_unmatched
+
+    def line(label: str, values: list[Decimal], style: str = "text") -> None:
+        total = style == "total_label"
+        cells = [Cell(c, v, style=_money_style(v, total)) for c, v in zip(columns, values + [sum(values, Decimal(0))])]
+        form.row(Cell(1, label, style=style), *cells, spans={1: 3})
+
+    form.wide("section", "Avstämning mot huvudboken per objekt (bladet Utfall): summa i huvudboken = kopplat + "
+                         "objektnivå + ej kopplat + intäkter + övriga konton + utanför perioden")
+    form.row(Cell(1, "", style="header"), *[Cell(c, o.objekt, style="header_right") for c, o in zip(columns, ledger)],
+             Cell(columns[-1], "Summa", style="header_right"), spans={1: 3})
+    for field, label in RECONCILIATION_COLUMNS.items():
+        if field not in ("objekt", "total"):
+            line(label, [getattr(o, field) for o in ledger])
+    line(RECONCILIATION_COLUMNS["total"], [o.total for o in ledger], "total_label")
+    actual = {o.objekt: sum((a.actual for a in book.activities if a.actual is not None
+                             and a.objekt.strip() == o.objekt), Decimal(0)) for o in ledger}
+    line("Utfall för aktiviteterna (tabellen Aktiviteter)", [actual[o.objekt] for o in ledger])
+    if any(actual[o.objekt] != o.matched for o in ledger):
+        line("Skillnad mot det huvudboken kopplade till aktiviteterna",
+             [actual[o.objekt] - o.matched for o in ledger], "strong")
+    if counted:
+        line("Kostnader ej hänförda till aktivitet som räknas med", [counted.get(o.objekt, Decimal(0)) for o in ledger])
+    line("Kostnader i Bilaga 2 på objektet", [actual[o.objekt] + counted.get(o.objekt, Decimal(0)) for o in ledger],
+         "total_label")
+    unmatched = sum(ye.unmatched.values(), Decimal(0))
+    if unmatched:
+        state = ("räknas med i Bilaga 2 enligt regionens beslut" if ye.unmatched_counted else
+                 f"räknas inte med enligt regionens beslut. Skäl: {book.agreement.unmatched_reason.strip()}"
+                 if ye.unmatched_counted is False and book.agreement.unmatched_reason.strip() else
+                 "väntar på regionens beslut (se fynden nedan): förslaget blir Alt 2 tills det finns")
+        form.wide("text", f"Kostnader som inte hör till någon aktivitet, {kr(unmatched)}: {state}.")
+    booked = -sum((o.income for o in ledger), Decimal(0))
+    if booked:
+        form.wide("text", f"Intäkter på objekten {kr(booked)} mot erhållet bidrag {kr(book.agreement.received)}"
+                          + (": stämmer." if booked == book.agreement.received else
+                             f": skillnad {kr(booked - book.agreement.received)}."))
 
 
 def provenance(book: DecisionBook, created: dt.datetime | None = None) -> dict[str, str]:

@@ -1,8 +1,9 @@
 """Functions shaped for Excel formulas: plain values and lists in, plain values and 2-D lists out.
 
-No xlwings here: the xlwings layer (``excel.py``) only registers these and raises their errors so
-that Excel shows #VALUE!.  Bad input raises ``UserError`` with a Swedish message naming the row.  Amounts leave as ``int`` (whole kronor) or ``float`` (öre), the numbers a
-cell can hold; everything before that is ``Decimal``.
+No xlwings here: the xlwings layer (``excel.py``) only registers these and turns their errors into
+Excel's #VALUE! with the message beside it.  Bad input raises ``UserError`` with a Swedish message
+naming the row.  Amounts leave as ``int`` (whole kronor) or ``float`` (öre), the numbers a cell can
+hold; everything before that is ``Decimal``.
 """
 from __future__ import annotations
 

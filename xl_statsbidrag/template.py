@@ -6,26 +6,33 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from .layout import Cell, SheetLayout, Table
+from .layout import STYLES, Cell, SheetLayout, Table, column_px, line_height, text_lines
 from .model import Activity, Agreement
 from .workbook_format import (
-    ACTIVITIES_TABLE, ACTIVITY_COLUMNS, AGREEMENT_LABELS, AGREEMENT_SHEET, OBJEKT_COLUMNS, OBJEKT_TABLE,
-    POT_COLUMNS, POTS_TABLE,
+    ACTIVITIES_TABLE, ACTIVITY_COLUMNS, AGREEMENT_LABELS, AGREEMENT_SHEET, DUTIES, DUTIES_TABLE, DUTY_COLUMNS,
+    OBJEKT_COLUMNS, OBJEKT_TABLE, POT_COLUMNS, POTS_TABLE,
 )
 
 ACTIVITIES_SHEET = "Aktiviteter"
 SOURCE_COLUMN = "Källa"
 GROUPS = [
     ("Överenskommelsen", ["name", "year", "region_dnr", "decision_date", "decided_total", "rk_dnr_agreement",
-                          "rk_dnr_payment", "paid_out", "paid_out_date", "payer", "period_start", "period_end", "requisition_deadline",
-                          "report_deadline", "repayment_deadline", "socialstyrelsen_deadline"]),
+                          "rk_dnr_payment", "paid_out", "paid_out_date", "payer", "period_start", "period_end"]),
+    # per duty: the agreement's deadline, the region's own, and when it was done, with a reference (issue 24)
+    ("Tidsgränser och vad som är gjort (interna: regionens egna)",
+     [f for d in DUTIES for f in (d.deadline, d.internal, d.done, d.reference)] + ["deadlines_assumed"]),
     ("Rekvisition och utbetalning (Bilaga 2)", ["requisition_amount", "giro", "payment_reference"]),
     ("Kontaktuppgifter (Bilaga 2, punkt 1)", ["recipient", "org_number", "contact_person", "postal_address",
                                              "phone", "fax", "email"]),
     ("Granskning och underskrift (Bilaga 2, punkt 4 och 5)", ["finance_head", "finance_head_title",
                                                              "finance_head_phone", "finance_head_email",
                                                              "signatory"]),
+    ("Bokslut (regionens beslut för punkt 3)", ["requisition_reduces", "unmatched_decision", "unmatched_reason",
+                                                "deviation_threshold"]),
 ]
+
+
+DUTIES_TITLE = "Övriga redovisningar som överenskommelsen kräver (t.ex. planering av AT-tjänster)"
 
 
 def _value_cell(value: object) -> Cell:
@@ -39,7 +46,7 @@ def _value_cell(value: object) -> Cell:
 
 
 def agreement_sheet(ag: Agreement, notes: list[str] = ()) -> SheetLayout:
-    sheet = SheetLayout(AGREEMENT_SHEET, [52.0, 60.0, 12.0, 60.0], gridlines=True)
+    sheet = SheetLayout(AGREEMENT_SHEET, [52.0, 60.0, 12.0, 60.0, 14.0, 20.0], gridlines=True)
     sheet.add(Cell(1, "Överenskommelse och parametrar", style="title"), height=22.0)
     sheet.add(Cell(1, "xl-statsbidrag läser värdet till höger om varje etikett i kolumn A, och tabellerna "
                       "Potter och Objekt; etiketterna och tabellnamnen ska stå kvar.", style="note"))
@@ -48,7 +55,8 @@ def agreement_sheet(ag: Agreement, notes: list[str] = ()) -> SheetLayout:
         sheet.blank()
         sheet.add(Cell(1, title, style="section"), Cell(2, None, style="section"))
         for name in fields:
-            sheet.add(Cell(1, AGREEMENT_LABELS[name], style="label"), _value_cell(getattr(ag, name)))
+            value = "Ingen" if name in ag.no_deadline else getattr(ag, name)
+            sheet.add(Cell(1, AGREEMENT_LABELS[name], style="label"), _value_cell(value))
     sheet.blank()
     sheet.add(Cell(1, "Potter (öronmärkta får bara användas till sitt ändamål)", style="section"),
               *[Cell(c, None, style="section") for c in (2, 3, 4)])
@@ -66,9 +74,20 @@ def agreement_sheet(ag: Agreement, notes: list[str] = ()) -> SheetLayout:
     for o in ag.objekt:
         sheet.add(Cell(1, o.code), Cell(2, o.description))
     sheet.tables.append(Table(OBJEKT_TABLE, header, 1, objekt_columns, header + len(ag.objekt)))
-    for note in notes:
+    sheet.blank()
+    sheet.add(Cell(1, DUTIES_TITLE, style="section"), *[Cell(c, None, style="section") for c in range(2, 7)])
+    header = len(sheet.rows) + 1
+    duty_columns = tuple(DUTY_COLUMNS.values())
+    sheet.add(*[Cell(i, c, style="header") for i, c in enumerate(duty_columns, start=1)])
+    for d in ag.duties:
+        sheet.add(*[Cell(i, _value_cell(getattr(d, f)).value, style="text") for i, f in enumerate(DUTY_COLUMNS, start=1)])
+    sheet.tables.append(Table(DUTIES_TABLE, header, 1, duty_columns, header + len(ag.duties)))
+    width = sum(column_px(w) for w in sheet.column_widths)
+    for note in notes:  # across the sheet's columns, as tall as its wrapped text
         sheet.blank()
-        sheet.add(Cell(1, note, style="note"))
+        row = sheet.add(Cell(1, note, style="note"),
+                        height=text_lines(note, width, STYLES["note"]) * line_height(STYLES["note"]))
+        sheet.merges.append(f"A{row}:D{row}")
     return sheet
 
 
@@ -77,7 +96,8 @@ def activities_sheet(activities: list[Activity], sources: list[str] | None = Non
     fields = list(ACTIVITY_COLUMNS)
     columns = tuple(ACTIVITY_COLUMNS[f] for f in fields) + ((SOURCE_COLUMN,) if sources else ())
     widths = {"name": 50.0, "verksamhet": 22.0, "earlier_decision": 18.0, "decision_ref": 18.0, "amount": 15.0,
-              "next_year": 24.0, "objekt": 9.0, "code": 10.0, "pot": 24.0, "actual": 15.0, "comment": 40.0}
+              "next_year": 24.0, "objekt": 9.0, "code": 10.0, "pot": 24.0, "actual": 15.0, "comment": 40.0,
+              "internal_comment": 40.0}
     sheet = SheetLayout(ACTIVITIES_SHEET, [widths[f] for f in fields] + ([16.0] if sources else []),
                         landscape=True, gridlines=True, freeze_row=1)
     sheet.add(*[Cell(i, c, style="header") for i, c in enumerate(columns, start=1)])

@@ -13,39 +13,49 @@ The rule.  Of the transactions on the agreement's objekt (the table Objekt and t
 - on an income account (class 3, e.g. the grant booked on the objekt) or any other account: shown in
   the reconciliation, never counted as (negative) cost.
 Per objekt: ledger total = kopplat + objektnivå + ej kopplat + intäkter + övriga konton + utanför perioden.
-Transactions that appear in two files (same verifikation and rad, or the same key fields where the
-export has no row numbers) are counted once, with a warning.
+Several files are combined as they are: no row is ever dropped because it looks like another file's
+(voucher numbers restart every year and series).  The same export given twice (the same transactions
+at the same lines) is refused naming both files; rows of a later file equal in every field to an earlier
+file's are counted and named in a finding (an error where they have voucher numbers); ``dedupe`` (the
+CLI's ``--dedupe``) counts such rows once, by a key the user sees.
 """
 from __future__ import annotations
 
 import datetime as dt
+import math
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
 from .amounts import format_kr
 from .errors import Location, UserError
-from .layout import Cell, SheetLayout, Table
+from .layout import DIGIT_PX, STYLES, Cell, Form, SheetLayout, Table, column_letter, column_px, text_lines, text_px
 from .model import Activity, DecisionBook, Finding, Severity
+from .report import DEVIATION, page_texts
+from .workbook_format import RECONCILIATION_COLUMNS, RECONCILIATION_TABLE
 
 SHEET_NAME = "Utfall"
-RECONCILIATION_TABLE = "UtfallAvstamning"
 TRANSACTIONS_TABLE = "UtfallTransaktioner"
 DEFAULT_ACCOUNTS = "4-7"
 MAX_SHEET_ROWS = 1_000_000
 
 # Categories of a transaction on the agreement's objekt, in the reconciliation's order.
 MATCHED, OBJEKT_LEVEL, UNMATCHED, INCOME, OTHER, OUTSIDE = range(6)
-CATEGORY_SV = {MATCHED: "Kopplat till aktiviteter", OBJEKT_LEVEL: "Objektnivå (kod saknas)",
-               UNMATCHED: "Ej kopplat", INCOME: "Intäkter (klass 3)", OTHER: "Övriga konton",
-               OUTSIDE: "Utanför perioden"}
+CATEGORY_SV = {c: RECONCILIATION_COLUMNS[f] for c, f in zip(
+    (MATCHED, OBJEKT_LEVEL, UNMATCHED, INCOME, OTHER, OUTSIDE),
+    ("matched", "objekt_level", "unmatched", "income", "other", "outside"))}
 LABEL_SV = {OBJEKT_LEVEL: "(objektnivå: aktiviteterna saknar kod)", UNMATCHED: "(ej kopplad till aktivitet)",
             INCOME: "(intäkt, klass 3: ej kostnad)", OTHER: "(annat konto: ej kostnad)",
             OUTSIDE: "(utanför perioden)"}
-DUPLICATE_KEY = ("verifikation", "rad")
-DUPLICATE_FIELDS = ("date", "verifikation", "konto", "text", "ansvar", "verksamhet", "aktivitet", "objekt", "ore")
+# The fields of a transaction (``--dedupe-key`` names; belopp is the column ore).
+DEDUPE_FIELDS = {"date": "date", "verifikation": "verifikation", "rad": "rad", "konto": "konto", "text": "text",
+                 "ansvar": "ansvar", "verksamhet": "verksamhet", "aktivitet": "aktivitet", "objekt": "objekt",
+                 "belopp": "ore"}
+DEDUPE_KEY = tuple(DEDUPE_FIELDS)
 
 
 def parse_accounts(spec: str | None) -> list[tuple[str, str]]:
@@ -62,12 +72,21 @@ def parse_accounts(spec: str | None) -> list[tuple[str, str]]:
     return ranges
 
 
+def _per_value(series: pd.Series, fn, dtype=object) -> np.ndarray:
+    """``fn`` of each row's value, worked out once per distinct value (a ledger repeats its accounts and
+    codes; pandas' string methods would call Python once per row)."""
+    codes, uniques = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=False)
+    return np.array([fn(str(u) if u is not None else "") for u in uniques] + [fn("")], dtype=dtype)[codes]
+
+
+def _stripped(series: pd.Series) -> pd.Series:
+    return pd.Series(_per_value(series, str.strip), index=series.index, dtype=object)
+
+
 def _on_accounts(konto: pd.Series, ranges: list[tuple[str, str]]) -> np.ndarray:
-    hit = np.zeros(len(konto), dtype=bool)
-    for lo, hi in ranges:
-        head = konto.str.slice(0, len(lo))
-        hit |= ((head >= lo) & (head <= hi) & head.str.fullmatch(r"\d+") & (konto.str.len() >= len(lo))).to_numpy(bool)
-    return hit
+    def counts(k: str) -> bool:
+        return any(len(k) >= len(lo) and k[:len(lo)].isdigit() and lo <= k[:len(lo)] <= hi for lo, hi in ranges)
+    return _per_value(konto, counts, bool)
 
 
 def kr(ore: int) -> Decimal:
@@ -98,6 +117,7 @@ class Utfall:
     findings: list[Finding] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     accounts: list[tuple[str, str]] = field(default_factory=list)
+    read: list[str] = field(default_factory=list)  # how each ledger file was read (format, encoding, columns)
 
     def cell_values(self) -> dict[str, dict[str, Decimal | None]]:
         """The Utfall cells of the activity table: {sheet: {"J5": amount or None}}."""
@@ -112,10 +132,11 @@ class Utfall:
         return out
 
     def activities_frame(self) -> pd.DataFrame:
-        """One row per activity: name, verksamhet, objekt, code, budget, utfall, deviation (Decimal)."""
+        """One row per activity: name, verksamhet, objekt, code, budget, utfall, deviation (utfall − budget, as on
+        Bilaga 2), Decimal."""
         return pd.DataFrame([{"aktivitet": a.name, "verksamhet": a.verksamhet, "objekt": a.objekt, "kod": a.code,
                               "budget": a.amount, "utfall": u,
-                              "avvikelse": (a.amount - u) if a.amount is not None and u is not None else None}
+                              "avvikelse": (u - a.amount) if a.amount is not None and u is not None else None}
                              for a, u in zip(self.book.activities, self.actual)])
 
     def findings_frame(self) -> pd.DataFrame:
@@ -132,27 +153,82 @@ def _where(row) -> Location:
     return Location(f"{str(row.file).rsplit('/', 1)[-1]}:{int(row.line)}")
 
 
-def _duplicates(frames: list[pd.DataFrame]) -> tuple[pd.DataFrame, list[Finding]]:
-    """The frames as one, without the rows that an earlier frame (file) already has; a warning per file."""
+def parse_dedupe(spec: str | list[str] | tuple[str, ...] | None) -> tuple[str, ...]:
+    """``date,verifikation,konto,belopp`` -> the key's fields (names of ``DEDUPE_FIELDS``)."""
+    names = [n.strip().casefold() for n in (spec.split(",") if isinstance(spec, str) else spec or DEDUPE_KEY)]
+    names = [n for n in names if n]
+    unknown = [n for n in names if n not in DEDUPE_FIELDS]
+    if unknown or not names:
+        raise UserError(f"--dedupe-key: unknown field(s) {', '.join(unknown) or '(none given)'} "
+                        f"(fields: {', '.join(DEDUPE_FIELDS)})")
+    return tuple(dict.fromkeys(names))
+
+
+def _name(file: object) -> str:
+    return str(file).rsplit("/", 1)[-1]
+
+
+def _reading(frame: pd.DataFrame) -> tuple[list[str], list[Finding]]:
+    """How a file was read (format, encoding, sheets, columns: a line for the user) and what was
+    repaired (a warning finding each), from the reader's ``frame.attrs["ledger"]``."""
+    read = frame.attrs.get("ledger")
+    if not read:
+        return [], []
+    name = _name(read["file"])
+    return ([f"{name}: " + "; ".join(read["notes"])],
+            [Finding(Severity.WARNING, "utfall-fil-varning", f"{name}: {w}.", Location(name)) for w in read["warnings"]])
+
+
+def combine(frames: list[pd.DataFrame], dedupe: str | tuple[str, ...] | None = None
+            ) -> tuple[pd.DataFrame, list[Finding], list[str]]:
+    """The frames (one per file) as one, every row kept: the same export given twice is refused; rows of
+    a later file equal to an earlier file's on every field are named (counted, never dropped) unless
+    ``dedupe`` gives a key (``parse_dedupe``), by which they are counted once, per file in a warning.
+    Returns the frame, the findings and how each file was read."""
+    findings, read = [], []
+    for frame in frames:
+        lines, warnings = _reading(frame)
+        read += lines
+        findings += warnings
+    content = [c for c in frames[0].columns if c not in ("file", "amount")] if frames else []
+    for i, a in enumerate(frames):
+        for b in frames[i + 1:]:
+            if len(a) and len(a) == len(b) and list(a.columns) == list(b.columns) and \
+                    a[content].reset_index(drop=True).equals(b[content].reset_index(drop=True)):
+                raise UserError(f"{_name(a['file'].iloc[0])} and {_name(b['file'].iloc[0])} hold the same "
+                                "transactions at the same lines: the same export given twice? Give it once")
     frame = pd.concat(frames, ignore_index=True) if len(frames) != 1 else frames[0].reset_index(drop=True)
-    if len(frames) < 2:
-        return frame, []
-    has_rows = bool((frame["verifikation"] != "").all() and (frame["rad"] != "").all())
-    key = list(DUPLICATE_KEY) if has_rows else list(DUPLICATE_FIELDS)
+    frame.attrs = {}
+    if len(frames) < 2 or not len(frame):
+        return frame, findings, read
+    key = [DEDUPE_FIELDS[n] for n in (parse_dedupe(dedupe) if dedupe is not None else DEDUPE_KEY)]
     order = pd.Series(np.repeat(np.arange(len(frames)), [len(f) for f in frames]), index=frame.index)
-    first_input = order.groupby([frame[k] for k in key], sort=False).transform("min")
-    dup = (order != first_input).to_numpy()
-    findings = []
-    if dup.any():
-        what = "samma verifikation och rad" if has_rows else "samma datum, verifikation, konto, dimensioner och belopp"
-        for _, group in frame[dup].groupby(order[dup], sort=True):
-            first = group.iloc[0]
+    columns = [frame[k] for k in key]
+    occurrence = order.groupby(columns + [order], sort=False, dropna=False).cumcount()
+    first = order.groupby(columns + [occurrence], sort=False, dropna=False).transform("min")
+    later = (order != first).to_numpy()
+    if not later.any():
+        return frame, findings, read
+    shown = ", ".join(n for n, c in DEDUPE_FIELDS.items() if c in key)
+    for (this, earlier), group in frame[later].groupby([order[later], first[later]], sort=True):
+        total = kr(group["ore"].sum())
+        where = _where(group.iloc[0])
+        this_name, earlier_name = _name(frames[this]["file"].iloc[0]), _name(frames[earlier]["file"].iloc[0])
+        if dedupe is not None:
             findings.append(Finding(
                 Severity.WARNING, "utfall-dubblett",
-                f"{len(group)} transaktioner i {str(first.file).rsplit('/', 1)[-1]} finns redan i en fil före den "
-                f"({what}) och räknas en gång; summa {format_kr(kr(group['ore'].sum()))}.", _where(first),
-                kr(group["ore"].sum())))
-    return frame[~dup], findings
+                f"{len(group)} transaktioner i {this_name} finns redan i {earlier_name} (nyckel: {shown}) och räknas "
+                f"en gång (--dedupe); summa {format_kr(total)}.", where, total))
+        else:
+            numbered = bool((group["verifikation"] != "").all())
+            findings.append(Finding(
+                Severity.ERROR if numbered else Severity.WARNING, "utfall-dubblett",
+                f"{len(group)} transaktioner i {this_name} är lika i alla fält ({shown}) med transaktioner i "
+                f"{earlier_name}; båda räknas (summa {format_kr(total)}). Är det samma transaktioner i två exporter, "
+                "kör med --dedupe så räknas de en gång.", where, total))
+    if dedupe is not None:
+        frame = frame[~later]
+    return frame, findings, read
 
 
 def agreement_objekt(book: DecisionBook) -> set[str]:
@@ -161,20 +237,23 @@ def agreement_objekt(book: DecisionBook) -> set[str]:
         {a.objekt.strip() for a in book.activities if a.objekt.strip()}
 
 
-def compute(book: DecisionBook, ledger: pd.DataFrame | list[pd.DataFrame], accounts: str | list[tuple[str, str]] | None = None) -> Utfall:
-    """Match the ledger's transactions to the book's activities (see the module's docstring)."""
+def compute(book: DecisionBook, ledger: pd.DataFrame | list[pd.DataFrame], accounts: str | list[tuple[str, str]] | None = None,
+            dedupe: str | tuple[str, ...] | None = None) -> Utfall:
+    """Match the ledger's transactions to the book's activities (see the module's docstring); several
+    frames (files) are combined by ``combine`` (``dedupe``: a key to count rows given twice once)."""
     ranges = parse_accounts(accounts) if accounts is None or isinstance(accounts, str) else accounts
-    ledger, findings = _duplicates(ledger if isinstance(ledger, list) else [ledger])
+    ledger, findings, read = combine(ledger if isinstance(ledger, list) else [ledger], dedupe)
     activities = book.activities
     codes = agreement_objekt(book)
-    objekt = ledger["objekt"].astype(str).str.strip()
-    rows = ledger[objekt.isin(codes).to_numpy()].copy()
-    rows["objekt"] = rows["objekt"].astype(str).str.strip()
+    objekt = _stripped(ledger["objekt"])
+    on = objekt.isin(codes).to_numpy()
+    rows = ledger[on].copy()
+    rows["objekt"] = objekt[on]
     start, end = book.agreement.period
     inside = ((rows["date"] >= pd.Timestamp(start)) & (rows["date"] <= pd.Timestamp(end))).to_numpy(bool)
-    konto = rows["konto"].astype(str).str.strip()
+    konto = _stripped(rows["konto"])
     cost = _on_accounts(konto, ranges)
-    income = konto.str.startswith("3").to_numpy(bool)
+    income = _per_value(konto, lambda k: k.startswith("3"), bool)
     category = np.select([~inside, cost, income], [OUTSIDE, UNMATCHED, INCOME], OTHER)
 
     # Groups of activities by (objekt, code): a transaction's group is its (objekt, code) where an
@@ -182,7 +261,7 @@ def compute(book: DecisionBook, ledger: pd.DataFrame | list[pd.DataFrame], accou
     groups: dict[tuple[str, str], list[int]] = {}
     for i, a in enumerate(activities):
         groups.setdefault((a.objekt.strip(), _key(a.code)), []).append(i)
-    code = rows["aktivitet"].astype(str).str.strip().str.casefold()
+    code = pd.Series(_per_value(rows["aktivitet"], lambda c: c.strip().casefold()), index=rows.index, dtype=object)
     coded = {f"{o}\x1f{c}" for (o, c) in groups if c}
     joined = rows["objekt"] + "\x1f" + code
     group_key = np.where(joined.isin(coded).to_numpy(bool), joined.to_numpy(object),
@@ -193,15 +272,19 @@ def compute(book: DecisionBook, ledger: pd.DataFrame | list[pd.DataFrame], accou
     is_cost = category == UNMATCHED
     if is_cost.any():
         sums = pd.Series(rows["ore"].to_numpy()[is_cost]).groupby(group_key[is_cost]).sum().to_dict()
+    key_codes, key_uniques = pd.factorize(group_key, use_na_sentinel=False)  # compared as numbers below
+    number_of = {k: i for i, k in enumerate(key_uniques)}
+    named = np.zeros(len(rows), dtype=bool)
     for key, members in group_of.items():
-        hit = is_cost & (group_key == key)
+        hit = is_cost & (key_codes == number_of.get(key, -1))
         if len(members) == 1:
             category[hit] = MATCHED
             activity[hit] = activities[members[0]].name
+            named |= hit
         else:
             category[hit] = OBJEKT_LEVEL
     for c, label in LABEL_SV.items():
-        activity[(category == c) & (activity == "")] = label
+        activity[(category == c) & ~named] = label
     rows["category"] = category
     rows["activity"] = activity
 
@@ -245,7 +328,7 @@ def compute(book: DecisionBook, ledger: pd.DataFrame | list[pd.DataFrame], accou
         reconciliation.append(ObjektReconciliation(objekt_code, amounts))
         unmatched = rows[mine & (category == UNMATCHED)]
         if len(unmatched):
-            seen = sorted({c for c in unmatched["aktivitet"].astype(str).str.strip()})
+            seen = sorted(set(_stripped(unmatched["aktivitet"])))
             shown = ", ".join(repr(c) if c else "(utan kod)" for c in seen[:8]) + (" …" if len(seen) > 8 else "")
             findings.append(Finding(
                 Severity.WARNING, "utfall-omatchat",
@@ -264,64 +347,170 @@ def compute(book: DecisionBook, ledger: pd.DataFrame | list[pd.DataFrame], accou
                 f"{len(outside)} transaktioner på objekt {objekt_code} ligger utanför perioden {start.isoformat()}–"
                 f"{end.isoformat()} (summa {format_kr(kr(amounts[OUTSIDE]))}) och räknas inte.",
                 _where(outside.iloc[0]), kr(amounts[OUTSIDE])))
-    order = np.lexsort((rows["line"].to_numpy(), rows["date"].to_numpy(), activity.astype(str), category,
-                        rows["objekt"].to_numpy(object)))
+    order = np.lexsort((rows["line"].to_numpy(), rows["date"].to_numpy(),
+                        pd.factorize(activity, sort=True, use_na_sentinel=False)[0], category,
+                        pd.factorize(rows["objekt"].to_numpy(object), sort=True, use_na_sentinel=False)[0]))
     rows = rows.iloc[order].reset_index(drop=True)
-    return Utfall(book, actual, rows, reconciliation, findings, list(dict.fromkeys(ledger["file"].tolist())), ranges)
+    return Utfall(book, actual, rows, reconciliation, findings, list(dict.fromkeys(ledger["file"].tolist())), ranges,
+                  read)
 
 
 # --- the sheet "Utfall" -------------------------------------------------------------------------------
 
-TRANSACTION_COLUMNS = ("Datum", "Verifikation", "Rad", "Konto", "Text", "Ansvar", "Verksamhet", "Kod", "Objekt",
-                       "Belopp", "Aktivitet", "Källa")
-WIDTHS = [12.0, 13.0, 6.0, 9.0, 36.0, 11.0, 12.0, 11.0, 9.0, 15.0, 46.0, 24.0]
-RECONCILIATION_COLUMNS = ("Objekt", "Summa i huvudboken") + tuple(CATEGORY_SV.values())
+# The sheet is the auditors' trail and prints on A4 landscape (fitted to the width, the transactions' header
+# repeated on every page).  Its three tables share the columns, so the transactions start with the wide
+# columns where the tables above have their amounts (B-H): no amount is ever narrower than it needs.
+TRANSACTION_FIELDS = ("activity", "date", "verifikation", "konto", "text", "source", "ansvar", "verksamhet",
+                      "aktivitet", "objekt", "rad", "ore")
+TRANSACTION_COLUMNS = ("Aktivitet", "Datum", "Verifikation", "Konto", "Text", "Källa", "Ansvar", "Verksamhet",
+                       "Kod", "Objekt", "Rad", "Belopp")
+WIDTHS = [34.0, 11.0, 11.0, 8.0, 28.0, 18.0, 10.0, 11.0, 9.0, 8.0, 5.0, 13.0]
+AMOUNT_COLUMNS = range(2, 9)  # B-H: amounts of the reconciliation and of the table per activity
+RECONCILIATION_HEADERS = tuple(RECONCILIATION_COLUMNS.values())
+ACTIVITY_TABLE = "UtfallPerAktivitet"
+ACTIVITY_COLUMNS_SV = ("Aktivitet", "Objekt", "Kod", "Transaktioner", "Budget", "Utfall", DEVIATION)
+
+
+def _number(value: Decimal | None, total: bool = False) -> str:
+    ore = value is not None and value != value.to_integral_value()
+    return ("number_total" if total else "number") + ("_ore" if ore else "")
+
+
+def _amount_width(values: list[Decimal]) -> float:
+    widest = max((text_px(format_kr(v).removesuffix(" kr"), STYLES["number_total"]) for v in values), default=0.0)
+    return float(math.ceil(widest / DIGIT_PX) + 1)
 
 
 def utfall_sheet(result: Utfall, today: dt.date | None = None) -> SheetLayout:
-    """The sheet "Utfall": the reconciliation per objekt, then every transaction behind the sums."""
+    """The sheet "Utfall": the reconciliation per objekt, the sum per activity (as in Bilaga 2), then every
+    transaction behind them."""
     today = today or dt.date.today()
     if len(result.transactions) > MAX_SHEET_ROWS:
         raise UserError(f"{len(result.transactions)} transactions on the agreement's objekt are more than a sheet "
                         "holds; narrow the export to the agreement's objekt")
-    start, end = result.book.agreement.period
-    sheet = SheetLayout(SHEET_NAME, list(WIDTHS), landscape=True, gridlines=True)
+    book = result.book
+    ag = book.agreement
+    start, end = ag.period
+    t = result.transactions
+    ore = t["ore"].to_numpy()
+    is_cost = np.isin(t["category"].to_numpy(), [MATCHED, OBJEKT_LEVEL, UNMATCHED])
+    per_activity = _per_activity(result)
+
+    amounts = [kr(v) for r in result.reconciliation for v in [r.total, *r.amounts.values()]]
+    amounts += [v for row in per_activity for v in row[4:] if isinstance(v, Decimal)]
+    if len(t):
+        amounts += [kr(int(ore.max())), kr(int(ore.min()))]
+    widths = list(WIDTHS)
+    need = _amount_width(amounts)
+    for c in list(AMOUNT_COLUMNS) + [TRANSACTION_FIELDS.index("ore") + 1]:
+        widths[c - 1] = max(widths[c - 1], need)
+    sources = [f"{f.rsplit('/', 1)[-1]}:{n}" for f, n in zip(t["file"].tolist(), t["line"].tolist())]
+    widest = max((text_px(x, STYLES["text"]) for x in set(sources)), default=0.0)
+    column = TRANSACTION_FIELDS.index("source")
+    widths[column] = min(40.0, max(widths[column], math.ceil((widest + 6) / DIGIT_PX)))
+    sheet = SheetLayout(SHEET_NAME, widths, landscape=True, gridlines=True)
+    sheet.header, sheet.footer = page_texts(ag, "Utfall från huvudboken", None)
+    form = Form(sheet)  # for the heights of rows with wrapped text
+    last = len(widths)
+
+    def section(text: str) -> None:
+        form.row(Cell(1, text, style="section"), *[Cell(c, None, style="section") for c in range(2, last + 1)])
+
     sheet.add(Cell(1, "Utfall från huvudboken", style="title"), height=22.0)
     files = ", ".join(f.rsplit("/", 1)[-1] for f in result.files)
     ranges = ", ".join(lo if lo == hi else f"{lo}–{hi}" for lo, hi in result.accounts)
-    sheet.add(Cell(1, f"Hämtat {today.isoformat()} ur {files}. Period {start.isoformat()}–{end.isoformat()}; "
-                      f"kostnadskonton (början av kontonumret) {ranges}. Summan per aktivitet står i kolumnen Utfall "
-                      "i tabellen Aktiviteter.", style="note"), height=30.0)
-    sheet.merges.append("A2:L2")
+    sheet.add(Cell(1, f"{ag.name}. Hämtat {today.isoformat()} ur {files}. Period {start.isoformat()}–{end.isoformat()}; "
+                      f"kostnadskonton (början av kontonumret) {ranges}. Belopp i kronor, debet positivt. Summan per "
+                      "aktivitet står i kolumnen Utfall i tabellen Aktiviteter och i Bilaga 2.", style="note"),
+              height=30.0)
+    sheet.merges.append(f"A2:{column_letter(last)}2")
     sheet.blank()
-    sheet.add(Cell(1, "Avstämning per objekt: summa i huvudboken = kopplat + objektnivå + ej kopplat + intäkter + "
-                      "övriga konton + utanför perioden", style="section"),
-              *[Cell(c, None, style="section") for c in range(2, 9)])
-    header = sheet.add(*[Cell(i, c, style="header" if i == 1 else "header_right")
-                         for i, c in enumerate(RECONCILIATION_COLUMNS, start=1)])
+
+    section("Avstämning per objekt: summa i huvudboken = kopplat + objektnivå + ej kopplat + intäkter + övriga "
+            "konton + utanför perioden")
+    header = form.row(*[Cell(i, c, style="header" if i == 1 else "header_right")
+                        for i, c in enumerate(RECONCILIATION_HEADERS, start=1)])
     for r in result.reconciliation:
         values = [kr(r.total)] + [kr(r.amounts.get(c, 0)) for c in CATEGORY_SV]
-        sheet.add(Cell(1, r.objekt), *[Cell(i, v, style="money" if v == int(v) else "money_ore")
-                                       for i, v in enumerate(values, start=2)])
-    sheet.tables.append(Table(RECONCILIATION_TABLE, header, 1, RECONCILIATION_COLUMNS,
+        sheet.add(Cell(1, r.objekt), *[Cell(i, v, style=_number(v)) for i, v in enumerate(values, start=2)])
+    sheet.tables.append(Table(RECONCILIATION_TABLE, header, 1, RECONCILIATION_HEADERS,
                               header + len(result.reconciliation)))
     sheet.blank()
-    sheet.add(Cell(1, "Transaktioner på överenskommelsens objekt", style="section"),
-              *[Cell(c, None, style="section") for c in range(2, 13)])
-    header = sheet.add(*[Cell(i, c, style="header_right" if c == "Belopp" else "header")
-                         for i, c in enumerate(TRANSACTION_COLUMNS, start=1)])
-    t = result.transactions
-    columns = [t["date"].dt.strftime("%Y-%m-%d").tolist()] + \
-              [t[f].astype(str).tolist() for f in ("verifikation", "rad", "konto", "text", "ansvar", "verksamhet",
-                                                   "aktivitet", "objekt")]
-    ore = t["ore"].tolist()
-    activity = t["activity"].tolist()
-    source = [f"{f.rsplit('/', 1)[-1]}:{n}" for f, n in zip(t["file"].tolist(), t["line"].tolist())]
+
+    # transactions come last; their rows are known, so the sums per activity can refer to them
+    first_tx = len(sheet.rows) + 3 + len(per_activity) + 1 + 2 + 1  # see the rows added below
+    last_tx = first_tx + max(len(t), 1) - 1
+
+    def tx(column: str) -> str:
+        letter = column_letter(TRANSACTION_COLUMNS.index(column) + 1)
+        return f"${letter}${first_tx}:${letter}${last_tx}"
+
+    section("Summa per aktivitet (kostnadskonton under perioden): utfallet i Bilaga 2")
+    header = form.row(*[Cell(i, c, style="header" if i <= 3 else "header_right")
+                        for i, c in enumerate(ACTIVITY_COLUMNS_SV, start=1)])
+    unique = Counter((row[0], row[1]) for row in per_activity)
+    for name, objekt, code, count, budget, utfall in per_activity:
+        n = len(sheet.rows) + 1
+        formula = None
+        if unique[(name, objekt)] == 1 and len(name) <= 250 and utfall is not None:
+            formula = f"SUMIFS({tx('Belopp')},{tx('Aktivitet')},A{n},{tx('Objekt')},B{n})"
+        deviation = utfall - budget if utfall is not None and budget is not None else None
+        form.row(Cell(1, name), Cell(2, objekt), Cell(3, code or None), Cell(4, count),
+                 Cell(5, budget, style=_number(budget)), Cell(6, utfall, formula, _number(utfall)),
+                 Cell(7, deviation, f"F{n}-E{n}" if deviation is not None else None, _number(deviation)))
+    sheet.tables.append(Table(ACTIVITY_TABLE, header, 1, ACTIVITY_COLUMNS_SV, header + len(per_activity)))
+    n = len(sheet.rows) + 1
+    costs = kr(int(ore[is_cost].sum())) if len(t) else Decimal(0)
+    form.row(Cell(1, "Summa kostnader på objekten under perioden", style="total_label"),
+              *[Cell(c, None, style="total_label") for c in (2, 3, 4)],
+              Cell(5, None, style="total_label"),
+              Cell(6, costs, f"SUM(F{header + 1}:F{n - 1})" if per_activity else None, _number(costs, True)),
+              Cell(7, None, style="total_label"))
+    sheet.blank()
+
+    section("Transaktioner på överenskommelsens objekt")
+    header = form.row(*[Cell(i, c, style="header_right" if c == "Belopp" else "header")
+                        for i, c in enumerate(TRANSACTION_COLUMNS, start=1)])
+    assert header + 1 == first_tx, "the sums per activity refer to these rows"
+    sheet.page_breaks.append(header - 1)  # the listing starts on a page of its own, under its header
+    sheet.print_titles = (header, header)
+    columns = {f: t[f].astype(str).tolist() for f in ("verifikation", "rad", "konto", "text", "ansvar",
+                                                      "verksamhet", "aktivitet", "objekt", "activity")}
+    columns["date"] = t["date"].dt.strftime("%Y-%m-%d").tolist()
+    columns["source"] = sources
+    values = ore.tolist()
+    wrapped = {f: (TRANSACTION_FIELDS.index(f), column_px(widths[TRANSACTION_FIELDS.index(f)]))
+               for f in ("activity", "text", "verksamhet")}
+
+    @lru_cache(maxsize=65536)
+    def lines(text: str, px: int) -> int:  # texts repeat (activity names above all): measured once
+        return text_lines(text, px, STYLES["text"])
+
     for i in range(len(t)):
-        amount = kr(ore[i])
-        sheet.add(*[Cell(c, columns[c - 1][i] or None) for c in range(1, 10)],
-                  Cell(10, amount, style="money" if ore[i] % 100 == 0 else "money_ore"),
-                  Cell(11, activity[i]), Cell(12, source[i]))
+        amount = kr(values[i])
+        count = max(lines(columns[f][i], px) for f, (_, px) in wrapped.items())
+        sheet.add(*[Cell(c, amount, style="number" if values[i] % 100 == 0 else "number_ore") if f == "ore"
+                    else Cell(c, columns[f][i] or None)
+                    for c, f in enumerate(TRANSACTION_FIELDS, start=1)],
+                  height=None if count == 1 else 15.0 * count + Form.ROW_MARGIN)
     sheet.tables.append(Table(TRANSACTIONS_TABLE, header, 1, TRANSACTION_COLUMNS, header + len(t)))
     sheet.freeze_row = 0
     return sheet
+
+
+def _per_activity(result: Utfall) -> list[tuple[str, str, str, int, Decimal | None, Decimal | None]]:
+    """(activity, objekt, code, transactions, budget, utfall) per activity, then per objekt what stayed at the
+    objekt level or matched no activity: the cost transactions of the period, all accounted for."""
+    t = result.transactions
+    cost = t[t["category"].isin([MATCHED, OBJEKT_LEVEL, UNMATCHED])]
+    counts = cost.groupby(["objekt", "activity"], sort=False).size().to_dict()
+    sums = cost.groupby(["objekt", "activity"], sort=False)["ore"].sum().to_dict()
+    rows = []
+    for a, utfall in zip(result.book.activities, result.actual):
+        key = (a.objekt.strip(), a.name)
+        rows.append((a.name, a.objekt.strip(), a.code, int(counts.get(key, 0)) if utfall is not None else 0,
+                     a.amount, utfall))
+    for (objekt, label), count in sorted(counts.items()):
+        if label in (LABEL_SV[OBJEKT_LEVEL], LABEL_SV[UNMATCHED]):
+            rows.append((label, objekt, "", int(count), None, kr(sums[(objekt, label)])))
+    return rows

@@ -22,7 +22,8 @@ from typing import Callable
 from .amounts import AmountError, format_kr, parse_amount
 from .errors import Location
 from .model import Activity, Agreement, DecisionBook, Finding, Pot, Severity
-from .workbook_format import AGREEMENT_LABELS
+from .workbook_format import AGREEMENT_LABELS, DUTIES, RECONCILIATION_COLUMNS
+from .yearend import OTHER, deviation_threshold, unmatched_decision, year_end
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 SEVERITY_ORDER = {s: s.rank for s in Severity}
@@ -31,7 +32,22 @@ ZERO = Decimal(0)
 # Fields of Bilaga 2 that the report cannot do without (fax and the signature block are left
 # to be filled in by hand).
 REQUIRED_REPORT_FIELDS = ("recipient", "org_number", "contact_person", "postal_address", "phone",
-                          "email", "rk_dnr_agreement", "rk_dnr_payment", "finance_head", "signatory")
+                          "email", "rk_dnr_agreement", "rk_dnr_payment", "finance_head", "finance_head_phone",
+                          "finance_head_email", "signatory")
+
+# Fields the requisition form prints (the head of finance does not sign it).
+REQUISITION_FIELDS = tuple(f for f in REQUIRED_REPORT_FIELDS if not f.startswith("finance_head"))
+
+# What the findings mean for the head of finance's attestation (Kontroll's suggestion for point 4).
+# ALT2: figures under point 3 that cannot be vouched: a cell of them that cannot be read, utfall missing for
+# some activities, costs on the objekt that no activity has and the region has not decided on, income on the
+# objekt that does not match what was received.  Such a finding (error or warning) makes the suggestion Alt 2.
+# EXPLAIN: right figures that need the region's word first (an activity over budget without a comment):
+# no suggestion until it is given.  Every other finding (a repaid remainder, own financing, unallocated
+# budget) leaves correct figures correct: Alt 1, the deviation explained on the form.
+READ_ERRORS = frozenset({"oläsbart-belopp", "fel-i-cell", "formel-utan-varde", "sammanfogad-cell"})
+ALT2_CODES = READ_ERRORS | {"utfall-saknas-rad", "ej-hanforda-kostnader", "intakt-avviker"}
+EXPLAIN_CODES = frozenset({"utfall-over-budget", "utfall-negativt"})
 
 
 @dataclass
@@ -231,65 +247,72 @@ def check_allocation(book: DecisionBook, ctx: Context) -> list[Finding]:
 
 
 def check_earmarked(book: DecisionBook, ctx: Context) -> list[Finding]:
-    """Earmarked pots are used for their purpose only, and their full amount is accounted for."""
+    """Earmarked pots are used for their purpose only (``yearend``'s rule on the decided amounts): what an
+    earmarked pot has not given to activities is reserved for its purpose (and repaid if not used), and
+    activities without an earmarked pot that exceed the other money are the region's own cost, never the
+    earmarked money's."""
     out = []
     ag = book.agreement
-    sums = ctx.pot_sums(book)
-    unassigned = sums.unassigned
-    eaten = max(ZERO, unassigned - sums.free_left)
-    for pot in ag.pots:
-        if not pot.earmarked:
-            continue
-        # an over-allocated earmarked pot has nothing left to be eaten (it is reported on its own)
-        rest = max(ZERO, pot.amount - sums.per_pot.get(pot.name, ZERO))
-        purpose = pot.purpose or pot.name
-        share = min(eaten, rest)
-        if share > 0:
-            out.append(Finding(WARNING, "oronmarkt-anvant",
-                               f"Aktiviteter utan pott ({format_kr(unassigned)}) överstiger de fria potterna; "
-                               f"{format_kr(share)} av de öronmärkta medlen i '{pot.name}' ({format_kr(pot.amount)}) "
-                               f"går då till annat än ändamålet ({purpose}). Ange pott per aktivitet.",
-                               pot.cells.get("amount", book.table_location), share))
-            rest -= share
-            eaten -= share
-        if rest > 0:
+    ye = year_end(book, budget=True)
+    other = ye.part(OTHER)
+    left = [p for p in ye.parts if p.earmarked and p.unused > 0]
+    if other is not None and other.own > 0 and left:
+        share = min(other.own, sum((p.unused for p in left), ZERO))
+        names = ", ".join(f"'{p.name}' ({format_kr(p.unused)} kvar)" for p in left)
+        purposes = "; ".join(p.pots[0].purpose or p.name for p in left)
+        out.append(Finding(WARNING, "oronmarkt-anvant",
+                           f"Aktiviteter utan öronmärkt pott ({format_kr(other.costs)}) överstiger övriga medel "
+                           f"({format_kr(other.grant)}) med {format_kr(other.own)}. De öronmärkta medlen i {names} får "
+                           f"inte användas till dem: regionen bekostar {format_kr(other.own)} själv, och det som inte "
+                           f"används för ändamålet ({purposes}) återbetalas. Avser några av aktiviteterna ändamålet, "
+                           "ange potten för dem.", left[0].pots[0].cells.get("amount", book.table_location), share))
+    for part in ye.parts:
+        if part.earmarked and part.unused > 0:
+            pot = part.pots[0]
             out.append(Finding(INFO, "oronmarkt-kvar",
-                               f"{format_kr(rest)} av '{pot.name}' återstår och är reserverat för ändamålet: "
-                               f"{purpose}.", pot.cells.get("amount", book.table_location), rest))
+                               f"{format_kr(part.unused)} av '{pot.name}' är inte fördelat på aktiviteter i potten och "
+                               f"är reserverat för ändamålet: {pot.purpose or pot.name}. Det som inte används för "
+                               "ändamålet återbetalas.", pot.cells.get("amount", book.table_location), part.unused))
     return out
 
 
 def check_earmarked_outcome(book: DecisionBook, ctx: Context) -> list[Finding]:
-    """With utfall: costs outside the earmarked pots above the money outside them, while an earmarked pot
-    has money left: the accounts then use earmarked money for other purposes (Alt 2 in the report)."""
-    ag = book.agreement
-    earmarked = [p for p in ag.pots if p.earmarked]
-    if not book.has_outcome or not earmarked:
+    """With utfall: costs outside the earmarked parts above the money outside them, while an earmarked part
+    has money left.  That money may not cover them: it is repaid, and the region finances the rest itself."""
+    if not book.has_outcome:
         return []
-    spent = book.earmarked_costs()
-    left = sum((max(ZERO, p.amount - spent[p.name]) for p in earmarked), ZERO)
-    rest_money = ag.received - sum((p.amount for p in earmarked), ZERO)
-    rest_costs = book.costs - sum(spent.values(), ZERO)
-    used = min(left, rest_costs - rest_money)
-    if used <= 0:
+    ye = year_end(book)
+    other = ye.part(OTHER)
+    left = [p for p in ye.parts if p.earmarked and p.repay > 0]
+    if other is None or not left or other.own <= 0:
         return []
-    names = ", ".join(f"”{p.name}”" for p in earmarked)
-    return [Finding(WARNING, "oronmarkt-utfall",
-                    f"Kostnaderna utanför de öronmärkta medlen ({format_kr(rest_costs)}) överstiger övriga medel "
-                    f"({format_kr(rest_money)}); {format_kr(used)} av de öronmärkta medlen ({names}) har då använts "
-                    "till annat än ändamålet, om inte regionen bär kostnaden. Bilaga 2 räknar de öronmärkta medlen "
-                    "som ej förbrukade och ska återbetalas.", book.table_location, used)]
+    names = ", ".join(f"”{p.name}”" for p in left)
+    repaid = sum((p.repay for p in left), ZERO)
+    return [Finding(INFO, "oronmarkt-utfall",
+                    f"Kostnaderna utanför de öronmärkta medlen ({format_kr(other.costs)}) överstiger övriga medel "
+                    f"({format_kr(other.grant)}) med {format_kr(other.own)}, medan {format_kr(repaid)} av de öronmärkta "
+                    f"medlen ({names}) inte har förbrukats. De öronmärkta medlen får inte täcka andra kostnader: de "
+                    f"återbetalas, och regionen finansierar {format_kr(other.own)} själv (tabellen per del i Bilaga 2).",
+                    book.table_location, other.own)]
 
 
 def check_decision_total(book: DecisionBook, ctx: Context) -> list[Finding]:
     """The total named in the region's decision against the agreement's amount."""
     ag = book.agreement
-    if ag.decided_total is None or ag.decided_total == ag.total:
+    if ag.decided_total is None:
         return []
-    diff = ag.total - ag.decided_total
-    return [Finding(WARNING, "beslut-avviker",
-                    f"Regionens beslut avser {format_kr(ag.decided_total)} men överenskommelsen ger "
-                    f"{format_kr(ag.total)} (skillnad {format_kr(diff)}).", ag.loc("decided_total"), diff)]
+    out = []
+    if ag.decided_total != ag.total:
+        diff = ag.total - ag.decided_total
+        out.append(Finding(WARNING, "beslut-avviker",
+                           f"Regionens beslut avser {format_kr(ag.decided_total)} men överenskommelsen ger "
+                           f"{format_kr(ag.total)} (skillnad {format_kr(diff)}).", ag.loc("decided_total"), diff))
+    if book.decided > ag.decided_total:
+        over = book.decided - ag.decided_total
+        out.append(Finding(WARNING, "beslut-overskrids",
+                           f"Aktiviteterna ({format_kr(book.decided)}) överstiger regionens eget beslut "
+                           f"({format_kr(ag.decided_total)}) med {format_kr(over)}.", ag.loc("decided_total"), over))
+    return out
 
 
 def check_paid_out(book: DecisionBook, ctx: Context) -> list[Finding]:
@@ -308,24 +331,52 @@ def check_paid_out(book: DecisionBook, ctx: Context) -> list[Finding]:
         out.append(Finding(WARNING, "utbetalt-avviker",
                            f"Utbetalt bidrag ({format_kr(ag.paid_out)}) skiljer sig från summan enligt överenskommelsen "
                            f"({format_kr(ag.total)}).", ag.loc("paid_out"), ag.paid_out - ag.total))
+    if ag.requisition_reduces.strip() and ag.pot(ag.requisition_reduces) is None:
+        out.append(Finding(ERROR, "pott-okand", f"{AGREEMENT_LABELS['requisition_reduces']}: potten "
+                           f"'{ag.requisition_reduces}' finns inte i tabellen Potter.", ag.loc("requisition_reduces")))
+    reduced = year_end(book).reduction
+    if reduced:
+        parts = ", ".join(f"{p.name} {format_kr(amount)}" for p, amount in reduced)
+        out.append(Finding(INFO, "delutbetalning",
+                           f"Utbetalt bidrag är {format_kr(ag.total - ag.paid_out)} lägre än bidraget enligt "
+                           f"överenskommelsen; skillnaden räknas av från {parts} (Bilaga 2 visar bidraget per del "
+                           "som det har betalats ut).", ag.loc("requisition_reduces") if ag.requisition_reduces
+                           else ag.loc("paid_out"), ag.total - ag.paid_out))
     return out
 
 
 def check_outcome(book: DecisionBook, ctx: Context) -> list[Finding]:
-    """Actual costs (utfall): complete, against budget, and what must be repaid."""
+    """Actual costs (utfall): complete, against budget (above it by more than the workbook's threshold needs a
+    comment), never below zero unnoticed; what must be repaid and what the region finances itself."""
     out = []
     if not book.has_outcome:
         return [Finding(WARNING, "utfall-saknas",
                         "Utfall saknas: kostnaderna i Bilaga 2 är beslutad budget, inte utfall. "
                         "Alt 1 kan inte intygas förrän utfallet är ifyllt.", book.table_location)]
+    threshold = deviation_threshold(book.agreement)
     for a in book.activities:
         if a.actual is None:
             out.append(Finding(ERROR, "utfall-saknas-rad", f"Utfall saknas för '{a.name}'.", a.loc("actual")))
-        elif a.amount is not None and a.actual > a.amount:
-            out.append(Finding(WARNING, "utfall-over-budget",
-                               f"Utfallet för '{a.name}' ({format_kr(a.actual)}) överstiger budget "
-                               f"({format_kr(a.amount)}) med {format_kr(a.actual - a.amount)}.",
-                               a.loc("actual"), a.actual - a.amount))
+            continue
+        if a.actual < 0:
+            out.append(Finding(WARNING, "utfall-negativt",
+                               f"Utfallet för '{a.name}' är negativt ({format_kr(a.actual)}): krediteringar överstiger "
+                               "kostnaderna. Kontrollera rättelser och kreditfakturor och förklara i kolumnen "
+                               "Kommentar; för återbetalningen räknas en dels kostnader aldrig under noll.",
+                               a.loc("actual"), a.actual))
+        if a.amount is not None and a.actual > a.amount:
+            over = a.actual - a.amount
+            explained = bool(a.comment.strip() or a.internal_comment.strip())
+            if over > threshold and not explained:
+                out.append(Finding(WARNING, "utfall-over-budget",
+                                   f"Utfallet för '{a.name}' ({format_kr(a.actual)}) överstiger budget "
+                                   f"({format_kr(a.amount)}) med {format_kr(over)}: skriv en kommentar (avvikelser över "
+                                   f"{format_kr(threshold)} ska förklaras).", a.loc("actual"), over))
+            else:
+                why = "kommenterad" if explained else f"inom {format_kr(threshold)}"
+                out.append(Finding(INFO, "utfall-over-budget",
+                                   f"Utfallet för '{a.name}' överstiger budget med {format_kr(over)} ({why}).",
+                                   a.loc("actual"), over))
     per_objekt: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
     for a in book.activities:
         per_objekt[a.objekt.casefold()][0] += a.amount or ZERO
@@ -335,17 +386,89 @@ def check_outcome(book: DecisionBook, ctx: Context) -> list[Finding]:
             out.append(Finding(INFO, "objekt-over-budget",
                                f"Utfall på objekt {code} ({format_kr(actual)}) överstiger budget ({format_kr(budget)}).",
                                book.table_location, actual - budget))
-    unused = book.unused
-    repay, _ = book.repayment()
-    if repay > 0:
-        when = book.agreement.report_deadline
+    ye = year_end(book)
+    when = book.agreement.repayment_deadline or book.agreement.report_deadline
+    if ye.repay > 0:
+        parts = "; ".join(f"{p.name} {format_kr(p.repay)}" for p in ye.parts if p.repay > 0)
         out.append(Finding(INFO, "aterbetalas",
-                           f"{format_kr(repay)} har inte förbrukats och ska återbetalas till Kammarkollegiet"
-                           + (f" senast {when.isoformat()}." if when else "."), book.table_location, repay))
-    elif unused < 0:
+                           f"{format_kr(ye.repay)} ska återbetalas till Kammarkollegiet"
+                           + (f" senast {when.isoformat()}" if when else "") + f" ({parts}).",
+                           book.table_location, ye.repay))
+    if ye.balance < 0:
         out.append(Finding(INFO, "kostnader-over-bidrag",
-                           f"Kostnaderna överstiger bidraget med {format_kr(-unused)}; det bekostas av regionen.",
-                           book.table_location, -unused))
+                           f"Kostnaderna överstiger bidraget med {format_kr(-ye.balance)}; det bekostas av regionen.",
+                           book.table_location, -ye.balance))
+    if ye.own > 0:
+        out.append(Finding(INFO, "egen-finansiering",
+                           f"Regionen finansierar {format_kr(ye.own)} av kostnaderna själv (egen finansiering, "
+                           "redovisad per del i Bilaga 2).", book.table_location, ye.own))
+    return out
+
+
+def check_ledger(book: DecisionBook, ctx: Context) -> list[Finding]:
+    """With the reconciliation of ``utfall`` in the workbook: every krona on the agreement's objekt accounted
+    for.  Costs on the objekt that match no activity need the region's decision (count them on the form, or
+    leave them out with a reason); the grant booked as income on the objekt is checked against what was
+    received; utfall changed by hand since is named."""
+    if not book.ledger:
+        return []
+    ag = book.agreement
+    out = []
+    unmatched = {o.objekt: o.unmatched for o in book.ledger if o.unmatched}
+    if unmatched:
+        total = sum(unmatched.values(), ZERO)
+        listed = ", ".join(f"{k} ({format_kr(v)})" for k, v in unmatched.items())
+        where = ag.cells.get("unmatched_decision") or book.ledger[0].location
+        decision = unmatched_decision(ag)
+        label = AGREEMENT_LABELS["unmatched_decision"]
+        if decision is True:
+            out.append(Finding(INFO, "ej-hanforda-medraknade",
+                               f"Kostnader på objekten som inte hör till någon aktivitet, {format_kr(total)} ({listed}), "
+                               "räknas med i Bilaga 2 som ”Övriga kostnader på objektet, ej hänförda till aktivitet” "
+                               "enligt regionens beslut.", where, total))
+        elif decision is False and ag.unmatched_reason.strip():
+            out.append(Finding(INFO, "ej-hanforda-undantagna",
+                               f"Kostnader på objekten som inte hör till någon aktivitet, {format_kr(total)} ({listed}), "
+                               f"räknas inte med i Bilaga 2 enligt regionens beslut. Skäl: {ag.unmatched_reason.strip()}",
+                               where, total))
+        else:
+            why = ("skälet saknas" if decision is False else
+                   f"'{ag.unmatched_decision}' kan inte läsas som ”räknas med” eller ”räknas inte”"
+                   if ag.unmatched_decision.strip() else "beslut saknas")
+            out.append(Finding(WARNING, "ej-hanforda-kostnader",
+                               f"{format_kr(total)} kostnader på objekten ({listed}) hör inte till någon aktivitet och "
+                               f"{why}. Ange under ”{label}” om de räknas med i Bilaga 2 (som övriga kostnader på "
+                               "objektet) eller inte (med skäl, i raden under); se bladet Utfall.", where, total))
+    booked = -sum((o.income for o in book.ledger), ZERO)
+    if booked == 0:
+        out.append(Finding(INFO, "intakt-saknas",
+                           "Huvudboken har ingen intäkt (klass 3) på överenskommelsens objekt under perioden, så "
+                           "erhållet bidrag kan inte stämmas av mot den.", book.ledger[0].location))
+    elif booked != ag.received:
+        out.append(Finding(WARNING, "intakt-avviker",
+                           f"Intäkterna på objekten ({format_kr(booked)}) stämmer inte med erhållet bidrag "
+                           f"({format_kr(ag.received)}); skillnad {format_kr(booked - ag.received)}. Kontrollera "
+                           "utbetalt belopp, periodiseringar och intäkter bokförda på andra objekt.",
+                           ag.loc("paid_out") if ag.paid_out is not None else book.ledger[0].location,
+                           booked - ag.received))
+    by_objekt: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for a in book.activities:
+        if a.actual is not None:
+            by_objekt[a.objekt.strip()] += a.actual
+    for o in book.ledger:
+        if by_objekt.get(o.objekt, ZERO) != o.matched:
+            diff = by_objekt.get(o.objekt, ZERO) - o.matched
+            out.append(Finding(WARNING, "utfall-avviker-huvudbok",
+                               f"Utfallet för aktiviteterna på objekt {o.objekt} ({format_kr(by_objekt.get(o.objekt, ZERO))}) "
+                               f"skiljer sig från det huvudboken kopplade till dem ({format_kr(o.matched)}) med "
+                               f"{format_kr(diff)}: ändrat för hand efter Hämta utfall? Förklara ändringen eller hämta "
+                               "utfallet igen.", o.location, diff))
+        parts = o.matched + o.objekt_level + o.unmatched + o.income + o.other + o.outside
+        if parts != o.total:
+            out.append(Finding(WARNING, "avstamning-avviker",
+                               f"Avstämningen för objekt {o.objekt} går inte ihop: delarna summerar till "
+                               f"{format_kr(parts)}, men {RECONCILIATION_COLUMNS['total'].lower()} är "
+                               f"{format_kr(o.total)}.", o.location, parts - o.total))
     return out
 
 
@@ -361,19 +484,34 @@ def check_dates(book: DecisionBook, ctx: Context) -> list[Finding]:
         out.append(Finding(ERROR, "period-utanfor-ar",
                            f"Redovisningsperioden ({start} – {end}) omfattar inte överenskommelsens år {ag.year}.",
                            ag.loc("period_start")))
-    for name in ("requisition_deadline", "report_deadline", "repayment_deadline", "socialstyrelsen_deadline"):
-        day = getattr(ag, name)
-        if day is not None and day < ctx.today:
-            out.append(Finding(INFO, "tidsgrans-passerad", f"{AGREEMENT_LABELS[name]} ({day}) har passerat.",
-                               ag.loc(name)))
+    for duty in DUTIES:  # a duty that is done has no deadline left to pass
+        day = getattr(ag, duty.deadline)
+        if day is not None and day < ctx.today and not ag.done(duty)[0]:
+            out.append(Finding(INFO, "tidsgrans-passerad", f"{AGREEMENT_LABELS[duty.deadline]} ({day}) har passerat.",
+                               ag.loc(duty.deadline)))
     return out
+
+
+def check_socialstyrelsen(book: DecisionBook, ctx: Context) -> list[Finding]:
+    """The follow-up report to Socialstyrelsen has a deadline recorded (the agreement's or the region's
+    own), or the cell says "Ingen": the follow-up is often a condition for keeping the money."""
+    ag = book.agreement
+    if ag.socialstyrelsen_deadline or ag.socialstyrelsen_internal or "socialstyrelsen_deadline" in ag.no_deadline:
+        return []
+    return [Finding(WARNING, "socialstyrelsen-saknas",
+                    f"{AGREEMENT_LABELS['socialstyrelsen_deadline']} är inte ifylld. Fyll i den dag överenskommelsen "
+                    "anger för uppföljningen (2017 års: avsnitt 6.1), eller skriv Ingen om den inte kräver någon "
+                    "rapport.", ag.loc("socialstyrelsen_deadline"))]
+
+
+def missing_fields(ag: Agreement, names: tuple[str, ...], form: str = "Bilaga 2") -> list[Finding]:
+    return [Finding(WARNING, "uppgift-saknas", f"{AGREEMENT_LABELS[name]} saknas (krävs i {form}).", ag.loc(name))
+            for name in names if not getattr(ag, name)]
 
 
 def check_report_fields(book: DecisionBook, ctx: Context) -> list[Finding]:
     """The contact details and diary numbers that Bilaga 2 asks for."""
-    ag = book.agreement
-    return [Finding(WARNING, "uppgift-saknas", f"{AGREEMENT_LABELS[name]} saknas (krävs i Bilaga 2).", ag.loc(name))
-            for name in REQUIRED_REPORT_FIELDS if not getattr(ag, name)]
+    return missing_fields(book.agreement, REQUIRED_REPORT_FIELDS)
 
 
 _GIRO = re.compile(r"^(?:(?P<kind>bankgiro|bg|plusgiro|pg)[\s.:]*(?:nr\.?|nummer)?[\s.:]*)?(?P<number>[\d\s-]+)$",
@@ -426,6 +564,9 @@ def check_requisition(book: DecisionBook, ctx: Context) -> list[Finding]:
         problem = giro_problem(ag.giro)
         if problem:
             out.append(Finding(ERROR, "giro-ogiltigt", f"{AGREEMENT_LABELS['giro']}: {problem}.", ag.loc("giro")))
+    else:
+        out.append(Finding(WARNING, "giro-saknas", f"{AGREEMENT_LABELS['giro']} saknas (krävs i rekvisitionen).",
+                           ag.loc("giro")))
     day = ag.requisition_deadline
     if day is not None and ag.paid_out is None:
         left = (day - ctx.today).days
@@ -456,7 +597,9 @@ CHECKS: list[Check] = [
     check_decision_total,
     check_paid_out,
     check_outcome,
+    check_ledger,
     check_dates,
+    check_socialstyrelsen,
     check_report_fields,
     check_requisition,
     check_next_year,
@@ -469,6 +612,17 @@ def validate(book: DecisionBook, today: dt.date | None = None, checks: list[Chec
     ctx = Context(today or dt.date.today())
     findings = list(book.problems) + [f for check in (CHECKS if checks is None else checks) for f in check(book, ctx)]
     return sorted(findings, key=lambda f: f.severity.rank)
+
+
+def requisition_findings(book: DecisionBook, today: dt.date | None = None) -> list[Finding]:
+    """What the requisition form needs, for the ``rekvisition`` command and the button alike: the
+    requisition's checks (a missing bankgiro/plusgiro is an error here: the form cannot be sent without
+    it) and the contact details and diary numbers the form prints."""
+    ctx = Context(today or dt.date.today())
+    found = [Finding(ERROR, f.code, f.message, f.location, f.amount) if f.code == "giro-saknas" else f
+             for f in check_requisition(book, ctx)]
+    fields = missing_fields(book.agreement, REQUISITION_FIELDS, "rekvisitionen")
+    return sorted(found + fields, key=lambda f: f.severity.rank)
 
 
 # The checks that need nothing but amounts, their names and pots (no agreement, no workbook).

@@ -10,6 +10,7 @@ the reader of a region's own layout (``region_reader``), the worksheet functions
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 # Labels of the agreement sheet ("Överenskommelse"), in the order the template shows them.
 # field name -> Swedish label (as in the agreement's Bilaga 2 where the form names it).
@@ -45,10 +46,68 @@ AGREEMENT_LABELS: dict[str, str] = {
     "finance_head_phone": "Ekonomichefens telefon inkl. riktnummer",
     "finance_head_email": "Ekonomichefens e-postadress",
     "signatory": "Behörig företrädare",
+    # the year-end: the region's own decisions that the figures of point 3 follow
+    "requisition_reduces": "Pott som minskas när utbetalt belopp är lägre än bidraget",
+    "unmatched_decision": "Kostnader på objekten som inte hör till någon aktivitet (räknas med / räknas inte)",
+    "unmatched_reason": "Skäl när de inte räknas med",
+    "deviation_threshold": "Avvikelse över budget som kräver kommentar (kr)",
 }
-AMOUNT_FIELDS = {"decided_total", "paid_out", "requisition_amount"}
+AMOUNT_FIELDS = {"decided_total", "paid_out", "requisition_amount", "deviation_threshold"}
 DATE_FIELDS = {"decision_date", "paid_out_date", "period_start", "period_end", "requisition_deadline", "report_deadline",
                "repayment_deadline", "socialstyrelsen_deadline"}
+
+# --- the duties and their deadlines (issue 24) ------------------------------------------------------------
+# Each duty of the agreement: its deadline (the agreement's, "externt"), the region's own earlier one
+# ("internt"), and when it was done, with a reference (diary number, voucher).  A requisition also counts
+# as done when the grant is paid out.
+
+
+class DutyFields(NamedTuple):
+    key: str  # for --remind and the overview's columns
+    kind: str  # what the duty is, as the finance user reads it
+    deadline: str
+    internal: str
+    done: str
+    reference: str
+
+
+DUTIES = (
+    DutyFields("rekvisition", "Rekvisition", "requisition_deadline", "requisition_internal", "requisition_done",
+               "requisition_ref"),
+    DutyFields("redovisning", "Ekonomisk redovisning", "report_deadline", "report_internal", "report_done",
+               "report_ref"),
+    DutyFields("aterbetalning", "Återbetalning av ej förbrukade medel", "repayment_deadline", "repayment_internal",
+               "repayment_done", "repayment_ref"),
+    DutyFields("socialstyrelsen", "Rapport till Socialstyrelsen", "socialstyrelsen_deadline",
+               "socialstyrelsen_internal", "socialstyrelsen_done", "socialstyrelsen_ref"),
+)
+DUTY_LABELS: dict[str, str] = {
+    "requisition_internal": "Intern sista dag för rekvisition",
+    "requisition_done": "Rekvisitionen lämnad (datum)",
+    "requisition_ref": "Referens för rekvisitionen",
+    "report_internal": "Intern sista dag för ekonomisk redovisning",
+    "report_done": "Ekonomisk redovisning lämnad (datum)",
+    "report_ref": "Referens för ekonomisk redovisning",
+    "repayment_internal": "Intern sista dag för återbetalning av ej förbrukade medel",
+    "repayment_done": "Ej förbrukade medel återbetalda (datum)",
+    "repayment_ref": "Referens för återbetalningen",
+    "socialstyrelsen_internal": "Intern sista dag för rapport till Socialstyrelsen",
+    "socialstyrelsen_done": "Rapport till Socialstyrelsen lämnad (datum)",
+    "socialstyrelsen_ref": "Referens för rapport till Socialstyrelsen",
+    # where the agreement's own deadlines were not known: the earlier agreement whose terms they follow
+    "deadlines_assumed": "Tidsgränserna antagna enligt",
+}
+AGREEMENT_LABELS.update(DUTY_LABELS)
+DEADLINE_FIELDS = {f for d in DUTIES for f in (d.deadline, d.internal)}
+DATE_FIELDS |= DEADLINE_FIELDS | {d.done for d in DUTIES}
+# A deadline cell saying the agreement has no such duty (compared normalised): no deadline, no warning.
+NO_DEADLINE = frozenset({"ingen", "inget", "ej aktuellt", "ej aktuell", "krävs inte", "-", "–", "—"})
+
+# The optional table of the agreement's other reporting duties (the 2021 agreement's AT planning, 15 August).
+DUTIES_TABLE = "Redovisningar"
+DUTY_COLUMNS = {"name": "Redovisning", "recipient": "Mottagare", "deadline": "Sista dag",
+                "internal": "Intern sista dag", "done": "Lämnad", "reference": "Referens"}
+DUTY_REQUIRED = ("name",)
 
 # Excel Tables the reader looks for, and their columns: field -> Swedish header.
 AGREEMENT_SHEET = "Överenskommelse"
@@ -70,7 +129,8 @@ ACTIVITY_COLUMNS = {
     "code": "Kod",  # the ledger's activity/project code, for matching utfall (optional)
     "pot": "Pott",
     "actual": "Utfall",
-    "comment": "Kommentar",
+    "comment": "Kommentar",  # printed under the activity on Bilaga 2
+    "internal_comment": "Intern kommentar",  # never printed: the region's own notes (data quality, sources)
 }
 ACTIVITY_REQUIRED = ("name", "verksamhet", "amount", "objekt")
 ACTIVITY_AMOUNTS = {"amount", "actual"}
@@ -89,7 +149,23 @@ HEADER_SYNONYMS: dict[str, re.Pattern] = {f: re.compile(p) for f, p in {
     "pot": r"^pott$",
     "actual": r"^utfall",
     "comment": r"^(kommentar|anmärkning)",
+    "internal_comment": r"^(intern kommentar|interna kommentarer|intern anmärkning)$",
 }.items()}
+
+# The sheet "Utfall" that ``utfall`` writes: its reconciliation per objekt, read back by ``report`` so that
+# every krona booked on the agreement's objekt is accounted for on Kontroll.  field -> header.
+LEDGER_SHEET = "Utfall"
+RECONCILIATION_TABLE = "UtfallAvstamning"
+RECONCILIATION_COLUMNS = {
+    "objekt": "Objekt",
+    "total": "Summa i huvudboken",
+    "matched": "Kopplat till aktiviteter",
+    "objekt_level": "Objektnivå (kod saknas)",
+    "unmatched": "Ej kopplat",
+    "income": "Intäkter (klass 3)",
+    "other": "Övriga konton",
+    "outside": "Utanför perioden",
+}
 
 # A row whose name (or other text) starts with one of these words is a total row, not an activity.
 TOTAL_NAME = re.compile(r"^(summa|totalt|total|totalsumma|s:a)\b", re.IGNORECASE)

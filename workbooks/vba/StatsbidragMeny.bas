@@ -1,43 +1,59 @@
 Attribute VB_Name = "StatsbidragMeny"
-' Fliken "Statsbidrag" i tillägget Statsbidrag.xlam. Knapparna arbetar på den arbetsbok som är
-' aktiv, så att regionens egna arbetsböcker kan förbli vanliga .xlsx utan makron.
+' Fliken "Statsbidrag" i tillägget Statsbidrag.xlam. Knapparna arbetar på den arbetsbok som var aktiv
+' när knappen klickades (xlwings-tilläggets RunPython skickar den till Python, som tar den med
+' xw.Book.caller()), så att regionens egna arbetsböcker kan förbli vanliga .xlsx utan makron.
 '
-' Varje knapp kör Python-paketet xl_statsbidrag genom xlwings-tillägget (RunPython) med den aktiva
-' arbetsboken. Det som behövs på datorn (se README, avsnittet "För dig som arbetar i Excel"):
-' Python med paketet installerat från projektets wheel-fil eller en kopia av projektet, och
-' xlwings-tillägget (xlwings addin install).
+' Varje knapp kör Python-paketet xl_statsbidrag genom xlwings-tillägget (RunPython). Det som behövs
+' på datorn (se README, avsnittet "För dig som arbetar i Excel"): Python med paketet installerat från
+' projektets wheel-fil eller en kopia av projektet, och xlwings-tillägget (xlwings addin install).
 Option Explicit
 
 Public Sub SkapaBilaga2Knapp(control As IRibbonControl)
-    KorPython "skapa_bilaga2(x.active_book())"
+    KorPython "skapa_bilaga2()"
 End Sub
 
 Public Sub KontrolleraKnapp(control As IRibbonControl)
-    KorPython "kontrollera(x.active_book())"
+    KorPython "kontrollera()"
 End Sub
 
 Public Sub HamtaUtfallKnapp(control As IRibbonControl)
-    KorPython "hamta_utfall(x.active_book())"
+    KorPython "hamta_utfall()"
 End Sub
 
 Public Sub RekvisitionKnapp(control As IRibbonControl)
-    KorPython "rekvisition(x.active_book())"
+    KorPython "rekvisition()"
 End Sub
 
 Public Sub FordelaKnapp(control As IRibbonControl)
     Dim total As String
+    If Not ArbetsbokFinns() Then Exit Sub
     total = InputBox("Det nationella belopp som ska fördelas på regionerna efter folkmängd " & _
                      "(kronor, t.ex. 2 835 000 000 eller 2835 mkr):", "Fördela")
     total = Replace(Replace(Replace(Trim$(total), "'", ""), "\", ""), vbLf, "")
     If Len(total) = 0 Then Exit Sub
-    KorPython "fordela(x.active_book(), '" & total & "')"
+    KorPython "fordela(None, '" & total & "')"
 End Sub
 
-Private Sub KorPython(ByVal anrop As String)
-    If ActiveWorkbook Is Nothing Then
-        MsgBox "Öppna beslutsunderlaget (arbetsboken) först.", vbInformation, "Statsbidrag"
-        Exit Sub
+' En arbetsbok i skyddad vy (filer från internet eller e-post) är inte ActiveWorkbook: säg det.
+Private Function ArbetsbokFinns() As Boolean
+    Dim skyddad As Boolean
+    If Not ActiveWorkbook Is Nothing Then
+        ArbetsbokFinns = True
+        Exit Function
     End If
+    On Error Resume Next
+    skyddad = Not Application.ActiveProtectedViewWindow Is Nothing
+    On Error GoTo 0
+    If skyddad Then
+        MsgBox "Arbetsboken är öppnad i skyddad vy. Klicka Aktivera redigering i det gula fältet " & _
+               "och klicka på knappen igen.", vbInformation, "Statsbidrag"
+    Else
+        MsgBox "Öppna beslutsunderlaget (arbetsboken) först.", vbInformation, "Statsbidrag"
+    End If
+End Function
+
+Private Sub KorPython(ByVal anrop As String)
+    If Not ArbetsbokFinns() Then Exit Sub
     On Error GoTo Saknas
     Application.Run "xlwings.xlam!RunPython", "import xl_statsbidrag.excel as x; x." & anrop
     Exit Sub

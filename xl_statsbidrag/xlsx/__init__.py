@@ -6,7 +6,8 @@ stream), ``file_source`` (a file as a ``format_reader.Source``).
 
 Writing into a copy of a package: ``writer`` (the transaction: which parts change, are added or go),
 ``worksheet``, ``table``, ``styles``, ``workbook``, ``relationships``, ``content_types``, ``app``,
-``custom``, ``cellpatch`` (cells set in an existing sheet), ``vbaproject`` (document modules of an
-.xlsm), and ``zipio`` (every other part copied as raw compressed bytes).  ``newbook`` makes a new
-workbook (with ``theme``) and writes into it the same way; ``ooxml`` names the namespaces and types.
+``custom``, ``cellpatch`` (cells set in an existing sheet), ``vbaproject`` (the module names of an
+.xlsm's project, for a new sheet's code name; the project itself is copied byte for byte), and
+``zipio`` (every other part copied as raw compressed bytes).  ``newbook`` makes a new workbook (with
+``theme``) and writes into it the same way; ``ooxml`` names the namespaces and types.
 """

@@ -22,3 +22,11 @@ def set_properties(root: etree._Element, values: dict[str, str]) -> None:
         for child in list(prop):
             prop.remove(child)
         etree.SubElement(prop, f"{{{NS_VT}}}lpwstr").text = ILLEGAL_XML.sub("", value)
+
+
+def remove_property(root: etree._Element, name: str) -> bool:
+    """Remove the property ``name``; whether there was one."""
+    found = [p for p in root if p.get("name") == name]
+    for prop in found:
+        root.remove(prop)
+    return bool(found)

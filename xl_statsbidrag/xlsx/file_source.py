@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import UserError
-from ..model import DecisionBook
+from ..model import DecisionBook, Finding, Severity
 from ..format_reader import MAX_COLUMN, MAX_ROW, TableInfo, read
 from .cells import CellReader
 from .package import Package
@@ -52,10 +52,39 @@ class FileSource:
     def hidden_rows(self, sheet: str) -> set[int]:
         return self.cells.hidden.get(sheet, set())
 
+    def number_formats(self, sheet: str, cells: set[tuple[int, int]]) -> dict[tuple[int, int], str]:
+        """The number format code of each of ``cells`` ((row, column)) that has one (``numfmt``)."""
+        from .numfmt import cell_formats
+
+        ref = self.pkg.sheet(sheet)
+        return cell_formats(self.pkg, ref, cells) if ref is not None else {}
+
 
 def read_book(path: Path | str) -> DecisionBook:
     """Read a decision-support workbook file (see ``format_reader``)."""
     path = Path(path)
     check_not_locked(path)
     with Package(path) as pkg:
-        return read(FileSource(pkg))
+        book = read(FileSource(pkg))
+        book.problems += signature_findings(pkg)
+        return book
+
+
+def signature_findings(pkg: Package) -> list[Finding]:
+    """Info findings when the package or its VBA project is digitally signed (a reader's finding: a fact
+    about the file, not about the model), so that the user knows before a command writes a copy."""
+    found = []
+    signatures = pkg.signatures()
+    if signatures:
+        signed = "; ".join(f"{s.part}" + (f", signerad av {s.signer}" if s.signer else "")
+                           + (f" {s.signed_at}" if s.signed_at else "") for s in signatures)
+        found.append(Finding(Severity.INFO, "signerad", f"Arbetsboken är digitalt signerad ({signed}). En kopia med "
+                             "nya blad (report, rekvisition, utfall) skulle göra signaturen ogiltig: verktyget skriver "
+                             "den bara med --force, och tar då bort signaturen i kopian, som Excel gör när en signerad "
+                             "arbetsbok ändras och sparas."))
+    vba = pkg.vba_signature_parts()
+    if vba:
+        found.append(Finding(Severity.INFO, "signerade-makron", f"Arbetsbokens VBA-projekt är digitalt signerat "
+                             f"({', '.join(vba)}). Ett kommando som skulle ändra VBA-projektet vägrar utan --force, "
+                             "och tar då bort makrosignaturen i kopian."))
+    return found

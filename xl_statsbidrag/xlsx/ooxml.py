@@ -30,6 +30,18 @@ CT_THEME = _CT + "theme+xml"
 CT_TABLE = _CT + "spreadsheetml.table+xml"
 CT_CUSTOM_PROPS = _CT + "custom-properties+xml"
 
+# Digital signatures: the package's (ECMA-376 part 2 §13, XML-DSig) and a VBA project's ([MS-OVBA] 2.3.2;
+# the relationship types of the VBA signature parts are matched by their last segment, whose spelling
+# and year differ between Office versions).
+NS_DSIG = "http://www.w3.org/2000/09/xmldsig#"
+_DIGSIG = "http://schemas.openxmlformats.org/package/2006/relationships/digital-signature/"
+REL_SIGNATURE_ORIGIN = _DIGSIG + "origin"
+REL_SIGNATURE = _DIGSIG + "signature"
+REL_SIGNATURE_CERTIFICATE = _DIGSIG + "certificate"
+CT_SIGNATURE_ORIGIN = "application/vnd.openxmlformats-package.digital-signature-origin"
+CT_SIGNATURE = "application/vnd.openxmlformats-package.digital-signature-xmlsignature+xml"
+VBA_SIGNATURE_KINDS = ("vbaprojectsignature", "vbaprojectsignatureagile", "vbaprojectsignaturev3")
+
 FMTID_USER = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"  # the format id of user-defined document properties
 
 ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

@@ -1,7 +1,8 @@
 """An OOXML spreadsheet package (.xlsx/.xlsm) as parts and relationships.
 
-Only what the tool needs: the workbook's sheets, each sheet's tables, content types, and the
-raw bytes of any part.  XML is parsed with entity resolution and network access off.
+Only what the tool needs: the workbook's sheets, each sheet's tables, content types, the digital
+signatures (of the package and of the VBA project, found by their structure), and the raw bytes of
+any part.  XML is parsed with entity resolution and network access off.
 """
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ from lxml import etree
 from ..errors import UserError
 
 from .ooxml import NS_CT, NS_MAIN, NS_PKG_REL, NS_R, REL_OFFICE_DOCUMENT, REL_TABLE, REL_WORKSHEET  # noqa: F401
+from .ooxml import (CT_SIGNATURE, CT_SIGNATURE_ORIGIN, NS_DSIG, REL_SIGNATURE, REL_SIGNATURE_ORIGIN,
+                    REL_VBA_PROJECT, VBA_SIGNATURE_KINDS)
 from .relationships import rels_part, resolve
 
 # Limits against hostile packages (zip bombs): checked on the central directory before inflating.
@@ -104,6 +107,30 @@ class TableRef:
     table_id: int = 0  # the table's id attribute, unique in the workbook
 
 
+@dataclass(frozen=True)
+class Signature:
+    """A digital signature of the package (``_xmlsignatures/``): its part, who signed it (the
+    certificate's subject, where it can be read) and when, and the parts its manifest names."""
+
+    part: str
+    signer: str = ""
+    signed_at: str = ""
+    covers: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        return (self.part + (f", signed by {self.signer}" if self.signer else "")
+                + (f" on {self.signed_at}" if self.signed_at else ""))
+
+
+def _same_kind(kind: str, wanted: str) -> bool:
+    """Relationship types compare as written, but case-insensitively (some writers differ in case)."""
+    return kind.casefold() == wanted.casefold()
+
+
+def _last_segment(kind: str) -> str:
+    return kind.rstrip("/").rsplit("/", 1)[-1].casefold()
+
+
 class Package:
     """An opened spreadsheet package.  Use as a context manager."""
 
@@ -111,6 +138,7 @@ class Package:
         self.path = Path(path)
         self._rels: dict[str, list[tuple[str, str, str, str]]] = {}
         self._table_refs: list[TableRef] | None = None
+        self._types: tuple[dict[str, str], dict[str, str]] | None = None
         self._check_regular_file()
         self._check_not_compound_file()
         try:
@@ -293,6 +321,78 @@ class Package:
             sheets.append(SheetRef(sheet.get("name", ""), sheet_id, rid, targets.get(rid, ""), index))
         return sheets
 
+    # --- content types and digital signatures ---------------------------------------------------------
+    def content_types(self) -> tuple[dict[str, str], dict[str, str]]:
+        """The content types part as (overrides by part name casefolded, defaults by extension casefolded)."""
+        if self._types is not None:
+            return self._types
+        root = self.xml(self.member("[Content_Types].xml"))
+        overrides = {e.get("PartName", "").lstrip("/").casefold(): e.get("ContentType", "")
+                     for e in root.iter(q("Override", NS_CT))}
+        defaults = {e.get("Extension", "").casefold(): e.get("ContentType", "") for e in root.iter(q("Default", NS_CT))}
+        self._types = (overrides, defaults)
+        return self._types
+
+    def _overrides(self) -> dict[str, str]:
+        """The overrides, or none when the content types cannot be read (a reader is not made stricter by
+        looking for signatures; the writer, which edits the part, says what is wrong with it)."""
+        try:
+            return self.content_types()[0]
+        except UserError:
+            return {}
+
+    def signature_parts(self) -> tuple[list[str], list[str]]:
+        """The package's digital signature, found by its structure (ECMA-376 part 2 §13): (the origin
+        parts, the signature parts).  The origin is related from the package root; each signature is
+        related from the origin.  A part typed as an origin or an XML signature that no relationship
+        reaches is counted too: it is the signature's, whatever became of its relationships."""
+        overrides = self._overrides()
+        typed = {name for name in self.names if overrides.get(name.casefold()) in (CT_SIGNATURE, CT_SIGNATURE_ORIGIN)}
+        origins = [t for _, kind, t, mode in self.rels("") if _same_kind(kind, REL_SIGNATURE_ORIGIN)
+                   and mode == "Internal" and t in self.names]
+        origins += sorted(n for n in typed if overrides[n.casefold()] == CT_SIGNATURE_ORIGIN and n not in origins)
+        signatures = [t for origin in origins for _, kind, t, mode in self.rels(origin)
+                      if _same_kind(kind, REL_SIGNATURE) and mode == "Internal" and t in self.names]
+        signatures += sorted(n for n in typed if overrides[n.casefold()] == CT_SIGNATURE and n not in signatures)
+        return origins, list(dict.fromkeys(signatures))
+
+    def signatures(self) -> list[Signature]:
+        """The package's digital signatures (none for an unsigned workbook).  Detection is structural: a
+        signature whose XML cannot be read still counts, without its details."""
+        return [self._signature(part) for part in self.signature_parts()[1]]
+
+    def _signature(self, part: str) -> Signature:
+        try:
+            root = self.xml(part)
+        except UserError:
+            return Signature(part)
+        covers = []
+        for ref in root.iter(q("Reference", NS_DSIG)):
+            uri = ref.get("URI", "")
+            if uri.startswith("/"):
+                covers.append(self.member(unquote(uri.split("?", 1)[0]).lstrip("/")))
+        signer = next((e.text.strip() for e in root.iter(q("X509SubjectName", NS_DSIG)) if e.text and e.text.strip()), "")
+        if not signer:
+            signer = next((s for s in map(_certificate_subject, root.iter(q("X509Certificate", NS_DSIG))) if s), "")
+        when = next((e.text.strip() for e in root.iter() if isinstance(e.tag, str) and e.text and e.text.strip()
+                     and etree.QName(e).localname in ("SigningTime", "Value") and e.getparent() is not None
+                     and etree.QName(e.getparent()).localname in ("SignatureTime", "SignedSignatureProperties")), "")
+        return Signature(part, signer[:200], when[:40], tuple(dict.fromkeys(covers)))
+
+    def vba_signature_parts(self) -> list[str]:
+        """The signature parts of the VBA project (``xl/vbaProjectSignature.bin``, ``...Agile.bin``,
+        ``...V3.bin``: [MS-OVBA] 2.3.2), related from the project part; empty when the project is unsigned."""
+        project = next((t for _, kind, t, _ in self.rels(self.workbook_part)
+                        if _same_kind(kind, REL_VBA_PROJECT) and t in self.names), None)
+        if project is None:
+            return []
+        overrides = self._overrides()
+        found = [t for _, kind, t, mode in self.rels(project)
+                 if _last_segment(kind) in VBA_SIGNATURE_KINDS and mode == "Internal" and t in self.names]
+        found += sorted(n for n in self.names if n not in found and overrides.get(n.casefold(), "").casefold()
+                        in {f"application/vnd.ms-office.{k}" for k in VBA_SIGNATURE_KINDS})
+        return found
+
     def sheet(self, name: str) -> SheetRef | None:
         key = name.casefold()
         return next((s for s in self.sheets if s.name.casefold() == key), None)
@@ -323,6 +423,23 @@ class Package:
                                     whole(root.get("id")) or 0))
         return out
 
+
+def _certificate_subject(element: etree._Element) -> str:
+    """The subject's common name (else the whole subject) of a base64 X.509 certificate; "" when it
+    cannot be read or the ``cryptography`` package (optional: only for naming the signer) is missing."""
+    import base64
+
+    try:
+        from cryptography import x509
+        from cryptography.x509.oid import NameOID
+    except ImportError:
+        return ""
+    try:
+        cert = x509.load_der_x509_certificate(base64.b64decode("".join((element.text or "").split())))
+        names = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
+        return str(names[0].value) if names else cert.subject.rfc4514_string()
+    except Exception:  # any certificate that cannot be read (only the signer's name is lost)
+        return ""
 
 
 class _GuardedStream:

@@ -1,5 +1,10 @@
 """A VBA project (``xl/vbaProject.bin``) made from module source text, so that the macros of the
-shipped .xlsm are reviewable source in the repository instead of an opaque binary.
+shipped .xlsm and .xlam are reviewable source in the repository instead of an opaque binary; and
+``module_names``, which reads the modules of a user's project so that a sheet added to an .xlsm gets a
+code name no module has.  A user's project itself is never rewritten: the writer copies it byte for
+byte (a rewrite would break an Excel signature and could drop what this module does not model, such as
+the storage class ids of ActiveX controls in forms); Excel adds the document module of a new sheet
+from its code name, as it does for a workbook XlsxWriter made.
 
 Two formats, each in the plainest form the specifications allow:
 
@@ -488,7 +493,7 @@ def read_compound_file(data: bytes) -> dict[str, bytes]:
     return streams
 
 
-# --- adding document modules to an existing project ---------------------------------------------------------
+# --- reading an existing project ---------------------------------------------------------------------
 
 def _records(data: bytes) -> list[tuple[int, bytes]]:
     """The records of a decompressed ``dir`` stream as (id, body); PROJECTVERSION's body is its 6 bytes
@@ -501,11 +506,6 @@ def _records(data: bytes) -> list[tuple[int, bytes]]:
         out.append((rid, data[i + 6:i + 6 + length]))
         i += 6 + length
     return out
-
-
-def _join(records: list[tuple[int, bytes]]) -> bytes:
-    return b"".join(struct.pack("<HI", 0x09, 4) + body if rid == 0x09 else _record(rid, body)
-                    for rid, body in records)
 
 
 class VBAProjectError(ValueError):
@@ -539,49 +539,3 @@ def module_names(vba_bin: bytes) -> list[str]:
         elif rid == 0x19:
             names.append(body.decode(f"cp{codepage}"))
     return names
-
-
-@_readable
-def add_document_modules(vba_bin: bytes, names: list[str]) -> bytes:
-    """The project ``vba_bin`` with a worksheet document module for each of ``names`` (the code names of
-    sheets added to the workbook), as Excel adds one for a new sheet: in the ``dir`` stream, the
-    ``PROJECT`` and ``PROJECTwm`` streams, and as a module stream.  Every other stream is kept as it
-    is, except that the compiled state (``_VBA_PROJECT`` and the ``__SRP_`` caches) is replaced by the
-    form that makes Office compile the source again, since it no longer matches the modules."""
-    streams = read_compound_file(vba_bin)
-    folder = next(k[:-3] for k in streams if k.upper().endswith("VBA/DIR"))
-    records = _records(decompress(streams[folder + "dir"]))
-    codepage = next((struct.unpack("<H", b)[0] for r, b in records if r == 0x03), CODEPAGE)
-    existing = {b.decode(f"cp{codepage}").casefold() for r, b in records if r == 0x19}
-    for name in names:
-        if name.casefold() in existing or not name:
-            raise VBAProjectError(f"the VBA project already has a module {name!r}")
-        existing.add(name.casefold())
-    added = [Module(name, document="worksheet") for name in names]
-    new_records = _records(dir_stream(added))
-    modules_part = new_records[next(i for i, (r, _) in enumerate(new_records) if r == 0x13) + 1:-1]
-    end = max(i for i, (r, _) in enumerate(records) if r == 0x10)
-    records = records[:end] + modules_part + records[end:]
-    count = next(i for i, (r, _) in enumerate(records) if r == 0x0F)
-    records[count] = (0x0F, struct.pack("<H", struct.unpack("<H", records[count][1])[0] + len(added)))
-    out = {k: v for k, v in streams.items() if not k.split("/")[-1].startswith("__SRP_")}
-    out[folder + "dir"] = compress(_join(records))
-    out[folder + "_VBA_PROJECT"] = VBA_PROJECT_STREAM
-    for m in added:
-        out[folder + m.name] = compress(m.text())
-    base = folder[:-4]  # the storage holding PROJECT and PROJECTwm ("" in an Excel package)
-    project = out[base + "PROJECT"].decode(f"cp{codepage}")
-    lines = project.split("\r\n")
-    last = max(i for i, line in enumerate(lines) if line.startswith(("Document=", "Module=", "Class=",
-                                                                      "BaseClass=", "Package=")))
-    lines[last + 1:last + 1] = [f"Document={m.name}/&H00000000" for m in added]
-    if "[Workspace]" in lines:
-        at = lines.index("[Workspace]") + 1
-        while at < len(lines) and lines[at]:
-            at += 1
-        lines[at:at] = [f"{m.name}=0, 0, 0, 0, C" for m in added]
-    out[base + "PROJECT"] = "\r\n".join(lines).encode(f"cp{codepage}")
-    if base + "PROJECTwm" in out:
-        wm = out[base + "PROJECTwm"]
-        out[base + "PROJECTwm"] = wm[:-2] + projectwm_stream(added)
-    return compound_file(out)

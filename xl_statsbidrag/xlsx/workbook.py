@@ -10,7 +10,7 @@ from .package import q, whole
 
 # the children of <workbook> that come before <calcPr>, in schema order
 _BEFORE_CALC = ("fileVersion", "fileSharing", "workbookPr", "workbookProtection", "bookViews", "sheets",
-                "functionGroups", "externalReferences", "definedNames")
+                "functionGroups", "externalReferences", "definedNames", "calcPr")
 
 
 def new(first_sheet: str) -> etree._Element:
@@ -48,14 +48,39 @@ def drop_local_names(root: etree._Element, index: int) -> None:
         root.remove(names)
 
 
+def _insert_in_order(root: etree._Element, tag: str) -> etree._Element:
+    """A new child ``tag`` of <workbook>, placed after the children that come before it in the schema."""
+    before = _BEFORE_CALC[:_BEFORE_CALC.index(tag)]
+    position = 0
+    for i, child in enumerate(root):
+        if isinstance(child.tag, str) and etree.QName(child).localname in before:
+            position = i + 1
+    element = etree.Element(q(tag))
+    root.insert(position, element)
+    return element
+
+
+def set_print_titles(root: etree._Element, index: int, sheet: str, rows: tuple[int, int]) -> None:
+    """The rows printed at the top of every page of the sheet at ``index`` (``_xlnm.Print_Titles``)."""
+    names = root.find(q("definedNames"))
+    if names is None:
+        names = _insert_in_order(root, "definedNames")
+    for name in list(names):
+        if name.get("localSheetId") == str(index) and name.get("name") == "_xlnm.Print_Titles":
+            names.remove(name)
+    quoted = "'" + sheet.replace("'", "''") + "'"
+    etree.SubElement(names, q("definedName"), name="_xlnm.Print_Titles",
+                     localSheetId=str(index)).text = f"{quoted}!${rows[0]}:${rows[1]}"
+
+
+def sheet_count(root: etree._Element) -> int:
+    sheets = root.find(q("sheets"))
+    return 0 if sheets is None else len(sheets)
+
+
 def full_calc_on_load(root: etree._Element) -> None:
     """``<calcPr fullCalcOnLoad="1">``: Excel (and LibreOffice) recalculate every formula on opening."""
     calc = root.find(q("calcPr"))
     if calc is None:
-        calc = etree.Element(q("calcPr"))
-        position = 0
-        for i, child in enumerate(root):
-            if isinstance(child.tag, str) and etree.QName(child).localname in _BEFORE_CALC:
-                position = i + 1
-        root.insert(position, calc)
+        calc = _insert_in_order(root, "calcPr")
     calc.set("fullCalcOnLoad", "1")

@@ -12,11 +12,19 @@ it reached through its relationships (tables, comments, drawings, VML, printer s
 content types, its sheet-scoped defined names (a print area, print titles) and the calculation
 chain.  The sheet keeps its place, its sheetId and its relationship, so references to it survive.
 Everything is read and serialised before the source is closed and the target written.
+
+Two steps close every transaction.  A digitally signed package (``_xmlsignatures/``), or a signed VBA
+project whose ``vbaProject.bin`` the edit changes, is refused - the signature would no longer be
+valid - unless ``unsign``: then the signature parts, their relationships and content types are
+removed, as Excel does when a signed workbook is edited and saved.  And the output gets the tool's
+mark (``fingerprint``), by which ``outputs`` knows it again; ``mark=False`` (a workbook changed in
+place: the user's own file) removes a mark it had.
 """
 from __future__ import annotations
 
 import posixpath
 import re
+import zlib
 from contextlib import closing
 from decimal import Decimal
 from pathlib import Path
@@ -25,9 +33,10 @@ from lxml import etree
 
 from ..errors import UserError
 from ..layout import SheetLayout
-from . import app, content_types, custom, relationships, workbook
-from .ooxml import (CT_CUSTOM_PROPS, CT_RELS, CT_STYLES, CT_TABLE, CT_WORKSHEET, REL_CALC_CHAIN, REL_CUSTOM_PROPS,
-                    REL_EXTENDED_PROPS, REL_STYLES, REL_TABLE, REL_VBA_PROJECT, REL_WORKSHEET)
+from . import app, content_types, custom, fingerprint, relationships, workbook
+from .ooxml import (CT_CUSTOM_PROPS, CT_RELS, CT_STYLES, CT_TABLE, CT_WORKSHEET, NS_CT, REL_CALC_CHAIN, REL_CUSTOM_PROPS,
+                    REL_EXTENDED_PROPS, REL_SIGNATURE, REL_SIGNATURE_CERTIFICATE, REL_STYLES, REL_TABLE,
+                    REL_VBA_PROJECT, REL_WORKSHEET)
 from .package import Package, q, serialize_xml
 from .relationships import relative, rels_part
 from .styles import add_styles, minimal_styles
@@ -37,6 +46,11 @@ from .zipio import Deflated, write_package
 
 _INVALID_SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
 TYPES = "[Content_Types].xml"
+
+
+def _crc_size(data: bytes | Deflated) -> tuple[int, int]:
+    """A part's CRC-32 and size, also of one deflated as it was written (``zipio.Deflated``)."""
+    return (data.crc, data.size) if isinstance(data, Deflated) else (zlib.crc32(data), len(data))
 
 
 class _Edit:
@@ -51,8 +65,11 @@ class _Edit:
         self.wb_part = pkg.workbook_part
         self.taken_parts = {n.casefold() for n in pkg.names}
         self.added_sheets = 0
-        self.new_modules: list[str] = []  # document modules to add to the VBA project (code names)
+        self.new_code_names: list[str] = []  # code names given to the sheets this edit adds
         self.code_names: dict[str, str | None] = {}  # the code names of the package's sheets, as read
+        self.actions: list[tuple[str, str]] = []  # what the edit does, in words (for a refusal that says so)
+        self.mark_part: str | None = None  # the custom properties part that gets the tool's mark
+        self.custom_part: str | None = None  # the custom properties part, once this edit has set one
 
     # --- parts -----------------------------------------------------------------------------------------
     def tree(self, part: str, new=None) -> etree._Element:
@@ -171,10 +188,101 @@ class _Edit:
             self.trees[part] = root
             self.added_sheets += 1
 
-    def custom_properties(self, values: dict[str, str]) -> None:
-        """Set custom document properties (File > Properties > Custom), keeping the others."""
-        part = self.related_part("", REL_CUSTOM_PROPS, "docProps", "custom", CT_CUSTOM_PROPS)
-        custom.set_properties(self.tree(part, custom.new), values)
+    def custom_properties(self, values: dict[str, str]) -> str:
+        """Set custom document properties (File > Properties > Custom), keeping the others; returns the part."""
+        if self.custom_part is None:  # (made once: a part this edit makes is not in the package to be found)
+            self.custom_part = self.related_part("", REL_CUSTOM_PROPS, "docProps", "custom", CT_CUSTOM_PROPS)
+        custom.set_properties(self.tree(self.custom_part, custom.new), values)
+        return self.custom_part
+
+    def mark(self, on: bool) -> None:
+        """Give the output the tool's mark (a placeholder, sealed in ``finish``), or remove a mark it has."""
+        if on:
+            self.mark_part = self.custom_properties({fingerprint.PROPERTY: fingerprint.PLACEHOLDER})
+            return
+        part = self.target("", REL_CUSTOM_PROPS)
+        if part is not None and any(p.get("name") == fingerprint.PROPERTY for p in self.view(part)):
+            custom.remove_property(self.tree(part), fingerprint.PROPERTY)
+
+    # --- digital signatures ------------------------------------------------------------------------
+    def signatures(self, unsign: bool) -> list[str]:
+        """Never a signature left over parts that changed.  The package's signature covers the parts the
+        edit changes, and a VBA project's covers the project: refused unless ``unsign``, then removed (the
+        output is unsigned).  Returns what was removed, in words, for the command's summary."""
+        removed = []
+        signatures = self.pkg.signatures()
+        if signatures:
+            if not unsign:
+                covered = {c for s in signatures for c in s.covers}
+                changed = sorted(c for c in covered if c in self.trees or c in self.parts or c in self.drop)
+                what = (f"changes parts it signs ({', '.join(changed[:6])}{', ...' if len(changed) > 6 else ''})"
+                        if changed else "changes the signed package")
+                self.refuse(f"the workbook is digitally signed ({'; '.join(map(str, signatures))}); the command "
+                            f"{self.doing()}, which {what}: the signature would no longer be valid")
+            origins, parts = self.pkg.signature_parts()
+            todo = list(parts)
+            while todo:  # the certificates the signatures relate to
+                for _, kind, target, mode in self.pkg.rels(todo.pop()):
+                    if kind in (REL_SIGNATURE, REL_SIGNATURE_CERTIFICATE) and mode == "Internal" \
+                            and target in self.pkg.names and target not in parts:
+                        parts.append(target)
+                        todo.append(target)
+            self.drop_parts(origins + parts, "")
+            removed.append("the workbook's digital signature (" + "; ".join(map(str, signatures)) + ") was removed: "
+                           "the output is unsigned")
+        project = self.target(self.wb_part, REL_VBA_PROJECT)
+        changed = project in self.parts and self.parts[project] != self.pkg.read(project)
+        vba_signatures = self.pkg.vba_signature_parts() if changed else []
+        if vba_signatures:
+            if not unsign:
+                self.refuse(f"the workbook's VBA project is digitally signed ({', '.join(vba_signatures)}); the "
+                            f"command {self.doing()}, which changes the project {project}: the macros' signature "
+                            "would no longer be valid")
+            self.drop_parts(vba_signatures, project)
+            removed.append(f"the VBA project's signature ({', '.join(vba_signatures)}) was removed: the macros are "
+                           "unsigned")
+        return removed
+
+    def doing(self) -> str:
+        """What the edit does, in words: "adds the sheets 'Bilaga 2', 'Kontroll'"."""
+        grouped: dict[str, list[str]] = {}
+        for verb, what in self.actions:
+            grouped.setdefault(verb, []).append(what)
+        said = [f"{verb.replace('the sheet', 'the sheets') if len(things) > 1 else verb} {', '.join(things)}"
+                for verb, things in grouped.items()]
+        return " and ".join(said) or "writes into it"
+
+    def refuse(self, why: str) -> None:
+        raise UserError(f"{why}. Nothing was written. Run again with --force to write it without the signature "
+                        "(as Excel does when a signed workbook is edited and saved; the signed original is kept), "
+                        "or have it signed again afterwards", file=self.pkg.path)
+
+    def drop_parts(self, parts: list[str], source: str) -> None:
+        """Remove ``parts`` with their relationships parts and content types, and ``source``'s relationships
+        to them (its relationships part too, when nothing is left in it); a Default content type that no
+        remaining part uses goes with them."""
+        for part in parts:
+            self.remove(part)
+            if self.rels_of(part) in self.pkg.names:
+                self.remove(self.rels_of(part))
+        rels = self.rels_of(source)
+        if rels in self.pkg.names:
+            root = self.tree(rels)
+            gone = {p.casefold() for p in parts}
+            for rel in list(root):
+                if rel.get("TargetMode", "Internal") == "Internal" and \
+                        self.pkg.member(relationships.resolve(source, rel.get("Target", ""))).casefold() in gone:
+                    root.remove(rel)
+            if len(root) == 0 and source:
+                del self.trees[rels]
+                self.remove(rels)
+        kept = [n for n in self.pkg.names if n not in self.drop]
+        types = self.tree(TYPES)
+        for default in list(types.iter(f"{{{NS_CT}}}Default")):
+            extension = default.get("Extension", "").casefold()
+            if extension not in ("rels", "xml") and any(p.casefold().endswith("." + extension) for p in parts) \
+                    and not any(n.casefold().endswith("." + extension) for n in kept):
+                types.remove(default)
 
     def existing_tables(self) -> tuple[set[str], int]:
         """Names (casefolded) and the highest id of the tables that stay in the workbook."""
@@ -197,15 +305,21 @@ class _Edit:
                 raise UserError(f"the workbook has a sheet '{existing.name}' that is not a worksheet; "
                                 "rename it and try again", file=self.pkg.path)
             part = existing.part
+            self.actions.append(("replaces the sheet", f"'{existing.name}'"))
             self.drop_dependents(part)
             workbook.drop_local_names(self.tree(self.wb_part), existing.index)
             self.drop_calc_chain()
         else:
             part = self.new_part(posixpath.join(posixpath.dirname(self.wb_part), "worksheets"), "sheet", "xml")
+            self.actions.append(("adds the sheet", f"'{layout.name}'"))
             rel_id = self.relate(self.wb_part, REL_WORKSHEET, part)
             workbook.add_sheet(self.tree(self.wb_part), layout.name, rel_id, str(self.pkg.path))
             self.override(part, CT_WORKSHEET)
             self.list_in_app_properties(layout.name)
+        if layout.print_titles:
+            root = self.tree(self.wb_part)
+            index = existing.index if existing is not None else workbook.sheet_count(root) - 1
+            workbook.set_print_titles(root, index, layout.name, layout.print_titles)
         table_parts = [self.new_part(posixpath.join(posixpath.dirname(self.wb_part), "tables"), "table", "xml")
                        for _ in layout.tables]
         self.parts[part] = Deflated(sheet_chunks(layout, style_ids, self.code_name(existing)))
@@ -241,6 +355,7 @@ class _Edit:
             self.parts[sheet.part] = Deflated(patch_chunks(self.pkg.read(sheet.part), values,
                                                            f"{self.pkg.path}: {sheet.part}",
                                                            well_formed(self.pkg, sheet.part)))
+            self.actions.append(("sets cells in the sheet", f"'{sheet.name}'"))
         self.drop_calc_chain()  # it may name a formula cell that is now a value; Excel rebuilds it
         workbook.full_calc_on_load(self.tree(self.wb_part))
 
@@ -260,8 +375,9 @@ class _Edit:
 
     def code_name(self, existing) -> str | None:
         """The code name of a sheet written into a workbook with a VBA project: a replaced sheet keeps its
-        own; a new one gets the next free SheetN and, as Excel gives a new sheet, a document module, so
-        that Excel does not rebuild the project on the first save.  None without a project."""
+        own; a new one gets the next SheetN that no module and no other sheet has.  Only the code name is
+        set (as XlsxWriter does): the project is copied byte for byte and Excel adds the sheet's document
+        module itself.  None without a project, or with one we cannot read (Excel then names the sheet)."""
         part = self.target(self.wb_part, REL_VBA_PROJECT)
         if part is None:
             return None
@@ -275,44 +391,46 @@ class _Edit:
         except VBAProjectError:
             return None  # a project we cannot read is copied as it is; Excel adds the module on save
         # a sheet may have a code name without a module (XlsxWriter gives every sheet one): not to be taken twice
-        taken = {n.casefold() for n in names + self.new_modules}
+        taken = {n.casefold() for n in names + self.new_code_names}
         taken |= {(self.sheet_code_name(s.part) or "").casefold() for s in self.pkg.sheets if s.part in self.pkg.names}
         n = 1
         while f"sheet{n}" in taken:
             n += 1
-        self.new_modules.append(f"Sheet{n}")
+        self.new_code_names.append(f"Sheet{n}")
         return f"Sheet{n}"
 
-    def finish(self) -> None:
-        """Everything read from the package and serialised, so that it can be closed before writing."""
+    def finish(self, unsign: bool = False) -> list[str]:
+        """Everything read from the package and serialised, so that it can be closed before writing; returns
+        what was removed (signatures), in words."""
         new_rels = [p for p in [*self.trees, *self.parts] if p not in self.pkg.names and p.casefold().endswith(".rels")]
         if new_rels and not content_types.has_default(self.tree(TYPES), "rels"):  # a package typing each one
             for part in new_rels:
                 self.override(part, CT_RELS)
-        if self.new_modules:
-            from .vbaproject import VBAProjectError, add_document_modules
-
-            part = self.target(self.wb_part, REL_VBA_PROJECT)
-            try:
-                self.parts[part] = add_document_modules(self.pkg.read(part), self.new_modules)
-            except VBAProjectError:
-                pass  # e.g. too large for our compound-file writer: copied as it is, Excel adds the modules
+        removed = self.signatures(unsign)
         for part, root in self.trees.items():
             self.parts[part] = serialize_xml(root)
         self.drop -= set(self.parts)
         self.infos = [i for i in self.pkg.infos if i.filename not in self.drop]
+        if self.mark_part is not None:  # the last change: the digest covers every other one
+            members = [(i.filename, *_crc_size(self.parts[i.filename]))
+                       if i.filename in self.parts else (i.filename, i.CRC, i.file_size) for i in self.infos]
+            members += [(p, *_crc_size(data)) for p, data in self.parts.items() if p not in self.pkg.names]
+            self.parts[self.mark_part] = fingerprint.seal(members, self.mark_part, self.parts[self.mark_part])
         self.replace = {p: data for p, data in self.parts.items() if p in self.pkg.names}
         self.add = {p: data for p, data in self.parts.items() if p not in self.pkg.names}
+        return removed
 
     def write(self, source: Path, target: Path) -> None:
         write_package(source, self.infos, target, self.replace, self.add)
 
 
 def write_sheets(source: Path, target: Path, layouts: list[SheetLayout],
-                 properties: dict[str, str] | None = None, cell_values=None) -> None:
+                 properties: dict[str, str] | None = None, cell_values=None, *, unsign: bool = False,
+                 mark: bool = True) -> list[str]:
     """Write ``target`` as ``source`` with each layout's sheet added (at the end) or replaced, the custom
     document ``properties`` set, and the cells of ``cell_values`` ({sheet name: {"J5": Decimal or None}})
-    set in their sheets (``cellpatch``)."""
+    set in their sheets (``cellpatch``).  A signed package is refused unless ``unsign`` (then its signature
+    is removed); the output gets the tool's mark unless ``mark`` is false.  Returns what was removed."""
     for layout in layouts:
         if len(layout.name) > 31 or _INVALID_SHEET_NAME.search(layout.name) or not layout.name.strip():
             raise ValueError(f"invalid sheet name {layout.name!r}")
@@ -321,15 +439,17 @@ def write_sheets(source: Path, target: Path, layouts: list[SheetLayout],
         raise ValueError(f"two sheets of one name in {[layout.name for layout in layouts]}")
     with Package(source) as pkg:
         edit = _Edit(pkg)
-        style_ids = edit.styles()
+        style_ids = edit.styles() if layouts else {}
         placed = [(layout, *edit.sheet(layout, style_ids)) for layout in layouts]
         edit.tables(placed)
         if properties:
             edit.custom_properties(properties)
         if cell_values:
             edit.cells(cell_values)
-        edit.finish()
+        edit.mark(mark)
+        removed = edit.finish(unsign)
     edit.write(Path(source), Path(target))  # with the package closed: Windows will not rename over an open file
+    return removed
 
 
 def write_sheet(source: Path, target: Path, layout: SheetLayout) -> None:
