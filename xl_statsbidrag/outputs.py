@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import os
 import re
 import shutil
@@ -96,6 +95,8 @@ def _record_path(path: Path) -> Path:
 
 
 def _read_record(folder_record: Path) -> dict:
+    import json  # here: only files without room for a mark need the record; `report` starts without it (issue 28)
+
     try:
         with open(folder_record, "rb") as f:
             data = json.loads(f.read(16 << 20).decode("utf-8"))
@@ -119,6 +120,8 @@ def record(path: Path | str) -> None:
     """Note ``path`` (just written, and without room for a mark) as the tool's in its folder's record.
     A record that cannot be written is no error: the file is then not known as the tool's, and the
     next run asks for --force rather than guess."""
+    import json  # (see _read_record)
+
     from .atomic import atomic_output
 
     path = Path(path)
