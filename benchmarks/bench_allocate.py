@@ -14,8 +14,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from xl_statsbidrag import reference_data as tables  # noqa: E402
-from xl_statsbidrag.allocation import split  # noqa: E402
+from xl_statsbidrag.read import reference_data as tables  # noqa: E402
+from xl_statsbidrag.core.allocation import split  # noqa: E402
 
 
 def per_call(weights, labels, number: int) -> float:

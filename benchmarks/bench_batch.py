@@ -29,8 +29,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "workbooks"), str(ROOT / "benchmarks")]
 import build as examples  # noqa: E402
 from bench_report import best, ledger  # noqa: E402
 
-from xl_statsbidrag.jobs import report_file  # noqa: E402
-from xl_statsbidrag.libreoffice import convert  # noqa: E402
+from xl_statsbidrag.app.files import report_file  # noqa: E402
+from xl_statsbidrag.files.libreoffice import convert  # noqa: E402
 
 SPEC = examples.WORKBOOKS["beslutsunderlag_2019.xlsx"]
 

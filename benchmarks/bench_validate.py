@@ -42,7 +42,7 @@ def high_water_kb() -> int:
 
 
 def measure(path: str) -> dict:
-    from xl_statsbidrag.validation import validate
+    from xl_statsbidrag.check.validate import validate
     from xl_statsbidrag.xlsx.file_source import read_book
 
     before = high_water_kb()

@@ -86,8 +86,8 @@ class _Noon(dt.datetime):
 def outputs(tmp: Path, quick: bool = False) -> dict[str, object]:
     import types
 
-    from xl_statsbidrag import report
-    from xl_statsbidrag.jobs import report_file, utfall_file
+    from xl_statsbidrag.forms import bilaga2 as report
+    from xl_statsbidrag.app.files import report_file, utfall_file
 
     report.dt = types.SimpleNamespace(date=dt.date, time=dt.time, timedelta=dt.timedelta, datetime=_Noon)
 
@@ -115,7 +115,7 @@ def outputs(tmp: Path, quick: bool = False) -> dict[str, object]:
     folder.mkdir()
     for name, path in books.items():
         shutil.copy(path, folder / name)
-    from xl_statsbidrag import batch
+    from xl_statsbidrag.app import batch
 
     rows = batch.run([str(folder)], tmp / "batch_out", 2, progress_stream=io.StringIO())
     for row in rows:

@@ -15,8 +15,8 @@ import xlwings as xw
 from xlwings import arg, func, script
 
 from xl_statsbidrag import excel
-from xl_statsbidrag.amounts import format_kr
-from xl_statsbidrag.errors import UserError
+from xl_statsbidrag.core.money import format_kr
+from xl_statsbidrag.core.errors import UserError
 
 FUNCTIONS = ("SB_FORDELA", "SB_KVAR", "SB_KONTROLL")
 SCRIPTS = ("skapa_bilaga2", "kontrollera", "rekvisition")

@@ -97,7 +97,7 @@ def rich_xlsx(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def libreoffice():
     """The LibreOffice converter; on CI its absence is a failure, elsewhere a skip."""
-    from xl_statsbidrag import libreoffice as lo
+    from xl_statsbidrag.files import libreoffice as lo
 
     if lo.soffice() is None:
         if os.environ.get("CI"):

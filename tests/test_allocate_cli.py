@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import openpyxl
 
-from xl_statsbidrag import reference_data as tables
+from xl_statsbidrag.read import reference_data as tables
 
 
 def run(*args, env=None):

@@ -5,9 +5,10 @@ from fractions import Fraction
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from xl_statsbidrag import sheetfuncs, reference_data as tables
-from xl_statsbidrag.allocation import AllocationError, split, split_mixed, split_pots
-from xl_statsbidrag.errors import UserError
+from xl_statsbidrag.app import functions as sheetfuncs
+from xl_statsbidrag.read import reference_data as tables
+from xl_statsbidrag.core.allocation import AllocationError, split, split_mixed, split_pots
+from xl_statsbidrag.core.errors import UserError
 
 
 def population_2018():

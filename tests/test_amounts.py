@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 from hypothesis import given, strategies as st
 
-from xl_statsbidrag.amounts import AmountError, format_kr, parse_amount
+from xl_statsbidrag.core.money import AmountError, format_kr, parse_amount
 
 
 @pytest.mark.parametrize("text, expected", [

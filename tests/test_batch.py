@@ -135,7 +135,7 @@ def test_a_killed_run_leaves_no_broken_files(tmp_path):
 
 POOL_DRIVER = """
 import os, signal, sys, time
-from xl_statsbidrag import jobs
+from xl_statsbidrag.app import files as jobs
 real = jobs.make_report
 def make_report(source, *args, **kw):
     name = os.path.basename(str(source))
@@ -190,7 +190,7 @@ def test_a_worker_that_breaks_a_limit_is_replaced_and_only_its_book_fails(tmp_pa
 def test_an_idle_worker_that_died_is_replaced_and_its_next_book_still_converts(tmp_path, monkeypatch):
     """A pool worker killed while it waits for a book (the out-of-memory killer chooses the largest
     process, which may be an idle one): the book it would have had goes to a new worker."""
-    from xl_statsbidrag import batch
+    from xl_statsbidrag.app import batch
 
     folder = tmp_path / "in"
     folder.mkdir()

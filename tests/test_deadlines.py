@@ -9,12 +9,12 @@ import sys
 import pytest
 
 from conftest import EXAMPLE_2018, EXAMPLE_2019, examples
-from xl_statsbidrag.deadlines import (
+from xl_statsbidrag.check.deadlines import (
     REMINDERS, calendar, deadlines, deadlines_of_books, holidays, in_order, last_working_day, non_working,
     parse_reminders,
 )
-from xl_statsbidrag.errors import UserError
-from xl_statsbidrag.validation import Context, check_socialstyrelsen, validate
+from xl_statsbidrag.core.errors import UserError
+from xl_statsbidrag.check.validate import Context, check_socialstyrelsen, validate
 from xl_statsbidrag.xlsx.file_source import read_book
 
 D = dt.date
@@ -326,8 +326,8 @@ def test_a_bad_reminder_is_a_clear_error():
 # --- the format: the template (import) writes what the reader reads ----------------------------------------
 
 def test_the_template_writes_the_duty_fields_the_reader_reads(tmp_path):
-    from xl_statsbidrag.model import Duty
-    from xl_statsbidrag.template import activities_sheet, agreement_sheet
+    from xl_statsbidrag.core.model import Duty
+    from xl_statsbidrag.forms.template import activities_sheet, agreement_sheet
     from xl_statsbidrag.xlsx.newbook import write_workbook
 
     ag = read_book(EXAMPLE_2018).agreement

@@ -15,9 +15,10 @@ from oletools.olevba import VBA_Parser, decompress_stream
 import remote_book  # noqa: F401  (sets xlwings' noncommercial key before xlwings.pro is used)
 from conftest import EXAMPLE_2018, EXAMPLE_2019, WORKBOOKS, parts, sha256
 from hypothesis import given, settings, strategies as st
-from xl_statsbidrag import excel, reference_data as tables
-from xl_statsbidrag.jobs import report_file
-from xl_statsbidrag.validation import validate
+from xl_statsbidrag import excel
+from xl_statsbidrag.read import reference_data as tables
+from xl_statsbidrag.app.files import report_file
+from xl_statsbidrag.check.validate import validate
 from xl_statsbidrag.xlsx.file_source import read_book
 from xl_statsbidrag.xlsx.vbaproject import compress, decompress
 
@@ -318,7 +319,7 @@ def test_lite_column_widths_are_points():
     position = len(initial)  # Bilaga 2 is added after the workbook's sheets
     widths = [a["args"][0] for a in book.json()["actions"] if a["func"] == "setColumnWidth"
               and a["sheet_position"] == position]
-    from xl_statsbidrag.report import make_report as layouts
+    from xl_statsbidrag.forms.bilaga2 import make_report as layouts
 
     expected = layouts(read_book(EXAMPLE_2019), TODAY).sheets[0].column_widths
     assert widths == [(w * 7 + 5) * 0.75 for w in expected]

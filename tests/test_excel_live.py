@@ -14,10 +14,10 @@ import excel_book
 import remote_book  # noqa: F401  (sets xlwings' free key before xlwings is first imported, whatever the order)
 from conftest import EXAMPLE_2018, EXAMPLE_2019, examples
 from xl_statsbidrag import excel
-from xl_statsbidrag.jobs import report_file
-from xl_statsbidrag.workbook_format import AGREEMENT_LABELS, AGREEMENT_SHEET
-from xl_statsbidrag.format_reader import read
-from xl_statsbidrag.validation import validate
+from xl_statsbidrag.app.files import report_file
+from xl_statsbidrag.read.workbook_format import AGREEMENT_LABELS, AGREEMENT_SHEET
+from xl_statsbidrag.read.format_reader import read
+from xl_statsbidrag.check.validate import validate
 from xl_statsbidrag.xlsx.file_source import read_book
 
 TODAY = dt.date(2026, 11, 22)
@@ -369,7 +369,7 @@ def test_every_button_shows_what_xlwings_raised_as_a_dialog(failure, monkeypatch
 def test_rekvisition_button_and_command_give_the_same_findings(tmp_path):
     """The button reported only rekvisition-snart where the command also reported the missing required
     fields; both now run jobs.requisition."""
-    from xl_statsbidrag.jobs import requisition_file
+    from xl_statsbidrag.app.files import requisition_file
 
     today = dt.date(2019, 11, 20)  # eleven days before the requisition deadline
     _, agreement, command = requisition_file(EXAMPLE_2019, tmp_path / "r.xlsx", today)
@@ -386,8 +386,8 @@ def test_rekvisition_button_and_command_give_the_same_findings(tmp_path):
 
 
 def test_utfall_button_refuses_unreadable_cells_as_the_command_does(tmp_path):
-    from xl_statsbidrag.errors import UserError
-    from xl_statsbidrag.jobs import utfall_file
+    from xl_statsbidrag.core.errors import UserError
+    from xl_statsbidrag.app.files import utfall_file
 
     path = hostile(tmp_path)  # #DIV/0! in an Utfall cell, #N/A in a comment
     ledger = EXAMPLE_2019.parent / "huvudbok_2019.csv"
@@ -403,7 +403,7 @@ def test_utfall_button_refuses_unreadable_cells_as_the_command_does(tmp_path):
 
 
 def test_utfall_button_and_command_give_the_same_result(tmp_path):
-    from xl_statsbidrag.jobs import utfall_file
+    from xl_statsbidrag.app.files import utfall_file
 
     ledger = EXAMPLE_2019.parent / "huvudbok_2019.csv"
     _, command = utfall_file(EXAMPLE_2019, [ledger], tmp_path / "u.xlsx", today=TODAY)

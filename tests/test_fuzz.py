@@ -8,8 +8,8 @@ import zipfile
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from conftest import EXAMPLE_2019, parts
-from xl_statsbidrag.amounts import AmountError, parse_amount
-from xl_statsbidrag.errors import UserError
+from xl_statsbidrag.core.money import AmountError, parse_amount
+from xl_statsbidrag.core.errors import UserError
 from xl_statsbidrag.xlsx.file_source import read_book
 
 # On CI the same inputs every run (a red CI must be reproducible); elsewhere new ones each run.

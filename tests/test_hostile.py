@@ -10,9 +10,9 @@ from decimal import Decimal
 import pytest
 
 from conftest import EXAMPLE_2019, parts, sha256, small_book
-from xl_statsbidrag.errors import Location, UserError
-from xl_statsbidrag.jobs import report_file
-from xl_statsbidrag.validation import validate
+from xl_statsbidrag.core.errors import Location, UserError
+from xl_statsbidrag.app.files import report_file
+from xl_statsbidrag.check.validate import validate
 from xl_statsbidrag.xlsx.file_source import read_book
 
 TODAY = dt.date(2026, 11, 22)

@@ -11,10 +11,10 @@ import xlsxwriter
 
 from conftest import examples, parts, sha256
 from ooxml_checks import check_package
-from xl_statsbidrag import reference_data as tables
-from xl_statsbidrag.errors import Location, UserError
-from xl_statsbidrag.jobs import import_file, report_file
-from xl_statsbidrag.validation import validate
+from xl_statsbidrag.read import reference_data as tables
+from xl_statsbidrag.core.errors import Location, UserError
+from xl_statsbidrag.app.files import import_file, report_file
+from xl_statsbidrag.check.validate import validate
 from xl_statsbidrag.xlsx.file_source import read_book
 
 TODAY = dt.date(2026, 11, 22)
@@ -223,7 +223,7 @@ def test_what_cannot_be_recognised_is_said_and_nothing_written(tmp_path, case, w
 
 
 def test_loose_header_matching():
-    from xl_statsbidrag.region_reader import _fields
+    from xl_statsbidrag.read.region_reader import _fields
     assert _fields(["Pågående arbete/\naktivitet", "Verksamhets-\nområde", "Belopp, kronor", "OBJEKT"]) == \
         {"name": 0, "verksamhet": 1, "amount": 2, "objekt": 3}
     assert _fields(["aktiviteter", "Besluts-\nunderlag datum alt dnr", "behov 2020", "summa:"]) == \

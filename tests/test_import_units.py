@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 import xlsxwriter
 
-from xl_statsbidrag.errors import UserError
-from xl_statsbidrag.jobs import import_file
-from xl_statsbidrag.region_reader import describe
+from xl_statsbidrag.core.errors import UserError
+from xl_statsbidrag.app.files import import_file
+from xl_statsbidrag.read.region_reader import describe
 from xl_statsbidrag.xlsx.file_source import read_book
 
 ROWS = [("Specialistutbildning", "HoS", 5094, 9917), ("IT-stöd", "Regionstab", 1250.5, 9902),
@@ -171,7 +171,7 @@ def test_cli_warns_about_hidden_rows(tmp_path):
 # --- the pieces ------------------------------------------------------------------------------------------
 
 def test_headers_that_carry_a_unit_are_still_recognised():
-    from xl_statsbidrag.region_reader import _fields
+    from xl_statsbidrag.read.region_reader import _fields
 
     assert _fields(["Aktivitet", "Verksamhet", "Tkr", "Behov 2020 (tkr)", "Utfall, tkr"]) == \
         {"name": 0, "verksamhet": 1, "amount": 2, "next_year": 3, "actual": 4}
@@ -184,7 +184,7 @@ def test_a_column_headed_by_its_unit_alone(tmp_path):
 
 
 def test_units_in_headers_statements_and_formats():
-    from xl_statsbidrag.region_reader import format_unit, statement_unit, units_in
+    from xl_statsbidrag.read.region_reader import format_unit, statement_unit, units_in
 
     assert units_in("Belopp,\ntkr") == {"tkr"} and units_in("Summa (Mkr)") == {"mkr"}
     assert units_in("Belopp kronor") == {"kr"} and units_in("Belopp") == set() and units_in("Belopp, €") == {"?"}

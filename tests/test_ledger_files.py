@@ -14,12 +14,12 @@ import pandas as pd
 import pytest
 
 from conftest import EXAMPLE_2019, ROOT
-from xl_statsbidrag.errors import UserError
-from xl_statsbidrag.jobs import utfall_file
-from xl_statsbidrag.ledger import _read, read_ledger
-from xl_statsbidrag.model import Activity, Agreement, DecisionBook, Objekt, Pot
-from xl_statsbidrag.sie import read_sie
-from xl_statsbidrag.utfall import compute
+from xl_statsbidrag.core.errors import UserError
+from xl_statsbidrag.app.files import utfall_file
+from xl_statsbidrag.ledger.frame import _read, read_ledger
+from xl_statsbidrag.core.model import Activity, Agreement, DecisionBook, Objekt, Pot
+from xl_statsbidrag.ledger.sie import read_sie
+from xl_statsbidrag.ledger.match import compute
 from xl_statsbidrag.xlsx.file_source import read_book
 
 TODAY = dt.date(2020, 3, 1)
@@ -466,7 +466,8 @@ def test_agresso_dims_by_columns_and_serie_with_number(tmp_path):
 # --- 11. resources -----------------------------------------------------------------------------------------------
 
 def test_a_memory_error_is_a_message_not_a_traceback(tmp_path, monkeypatch, capsys):
-    from xl_statsbidrag import cli as cli_module, jobs
+    from xl_statsbidrag import cli as cli_module
+    from xl_statsbidrag.app import files as jobs
 
     def exhausted(*args, **kwargs):
         raise MemoryError()
@@ -524,7 +525,7 @@ def test_the_readmes_header_examples(tmp_path, header, row, columns, expect):
 def test_utf16_without_bom_and_the_common_amounts_agree_with_the_careful_parser(tmp_path):
     import random
 
-    from xl_statsbidrag.ledger import AmountError, _common_ore, parse_ore
+    from xl_statsbidrag.ledger.frame import AmountError, _common_ore, parse_ore
 
     path = tmp_path / "u.txt"
     path.write_bytes("Datum\tKonto\tObjekt\tBelopp\r\n2019-01-01\t4010\tÖ1\t5,5\r\n".encode("utf-16-le"))

@@ -15,7 +15,7 @@ import remote_book
 from conftest import EXAMPLE_2019, WORKBOOKS
 from test_excel_live import hostile
 from xl_statsbidrag import excel
-from xl_statsbidrag.jobs import report_file, requisition_file
+from xl_statsbidrag.app.files import report_file, requisition_file
 
 sys.path.insert(0, str(WORKBOOKS.parent / "tools"))
 import lite_pyodide  # noqa: E402

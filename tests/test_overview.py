@@ -14,7 +14,7 @@ import pytest
 
 from conftest import EXAMPLE_2018, EXAMPLE_2019
 from test_deadlines import NAME_2021, make_2021
-from xl_statsbidrag.overview import (
+from xl_statsbidrag.forms.overview import (
     CHART_SHEET, DEADLINE_SHEET, HEADERS, SHEET, OverviewRow, chart_labels, combine, write_overview,
 )
 

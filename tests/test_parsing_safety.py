@@ -13,12 +13,12 @@ import xlsxwriter
 
 from conftest import EXAMPLE_2019, parts, small_book
 from test_hostile import ACTIVITY_SHEET, refused, rezip
-from xl_statsbidrag import reference_data as tables
-from xl_statsbidrag.amounts import AmountError, format_kr, parse_amount
-from xl_statsbidrag.errors import Location, UserError
-from xl_statsbidrag.jobs import import_file, report_file
-from xl_statsbidrag.model import Activity, Agreement, DecisionBook, Pot
-from xl_statsbidrag.validation import check_earmarked, validate
+from xl_statsbidrag.read import reference_data as tables
+from xl_statsbidrag.core.money import AmountError, format_kr, parse_amount
+from xl_statsbidrag.core.errors import Location, UserError
+from xl_statsbidrag.app.files import import_file, report_file
+from xl_statsbidrag.core.model import Activity, Agreement, DecisionBook, Pot
+from xl_statsbidrag.check.validate import check_earmarked, validate
 from xl_statsbidrag.xlsx.package import Package
 from xl_statsbidrag.xlsx.file_source import FileSource, read_book
 
@@ -116,7 +116,7 @@ def test_brackets_alone_and_ambiguous_terms_are_refused(text, words):
 
 
 def test_worksheet_function_rows_have_their_own_place():
-    from xl_statsbidrag.sheetfuncs import findings
+    from xl_statsbidrag.app.functions import findings
 
     table = findings(1000, ["tusen", None, None, 100], ["A", "B", "C", "D"])
     codes = [(r[1], r[2]) for r in table[1:]]

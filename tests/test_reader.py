@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 
 from conftest import EXAMPLE_2018, EXAMPLE_2019, examples, small_book
-from xl_statsbidrag.errors import Location, UserError
+from xl_statsbidrag.core.errors import Location, UserError
 from xl_statsbidrag.xlsx.file_source import read_book
 
 

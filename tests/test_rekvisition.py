@@ -10,10 +10,10 @@ import pytest
 import remote_book
 from conftest import EXAMPLE_2018, EXAMPLE_2019, examples, sha256, small_book
 from xl_statsbidrag import excel
-from xl_statsbidrag.deadlines import calendar, deadlines, in_order
-from xl_statsbidrag.jobs import requisition_file
-from xl_statsbidrag.rekvisition import requisition_sheet
-from xl_statsbidrag.validation import Context, check_requisition, giro_problem, luhn_ok
+from xl_statsbidrag.check.deadlines import calendar, deadlines, in_order
+from xl_statsbidrag.app.files import requisition_file
+from xl_statsbidrag.forms.rekvisition import requisition_sheet
+from xl_statsbidrag.check.validate import Context, check_requisition, giro_problem, luhn_ok
 from xl_statsbidrag.xlsx.file_source import read_book
 
 TODAY = dt.date(2026, 11, 22)

@@ -10,10 +10,10 @@ import xlsxwriter
 
 from conftest import EXAMPLE_2019, parts, small_book
 from test_hostile import ACTIVITY_SHEET, rezip
-from xl_statsbidrag.amounts import AmountError, parse_amount
-from xl_statsbidrag.errors import Location, UserError
-from xl_statsbidrag.jobs import import_file, report_file
-from xl_statsbidrag.validation import validate
+from xl_statsbidrag.core.money import AmountError, parse_amount
+from xl_statsbidrag.core.errors import Location, UserError
+from xl_statsbidrag.app.files import import_file, report_file
+from xl_statsbidrag.check.validate import validate
 from xl_statsbidrag.xlsx.file_source import read_book
 
 TODAY = dt.date(2026, 11, 22)
@@ -179,6 +179,6 @@ def test_earmarked_flag_as_a_number(tmp_path):
     book = read_book(small_book(tmp_path / "t.xlsx", [["A", "V", 100, "9917", "", None]],
                                 pots=[("S", 500, "Nej", ""), ("E", 500, 1, "")]))
     assert [p.earmarked for p in book.agreement.pots] == [False, True]
-    from xl_statsbidrag import sheetfuncs
+    from xl_statsbidrag.app import functions as sheetfuncs
     table = sheetfuncs.findings(None, [[100.0]], None, None, [["S"], ["E"]], [[500.0], [500.0]], [[0.0], [1.0]])
     assert any(r[1] == "oronmarkt-kvar" for r in table[1:])

@@ -78,7 +78,7 @@ def test_same_named_workbooks_in_a_tree_get_one_report_each(tmp_path):
 
 
 def test_one_folder_stays_flat_and_same_stems_keep_their_kind(tmp_path):
-    from xl_statsbidrag.batch import output_names
+    from xl_statsbidrag.app.batch import output_names
 
     files = [tmp_path / "a.xlsx", tmp_path / "a.xlsm", tmp_path / "b.xlsx"]
     names = output_names(files, tmp_path / "out")
@@ -107,7 +107,7 @@ def _dead_pid() -> int:
 
 def _killed_writer_temporary(target: Path) -> Path:
     """A real SIGKILL in the middle of writing ``target``: the temporary it leaves."""
-    code = ("import os, signal, sys; from pathlib import Path; from xl_statsbidrag.atomic import atomic_output\n"
+    code = ("import os, signal, sys; from pathlib import Path; from xl_statsbidrag.files.atomic import atomic_output\n"
             "with atomic_output(Path(sys.argv[1])) as out:\n"
             "    out.write(b'half a workbook'); out.flush(); os.kill(os.getpid(), signal.SIGKILL)\n")
     done = subprocess.run([sys.executable, "-c", code, str(target)], env=ENV)
@@ -125,7 +125,7 @@ def test_batch_removes_only_its_own_stale_temporaries(tmp_path):
     other_run = out / ".beslutsunderlag_2019_bilaga2.xlsx.abc123.tmp"  # not our prefix
     other_run.write_bytes(b"someone else's")
     stale = _killed_writer_temporary(out / "old_bilaga2.xlsx")
-    from xl_statsbidrag.atomic import temporary_prefix
+    from xl_statsbidrag.files.atomic import temporary_prefix
 
     live = out / (temporary_prefix("x.xlsx") + "live.tmp")  # this (running) process's
     live.write_bytes(b"being written")
@@ -171,7 +171,7 @@ class _FrozenClock:
 
 
 def test_in_place_backups_never_overwrite_each_other(tmp_path, monkeypatch):
-    from xl_statsbidrag import jobs
+    from xl_statsbidrag.app import files as jobs
 
     book = tmp_path / "book.xlsx"
     shutil.copy(EXAMPLE_2019, book)
@@ -201,7 +201,7 @@ def test_in_place_on_a_symbolic_link_writes_through_and_keeps_the_link(tmp_path)
 
 def test_in_place_replaces_the_workbook_only_when_no_file_is_open(tmp_path, monkeypatch):
     """Windows refuses to rename over a file that is open; emulate that rule and run --in-place."""
-    from xl_statsbidrag import jobs
+    from xl_statsbidrag.app import files as jobs
 
     real_replace = os.replace
 
@@ -243,7 +243,7 @@ def test_batch_leaves_out_the_outdir_reached_by_another_name(tmp_path):
     shutil.copy(EXAMPLE_2019, tree / "out" / "old_report.xlsx")
     alias = tmp_path / "alias"
     alias.symlink_to(tree / "out")
-    from xl_statsbidrag.batch import expand
+    from xl_statsbidrag.app.batch import expand
 
     assert expand([str(tree)], alias) == [tree / "a.xlsx"]
     os.link(tree / "a.xlsx", tree / "hard.xlsx")  # the same file twice is one input
@@ -366,8 +366,8 @@ def test_a_full_disk_is_a_clear_error_and_leaves_nothing(tmp_path, tmpfs):
 def test_a_full_disk_while_copying_the_backup_leaves_no_half_backup(tmp_path, monkeypatch):
     import errno
 
-    from xl_statsbidrag import jobs
-    from xl_statsbidrag.errors import UserError
+    from xl_statsbidrag.app import files as jobs
+    from xl_statsbidrag.core.errors import UserError
 
     book = tmp_path / "book.xlsx"
     shutil.copy(EXAMPLE_2019, book)
@@ -427,7 +427,7 @@ def test_batch_outdir_that_cannot_be_a_folder(tmp_path, tmpfs):
 
 DRIVER = """
 import os, signal, sys, time
-from xl_statsbidrag import jobs
+from xl_statsbidrag.app import files as jobs
 real = jobs.make_report
 def make_report(source, *args, **kw):
     name = os.path.basename(str(source))

@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from xl_statsbidrag.errors import UserError
-from xl_statsbidrag.ledger import read_ledger
-from xl_statsbidrag.sie import read_sie, tokens
+from xl_statsbidrag.core.errors import UserError
+from xl_statsbidrag.ledger.frame import read_ledger
+from xl_statsbidrag.ledger.sie import read_sie, tokens
 
 HEAD = ['#FLAGGA 0', '#FORMAT PC8', '#SIETYP 4', '#FNAMN "Region Jämtland Härjedalen"',
         '#DIM 1 "Kostnadsställe"', '#DIM 6 "Projekt"', '#DIM 20 "Objekt"', '#OBJEKT 20 "9902" "Professionsmiljarden"']
@@ -50,7 +50,7 @@ def test_verifications_transactions_and_object_lists(tmp_path):
 
 
 def test_tokens_escapes_and_object_lists(tmp_path):
-    from xl_statsbidrag.sie import _Line
+    from xl_statsbidrag.ledger.sie import _Line
 
     where = _Line(tmp_path / "x.se", 1)
     assert tokens('#TRANS 1930 {1 "a b" 6 "c\\"d"} -1.00 "" "x\\\\y"', where) == \

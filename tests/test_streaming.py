@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from conftest import EXAMPLE_2018, EXAMPLE_2019, WORKBOOKS
 from oracles import lxml_worksheet
-from xl_statsbidrag.layout import STYLES, Cell, Row, SheetLayout, Table
+from xl_statsbidrag.forms.layout import STYLES, Cell, Row, SheetLayout, Table
 from xl_statsbidrag.xlsx.worksheet import render_sheet, sheet_chunks
 from xl_statsbidrag.xlsx.zipio import Deflated
 
@@ -27,11 +27,11 @@ STYLE_IDS = {name: i + 3 for i, name in enumerate(STYLES)}
 def example_layouts() -> list[SheetLayout]:
     """Every sheet the tool lays out from the shipped examples: Bilaga 2 and Kontroll of each workbook,
     the Utfall sheet of the shipped ledger, the Rekvisition sheet."""
-    from xl_statsbidrag.jobs import read
-    from xl_statsbidrag.ledger import _read, parse_columns
-    from xl_statsbidrag.rekvisition import requisition_sheet
-    from xl_statsbidrag.report import make_report
-    from xl_statsbidrag.utfall import agreement_objekt, compute, utfall_sheet
+    from xl_statsbidrag.app.files import read
+    from xl_statsbidrag.ledger.frame import _read, parse_columns
+    from xl_statsbidrag.forms.rekvisition import requisition_sheet
+    from xl_statsbidrag.forms.bilaga2 import make_report
+    from xl_statsbidrag.ledger.match import agreement_objekt, compute, utfall_sheet
 
     layouts = []
     for path in (EXAMPLE_2019, EXAMPLE_2018, WORKBOOKS / "beslutsunderlag_2019.xlsm"):
@@ -107,7 +107,7 @@ def test_a_large_sheet_comes_in_pieces_and_compresses_as_the_whole():
 from lxml import etree  # noqa: E402
 
 from oracles import lxml_cellpatch  # noqa: E402
-from xl_statsbidrag.errors import UserError  # noqa: E402
+from xl_statsbidrag.core.errors import UserError  # noqa: E402
 from xl_statsbidrag.xlsx import cellpatch  # noqa: E402
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -131,7 +131,7 @@ def c14n(data: bytes) -> bytes:
 def test_the_examples_activity_sheets_are_patched_byte_for_byte_as_lxml_patched_them():
     """The activities sheet of each example with its Utfall column set (cells there or not, values and
     none), also with cells left and right of the table's columns, and in a row the sheet does not have."""
-    from xl_statsbidrag.jobs import read
+    from xl_statsbidrag.app.files import read
     from xl_statsbidrag.xlsx.package import Package
 
     for path in (EXAMPLE_2019, EXAMPLE_2018, WORKBOOKS / "beslutsunderlag_2019.xlsm"):
@@ -353,8 +353,8 @@ def test_the_validation_of_many_activities_is_the_same():
     """validate's findings on a workbook of 3 000 activities, read by the scan and by the stream."""
     import build as examples
 
-    from xl_statsbidrag.format_reader import read
-    from xl_statsbidrag.validation import validate
+    from xl_statsbidrag.read.format_reader import read
+    from xl_statsbidrag.check.validate import validate
     from xl_statsbidrag.xlsx import file_source
 
     spec = dict(examples.WORKBOOKS["beslutsunderlag_2019.xlsx"])

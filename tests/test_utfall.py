@@ -19,11 +19,11 @@ import pytest
 import remote_book
 from conftest import EXAMPLE_2019, ROOT, WORKBOOKS, examples, parts, sha256
 from xl_statsbidrag import excel
-from xl_statsbidrag.errors import UserError
-from xl_statsbidrag.jobs import report_file, utfall_file
-from xl_statsbidrag.model import Activity, Agreement, DecisionBook, Objekt, Pot
-from xl_statsbidrag.report import build_report
-from xl_statsbidrag.utfall import compute
+from xl_statsbidrag.core.errors import UserError
+from xl_statsbidrag.app.files import report_file, utfall_file
+from xl_statsbidrag.core.model import Activity, Agreement, DecisionBook, Objekt, Pot
+from xl_statsbidrag.forms.bilaga2 import build_report
+from xl_statsbidrag.ledger.match import compute
 from xl_statsbidrag.xlsx.file_source import read_book
 
 TODAY = dt.date(2020, 3, 1)

@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 
 from conftest import EXAMPLE_2018, EXAMPLE_2019, small_book
-from xl_statsbidrag import validation as v
-from xl_statsbidrag.errors import Location
-from xl_statsbidrag.model import Activity, Agreement, DecisionBook, Finding, LedgerObjekt, Objekt, Pot
+from xl_statsbidrag.check import validate as v
+from xl_statsbidrag.core.errors import Location
+from xl_statsbidrag.core.model import Activity, Agreement, DecisionBook, Finding, LedgerObjekt, Objekt, Pot
 from xl_statsbidrag.xlsx.file_source import read_book
 
 TODAY = dt.date(2026, 11, 22)
@@ -283,7 +283,7 @@ def test_2018_workbook_reports_the_earmarked_pot_by_the_one_rule():
     assert reserved.amount == 3851293 and "reserverat" in reserved.message
     over = next(f for f in findings if f.code == "oronmarkt-anvant")
     assert over.amount == 1622695  # 9 980 000 decided without a pot, against 8 357 305 stimulansmedel
-    from xl_statsbidrag.yearend import year_end
+    from xl_statsbidrag.core.yearend import year_end
     ye = year_end(book)
     assert (ye.received, ye.costs, ye.unused, ye.repay, ye.own) == (12208598, 9980000, 2228598, 3851293, 1622695)
 

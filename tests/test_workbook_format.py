@@ -3,8 +3,8 @@ own layout, the worksheet functions and the reference data agree on the total-ro
 flag words and how headers are compared (copies of these had drifted apart)."""
 import xlsxwriter
 
-from xl_statsbidrag import sheetfuncs
-from xl_statsbidrag.workbook_format import TOTAL_NAME, is_earmarked, normalise_header
+from xl_statsbidrag.app import functions as sheetfuncs
+from xl_statsbidrag.read.workbook_format import TOTAL_NAME, is_earmarked, normalise_header
 from xl_statsbidrag.xlsx.package import Package
 from xl_statsbidrag.xlsx.file_source import FileSource
 
@@ -23,7 +23,7 @@ def test_the_earmark_flag_words_are_one_set():
 
 
 def test_a_totalsumma_row_is_a_total_in_a_regions_own_layout_too(tmp_path):
-    from xl_statsbidrag.region_reader import read_plain
+    from xl_statsbidrag.read.region_reader import read_plain
     assert TOTAL_NAME.match("Totalsumma 2019")
     path = tmp_path / "t.xlsx"
     wb = xlsxwriter.Workbook(str(path))

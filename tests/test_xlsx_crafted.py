@@ -12,9 +12,9 @@ from conftest import DEFAULT_HEADERS, EXAMPLE_2019, small_book, vba_project
 from ooxml_checks import check_package
 from test_package import _edit
 from test_xlsx_parts import _app
-from xl_statsbidrag.errors import UserError
-from xl_statsbidrag.jobs import report_file
-from xl_statsbidrag.layout import STYLES, Cell, Row, SheetLayout, Table
+from xl_statsbidrag.core.errors import UserError
+from xl_statsbidrag.app.files import report_file
+from xl_statsbidrag.forms.layout import STYLES, Cell, Row, SheetLayout, Table
 from xl_statsbidrag.xlsx import app, custom
 from xl_statsbidrag.xlsx.cellpatch import patch_cells
 from xl_statsbidrag.xlsx.ooxml import NS_CUSTOM, NS_EXTENDED, NS_PKG_REL, NS_VT, REL_CUSTOM_PROPS

@@ -16,14 +16,14 @@ import openpyxl
 import pytest
 
 from conftest import EXAMPLE_2018, EXAMPLE_2019, WORKBOOKS, examples, small_book
-from xl_statsbidrag.jobs import requisition_file, utfall_file
-from xl_statsbidrag.ledger import read_ledger
-from xl_statsbidrag.model import Activity, Agreement, DecisionBook, Pot
-from xl_statsbidrag.report import build_report, make_report
-from xl_statsbidrag.utfall import compute
-from xl_statsbidrag.validation import validate
+from xl_statsbidrag.app.files import requisition_file, utfall_file
+from xl_statsbidrag.ledger.frame import read_ledger
+from xl_statsbidrag.core.model import Activity, Agreement, DecisionBook, Pot
+from xl_statsbidrag.forms.bilaga2 import build_report, make_report
+from xl_statsbidrag.ledger.match import compute
+from xl_statsbidrag.check.validate import validate
 from xl_statsbidrag.xlsx.file_source import read_book
-from xl_statsbidrag.yearend import year_end
+from xl_statsbidrag.core.yearend import year_end
 
 TODAY = dt.date(2026, 11, 22)
 D = Decimal
@@ -424,7 +424,7 @@ def test_every_formula_of_point_3_recalculates_to_the_value_written(tmp_path, li
     else:
         source = after_utfall(tmp_path, unmatched_decision="Räknas med", **FINANCE)
     out = tmp_path / "out.xlsx"
-    from xl_statsbidrag.jobs import report_file
+    from xl_statsbidrag.app.files import report_file
     report_file(source, out, TODAY)
     wb = openpyxl.load_workbook(out)
     formulas = {c.coordinate for row in wb["Bilaga 2"].iter_rows() for c in row

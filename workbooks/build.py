@@ -240,9 +240,9 @@ def build(path: Path, spec: dict, extra=None) -> None:
     gets the buttons and their macros."""
     import xlsxwriter
 
-    from xl_statsbidrag.workbook_format import (
-        ACTIVITIES_TABLE, ACTIVITY_COLUMNS, AGREEMENT_LABELS, AGREEMENT_SHEET, DATE_FIELDS, DUTIES_TABLE, DUTY_COLUMNS,
-        OBJEKT_COLUMNS, OBJEKT_TABLE, POT_COLUMNS, POTS_TABLE,
+    from xl_statsbidrag.read.workbook_format import (
+        ACTIVITIES_TABLE, ACTIVITY_COLUMNS, AGREEMENT_LABELS, AGREEMENT_SHEET, DATE_FIELDS, DUTIES_TABLE,
+        DUTY_COLUMNS, OBJEKT_COLUMNS, OBJEKT_TABLE, POT_COLUMNS, POTS_TABLE,
     )
 
     ag = spec["agreement"]
@@ -272,7 +272,7 @@ def build(path: Path, spec: dict, extra=None) -> None:
                    "kolumn A, och tabellerna Potter och Objekt; etiketterna och tabellnamnen ska stå kvar.", note)
     ws.set_row(1, 30)
     row = 3
-    from xl_statsbidrag.template import GROUPS as groups
+    from xl_statsbidrag.forms.template import GROUPS as groups
 
     pot_rows = len(spec["pots"])
     total = sum(p[1] for p in spec["pots"])
@@ -330,7 +330,7 @@ def build(path: Path, spec: dict, extra=None) -> None:
     wb.define_name("PottNamn", f"='{AGREEMENT_SHEET}'!$A${pot_header + 2}:$A${pot_header + 1 + pot_rows}")
     row += objekt_rows + 2
     # the agreement's other reporting duties (an empty row to fill in where it names none)
-    from xl_statsbidrag.template import DUTIES_TITLE
+    from xl_statsbidrag.forms.template import DUTIES_TITLE
 
     duties = spec.get("duties", [])
     ws.merge_range(row, 0, row, 5, DUTIES_TITLE, heading)

@@ -14,8 +14,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from . import __version__
-from .errors import UserError
-from .model import Severity
+from .core.errors import UserError
+from .core.model import Severity
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 FORCE_HELP = ("replace an existing output that the tool did not write or that was changed since (a backup copy "
@@ -46,8 +46,8 @@ def _positive(text: str) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from .amounts import format_kr
-    from .jobs import report_file
+    from .core.money import format_kr
+    from .app.files import report_file
 
     if args.in_place and args.output:
         raise UserError("give either -o or --in-place, not both")
@@ -77,7 +77,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .jobs import validate_file
+    from .app.files import validate_file
 
     _, findings = validate_file(args.workbook, args.today)
     if args.format == "json":
@@ -98,8 +98,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_allocate(args: argparse.Namespace) -> int:
-    from .allocating import allocate, allocation_csv, write_allocation
-    from .amounts import format_kr
+    from .app.allocate import allocate, allocation_csv, write_allocation
+    from .core.money import format_kr
 
     table, source = allocate(args.total, args.population, args.weights, args.range, args.rule, args.compute,
                              output=args.output, force=args.force)
@@ -133,7 +133,7 @@ def cmd_allocate(args: argparse.Namespace) -> int:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    from .batch import run
+    from .app.batch import run
 
     rows = run(args.inputs, args.output, args.jobs, args.pdf, args.fail_fast, args.force,
                timeout=args.timeout, max_memory_mb=args.max_memory, recalculate=args.recalculate, today=args.today)
@@ -147,9 +147,9 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from .amounts import format_kr
-    from .jobs import import_file
-    from .region_reader import describe
+    from .core.money import format_kr
+    from .app.files import import_file
+    from .read.region_reader import describe
 
     notes: list[str] = []
     table, ag, origins = import_file(args.file, args.output, args.agreement, args.region, args.sheet, args.objekt,
@@ -169,8 +169,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_rekvisition(args: argparse.Namespace) -> int:
-    from .amounts import format_kr
-    from .jobs import requisition_file
+    from .core.money import format_kr
+    from .app.files import requisition_file
 
     notes: list[str] = []
     target, ag, findings = requisition_file(args.workbook, args.output, args.today, force=args.force, notes=notes)
@@ -189,9 +189,9 @@ def cmd_rekvisition(args: argparse.Namespace) -> int:
 
 
 def cmd_deadlines(args: argparse.Namespace) -> int:
-    from .deadlines import calendar, describe_reminders, in_order, parse_reminders
-    from .jobs import deadlines_of
-    from .outputs import claim, write_bytes
+    from .check.deadlines import calendar, describe_reminders, in_order, parse_reminders
+    from .app.files import deadlines_of
+    from .app.outputs import claim, write_bytes
 
     today = args.today or dt.date.today()
     reminders = parse_reminders(args.remind or [])
@@ -201,7 +201,7 @@ def cmd_deadlines(args: argparse.Namespace) -> int:
     if args.format == "csv":
         import csv
 
-        from .csv_safe import csv_text
+        from .files.csv_safe import csv_text
 
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(["date", "kind", "agreement", "year", "dnr", "status", "file", "source", "plan_date",
@@ -242,8 +242,8 @@ def cmd_deadlines(args: argparse.Namespace) -> int:
 
 
 def cmd_agreements(args: argparse.Namespace) -> int:
-    from .amounts import format_kr
-    from .reference_data import catalogue
+    from .core.money import format_kr
+    from .read.reference_data import catalogue
 
     entries = catalogue()
     if args.format == "csv":
@@ -261,13 +261,13 @@ def cmd_agreements(args: argparse.Namespace) -> int:
 
 
 def cmd_utfall(args: argparse.Namespace) -> int:
-    from .amounts import format_kr
-    from .jobs import utfall_file
-    from .utfall import CATEGORY_SV, kr
+    from .core.money import format_kr
+    from .app.files import utfall_file
+    from .ledger.match import CATEGORY_SV, kr
 
     dedupe = None
     if args.dedupe or args.dedupe_key:
-        from .utfall import DEDUPE_FIELDS, parse_dedupe
+        from .ledger.match import DEDUPE_FIELDS, parse_dedupe
 
         dedupe = parse_dedupe(args.dedupe_key)
         print(f"--dedupe: a row of a later file equal to an earlier file's on ({', '.join(dedupe)}) is counted once"

@@ -17,9 +17,9 @@ from typing import Iterator
 
 from lxml import etree
 
-from xl_statsbidrag import format_reader
-from xl_statsbidrag.errors import UserError
-from xl_statsbidrag.format_reader import MAX_COLUMN, MAX_ROW, UNCALCULATED, CellError, MergedCopy
+from xl_statsbidrag.read import format_reader
+from xl_statsbidrag.core.errors import UserError
+from xl_statsbidrag.read.format_reader import MAX_COLUMN, MAX_ROW, UNCALCULATED, CellError, MergedCopy
 from xl_statsbidrag.xlsx.package import Package, SheetRef, integer, q
 
 _DIGITS = "0123456789"
@@ -323,6 +323,6 @@ def _apply_merges(found: dict[int, list[object]], merges: set[tuple[int, int, in
 
 
 def _ref(m: tuple, min_col: int) -> str:
-    from xl_statsbidrag.layout import column_letter
+    from xl_statsbidrag.forms.layout import column_letter
 
     return f"{column_letter(m[4] + min_col)}{m[0]}"

@@ -16,9 +16,9 @@ from typing import Iterator
 
 from lxml import etree
 
-from .. import format_reader
-from ..errors import UserError
-from ..format_reader import MAX_COLUMN, MAX_ROW, UNCALCULATED, CellError, MergedCopy
+from ..read import format_reader
+from ..core.errors import UserError
+from ..read.format_reader import MAX_COLUMN, MAX_ROW, UNCALCULATED, CellError, MergedCopy
 from .ooxml import NS_MAIN
 from .package import Package, SheetRef, integer, q
 
@@ -363,7 +363,7 @@ def _apply_merges(found: dict[int, list[object]], merges: set[tuple[int, int, in
 
 
 def _ref(m: tuple, min_col: int) -> str:
-    from ..layout import column_letter
+    from ..forms.layout import column_letter
 
     return f"{column_letter(m[4] + min_col)}{m[0]}"
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import UserError
-from ..model import DecisionBook, Finding, Severity
-from ..format_reader import MAX_COLUMN, MAX_ROW, TableInfo, read
+from ..core.errors import UserError
+from ..core.model import DecisionBook, Finding, Severity
+from ..read.format_reader import MAX_COLUMN, MAX_ROW, TableInfo, read
 from .cells import CellReader
 from .package import Package
 

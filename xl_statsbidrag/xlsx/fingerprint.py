@@ -48,7 +48,7 @@ def seal(members: Iterable[tuple[str, int, int]], custom_part: str, custom_bytes
 def check(path: Path | str) -> bool | None:
     """True: ``path`` is a package the tool wrote, unchanged since; False: it carries the mark but has
     been changed since; None: it has no mark (another program's file, or not a package at all)."""
-    from ..errors import UserError
+    from ..core.errors import UserError
     from .package import parse_xml
     from .relationships import resolve
 

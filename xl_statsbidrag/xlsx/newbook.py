@@ -8,10 +8,12 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..layout import SheetLayout
+from ..forms.layout import SheetLayout
 from . import content_types, relationships, workbook
-from .ooxml import (CT_STYLES, CT_THEME, CT_WORKBOOK, CT_WORKSHEET, NS_MAIN, REL_OFFICE_DOCUMENT, REL_STYLES, REL_THEME,
-                    REL_WORKSHEET)
+from .ooxml import (
+    CT_STYLES, CT_THEME, CT_WORKBOOK, CT_WORKSHEET, NS_MAIN, REL_OFFICE_DOCUMENT, REL_STYLES, REL_THEME,
+    REL_WORKSHEET,
+)
 from .package import q, serialize_xml
 from .styles import minimal_styles
 from .theme import THEME

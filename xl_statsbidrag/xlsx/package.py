@@ -17,11 +17,13 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..errors import UserError
+from ..core.errors import UserError
 
 from .ooxml import NS_CT, NS_MAIN, NS_PKG_REL, NS_R, REL_OFFICE_DOCUMENT, REL_TABLE, REL_WORKSHEET  # noqa: F401
-from .ooxml import (CT_SIGNATURE, CT_SIGNATURE_ORIGIN, NS_DSIG, REL_SIGNATURE, REL_SIGNATURE_ORIGIN,
-                    REL_VBA_PROJECT, VBA_SIGNATURE_KINDS)
+from .ooxml import (
+    CT_SIGNATURE, CT_SIGNATURE_ORIGIN, NS_DSIG, REL_SIGNATURE, REL_SIGNATURE_ORIGIN, REL_VBA_PROJECT,
+    VBA_SIGNATURE_KINDS,
+)
 from .relationships import rels_part, resolve
 
 # Limits against hostile packages (zip bombs): checked on the central directory before inflating.

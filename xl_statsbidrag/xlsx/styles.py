@@ -8,7 +8,7 @@ import copy
 
 from lxml import etree
 
-from ..layout import STYLES, Style
+from ..forms.layout import STYLES, Style
 from .ooxml import NS_MAIN
 from .package import q
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from ..layout import Table
+from ..forms.layout import Table
 from .ooxml import ILLEGAL_XML, NS_MAIN
 from .package import q, serialize_xml
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from ..errors import UserError
+from ..core.errors import UserError
 from .ooxml import ILLEGAL_XML, NS_MAIN, NS_R
 from .package import q, whole
 

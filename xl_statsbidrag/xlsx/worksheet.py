@@ -19,7 +19,7 @@ from decimal import Decimal
 from operator import attrgetter
 from typing import Iterator
 
-from ..layout import SheetLayout, column_letter
+from ..forms.layout import SheetLayout, column_letter
 from .ooxml import ILLEGAL_XML, NS_MAIN, NS_R
 
 MAX_TEXT = 32767

@@ -31,12 +31,14 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..errors import UserError
-from ..layout import SheetLayout
+from ..core.errors import UserError
+from ..forms.layout import SheetLayout
 from . import app, content_types, custom, fingerprint, relationships, workbook
-from .ooxml import (CT_CUSTOM_PROPS, CT_RELS, CT_STYLES, CT_TABLE, CT_WORKSHEET, NS_CT, REL_CALC_CHAIN, REL_CUSTOM_PROPS,
-                    REL_EXTENDED_PROPS, REL_SIGNATURE, REL_SIGNATURE_CERTIFICATE, REL_STYLES, REL_TABLE,
-                    REL_VBA_PROJECT, REL_WORKSHEET)
+from .ooxml import (
+    CT_CUSTOM_PROPS, CT_RELS, CT_STYLES, CT_TABLE, CT_WORKSHEET, NS_CT, REL_CALC_CHAIN, REL_CUSTOM_PROPS,
+    REL_EXTENDED_PROPS, REL_SIGNATURE, REL_SIGNATURE_CERTIFICATE, REL_STYLES, REL_TABLE, REL_VBA_PROJECT,
+    REL_WORKSHEET,
+)
 from .package import Package, q, serialize_xml
 from .relationships import relative, rels_part
 from .styles import add_styles, minimal_styles

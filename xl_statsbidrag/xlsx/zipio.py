@@ -13,8 +13,8 @@ import zlib
 from pathlib import Path
 from typing import BinaryIO, Iterable
 
-from ..atomic import atomic_output
-from ..errors import UserError
+from ..files.atomic import atomic_output
+from ..core.errors import UserError
 
 _LOCAL = struct.Struct("<4s5H3I2H")
 _CENTRAL = struct.Struct("<4s6H3I5H2I")

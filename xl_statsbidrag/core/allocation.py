@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Iterable, Sequence
 
-from .amounts import AmountError, format_kr, parse_amount
+from .money import AmountError, format_kr, parse_amount
 from .errors import UserError
 
 RULES = ("largest-remainder", "round-largest", "none")

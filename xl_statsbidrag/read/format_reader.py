@@ -14,10 +14,10 @@ from decimal import Decimal
 from dataclasses import dataclass
 from typing import Iterator, Protocol
 
-from .amounts import AmountError, format_kr, parse_amount
-from .errors import Location, UserError
-from .layout import column_letter
-from .model import Activity, Agreement, DecisionBook, Duty, Finding, LedgerObjekt, Objekt, Pot, Severity
+from ..core.money import AmountError, format_kr, parse_amount
+from ..core.errors import Location, UserError
+from ..forms.layout import column_letter
+from ..core.model import Activity, Agreement, DecisionBook, Duty, Finding, LedgerObjekt, Objekt, Pot, Severity
 from .workbook_format import (
     ACTIVITIES_TABLE, ACTIVITY_AMOUNTS, ACTIVITY_COLUMNS, ACTIVITY_REQUIRED, AGREEMENT_LABELS, AGREEMENT_SHEET,
     AMOUNT_FIELDS, DATE_FIELDS, DEADLINE_FIELDS, DUTIES_TABLE, DUTY_COLUMNS, DUTY_REQUIRED, NO_DEADLINE,

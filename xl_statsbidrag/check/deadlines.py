@@ -24,9 +24,9 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from .errors import UserError
-from .model import Agreement
-from .workbook_format import DUTIES, normalise_header
+from ..core.errors import UserError
+from ..core.model import Agreement
+from ..read.workbook_format import DUTIES, normalise_header
 
 KINDS = {d.key: d.kind for d in DUTIES}
 OTHER = "ovriga"  # the key of the agreement's other reporting duties
@@ -134,7 +134,7 @@ class Deadline:
 def _catalogue(ag: Agreement) -> tuple[dict[str, tuple[dt.date, str]], list]:
     """The catalogue's deadlines for an agreement of the same name and year: {key: (date, source)} for the
     duties of every agreement, and its other reporting duties (``reference_data.CatalogueDuty``)."""
-    from .reference_data import catalogue, catalogue_duties
+    from ..read.reference_data import catalogue, catalogue_duties
 
     for entry in catalogue():
         first, _, last = entry.years.partition("-")

@@ -6,10 +6,10 @@ import io
 from decimal import Decimal
 from pathlib import Path
 
-from .allocation import PotTable
-from .amounts import format_kr
-from .errors import UserError
-from .layout import Cell, SheetLayout, column_letter
+from ..core.allocation import PotTable
+from ..core.money import format_kr
+from ..core.errors import UserError
+from ..forms.layout import Cell, SheetLayout, column_letter
 
 
 def allocate(totals: list[str], population: str | None = None, weights_file: Path | None = None,
@@ -19,9 +19,9 @@ def allocate(totals: list[str], population: str | None = None, weights_file: Pat
     table is returned as published (no weights, no rule): a ``rule`` given for it is refused.  The
     ``output`` is checked by the output rule (``outputs.claim``) before anything is read: never the
     weights file, an existing file only when it is the tool's unchanged output or with ``force``."""
-    from . import reference_data
-    from .allocation import AllocationError, split_pots
-    from .amounts import AmountError, parse_amount
+    from ..read import reference_data
+    from ..core.allocation import AllocationError, split_pots
+    from ..core.money import AmountError, parse_amount
     from .outputs import claim, same_file
     from .weights import load_weights
 
@@ -75,7 +75,7 @@ def _plain(value) -> str:
 
 def allocation_csv(table: PotTable) -> str:
     """The split as CSV (``region,weight,amount`` or a column per pot and ``total``), safe for Excel."""
-    from .csv_safe import CsvWriter, csv_text
+    from ..files.csv_safe import CsvWriter, csv_text
 
     many = len(table.pots) > 1
     published = table.weights is None
@@ -102,7 +102,7 @@ def write_allocation(table: PotTable, source: str, output: Path, inputs=(), forc
     _check_suffix(output)
     target = outputs.claim(output, inputs, force)
     if output.suffix.lower() == ".xlsx":
-        from .xlsx.newbook import write_workbook
+        from ..xlsx.newbook import write_workbook
 
         totals = " + ".join(format_kr(a.total) for a in table.allocations) or " + ".join(
             format_kr(sum((r[i] for r in table.amounts), Decimal(0))) for i in range(len(table.pots)))

@@ -31,12 +31,14 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from .amounts import format_kr
-from .errors import Location, UserError
-from .layout import DIGIT_PX, STYLES, Cell, Form, SheetLayout, Table, column_letter, column_px, text_lines, text_px
-from .model import Activity, DecisionBook, Finding, Severity
-from .report import DEVIATION, page_texts
-from .workbook_format import RECONCILIATION_COLUMNS, RECONCILIATION_TABLE
+from ..core.money import format_kr
+from ..core.errors import Location, UserError
+from ..forms.layout import (
+    DIGIT_PX, STYLES, Cell, Form, SheetLayout, Table, column_letter, column_px, text_lines, text_px,
+)
+from ..core.model import Activity, DecisionBook, Finding, Severity
+from ..forms.bilaga2 import DEVIATION, page_texts
+from ..read.workbook_format import RECONCILIATION_COLUMNS, RECONCILIATION_TABLE
 
 SHEET_NAME = "Utfall"
 TRANSACTIONS_TABLE = "UtfallTransaktioner"

@@ -23,7 +23,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from .errors import UserError
+from ..core.errors import UserError
 from .workbook_format import is_earmarked
 
 ENV = "XL_STATSBIDRAG_DATA"
@@ -296,7 +296,7 @@ def catalogue_agreement(agreement_id: str) -> CatalogueAgreement:
 def regional_amount(pot: CataloguePot, region: Region) -> tuple[Decimal, str]:
     """A region's share of a pot: from the published table where it has one, else computed by
     population (largest remainder).  Returns (amount, where it came from)."""
-    from .allocation import split
+    from ..core.allocation import split
 
     if pot.published_table:
         table = published(pot.published_table)
@@ -311,6 +311,6 @@ def regional_amount(pot: CataloguePot, region: Region) -> tuple[Decimal, str]:
     amounts = result.by_label()
     if region.lan not in amounts:
         raise UserError(f"the population table {pot.population_date} has no row for {region.lan}")
-    from .amounts import format_kr
+    from ..core.money import format_kr
 
     return amounts[region.lan], f"{format_kr(pot.national_total)} by population {pot.population_date}, largest remainder"

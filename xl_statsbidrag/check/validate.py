@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Callable
 
-from .amounts import AmountError, format_kr, parse_amount
-from .errors import Location
-from .model import Activity, Agreement, DecisionBook, Finding, Pot, Severity
-from .workbook_format import AGREEMENT_LABELS, DUTIES, RECONCILIATION_COLUMNS
-from .yearend import OTHER, deviation_threshold, unmatched_decision, year_end
+from ..core.money import AmountError, format_kr, parse_amount
+from ..core.errors import Location
+from ..core.model import Activity, Agreement, DecisionBook, Finding, Pot, Severity
+from ..read.workbook_format import AGREEMENT_LABELS, DUTIES, RECONCILIATION_COLUMNS
+from ..core.yearend import OTHER, deviation_threshold, unmatched_decision, year_end
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 SEVERITY_ORDER = {s: s.rank for s in Severity}

@@ -31,15 +31,15 @@ from decimal import Decimal
 
 import xlwings as xw
 
-from . import jobs, sheetfuncs
-from .allocation import AllocationError
-from .amounts import AmountError, format_kr
-from .errors import UserError
-from .layout import STYLES, SheetLayout, column_letter
-from .model import DecisionBook, Severity
-from .format_reader import MAX_COLUMN, MAX_ROW, CellError, MergedCopy, TableInfo, bounds, read
-from .report import check_sheet, make_report
-from .validation import validate
+from ..app import files as jobs, functions as sheetfuncs
+from ..core.allocation import AllocationError
+from ..core.money import AmountError, format_kr
+from ..core.errors import UserError
+from ..forms.layout import STYLES, SheetLayout, column_letter
+from ..core.model import DecisionBook, Severity
+from ..read.format_reader import MAX_COLUMN, MAX_ROW, CellError, MergedCopy, TableInfo, bounds, read
+from ..forms.bilaga2 import check_sheet, make_report
+from ..check.validate import validate
 
 
 def _swedish(exc: Exception) -> str:
@@ -521,8 +521,8 @@ def fetch_utfall(book: "xw.Book", paths: list[str], columns=None, accounts: str 
                  today: dt.date | None = None, live: Live | None = None):
     """The use case of ``xl-statsbidrag utfall`` (``jobs.utfall``) on the open workbook: the Utfall cells
     set and the sheet Utfall written; returns (``utfall.Utfall``, Live)."""
-    from .ledger import parse_columns
-    from .utfall import parse_accounts
+    from ..ledger.frame import parse_columns
+    from ..ledger.match import parse_accounts
 
     mapping = parse_columns(columns) if isinstance(columns, str) or columns is None else columns
     ranges = parse_accounts(accounts)
@@ -634,9 +634,9 @@ def allocation_sheet(total: object, population: str | None = None) -> tuple[Shee
     """The sheet "Fördelning": ``total`` (kronor, e.g. "2 835 000 000" or "2835 mkr") split between the
     regions by population (the latest shipped table unless ``population`` is given), as ``allocate``
     does; and the PotTable."""
-    from . import reference_data
-    from .allocating import allocate, table_layout
-    from .amounts import parse_amount
+    from ..read import reference_data
+    from ..app.allocate import allocate, table_layout
+    from ..core.money import parse_amount
 
     amount = parse_amount(total) if not isinstance(total, (int, float, Decimal)) else Decimal(str(total))
     if amount is None or amount <= 0:
@@ -653,7 +653,7 @@ def fordela(book: "xw.Book | None" = None, total: object = None, population: str
     skipped = write_layout(book, layout)
     text = "Fördelningen är skriven på bladet Fördelning."
     try:
-        from .reference_data import find_region
+        from ..read.reference_data import find_region
 
         region = find_region(read_live(book).book.agreement.recipient)
         row = table.labels.index(region.lan)

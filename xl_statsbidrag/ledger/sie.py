@@ -39,7 +39,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import UserError
+from ..core.errors import UserError
 
 OBJECT_FIELDS = ("ansvar", "verksamhet", "aktivitet", "objekt")
 # Standard dimension numbers of SIE 4B, where the file does not name them.
@@ -143,7 +143,7 @@ def _ore(amount: str, where: _Line) -> int:
     if re.fullmatch(r"-?\d{1,16}\.\d{3,}", amount):
         from decimal import Decimal
 
-        from .ledger import AMOUNT_TOLERANCE
+        from .frame import AMOUNT_TOLERANCE
 
         exact = Decimal(amount)
         rounded = exact.quantize(Decimal("0.01"))
@@ -180,7 +180,7 @@ def _slow_ver(text: str, where: _Line, broken: list) -> tuple[str, str, str]:
 
 
 def _decode(path: Path, raw: bytes) -> tuple[str, str]:
-    from .ledger import sniff_encoding
+    from .frame import sniff_encoding
 
     head = raw[:1 << 20]
     declared = "cp437" if re.search(rb'^[ \t]*#FORMAT[ \t]+"?PC8"?', head, re.M) else None
@@ -209,7 +209,7 @@ def _dim_order(d: str):
 def _assign(path: Path, names: dict[str, str], used: set[str], columns: dict[str, str] | None):
     """field -> dimension number, and notes on the choice: the user's mapping (a number or a
     dimension's name), then the names by tiers (``ledger.HEADER_PATTERNS``), then the standard numbers."""
-    from .ledger import HEADER_PATTERNS, normalise_header
+    from .frame import HEADER_PATTERNS, normalise_header
 
     assign: dict[str, str] = {}
     notes: list[str] = []
@@ -421,7 +421,7 @@ def read_sie(path: Path | str, columns: dict[str, str] | None = None, objekt=Non
         raise UserError("no such file", file=path) from None
     except IsADirectoryError:
         raise UserError("is a folder, not a ledger export", file=path) from None
-    from .ledger import _utf16
+    from .frame import _utf16
 
     wide = _utf16(raw)
     if wide:  # a SIE file saved as UTF-16 by an editor: read as the text it is
@@ -480,7 +480,7 @@ def read_sie(path: Path | str, columns: dict[str, str] | None = None, objekt=Non
             values[owner[mine]] = objs[mine]
         per_unique[f] = values
     if objekt is not None:
-        from .ledger import on_objekt
+        from .frame import on_objekt
 
         keep = on_objekt(pd.Series(per_unique["objekt"], dtype=object), objekt)[t_inner]
         t_line, t_konto, t_inner, t_ore, t_date, t_text, ver_of, rad = \

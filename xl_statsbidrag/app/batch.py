@@ -21,9 +21,9 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .errors import UserError
-from .jobs import WORKBOOK_SUFFIXES
-from .model import Severity
+from ..core.errors import UserError
+from .files import WORKBOOK_SUFFIXES
+from ..core.model import Severity
 
 SUMMARY_FIELDS = ["file", "status", "reason", "received", "costs", "unused", "errors", "warnings", "output",
                   "seconds"]
@@ -170,7 +170,7 @@ def convert_one(source: str, target: str, pdf_source: str | None, force: bool, r
                 today: dt.date | None = None) -> Row:
     """One input (run in a worker process): the report, and the single-sheet workbook for its PDF.  Up
     to date: the output (and its PDF) the tool wrote, unchanged, newer than the input."""
-    from . import jobs, outputs
+    from . import files as jobs, outputs
 
     start = time.perf_counter()
     row = Row(jobs.display_name(source), output=jobs.display_name(target), target=target)
@@ -198,12 +198,12 @@ def convert_one(source: str, target: str, pdf_source: str | None, force: bool, r
         else:
             row.reason = "; ".join(notes)
             if pdf_source is not None:
-                from .xlsx.newbook import write_workbook
+                from ..xlsx.newbook import write_workbook
 
                 write_workbook(Path(pdf_source), [report.form])
                 row.pdf_source = pdf_source
         row.status = "ok"
-        from .overview import overview_row
+        from ..forms.overview import overview_row
 
         row.overview = overview_row(row.file, report, today)
         row.received, row.costs, row.unused = _kr(summary.received), _kr(summary.costs), _kr(summary.unused)
@@ -259,9 +259,9 @@ def write_summary(outdir: Path, rows: list[Row], claims: dict | None = None, tod
     """summary.csv (every text field defused and quoted where it holds "," or ";"), summary.json, and
     översikt.xlsx (the year at a glance: one row per agreement and year, its deadlines, a chart); each by
     the output rule (``claims``: checked at the start of the run)."""
-    from .csv_safe import csv_line
+    from ..files.csv_safe import csv_line
     from .outputs import claim, write_bytes
-    from .overview import OverviewRow, combine, overview_bytes
+    from ..forms.overview import OverviewRow, combine, overview_bytes
 
     claims = claims or {}
 
@@ -296,7 +296,7 @@ STAGING_PREFIX = ".xlsb-staging-"
 def lock_outdir(outdir: Path):
     """An exclusive lock on OUTDIR for this run (released by the OS when the process ends, however it
     ends); a second run on the same OUTDIR is refused instead of tripping over the first."""
-    from .atomic import write_error
+    from ..files.atomic import write_error
 
     path = outdir / LOCK_NAME
     try:
@@ -321,7 +321,7 @@ def lock_outdir(outdir: Path):
 
 def prepare_outdir(outdir: Path) -> None:
     """Create OUTDIR, with a clear error when it cannot be a folder."""
-    from .atomic import write_error
+    from ..files.atomic import write_error
 
     try:
         outdir.mkdir(parents=True, exist_ok=True)
@@ -338,7 +338,7 @@ def clean_stale_temporaries(folders) -> None:
     """Our own temporaries that a killed run left behind (never a user's file, never the outputs, never
     the temporaries of a process still running), and our staging folders (the OUTDIR lock is held, so
     no other run uses them)."""
-    from .atomic import clean_stale_temporaries as clean
+    from ..files.atomic import clean_stale_temporaries as clean
 
     folders = list(dict.fromkeys(folders))
     for folder in folders:
@@ -350,7 +350,7 @@ def clean_stale_temporaries(folders) -> None:
 def make_pdfs(rows: list[Row], staging: Path) -> None:
     """One LibreOffice run converts every report's Bilaga 2 sheet; each PDF is moved into place.  Every
     file is staged inside OUTDIR, so that the move is a rename on one file system."""
-    from .libreoffice import convert_many
+    from ..files.libreoffice import convert_many
     from .outputs import record
 
     wanted = [r for r in rows if r.status == "ok" and r.pdf_source]
@@ -449,7 +449,7 @@ def _serve(conn, parent: int, max_memory_mb: int) -> None:
         try:
             row = convert_one(*args)
         except MemoryError:
-            from .jobs import display_name
+            from .files import display_name
 
             row = Row(display_name(args[0]), reason=MEMORY_REASON)
         retire = row.reason == MEMORY_REASON or \
@@ -548,9 +548,10 @@ def run(inputs: list[str], outdir: Path, jobs: int | None = None, pdf: bool = Fa
 def _warm() -> None:
     """Import what converting a book needs, and fill the caches it reads, before the workers fork: each
     then starts with them (the copy-on-write pages of one process) instead of importing them itself."""
-    from . import jobs, overview, report  # noqa: F401
-    from .layout import _widths
-    from .xlsx import file_source, newbook, writer  # noqa: F401
+    from . import files as jobs
+    from ..forms import overview, bilaga2 as report  # noqa: F401
+    from ..forms.layout import _widths
+    from ..xlsx import file_source, newbook, writer  # noqa: F401
 
     _widths()
 
@@ -559,7 +560,7 @@ def _run_locked(inputs, outdir, jobs, pdf, fail_fast, force, progress_stream, ti
                 recalculate, today=None) -> list[Row]:
     from multiprocessing.connection import wait as wait_any
 
-    from .jobs import display_name
+    from .files import display_name
 
     _warm()
     files = expand(inputs, outdir)

@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO, Iterator
 
-from .errors import UserError
+from ..core.errors import UserError
 
 
 def _umask() -> int:

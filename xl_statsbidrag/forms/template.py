@@ -7,8 +7,8 @@ import datetime as dt
 from decimal import Decimal
 
 from .layout import STYLES, Cell, SheetLayout, Table, column_px, line_height, text_lines
-from .model import Activity, Agreement
-from .workbook_format import (
+from ..core.model import Activity, Agreement
+from ..read.workbook_format import (
     ACTIVITIES_TABLE, ACTIVITY_COLUMNS, AGREEMENT_LABELS, AGREEMENT_SHEET, DUTIES, DUTIES_TABLE, DUTY_COLUMNS,
     OBJEKT_COLUMNS, OBJEKT_TABLE, POT_COLUMNS, POTS_TABLE,
 )

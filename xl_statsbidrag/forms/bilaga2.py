@@ -20,14 +20,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from . import __version__
-from .amounts import format_kr
-from .errors import UserError
+from .. import __version__
+from ..core.money import format_kr
+from ..core.errors import UserError
 from .layout import DIGIT_PX, STYLES, Cell, Form, SheetLayout, text_px
-from .model import Activity, DecisionBook, Finding
-from .workbook_format import AGREEMENT_LABELS, RECONCILIATION_COLUMNS
-from .validation import ALT2_CODES, ERROR, EXPLAIN_CODES, INFO, WARNING, validate
-from .yearend import OTHER, YearEnd, part_key, year_end
+from ..core.model import Activity, DecisionBook, Finding
+from ..read.workbook_format import AGREEMENT_LABELS, RECONCILIATION_COLUMNS
+from ..check.validate import ALT2_CODES, ERROR, EXPLAIN_CODES, INFO, WARNING, validate
+from ..core.yearend import OTHER, YearEnd, part_key, year_end
 
 SHEET_NAME = "Bilaga 2"
 CHECK_SHEET_NAME = "Kontroll"

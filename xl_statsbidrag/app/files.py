@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, TypeVar
 
-from .errors import UserError
-from .layout import SheetLayout
-from .model import DecisionBook, Finding, Severity
+from ..core.errors import UserError
+from ..forms.layout import SheetLayout
+from ..core.model import DecisionBook, Finding, Severity
 from .outputs import Claim, claim, make_backup, same_file  # noqa: F401  (same_file, make_backup: used by callers)
-from .report import Report, ReportSummary
-from .validation import validate
+from ..forms.bilaga2 import Report, ReportSummary
+from ..check.validate import validate
 
 MACRO_SUFFIXES = {".xlsm"}
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm"}
@@ -57,7 +57,7 @@ def check_input(source: Path) -> None:
 
 
 def read(path: Path | str) -> DecisionBook:
-    from .xlsx.file_source import read_book
+    from ..xlsx.file_source import read_book
 
     check_input(Path(path))
     book = read_book(path)
@@ -146,7 +146,7 @@ def make_report(source: Path, today: dt.date | None = None, recalculate: bool = 
     """Read and validate ``source`` and lay out its Bilaga 2 and Kontroll sheets; refuses a workbook with
     unreadable cells.  With ``recalculate``, the values are read from a copy that LibreOffice recalculated
     (the input is not changed; the report is still written into a copy of the original package)."""
-    from .report import make_report as make
+    from ..forms.bilaga2 import make_report as make
 
     if recalculate:
         book = read_recalculated(source)
@@ -166,7 +166,7 @@ def read_recalculated(source: Path) -> DecisionBook:
     folder; the book names the original file."""
     import tempfile
 
-    from .libreoffice import convert
+    from ..files.libreoffice import convert
 
     read(source)  # the package's own checks (and what is wrong with it) before LibreOffice sees it
     with tempfile.TemporaryDirectory(prefix="xlsb-recalc-") as tmp:
@@ -202,7 +202,7 @@ def replace_in_place(real: Path, layouts: list["SheetLayout"], properties: dict[
     it gets no mark of the tool's outputs (``outputs``).  Returns what the summary should say."""
     import uuid
 
-    from .atomic import temporary_prefix
+    from ..files.atomic import temporary_prefix
 
     staged = real.with_name(f"{temporary_prefix(real.name)}{uuid.uuid4().hex[:8]}.tmp")
     try:
@@ -227,7 +227,7 @@ def write_layouts(source: Path, target: Path, layouts: list["SheetLayout"],
     """Write ``target`` as ``source`` with each layout's sheet added or replaced, the custom document
     ``properties`` set and the cells of ``cell_values`` set; a signed workbook only with ``unsign``, which
     removes the signature.  Returns what was removed, in words."""
-    from .xlsx.writer import write_sheets
+    from ..xlsx.writer import write_sheets
 
     return write_sheets(source, target, layouts, properties, cell_values, unsign=unsign, mark=mark)
 
@@ -236,9 +236,9 @@ def requisition(book: DecisionBook, today: dt.date | None = None) -> Output:
     """The use case "rekvisition" on a read workbook (a file, or the workbook open in Excel: the command and
     the button run this): a cell of the agreement sheet that cannot be read is refused; else the sheet
     Rekvisition, and as ``result`` (agreement, findings about the requisition and the form's fields)."""
-    from .workbook_format import AGREEMENT_SHEET
-    from .rekvisition import requisition_sheet
-    from .validation import requisition_findings
+    from ..read.workbook_format import AGREEMENT_SHEET
+    from ..forms.rekvisition import requisition_sheet
+    from ..check.validate import requisition_findings
 
     unreadable = [f for f in book.problems if f.severity == Severity.ERROR and f.location.sheet == AGREEMENT_SHEET]
     if unreadable:
@@ -262,7 +262,7 @@ def requisition_file(source: Path | str, target: Path | str | None = None, today
 def deadlines_of(paths: list[Path | str]) -> tuple[list, list[tuple[str, str]], list[str]]:
     """The deadlines of the workbooks (one entry per agreement and year), (file, reason) for those that
     cannot be read, and a warning for each agreement given in more than one workbook."""
-    from .deadlines import deadlines_of_books
+    from ..check.deadlines import deadlines_of_books
 
     books, failed = [], []
     for path in paths:
@@ -297,14 +297,14 @@ def import_file(source: Path | str, target: Path | str, agreement_id: str, regio
     beside the original sheets.  Amounts stated in tkr or mkr are scaled to kronor (``unit`` answers
     when the workbook does not say, or says two things); hidden rows are left out unless
     ``include_hidden``.  Returns (PlainTable, Agreement, [pot source texts])."""
-    from . import reference_data
-    from .amounts import format_kr
-    from .model import Agreement, Duty, Objekt, Pot
-    from .workbook_format import ACTIVITIES_TABLE, AGREEMENT_SHEET
-    from .region_reader import read_plain
-    from .template import ACTIVITIES_SHEET, activities_sheet, agreement_sheet
-    from .xlsx.package import Package
-    from .xlsx.file_source import FileSource, check_not_locked
+    from ..read import reference_data
+    from ..core.money import format_kr
+    from ..core.model import Agreement, Duty, Objekt, Pot
+    from ..read.workbook_format import ACTIVITIES_TABLE, AGREEMENT_SHEET
+    from ..read.region_reader import read_plain
+    from ..forms.template import ACTIVITIES_SHEET, activities_sheet, agreement_sheet
+    from ..xlsx.package import Package
+    from ..xlsx.file_source import FileSource, check_not_locked
 
     source, target = Path(source), Path(target)
 
@@ -367,8 +367,8 @@ def utfall(book: DecisionBook, ledgers: list[Path | str], mapping: dict[str, str
     ``utfall.parse_accounts``; the same export twice refused; ``dedupe``: the key by which rows of a later
     file that an earlier one has are counted once, ``utfall.combine``) matched to its activities: the sheet
     Utfall, the Utfall cells to set, and as ``result`` the ``utfall.Utfall``."""
-    from .ledger import _read, check_distinct
-    from .utfall import agreement_objekt, compute, utfall_sheet
+    from ..ledger.frame import _read, check_distinct
+    from ..ledger.match import agreement_objekt, compute, utfall_sheet
 
     unreadable = [f for f in book.problems if f.severity == Severity.ERROR]
     if unreadable:
@@ -386,9 +386,9 @@ def utfall_file(source: Path | str, ledgers: list[Path | str], target: Path | st
                 dedupe: str | tuple[str, ...] | None = None):
     """Read the workbook and the ledger exports, match them (``utfall``), and write a copy of the
     workbook with the Utfall column filled in and the sheet "Utfall".  Returns (target, Utfall)."""
-    from .ledger import parse_columns
-    from .utfall import parse_accounts
-    from .xlsx.file_source import check_not_locked
+    from ..ledger.frame import parse_columns
+    from ..ledger.match import parse_accounts
+    from ..xlsx.file_source import check_not_locked
 
     source = Path(source)
     target = Path(target) if target else default_output(source, "utfall")

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from .errors import UserError
+from ..core.errors import UserError
 
 NEW, OURS, CHANGED, FOREIGN = "new", "ours", "changed", "foreign"
 RECORD_NAME = ".xl-statsbidrag-outputs.json"
@@ -122,7 +122,7 @@ def record(path: Path | str) -> None:
     next run asks for --force rather than guess."""
     import json  # (see _read_record)
 
-    from .atomic import atomic_output
+    from ..files.atomic import atomic_output
 
     path = Path(path)
     where = _record_path(path)
@@ -142,7 +142,7 @@ def record(path: Path | str) -> None:
 def state(path: Path | str) -> str:
     """NEW (missing or empty), OURS (the tool wrote it, unchanged since), CHANGED (the tool wrote it,
     changed since) or FOREIGN (not the tool's)."""
-    from .xlsx import fingerprint
+    from ..xlsx import fingerprint
 
     path = Path(path)
     try:
@@ -232,7 +232,7 @@ def write_bytes(target: Claim, data: bytes) -> None:
     """Write ``data`` as the claimed output, whole or not at all, with the tool's mark or record: an
     iCalendar file is sealed, a workbook (XlsxWriter's bytes) gets its mark from the package writer,
     anything else is recorded."""
-    from .atomic import atomic_output
+    from ..files.atomic import atomic_output
 
     path = target.path
     calendar = data.startswith(b"BEGIN:VCALENDAR")
@@ -250,7 +250,7 @@ def _write_marked_package(path: Path, data: bytes) -> None:
     """A workbook made elsewhere (XlsxWriter), written through the package writer, which marks it."""
     import tempfile
 
-    from .xlsx.writer import write_sheets
+    from ..xlsx.writer import write_sheets
 
     with tempfile.TemporaryDirectory(prefix="xlsb-mark-") as tmp:
         made = Path(tmp) / f"made{path.suffix.lower()}"
@@ -261,7 +261,7 @@ def _write_marked_package(path: Path, data: bytes) -> None:
 def make_backup(source: Path) -> Path:
     """A copy of ``source`` beside it under a new name (created exclusively: an existing backup is never
     overwritten), complete or not at all."""
-    from .atomic import write_error
+    from ..files.atomic import write_error
 
     source = Path(source)
     for attempt in range(100):

@@ -11,7 +11,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from .errors import Location
-from .workbook_format import AGREEMENT_SHEET, DutyFields
+from ..read.workbook_format import AGREEMENT_SHEET, DutyFields
 
 
 

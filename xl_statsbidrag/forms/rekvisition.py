@@ -9,9 +9,9 @@ or the sum of the pots), so the sheet follows a change of the workbook.  A4 port
 from __future__ import annotations
 
 from .layout import Cell, Form, SheetLayout
-from .model import DecisionBook
-from .workbook_format import AGREEMENT_LABELS
-from .report import MARGINS, _money_style, page_texts
+from ..core.model import DecisionBook
+from ..read.workbook_format import AGREEMENT_LABELS
+from .bilaga2 import MARGINS, _money_style, page_texts
 
 SHEET_NAME = "Rekvisition"
 WIDTHS = [40.0, 52.0]

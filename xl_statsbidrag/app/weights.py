@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import UserError
+from ..core.errors import UserError
 
 def load_weights(path: Path | str, cell_range: str | None = None) -> tuple[list[str], list[object], str]:
     """(labels, weights, description) from a CSV with columns ``region,weight`` (comma or semicolon
     separated) or from a workbook range whose first row is a header (``Blad1!A1:B22``; default the
     first two columns of the first sheet)."""
-    from .jobs import WORKBOOK_SUFFIXES
+    from .files import WORKBOOK_SUFFIXES
 
     path = Path(path)
     if path.suffix.lower() in WORKBOOK_SUFFIXES:
@@ -49,9 +49,9 @@ def load_weights(path: Path | str, cell_range: str | None = None) -> tuple[list[
 
 
 def _workbook_rows(path: Path, cell_range: str | None) -> list[tuple[str, list[object]]]:
-    from .xlsx.cells import CellReader
-    from .xlsx.package import Package
-    from .format_reader import bounds
+    from ..xlsx.cells import CellReader
+    from ..xlsx.package import Package
+    from ..read.format_reader import bounds
 
     with Package(path) as pkg:
         sheet_name, _, ref = (cell_range or "").rpartition("!")

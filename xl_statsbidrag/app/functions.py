@@ -10,9 +10,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Iterable
 
-from .allocation import RULES, AllocationError, _decimal, split
-from .amounts import AmountError, format_kr, parse_amount
-from .errors import UserError
+from ..core.allocation import RULES, AllocationError, _decimal, split
+from ..core.money import AmountError, format_kr, parse_amount
+from ..core.errors import UserError
 
 
 def _flat(values: object) -> list[object]:
@@ -100,12 +100,12 @@ def findings(available: object, amounts: Iterable[object], names: Iterable[objec
     available total (or a pot table), as a table with a header row: Allvarlighet, Kod, Meddelande,
     Belopp.  Runs ``validation.validate_amounts`` (the checks of ``validate`` that need only amounts
     and pots)."""
-    from .errors import Location
-    from .model import Activity, Finding, Pot, Severity
-    from .validation import validate_amounts
-    from .amounts import AmountError
-    from .format_reader import text
-    from .workbook_format import is_earmarked
+    from ..core.errors import Location
+    from ..core.model import Activity, Finding, Pot, Severity
+    from ..check.validate import validate_amounts
+    from ..core.money import AmountError
+    from ..read.format_reader import text
+    from ..read.workbook_format import is_earmarked
 
     # every row has its own place (column letters by argument: names A, amounts B, pots C; rows by
     # position), so that a finding about one row never stands for another

@@ -40,7 +40,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import Location, UserError
+from ..core.errors import Location, UserError
 
 TEXT_FIELDS = ("verifikation", "rad", "konto", "text", "ansvar", "verksamhet", "aktivitet", "objekt")
 COLUMNS = ("date",) + TEXT_FIELDS + ("ore", "file", "line")

@@ -18,10 +18,10 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .amounts import AmountError, format_kr, parse_amount, stated_unit
-from .errors import Location, UserError
-from .layout import column_letter
-from .model import Activity
+from ..core.money import AmountError, format_kr, parse_amount, stated_unit
+from ..core.errors import Location, UserError
+from ..forms.layout import column_letter
+from ..core.model import Activity
 from .format_reader import UNCALCULATED, CellError, MergedCopy, Source, text
 from .workbook_format import ACTIVITY_AMOUNTS, ACTIVITY_COLUMNS, HEADER_SYNONYMS, TOTAL_NAME, normalise_header
 
