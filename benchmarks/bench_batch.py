@@ -29,7 +29,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "workbooks"), str(ROOT / "benchmarks")]
 import build as examples  # noqa: E402
 from bench_report import best, ledger  # noqa: E402
 
-from xl_statsbidrag.app.files import report_file  # noqa: E402
+from xl_statsbidrag.app.report import report_file  # noqa: E402
 from xl_statsbidrag.files.libreoffice import convert  # noqa: E402
 
 SPEC = examples.WORKBOOKS["beslutsunderlag_2019.xlsx"]

@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 import build as examples  # noqa: E402
 
-from xl_statsbidrag.app.files import report_file  # noqa: E402
+from xl_statsbidrag.app.report import report_file  # noqa: E402
 
 
 def ledger(rows: int):

@@ -86,10 +86,12 @@ class _Noon(dt.datetime):
 def outputs(tmp: Path, quick: bool = False) -> dict[str, object]:
     import types
 
-    from xl_statsbidrag.forms import bilaga2 as report
-    from xl_statsbidrag.app.files import report_file, utfall_file
+    from xl_statsbidrag.app import report
+    from xl_statsbidrag.app.report import report_file
+    from xl_statsbidrag.app.utfall import utfall_file
+    from xl_statsbidrag.forms import kontroll
 
-    report.dt = types.SimpleNamespace(date=dt.date, time=dt.time, timedelta=dt.timedelta, datetime=_Noon)
+    report.dt = kontroll.dt = types.SimpleNamespace(date=dt.date, time=dt.time, timedelta=dt.timedelta, datetime=_Noon)
 
     found: dict[str, object] = {}
     books = {p.name: p for p in sorted((ROOT / "workbooks").glob("*.xls[xm]"))}

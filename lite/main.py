@@ -9,14 +9,14 @@ A wrong input gives #VALUE! (#VÄRDEFEL!) with the message in the cell to its ri
 Scripts (Lite's script pane, or a button bound to them): skapa_bilaga2, kontrollera, rekvisition.
 Each prints its result, the findings, and what this Excel could not do, in the output pane.
 
-This imports only xl_statsbidrag.excel and what it needs (no pandas, openpyxl or lxml).
+This imports only xl_statsbidrag.excel and what it needs (no pandas, openpyxl or lxml); paste it with the
+wheel of the same version (it names only what xl_statsbidrag.excel names).
 """
 import xlwings as xw
 from xlwings import arg, func, script
 
 from xl_statsbidrag import excel
-from xl_statsbidrag.core.money import format_kr
-from xl_statsbidrag.core.errors import UserError
+from xl_statsbidrag.excel import UserError, format_kr
 
 FUNCTIONS = ("SB_FORDELA", "SB_KVAR", "SB_KONTROLL")
 SCRIPTS = ("skapa_bilaga2", "kontrollera", "rekvisition")

@@ -11,8 +11,8 @@ os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")  # xlwings' docume
 
 import xlwings as xw  # noqa: E402
 
-from xl_statsbidrag.forms.layout import column_letter  # noqa: E402
-from xl_statsbidrag.read.format_reader import bounds  # noqa: E402
+from xl_statsbidrag.core.a1 import column_letter  # noqa: E402
+from xl_statsbidrag.core.a1 import bounds  # noqa: E402
 from xl_statsbidrag.xlsx.cells import CellReader  # noqa: E402
 from xl_statsbidrag.xlsx.package import Package  # noqa: E402
 

@@ -135,9 +135,9 @@ def test_a_killed_run_leaves_no_broken_files(tmp_path):
 
 POOL_DRIVER = """
 import os, signal, sys, time
-from xl_statsbidrag.app import files as jobs
-real = jobs.make_report
-def make_report(source, *args, **kw):
+from xl_statsbidrag.app import files
+real = files.read_workbook
+def read_workbook(source, *args, **kw):
     name = os.path.basename(str(source))
     with open(os.environ["XLSB_TEST_PIDS"], "a") as log:
         log.write(f"{name} {os.getpid()}\\n")
@@ -148,7 +148,7 @@ def make_report(source, *args, **kw):
     if name.startswith("g_sleep"):
         time.sleep(600)
     return real(source, *args, **kw)
-jobs.make_report = make_report
+files.read_workbook = read_workbook
 from xl_statsbidrag.cli import main
 sys.exit(main(sys.argv[1:]))
 """

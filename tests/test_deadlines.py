@@ -10,11 +10,13 @@ import pytest
 
 from conftest import EXAMPLE_2018, EXAMPLE_2019, examples
 from xl_statsbidrag.check.deadlines import (
-    REMINDERS, calendar, deadlines, deadlines_of_books, holidays, in_order, last_working_day, non_working,
-    parse_reminders,
+    deadlines, deadlines_of_books, holidays, in_order, last_working_day, non_working,
 )
+from xl_statsbidrag.files.ics import calendar, parse_reminders, REMINDERS
 from xl_statsbidrag.core.errors import UserError
-from xl_statsbidrag.check.validate import Context, check_socialstyrelsen, validate
+from xl_statsbidrag.check.context import Context
+from xl_statsbidrag.check.dates import check_socialstyrelsen
+from xl_statsbidrag.check.validate import validate
 from xl_statsbidrag.xlsx.file_source import read_book
 
 D = dt.date

@@ -17,7 +17,7 @@ from conftest import EXAMPLE_2018, EXAMPLE_2019, WORKBOOKS, parts, sha256
 from hypothesis import given, settings, strategies as st
 from xl_statsbidrag import excel
 from xl_statsbidrag.read import reference_data as tables
-from xl_statsbidrag.app.files import report_file
+from xl_statsbidrag.app.report import report_file
 from xl_statsbidrag.check.validate import validate
 from xl_statsbidrag.xlsx.file_source import read_book
 from xl_statsbidrag.xlsx.vbaproject import compress, decompress
@@ -180,13 +180,13 @@ def test_kontrollera_writes_the_findings_sheet():
 def test_button_alerts_instead_of_failing(monkeypatch):
     book = remote_book.book_from_file(EXAMPLE_2019)
     shown = []
-    monkeypatch.setattr(excel, "_alert", lambda b, text, title="": shown.append((title, text)))
+    monkeypatch.setattr(excel.buttons, "_alert", lambda b, text, title="": shown.append((title, text)))
     excel.skapa_bilaga2(book)
     excel.kontrollera(book)
     assert shown[0][0] == "Skapa Bilaga 2" and "191 kr" in shown[0][1] and "inget förslag" in shown[0][1]
     assert shown[1][0] == "Kontrollera" and "0 fel" in shown[1][1]
     # xlwings' JSON engine outside Lite cannot say which cells are merged or which rows hidden: said, not skipped
-    assert f"kunde inte svara på: {excel.MERGED}, {excel.HIDDEN}" in shown[0][1]
+    assert f"kunde inte svara på: {excel.source.MERGED}, {excel.source.HIDDEN}" in shown[0][1]
     broken = remote_book.book_from_file(EXAMPLE_2019)
     broken.sheets["Aktiviteter"].tables[0].api["name"] = "Tabell1"
     excel.skapa_bilaga2(broken)
@@ -319,7 +319,7 @@ def test_lite_column_widths_are_points():
     position = len(initial)  # Bilaga 2 is added after the workbook's sheets
     widths = [a["args"][0] for a in book.json()["actions"] if a["func"] == "setColumnWidth"
               and a["sheet_position"] == position]
-    from xl_statsbidrag.forms.bilaga2 import make_report as layouts
+    from xl_statsbidrag.app.report import make_report as layouts
 
     expected = layouts(read_book(EXAMPLE_2019), TODAY).sheets[0].column_widths
     assert widths == [(w * 7 + 5) * 0.75 for w in expected]

@@ -12,9 +12,11 @@ import pytest
 
 import excel_book
 import remote_book  # noqa: F401  (sets xlwings' free key before xlwings is first imported, whatever the order)
+import xlwings as xw
 from conftest import EXAMPLE_2018, EXAMPLE_2019, examples
 from xl_statsbidrag import excel
-from xl_statsbidrag.app.files import report_file
+from xl_statsbidrag.app import allocate
+from xl_statsbidrag.app.report import report_file
 from xl_statsbidrag.read.workbook_format import AGREEMENT_LABELS, AGREEMENT_SHEET
 from xl_statsbidrag.read.format_reader import read
 from xl_statsbidrag.check.validate import validate
@@ -96,7 +98,7 @@ def test_the_reader_asks_excel_few_questions(tmp_path, monkeypatch):
             return await super().hidden(rng)
 
     book = excel_book.Book(hostile(tmp_path))
-    live = excel._now(excel.read_async(book, Counting()))
+    live = excel.source._now(excel.read_async(book, Counting()))
     assert {f.code for f in live.book.problems} >= {"dold-rad"}
     cells = sum(len(row) * len(row[0]) for row in [v for v in live_blocks(book)])
     assert cells > 300 and len(asked) < cells / 3, (cells, len(asked))
@@ -266,7 +268,7 @@ def test_a_sharepoint_workbook_is_named_by_its_name(monkeypatch):
     """xlwings' fullname raises for a workbook on SharePoint or in Teams without a synced copy; the name
     is only a label, so the workbook's name stands in and every button works."""
     book = excel_book.SharePointBook(EXAMPLE_2019)
-    with pytest.raises(excel.xw.XlwingsError):
+    with pytest.raises(xw.XlwingsError):
         book.fullname
     assert excel.read_live(book).book.path == "beslutsunderlag_2019.xlsx"
     for press in (excel.skapa_bilaga2, excel.kontrollera, excel.rekvisition):
@@ -286,8 +288,8 @@ def test_on_a_mac_the_dialog_says_what_this_excel_could_not_set():
     excel.skapa_bilaga2(book)
     title, text = book.app.alerts[-1]
     assert title == "Skapa Bilaga 2" and "Bladen Bilaga 2 och Kontroll är skapade" in text
-    assert excel.PAGE_SETUP in text and "xl-statsbidrag report" in text
-    assert excel.BORDERS not in text and excel.ALIGNMENT not in text
+    assert excel.writer.PAGE_SETUP in text and "xl-statsbidrag report" in text
+    assert excel.writer.BORDERS not in text and excel.writer.ALIGNMENT not in text
     sheet = book.wb["Bilaga 2"]
     assert any(c.border.bottom.style == "thin" for row in sheet.iter_rows() for c in row)  # signature lines
     assert sheet.page_setup.paperSize is None  # not set: said in the dialog
@@ -301,14 +303,14 @@ def test_the_buttons_act_on_the_workbook_that_called_them(monkeypatch):
     was active when it was clicked (xlwings' add-in passes its name), not whichever window is on top
     when Python starts."""
     called, on_top = excel_book.Book(EXAMPLE_2019), excel_book.Book(EXAMPLE_2018)
-    monkeypatch.setattr(excel.xw.Book, "caller", classmethod(lambda cls: called))
+    monkeypatch.setattr(xw.Book, "caller", classmethod(lambda cls: called))
 
     class Apps:
         class active:  # noqa: N801
             class books:  # noqa: N801
                 active = on_top
 
-    monkeypatch.setattr(excel.xw, "apps", Apps)
+    monkeypatch.setattr(xw, "apps", Apps)
     excel.kontrollera()
     assert "Kontroll" in called.wb.sheetnames and "Kontroll" not in on_top.wb.sheetnames
     assert called.app.alerts[-1][0] == "Kontrollera"
@@ -320,7 +322,7 @@ def test_protected_view_says_to_enable_editing(monkeypatch):
     shown = []
 
     def unreachable(cls):
-        raise excel.xw.XlwingsError("Could not activate the workbook")
+        raise xw.XlwingsError("Could not activate the workbook")
 
     class App:
         @staticmethod
@@ -330,22 +332,22 @@ def test_protected_view_says_to_enable_editing(monkeypatch):
     class Apps:
         active = App()
 
-    monkeypatch.setattr(excel.xw.Book, "caller", classmethod(unreachable))
-    monkeypatch.setattr(excel.xw, "apps", Apps)
+    monkeypatch.setattr(xw.Book, "caller", classmethod(unreachable))
+    monkeypatch.setattr(xw, "apps", Apps)
     assert excel.skapa_bilaga2() is None
     assert shown[0][0] == "Skapa Bilaga 2" and "Aktivera redigering" in shown[0][1]
 
     class NoExcel:
         @property
         def active(self):
-            raise excel.xw.XlwingsError("no Excel")
+            raise xw.XlwingsError("no Excel")
 
-    monkeypatch.setattr(excel.xw, "apps", NoExcel())
+    monkeypatch.setattr(xw, "apps", NoExcel())
     with pytest.raises(SystemExit, match="Aktivera redigering"):
         excel.kontrollera()
 
 
-@pytest.mark.parametrize("failure", [excel.xw.XlwingsError("The object invoked has disconnected from its clients."),
+@pytest.mark.parametrize("failure", [xw.XlwingsError("The object invoked has disconnected from its clients."),
                                      NotImplementedError("not on this engine"),
                                      AttributeError("'NoneType' object has no attribute 'Sheets'")])
 def test_every_button_shows_what_xlwings_raised_as_a_dialog(failure, monkeypatch):
@@ -354,8 +356,8 @@ def test_every_button_shows_what_xlwings_raised_as_a_dialog(failure, monkeypatch
     def broken(*args, **kwargs):
         raise failure
 
-    monkeypatch.setattr(excel, "read_live", broken)
-    monkeypatch.setattr(excel, "allocation_sheet", broken)
+    monkeypatch.setattr(excel.buttons, "read_live", broken)
+    monkeypatch.setattr(allocate, "fordela", broken)
     for press, title in ((excel.skapa_bilaga2, "Skapa Bilaga 2"), (excel.kontrollera, "Kontrollera"),
                          (excel.rekvisition, "Rekvisition"), (lambda b: excel.hamta_utfall(b, ["x.csv"]), "Hämta utfall"),
                          (lambda b: excel.fordela(b, "100"), "Fördela")):
@@ -369,7 +371,7 @@ def test_every_button_shows_what_xlwings_raised_as_a_dialog(failure, monkeypatch
 def test_rekvisition_button_and_command_give_the_same_findings(tmp_path):
     """The button reported only rekvisition-snart where the command also reported the missing required
     fields; both now run jobs.requisition."""
-    from xl_statsbidrag.app.files import requisition_file
+    from xl_statsbidrag.app.requisition import requisition_file
 
     today = dt.date(2019, 11, 20)  # eleven days before the requisition deadline
     _, agreement, command = requisition_file(EXAMPLE_2019, tmp_path / "r.xlsx", today)
@@ -387,7 +389,7 @@ def test_rekvisition_button_and_command_give_the_same_findings(tmp_path):
 
 def test_utfall_button_refuses_unreadable_cells_as_the_command_does(tmp_path):
     from xl_statsbidrag.core.errors import UserError
-    from xl_statsbidrag.app.files import utfall_file
+    from xl_statsbidrag.app.utfall import utfall_file
 
     path = hostile(tmp_path)  # #DIV/0! in an Utfall cell, #N/A in a comment
     ledger = EXAMPLE_2019.parent / "huvudbok_2019.csv"
@@ -403,7 +405,7 @@ def test_utfall_button_refuses_unreadable_cells_as_the_command_does(tmp_path):
 
 
 def test_utfall_button_and_command_give_the_same_result(tmp_path):
-    from xl_statsbidrag.app.files import utfall_file
+    from xl_statsbidrag.app.utfall import utfall_file
 
     ledger = EXAMPLE_2019.parent / "huvudbok_2019.csv"
     _, command = utfall_file(EXAMPLE_2019, [ledger], tmp_path / "u.xlsx", today=TODAY)

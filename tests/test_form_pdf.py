@@ -9,7 +9,7 @@ import subprocess
 import pytest
 
 from conftest import EXAMPLE_2018, EXAMPLE_2019
-from xl_statsbidrag.app.files import report_file
+from xl_statsbidrag.app.report import report_file
 from xl_statsbidrag.xlsx.file_source import read_book
 
 TODAY = dt.date(2026, 11, 22)

@@ -11,7 +11,7 @@ import pytest
 
 from conftest import EXAMPLE_2019, parts, sha256, small_book
 from xl_statsbidrag.core.errors import Location, UserError
-from xl_statsbidrag.app.files import report_file
+from xl_statsbidrag.app.report import report_file
 from xl_statsbidrag.check.validate import validate
 from xl_statsbidrag.xlsx.file_source import read_book
 

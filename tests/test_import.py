@@ -13,7 +13,8 @@ from conftest import examples, parts, sha256
 from ooxml_checks import check_package
 from xl_statsbidrag.read import reference_data as tables
 from xl_statsbidrag.core.errors import Location, UserError
-from xl_statsbidrag.app.files import import_file, report_file
+from xl_statsbidrag.app.importing import import_file
+from xl_statsbidrag.app.report import report_file
 from xl_statsbidrag.check.validate import validate
 from xl_statsbidrag.xlsx.file_source import read_book
 

@@ -8,7 +8,7 @@ import pytest
 import xlsxwriter
 
 from xl_statsbidrag.core.errors import UserError
-from xl_statsbidrag.app.files import import_file
+from xl_statsbidrag.app.importing import import_file
 from xl_statsbidrag.read.region_reader import describe
 from xl_statsbidrag.xlsx.file_source import read_book
 

@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from xl_statsbidrag.core.errors import UserError
-from xl_statsbidrag.ledger.frame import COLUMNS, parse_columns, read_ledger
+from xl_statsbidrag.ledger.frame import COLUMNS, parse_columns
+from xl_statsbidrag.ledger.read import read_ledger
 from xl_statsbidrag.xlsx.cellpatch import patch_cells
 
 
@@ -272,7 +273,7 @@ def test_cell_patch_refuses_a_part_that_is_not_well_formed():
 def test_the_line_cut_of_a_large_export_gives_the_rows_a_full_read_gives(tmp_path):
     """Above 1 MB, utfall first cuts the file to the lines that contain an objekt code; the rows and
     their line numbers must be those of a full read."""
-    from xl_statsbidrag.ledger.frame import _read
+    from xl_statsbidrag.ledger.read import read as _read
 
     lines = ["Huvudbok 2019;;;;", "", "Datum;Ver;Konto;Objekt;Text;Belopp"]
     for i in range(30000):

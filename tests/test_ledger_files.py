@@ -15,8 +15,8 @@ import pytest
 
 from conftest import EXAMPLE_2019, ROOT
 from xl_statsbidrag.core.errors import UserError
-from xl_statsbidrag.app.files import utfall_file
-from xl_statsbidrag.ledger.frame import _read, read_ledger
+from xl_statsbidrag.app.utfall import utfall_file
+from xl_statsbidrag.ledger.read import read as _read, read_ledger
 from xl_statsbidrag.core.model import Activity, Agreement, DecisionBook, Objekt, Pot
 from xl_statsbidrag.ledger.sie import read_sie
 from xl_statsbidrag.ledger.match import compute
@@ -467,7 +467,7 @@ def test_agresso_dims_by_columns_and_serie_with_number(tmp_path):
 
 def test_a_memory_error_is_a_message_not_a_traceback(tmp_path, monkeypatch, capsys):
     from xl_statsbidrag import cli as cli_module
-    from xl_statsbidrag.app import files as jobs
+    from xl_statsbidrag.app import utfall as jobs
 
     def exhausted(*args, **kwargs):
         raise MemoryError()

@@ -6,7 +6,7 @@ import openpyxl
 import pytest
 
 from conftest import EXAMPLE_2018, EXAMPLE_2019, small_book
-from xl_statsbidrag.app.files import report_file
+from xl_statsbidrag.app.report import report_file
 
 TODAY = dt.date(2026, 11, 22)
 

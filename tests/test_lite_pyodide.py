@@ -15,7 +15,8 @@ import remote_book
 from conftest import EXAMPLE_2019, WORKBOOKS
 from test_excel_live import hostile
 from xl_statsbidrag import excel
-from xl_statsbidrag.app.files import report_file, requisition_file
+from xl_statsbidrag.app.report import report_file
+from xl_statsbidrag.app.requisition import requisition_file
 
 sys.path.insert(0, str(WORKBOOKS.parent / "tools"))
 import lite_pyodide  # noqa: E402
@@ -113,7 +114,7 @@ def test_the_writer_sets_widths_in_points_borders_and_alignment(lite, tmp_path):
     funcs = {a["func"] for a in run["actions"] if a["sheet_position"] == bilaga}
     assert {"setBorderProperty", "setShowGridlines"} <= funcs
     assert any("alignment" in f.lower() for f in funcs), funcs
-    assert excel.PAGE_SETUP in run["printed"] and excel.BORDERS not in run["printed"]
+    assert excel.writer.PAGE_SETUP in run["printed"] and excel.writer.BORDERS not in run["printed"]
 
 
 def test_findings_are_the_commands(lite, tmp_path):

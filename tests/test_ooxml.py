@@ -6,7 +6,7 @@ from openxml_audit import FileFormat, OpenXmlValidator
 
 from conftest import EXAMPLE_2018, EXAMPLE_2019
 from ooxml_checks import check_package
-from xl_statsbidrag.app.files import report_file
+from xl_statsbidrag.app.report import report_file
 
 TODAY = dt.date(2026, 11, 22)
 

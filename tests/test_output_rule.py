@@ -14,7 +14,7 @@ import pytest
 from conftest import EXAMPLE_2018, EXAMPLE_2019, ROOT, WORKBOOKS, sha256
 from xl_statsbidrag.app import outputs
 from xl_statsbidrag.core.errors import UserError
-from xl_statsbidrag.app.files import report_file
+from xl_statsbidrag.app.report import report_file
 from xl_statsbidrag.xlsx import fingerprint
 
 ENV = dict(os.environ, PYTHONPATH=str(ROOT))

@@ -14,13 +14,22 @@ import pytest
 
 from conftest import EXAMPLE_2018, EXAMPLE_2019
 from test_deadlines import NAME_2021, make_2021
+from xl_statsbidrag.app import outputs
 from xl_statsbidrag.forms.overview import (
-    CHART_SHEET, DEADLINE_SHEET, HEADERS, SHEET, OverviewRow, chart_labels, combine, write_overview,
+    CHART_SHEET, DEADLINE_SHEET, HEADERS, SHEET, OverviewRow, chart_labels, combine, overview_bytes,
 )
 
 NAME_2019 = "En investering för utvecklade förutsättningar för vårdens medarbetare"
 PM = "Professionsmiljarden – stöd till bättre resursutnyttjande i hälso- och sjukvården"
 COL = {h: i for i, h in enumerate(HEADERS)}
+
+
+def write_overview(path, rows, today=None):
+    """översikt.xlsx as batch writes it (``app.batch.write_summary``): the rows combined (one per agreement and
+    year), the bytes by the output rule; returns the warnings about agreements in two workbooks."""
+    rows, warnings = combine(rows)
+    outputs.write_bytes(outputs.claim(path), overview_bytes(rows, today=today))
+    return warnings
 
 
 def row(file, name, year, received, costs, repay, own, key=True, **kw):

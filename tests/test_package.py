@@ -9,7 +9,7 @@ from lxml import etree
 from conftest import EXAMPLE_2019, parts, sha256, small_book, tiny_png
 from ooxml_checks import check_package
 from xl_statsbidrag.core.errors import UserError
-from xl_statsbidrag.app.files import report_file
+from xl_statsbidrag.app.report import report_file
 from xl_statsbidrag.xlsx.package import Package, q
 from xl_statsbidrag.xlsx import zipio
 

@@ -16,9 +16,11 @@ from test_hostile import ACTIVITY_SHEET, refused, rezip
 from xl_statsbidrag.read import reference_data as tables
 from xl_statsbidrag.core.money import AmountError, format_kr, parse_amount
 from xl_statsbidrag.core.errors import Location, UserError
-from xl_statsbidrag.app.files import import_file, report_file
+from xl_statsbidrag.app.importing import import_file
+from xl_statsbidrag.app.report import report_file
 from xl_statsbidrag.core.model import Activity, Agreement, DecisionBook, Pot
-from xl_statsbidrag.check.validate import check_earmarked, validate
+from xl_statsbidrag.check.allocation import check_earmarked
+from xl_statsbidrag.check.validate import validate
 from xl_statsbidrag.xlsx.package import Package
 from xl_statsbidrag.xlsx.file_source import FileSource, read_book
 

@@ -10,10 +10,12 @@ import pytest
 import remote_book
 from conftest import EXAMPLE_2018, EXAMPLE_2019, examples, sha256, small_book
 from xl_statsbidrag import excel
-from xl_statsbidrag.check.deadlines import calendar, deadlines, in_order
-from xl_statsbidrag.app.files import requisition_file
+from xl_statsbidrag.check.deadlines import deadlines, in_order
+from xl_statsbidrag.files.ics import calendar
+from xl_statsbidrag.app.requisition import requisition_file
 from xl_statsbidrag.forms.rekvisition import requisition_sheet
-from xl_statsbidrag.check.validate import Context, check_requisition, giro_problem, luhn_ok
+from xl_statsbidrag.check.context import Context
+from xl_statsbidrag.check.fields import check_requisition, giro_problem, luhn_ok
 from xl_statsbidrag.xlsx.file_source import read_book
 
 TODAY = dt.date(2026, 11, 22)
@@ -83,7 +85,7 @@ def test_the_button_writes_the_same_sheet(monkeypatch, tmp_path):
     book = remote_book.book_from_file(EXAMPLE_2019)
     initial = [s.name for s in book.sheets]
     shown = []
-    monkeypatch.setattr(excel, "_alert", lambda b, text, title="": shown.append(text))
+    monkeypatch.setattr(excel.buttons, "_alert", lambda b, text, title="": shown.append(text))
     excel.rekvisition(book)
     live = remote_book.replay(book, initial)["Rekvisition"]
     assert "41 197 280 kr" in shown[0]

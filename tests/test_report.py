@@ -9,9 +9,10 @@ import openpyxl
 import pytest
 
 from conftest import EXAMPLE_2018, EXAMPLE_2019, examples
-from xl_statsbidrag.app.files import report_file
+from xl_statsbidrag.app.report import report_file
 from xl_statsbidrag.core.model import Activity, Agreement, DecisionBook, Pot
-from xl_statsbidrag.forms.bilaga2 import build_report, make_report, suggest
+from xl_statsbidrag.app.report import build_report, make_report
+from xl_statsbidrag.check.suggestion import suggest
 from xl_statsbidrag.check.validate import validate
 from xl_statsbidrag.xlsx.file_source import read_book
 

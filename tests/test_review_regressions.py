@@ -12,7 +12,8 @@ from conftest import EXAMPLE_2019, parts, small_book
 from test_hostile import ACTIVITY_SHEET, rezip
 from xl_statsbidrag.core.money import AmountError, parse_amount
 from xl_statsbidrag.core.errors import Location, UserError
-from xl_statsbidrag.app.files import import_file, report_file
+from xl_statsbidrag.app.importing import import_file
+from xl_statsbidrag.app.report import report_file
 from xl_statsbidrag.check.validate import validate
 from xl_statsbidrag.xlsx.file_source import read_book
 

@@ -171,12 +171,13 @@ class _FrozenClock:
 
 
 def test_in_place_backups_never_overwrite_each_other(tmp_path, monkeypatch):
-    from xl_statsbidrag.app import files as jobs
+    from xl_statsbidrag.app import outputs
+    from xl_statsbidrag.app import report as jobs
 
     book = tmp_path / "book.xlsx"
     shutil.copy(EXAMPLE_2019, book)
     original = sha256(book)
-    monkeypatch.setattr(jobs, "dt", _FrozenClock)  # two runs within one clock tick
+    monkeypatch.setattr(outputs, "dt", _FrozenClock)  # two runs within one clock tick (the backup's name)
     jobs.report_file(book, in_place=True)
     after_first = sha256(book)
     jobs.report_file(book, in_place=True)
@@ -201,7 +202,7 @@ def test_in_place_on_a_symbolic_link_writes_through_and_keeps_the_link(tmp_path)
 
 def test_in_place_replaces_the_workbook_only_when_no_file_is_open(tmp_path, monkeypatch):
     """Windows refuses to rename over a file that is open; emulate that rule and run --in-place."""
-    from xl_statsbidrag.app import files as jobs
+    from xl_statsbidrag.app import report as jobs
 
     real_replace = os.replace
 
@@ -366,7 +367,7 @@ def test_a_full_disk_is_a_clear_error_and_leaves_nothing(tmp_path, tmpfs):
 def test_a_full_disk_while_copying_the_backup_leaves_no_half_backup(tmp_path, monkeypatch):
     import errno
 
-    from xl_statsbidrag.app import files as jobs
+    from xl_statsbidrag.app import report as jobs
     from xl_statsbidrag.core.errors import UserError
 
     book = tmp_path / "book.xlsx"
@@ -427,9 +428,9 @@ def test_batch_outdir_that_cannot_be_a_folder(tmp_path, tmpfs):
 
 DRIVER = """
 import os, signal, sys, time
-from xl_statsbidrag.app import files as jobs
-real = jobs.make_report
-def make_report(source, *args, **kw):
+from xl_statsbidrag.app import files
+real = files.read_workbook
+def read_workbook(source, *args, **kw):
     name = os.path.basename(str(source))
     if name.startswith("sleep"):
         time.sleep(600)
@@ -438,7 +439,7 @@ def make_report(source, *args, **kw):
     if name.startswith("hog"):
         hog = [bytearray(64 << 20) for _ in range(64)]  # 4 GB
     return real(source, *args, **kw)
-jobs.make_report = make_report
+files.read_workbook = read_workbook
 from xl_statsbidrag.cli import main
 sys.exit(main(sys.argv[1:]))
 """

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from xl_statsbidrag.core.errors import UserError
-from xl_statsbidrag.ledger.frame import read_ledger
+from xl_statsbidrag.ledger.read import read_ledger
 from xl_statsbidrag.ledger.sie import read_sie, tokens
 
 HEAD = ['#FLAGGA 0', '#FORMAT PC8', '#SIETYP 4', '#FNAMN "Region Jämtland Härjedalen"',

@@ -16,7 +16,8 @@ from conftest import EXAMPLE_2019, ROOT, WORKBOOKS, parts, sha256
 from ooxml_checks import check_package
 from signed_book import SIGNED_AT, SIGNER, sign
 from xl_statsbidrag.core.errors import UserError
-from xl_statsbidrag.app.files import report_file, validate_file
+from xl_statsbidrag.app.report import report_file
+from xl_statsbidrag.app.validate import validate_file
 from xl_statsbidrag.xlsx.package import Package
 
 ENV = dict(os.environ, PYTHONPATH=str(ROOT))

@@ -27,11 +27,13 @@ STYLE_IDS = {name: i + 3 for i, name in enumerate(STYLES)}
 def example_layouts() -> list[SheetLayout]:
     """Every sheet the tool lays out from the shipped examples: Bilaga 2 and Kontroll of each workbook,
     the Utfall sheet of the shipped ledger, the Rekvisition sheet."""
-    from xl_statsbidrag.app.files import read
-    from xl_statsbidrag.ledger.frame import _read, parse_columns
+    from xl_statsbidrag.app.files import read_file as read
+    from xl_statsbidrag.ledger.frame import parse_columns
+    from xl_statsbidrag.ledger.read import read as _read
     from xl_statsbidrag.forms.rekvisition import requisition_sheet
-    from xl_statsbidrag.forms.bilaga2 import make_report
-    from xl_statsbidrag.ledger.match import agreement_objekt, compute, utfall_sheet
+    from xl_statsbidrag.app.report import make_report
+    from xl_statsbidrag.forms.utfall import utfall_sheet
+    from xl_statsbidrag.ledger.match import agreement_objekt, compute
 
     layouts = []
     for path in (EXAMPLE_2019, EXAMPLE_2018, WORKBOOKS / "beslutsunderlag_2019.xlsm"):
@@ -40,7 +42,7 @@ def example_layouts() -> list[SheetLayout]:
         layouts += report.sheets
     book = read(EXAMPLE_2019)
     frame = _read(WORKBOOKS / "huvudbok_2019.csv", parse_columns(None), agreement_objekt(book))
-    layouts.append(utfall_sheet(compute(book, [frame]), TODAY))
+    layouts.append(utfall_sheet(compute(book, [frame]).sheet_data(), TODAY))
     layouts.append(requisition_sheet(book))
     return layouts
 
@@ -131,7 +133,7 @@ def c14n(data: bytes) -> bytes:
 def test_the_examples_activity_sheets_are_patched_byte_for_byte_as_lxml_patched_them():
     """The activities sheet of each example with its Utfall column set (cells there or not, values and
     none), also with cells left and right of the table's columns, and in a row the sheet does not have."""
-    from xl_statsbidrag.app.files import read
+    from xl_statsbidrag.app.files import read_file as read
     from xl_statsbidrag.xlsx.package import Package
 
     for path in (EXAMPLE_2019, EXAMPLE_2018, WORKBOOKS / "beslutsunderlag_2019.xlsm"):

@@ -20,9 +20,10 @@ import remote_book
 from conftest import EXAMPLE_2019, ROOT, WORKBOOKS, examples, parts, sha256
 from xl_statsbidrag import excel
 from xl_statsbidrag.core.errors import UserError
-from xl_statsbidrag.app.files import report_file, utfall_file
+from xl_statsbidrag.app.report import report_file
+from xl_statsbidrag.app.utfall import utfall_file
 from xl_statsbidrag.core.model import Activity, Agreement, DecisionBook, Objekt, Pot
-from xl_statsbidrag.forms.bilaga2 import build_report
+from xl_statsbidrag.app.report import build_report
 from xl_statsbidrag.ledger.match import compute
 from xl_statsbidrag.xlsx.file_source import read_book
 
@@ -422,7 +423,7 @@ def test_the_excel_button_gives_the_same_as_the_file_path(tmp_path, monkeypatch)
     book = remote_book.book_from_file(EXAMPLE_2019)
     initial = [s.name for s in book.sheets]
     shown = []
-    monkeypatch.setattr(excel, "_alert", lambda b, text, title="": shown.append((title, text)))
+    monkeypatch.setattr(excel.buttons, "_alert", lambda b, text, title="": shown.append((title, text)))
     ledger = str(WORKBOOKS / "huvudbok_2019.csv")
     live_result = excel.hamta_utfall(book, [ledger])
     assert shown[0][0] == "Hämta utfall" and "23 av 23" in shown[0][1]
@@ -493,9 +494,9 @@ def test_the_button_asks_for_the_files_with_excels_dialog(monkeypatch):
     book = remote_book.book_from_file(EXAMPLE_2019)
     fake = SimpleNamespace(app=SimpleNamespace(api=SimpleNamespace(GetOpenFilename=dialog)), sheets=book.sheets,
                            fullname=book.fullname)
-    monkeypatch.setattr(excel, "_alert", lambda b, text, title="": shown.append(text))
+    monkeypatch.setattr(excel.buttons, "_alert", lambda b, text, title="": shown.append(text))
     monkeypatch.setattr(sys, "platform", "win32")
-    assert excel._ask_ledger_files(fake) == [str(WORKBOOKS / "huvudbok_2019.csv")]
+    assert excel.buttons._ask_ledger_files(fake) == [str(WORKBOOKS / "huvudbok_2019.csv")]
     assert calls[0][0].startswith("Huvudboksexport (") and calls[0][4] is True
     assert excel.hamta_utfall(fake) is None and not shown  # cancelled
     monkeypatch.setattr(sys, "platform", "darwin")

@@ -295,7 +295,7 @@ def test_text_amounts_warn_that_excel_does_not_sum_them(tmp_path):
 
 
 def test_findings_are_sorted_by_severity():
-    order = [v.SEVERITY_ORDER[f.severity] for f in v.validate(book({"amount": 0}, {"amount": 2000}), TODAY)]
+    order = [f.severity.rank for f in v.validate(book({"amount": 0}, {"amount": 2000}), TODAY)]
     assert order == sorted(order)
 
 

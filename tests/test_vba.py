@@ -16,7 +16,7 @@ import pytest
 from oletools.olevba import VBA_Parser, decompress_stream
 
 from conftest import WORKBOOKS, examples, parts, vba_project
-from xl_statsbidrag.app.files import report_file
+from xl_statsbidrag.app.report import report_file
 from xl_statsbidrag.xlsx.vbaproject import module_names
 
 TODAY = dt.date(2026, 11, 22)

@@ -4,7 +4,8 @@ flag words and how headers are compared (copies of these had drifted apart)."""
 import xlsxwriter
 
 from xl_statsbidrag.app import functions as sheetfuncs
-from xl_statsbidrag.read.workbook_format import TOTAL_NAME, is_earmarked, normalise_header
+from xl_statsbidrag.core.text import normalise_header
+from xl_statsbidrag.read.workbook_format import is_earmarked, TOTAL_NAME
 from xl_statsbidrag.xlsx.package import Package
 from xl_statsbidrag.xlsx.file_source import FileSource
 

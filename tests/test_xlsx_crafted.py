@@ -13,7 +13,7 @@ from ooxml_checks import check_package
 from test_package import _edit
 from test_xlsx_parts import _app
 from xl_statsbidrag.core.errors import UserError
-from xl_statsbidrag.app.files import report_file
+from xl_statsbidrag.app.report import report_file
 from xl_statsbidrag.forms.layout import STYLES, Cell, Row, SheetLayout, Table
 from xl_statsbidrag.xlsx import app, custom
 from xl_statsbidrag.xlsx.cellpatch import patch_cells

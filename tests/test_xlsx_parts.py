@@ -9,7 +9,7 @@ from lxml import etree
 from conftest import EXAMPLE_2019, parts
 from ooxml_checks import check_package
 from test_package import _edit
-from xl_statsbidrag.app.files import report_file
+from xl_statsbidrag.app.report import report_file
 from xl_statsbidrag.xlsx import app, content_types, custom, relationships, workbook
 from xl_statsbidrag.xlsx.ooxml import CT_STYLES, CT_WORKSHEET, NS_CUSTOM, NS_EXTENDED, NS_VT, REL_STYLES, REL_WORKSHEET
 from xl_statsbidrag.xlsx.package import Package, parse_xml, q, serialize_xml

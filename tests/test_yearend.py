@@ -16,10 +16,11 @@ import openpyxl
 import pytest
 
 from conftest import EXAMPLE_2018, EXAMPLE_2019, WORKBOOKS, examples, small_book
-from xl_statsbidrag.app.files import requisition_file, utfall_file
-from xl_statsbidrag.ledger.frame import read_ledger
+from xl_statsbidrag.app.requisition import requisition_file
+from xl_statsbidrag.app.utfall import utfall_file
+from xl_statsbidrag.ledger.read import read_ledger
 from xl_statsbidrag.core.model import Activity, Agreement, DecisionBook, Pot
-from xl_statsbidrag.forms.bilaga2 import build_report, make_report
+from xl_statsbidrag.app.report import build_report, make_report
 from xl_statsbidrag.ledger.match import compute
 from xl_statsbidrag.check.validate import validate
 from xl_statsbidrag.xlsx.file_source import read_book
@@ -424,7 +425,7 @@ def test_every_formula_of_point_3_recalculates_to_the_value_written(tmp_path, li
     else:
         source = after_utfall(tmp_path, unmatched_decision="Räknas med", **FINANCE)
     out = tmp_path / "out.xlsx"
-    from xl_statsbidrag.app.files import report_file
+    from xl_statsbidrag.app.report import report_file
     report_file(source, out, TODAY)
     wb = openpyxl.load_workbook(out)
     formulas = {c.coordinate for row in wb["Bilaga 2"].iter_rows() for c in row

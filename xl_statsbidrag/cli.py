@@ -1,12 +1,14 @@
 """The command line: ``xl-statsbidrag report|validate ...``.
 
-Parses arguments, calls ``jobs``, prints.  User mistakes end with one line on stderr and a
-non-zero exit code, never a traceback.  Heavy modules are imported only by the command that
-needs them, so ``--help`` stays fast.
+Parses arguments, calls the use case of ``app``, prints.  User mistakes end with one line on stderr and
+a non-zero exit code, never a traceback.  Each command imports its use case when it runs (the ``from
+.app...`` inside each ``cmd_``), so that ``--help`` and ``report`` start without what the other commands
+need (pandas, XlsxWriter, icalendar, json): issue 28 measured the start-up (benchmarks/bench_floor.py).
 """
 from __future__ import annotations
 
 import argparse
+import csv
 import datetime as dt
 import errno
 import sys
@@ -16,6 +18,8 @@ from pathlib import Path
 from . import __version__
 from .core.errors import UserError
 from .core.model import Severity
+from .core.money import format_kr
+from .ledger import formats as ledger_formats
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 FORCE_HELP = ("replace an existing output that the tool did not write or that was changed since (a backup copy "
@@ -46,8 +50,7 @@ def _positive(text: str) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from .core.money import format_kr
-    from .app.files import report_file
+    from .app.report import report_file
 
     if args.in_place and args.output:
         raise UserError("give either -o or --in-place, not both")
@@ -77,7 +80,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .app.files import validate_file
+    from .app.validate import validate_file
 
     _, findings = validate_file(args.workbook, args.today)
     if args.format == "json":
@@ -99,7 +102,6 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_allocate(args: argparse.Namespace) -> int:
     from .app.allocate import allocate, allocation_csv, write_allocation
-    from .core.money import format_kr
 
     table, source = allocate(args.total, args.population, args.weights, args.range, args.rule, args.compute,
                              output=args.output, force=args.force)
@@ -147,8 +149,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from .core.money import format_kr
-    from .app.files import import_file
+    from .app.importing import import_file
     from .read.region_reader import describe
 
     notes: list[str] = []
@@ -169,8 +170,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_rekvisition(args: argparse.Namespace) -> int:
-    from .core.money import format_kr
-    from .app.files import requisition_file
+    from .app.requisition import requisition_file
 
     notes: list[str] = []
     target, ag, findings = requisition_file(args.workbook, args.output, args.today, force=args.force, notes=notes)
@@ -189,9 +189,10 @@ def cmd_rekvisition(args: argparse.Namespace) -> int:
 
 
 def cmd_deadlines(args: argparse.Namespace) -> int:
-    from .check.deadlines import calendar, describe_reminders, in_order, parse_reminders
-    from .app.files import deadlines_of
-    from .app.outputs import claim, write_bytes
+    from .app.deadlines import deadlines_of, write_calendar
+    from .app.outputs import claim
+    from .check.deadlines import in_order
+    from .files.ics import describe_reminders, parse_reminders
 
     today = args.today or dt.date.today()
     reminders = parse_reminders(args.remind or [])
@@ -199,8 +200,6 @@ def cmd_deadlines(args: argparse.Namespace) -> int:
     found, failed, warnings = deadlines_of(args.workbooks)
     items = in_order(found, today)
     if args.format == "csv":
-        import csv
-
         from .files.csv_safe import csv_text
 
         writer = csv.writer(sys.stdout, lineterminator="\n")
@@ -233,22 +232,19 @@ def cmd_deadlines(args: argparse.Namespace) -> int:
     for file, reason in failed:
         print(f"xl-statsbidrag: error: {file}: {reason}", file=sys.stderr)
     if ics is not None:
-        write_bytes(ics, calendar(items, today, reminders))
+        notes = write_calendar(ics, items, today, reminders)
         stream = sys.stderr if args.format == "csv" else sys.stdout
         print(f"Wrote {args.ics} ({len(items)} event(s), each on the date to plan for; reminders at 09:00: "
               f"{describe_reminders(reminders)})", file=stream)
-        _say(ics.notes(), stream)
+        _say(notes, stream)
     return EXIT_INPUT if failed else EXIT_OK
 
 
 def cmd_agreements(args: argparse.Namespace) -> int:
-    from .core.money import format_kr
     from .read.reference_data import catalogue
 
     entries = catalogue()
     if args.format == "csv":
-        import csv
-
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(["id", "name", "years"])
         writer.writerows([e.id, e.name, e.years] for e in entries)
@@ -261,9 +257,9 @@ def cmd_agreements(args: argparse.Namespace) -> int:
 
 
 def cmd_utfall(args: argparse.Namespace) -> int:
-    from .core.money import format_kr
-    from .app.files import utfall_file
-    from .ledger.match import CATEGORY_SV, kr
+    from .app.utfall import utfall_file
+    from .core.money import ore_to_kr
+    from .ledger.match import CATEGORY_SV
 
     dedupe = None
     if args.dedupe or args.dedupe_key:
@@ -286,8 +282,8 @@ def cmd_utfall(args: argparse.Namespace) -> int:
         print("  ".join(f"{v:<{w}}" if i < 3 else f"{v:>{w}}" for i, (v, w) in enumerate(zip(r, widths))))
     print("reconciliation per objekt: ledger total = " + " + ".join(CATEGORY_SV.values()))
     for r in result.reconciliation:
-        parts = ", ".join(f"{CATEGORY_SV[c]} {format_kr(kr(v))}" for c, v in r.amounts.items() if v)
-        print(f"  {r.objekt}: {format_kr(kr(r.total))} = {parts or '0 kr'}")
+        parts = ", ".join(f"{CATEGORY_SV[c]} {format_kr(ore_to_kr(v))}" for c, v in r.amounts.items() if v)
+        print(f"  {r.objekt}: {format_kr(ore_to_kr(r.total))} = {parts or '0 kr'}")
     for f in result.findings:
         print(f"{f.severity}: {f.code}: {f.location}: {f.message}" if str(f.location) else
               f"{f.severity}: {f.code}: {f.message}")
@@ -427,14 +423,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_deadlines)
 
     p = sub.add_parser("utfall", help="fill in actual costs (utfall) per activity from ledger exports",
-                       description="Match the transactions of LEDGER exports (CSV, .xlsx or SIE 4) to the activities "
+                       description=f"Match the transactions of LEDGER exports ({ledger_formats.describe()}) to the "
+                                   "activities "
                                    "of WORKBOOK: in the agreement's period, on a cost account, on the activity's "
                                    "objekt and, where the activity has a Kod, with that code. Writes a copy with the "
                                    "column Utfall filled in and a sheet 'Utfall' (the transactions and the "
                                    "reconciliation per objekt). Exit code 0 without errors, 1 with errors among the "
                                    "findings, 2 when a file cannot be read.")
     p.add_argument("workbook", type=Path, help="decision-support workbook (.xlsx or .xlsm)")
-    p.add_argument("ledgers", nargs="+", type=Path, metavar="LEDGER", help="ledger export(s): .csv, .xlsx or SIE 4 (.se)")
+    p.add_argument("ledgers", nargs="+", type=Path, metavar="LEDGER",
+                   help=f"ledger export(s): {ledger_formats.describe()}")
     p.add_argument("-o", "--output", type=Path, help="output file (default: WORKBOOK_utfall.xlsx beside it)")
     p.add_argument("--columns", metavar="MAP",
                    help="headers the tool does not recognise, e.g. 'objekt=Kostnadsobjekt,belopp=Belopp SEK' "

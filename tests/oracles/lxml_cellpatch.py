@@ -28,7 +28,7 @@ from decimal import Decimal
 from lxml import etree
 
 from xl_statsbidrag.core.errors import UserError
-from xl_statsbidrag.read.format_reader import bounds, column_number
+from xl_statsbidrag.core.a1 import bounds, column_number
 from xl_statsbidrag.xlsx.package import parse_xml, q, whole
 from oracles.lxml_worksheet import value_text
 
@@ -164,7 +164,7 @@ def _check_formula(f: etree._Element | None, ref: str, covered: set[str], where:
     if (c2 - c1 + 1) * (r2 - r1 + 1) > 100_000:
         others = True
     else:
-        from xl_statsbidrag.forms.layout import ref as cell_ref
+        from xl_statsbidrag.core.a1 import ref as cell_ref
         others = any(cell_ref(c, r) not in covered for c in range(c1, c2 + 1) for r in range(r1, r2 + 1))
     if others:
         raise UserError(f"the cell {ref} holds a formula shared with other cells ({span}); replace it with a "

@@ -17,9 +17,9 @@ from typing import Iterator
 
 from lxml import etree
 
-from xl_statsbidrag.read import format_reader
+from xl_statsbidrag.core import a1
 from xl_statsbidrag.core.errors import UserError
-from xl_statsbidrag.read.format_reader import MAX_COLUMN, MAX_ROW, UNCALCULATED, CellError, MergedCopy
+from xl_statsbidrag.read.source import CellError, MAX_COLUMN, MAX_ROW, MergedCopy, UNCALCULATED
 from xl_statsbidrag.xlsx.package import Package, SheetRef, integer, q
 
 _DIGITS = "0123456789"
@@ -37,7 +37,7 @@ class _Shared(int):
     """A not yet resolved index into the shared-string table."""
 
 
-column_number = lru_cache(maxsize=4096)(format_reader.column_number)
+column_number = lru_cache(maxsize=4096)(a1.column_number)
 
 
 def _is_date_format(code: str) -> bool:
@@ -260,7 +260,7 @@ class CellReader:
                     row_element = None
                     _drop(element)
                 else:
-                    merges.add(format_reader.bounds(element.get("ref", "A1")))
+                    merges.add(a1.bounds(element.get("ref", "A1")))
                     if len(merges) > MAX_MERGES:
                         raise UserError(f"the sheet '{sheet.name}' has more than {_n(MAX_MERGES)} merged "
                                         "ranges (refused)", file=self.pkg.path)
@@ -323,6 +323,6 @@ def _apply_merges(found: dict[int, list[object]], merges: set[tuple[int, int, in
 
 
 def _ref(m: tuple, min_col: int) -> str:
-    from xl_statsbidrag.forms.layout import column_letter
+    from xl_statsbidrag.core.a1 import column_letter
 
     return f"{column_letter(m[4] + min_col)}{m[0]}"

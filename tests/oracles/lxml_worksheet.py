@@ -13,7 +13,8 @@ from decimal import Decimal
 
 from lxml import etree
 
-from xl_statsbidrag.forms.layout import SheetLayout, column_letter
+from xl_statsbidrag.core.a1 import column_letter
+from xl_statsbidrag.forms.layout import SheetLayout
 from xl_statsbidrag.xlsx.ooxml import ILLEGAL_XML, NS_MAIN, NS_R
 from xl_statsbidrag.xlsx.package import q, serialize_xml
 

@@ -1,15 +1,23 @@
-"""The allocate use case: totals split over the regions (by population, by weights from a file, or
-as a published table has them), and the result as CSV or as the sheet "Fördelning"."""
+"""The use case "allocate": totals split over the regions (by population, by weights from a file, or as a
+published table has them), and the result as CSV, as the sheet "Fördelning" (``forms.fordelning``) of a
+new workbook, or in the open workbook (the ribbon's "Fördela", ``fordela``)."""
 from __future__ import annotations
 
+import csv
 import io
 from decimal import Decimal
 from pathlib import Path
 
-from ..core.allocation import PotTable
-from ..core.money import format_kr
+from ..core.allocation import AllocationError, PotTable, split_pots
 from ..core.errors import UserError
-from ..forms.layout import Cell, SheetLayout, column_letter
+from ..core.money import AmountError, format_kr, parse_amount, plain
+from ..files.csv_safe import CsvWriter, csv_text
+from ..files.paths import WORKBOOK_SUFFIXES, same_file
+from ..forms.fordelning import table_layout
+from ..read import reference_data
+from . import outputs
+from .files import NewWorkbook, read_range
+from .target import Output, Target
 
 
 def allocate(totals: list[str], population: str | None = None, weights_file: Path | None = None,
@@ -19,17 +27,11 @@ def allocate(totals: list[str], population: str | None = None, weights_file: Pat
     table is returned as published (no weights, no rule): a ``rule`` given for it is refused.  The
     ``output`` is checked by the output rule (``outputs.claim``) before anything is read: never the
     weights file, an existing file only when it is the tool's unchanged output or with ``force``."""
-    from ..read import reference_data
-    from ..core.allocation import AllocationError, split_pots
-    from ..core.money import AmountError, parse_amount
-    from .outputs import claim, same_file
-    from .weights import load_weights
-
     if output is not None and weights_file is not None and same_file(weights_file, output):
         raise UserError("the output would overwrite the weights file; give another name with -o", file=output)
     if output is not None:
         _check_suffix(output)
-        claim(output, [weights_file], force)
+        outputs.claim(output, [weights_file], force)
 
     parsed = []
     for text in totals:
@@ -68,24 +70,17 @@ def allocate(totals: list[str], population: str | None = None, weights_file: Pat
     return table, f"{source}; rule: {rule_text}"
 
 
-def _plain(value) -> str:
-    """An amount or weight as scripts want it: no grouping, a point for decimals."""
-    return format(value, "f")
-
-
 def allocation_csv(table: PotTable) -> str:
     """The split as CSV (``region,weight,amount`` or a column per pot and ``total``), safe for Excel."""
-    from ..files.csv_safe import CsvWriter, csv_text
-
     many = len(table.pots) > 1
     published = table.weights is None
     buffer = io.StringIO()
     writer = CsvWriter(buffer)  # quotes fields with "," or ";" (csv.writer leaves ";" bare)
     writer.writerow(["region", "weight"] + (table.pots + ["total"] if many else ["amount"]))
     for row, label in enumerate(table.labels):
-        weight = "" if published else _plain(table.weights[row])
-        writer.writerow([csv_text(label), weight] + [_plain(a) for a in table.amounts[row]]
-                        + ([_plain(table.row_total(row))] if many else []))
+        weight = "" if published else plain(table.weights[row])
+        writer.writerow([csv_text(label), weight] + [plain(a) for a in table.amounts[row]]
+                        + ([plain(table.row_total(row))] if many else []))
     return buffer.getvalue()
 
 
@@ -95,57 +90,67 @@ def _check_suffix(output: Path) -> None:
 
 
 def write_allocation(table: PotTable, source: str, output: Path, inputs=(), force: bool = False) -> list[str]:
-    """Write the split to ``output``: the sheet "Fördelning" in a new .xlsx, or CSV; whole or not at all,
-    by the output rule (``outputs``).  Returns what the summary should say (a backup kept)."""
-    from . import outputs
-
+    """Write the split to ``output``: the sheet "Fördelning" in a new .xlsx (``files.NewWorkbook``), or CSV;
+    whole or not at all, by the output rule (``outputs``).  Returns what the summary should say (a backup
+    kept)."""
     _check_suffix(output)
-    target = outputs.claim(output, inputs, force)
     if output.suffix.lower() == ".xlsx":
-        from ..xlsx.newbook import write_workbook
-
         totals = " + ".join(format_kr(a.total) for a in table.allocations) or " + ".join(
             format_kr(sum((r[i] for r in table.amounts), Decimal(0))) for i in range(len(table.pots)))
-        with target.writing():
-            write_workbook(output, [table_layout(table, f"Fördelning av {totals}", source)])
+        target = NewWorkbook(output, inputs, force)
+        target.write(Output([table_layout(table, f"Fördelning av {totals}", source)]))
+        return target.notes
+    claimed = outputs.claim(output, inputs, force)
+    outputs.write_bytes(claimed, allocation_csv(table).encode("utf-8"))
+    return claimed.notes()
+
+
+def fordela(total: object, target: Target, population: str | None = None) -> PotTable:
+    """The ribbon's "Fördela": ``total`` (kronor, e.g. "2 835 000 000" or "2835 mkr") split between the regions
+    by population (the latest shipped table unless ``population`` is given), as ``allocate`` does, written
+    to ``target`` as the sheet "Fördelning"; returns the split."""
+    amount = parse_amount(total) if not isinstance(total, (int, float, Decimal)) else Decimal(str(total))
+    if amount is None or amount <= 0:
+        raise UserError("ange det nationella beloppet som ett positivt belopp i kronor, t.ex. 2 835 000 000")
+    table, source = allocate([str(amount)], population or reference_data.population_dates()[-1])
+    target.write(Output([table_layout(table, f"Fördelning av {format_kr(amount)}", source)]))
+    return table
+
+
+def load_weights(path: Path | str, cell_range: str | None = None) -> tuple[list[str], list[object], str]:
+    """(labels, weights, description) from a CSV with columns ``region,weight`` (comma or semicolon
+    separated) or from a workbook range whose first row is a header (``Blad1!A1:B22``; default the
+    first two columns of the first sheet)."""
+    path = Path(path)
+    if path.suffix.lower() in WORKBOOK_SUFFIXES:
+        rows = read_range(path, cell_range)
     else:
-        outputs.write_bytes(target, allocation_csv(table).encode("utf-8"))
-    return target.notes()
-
-
-def table_layout(table: PotTable, title: str, source: str, sheet_name: str = "Fördelning"):
-    """The split as a sheet: one row per region, a column per pot, totals as formulas."""
-    many = len(table.pots) > 1
-    weighted = table.weights is not None  # a published table has no weights: no Vikt column
-    first_amount = 3 if weighted else 2
-    columns = first_amount - 1 + len(table.pots) + (1 if many else 0)
-    sheet = SheetLayout(sheet_name, [28.0] + ([14.0] if weighted else []) + [18.0] * (columns - first_amount + 1))
-    sheet.add(Cell(1, title, style="title"), height=22.0)
-    sheet.add(Cell(1, source, style="note"))
-    sheet.blank()
-    headers = ["Region"] + (["Vikt"] if weighted else []) + table.pots + (["Summa"] if many else [])
-    sheet.add(*[Cell(i + 1, h, style="header" if i == 0 else "header_right") for i, h in enumerate(headers)])
-    first = len(sheet.rows) + 1
-    last = first + len(table.labels) - 1
-    for row, label in enumerate(table.labels):
-        number = first + row
-        cells = [Cell(1, label, style="text")] + ([Cell(2, table.weights[row], style="text")] if weighted else [])
-        for p, amount in enumerate(table.amounts[row]):
-            cells.append(Cell(first_amount + p, amount, style="money" if amount == int(amount) else "money_ore"))
-        if many:
-            total = table.row_total(row)
-            cells.append(Cell(columns, total, f"SUM({column_letter(first_amount)}{number}:"
-                                              f"{column_letter(columns - 1)}{number}",
-                              "money" if total == int(total) else "money_ore"))
-        sheet.add(*cells)
-    totals = [Cell(1, "Summa", style="total_label")]
-    if weighted:
-        totals.append(Cell(2, sum(table.weights, Decimal(0)), f"SUM(B{first}:B{last})", "total_label"))
-    for col in range(first_amount, columns + 1):
-        value = (sum((table.row_total(r) for r in range(len(table.labels))), Decimal(0)) if many and col == columns
-                 else sum((table.amounts[r][col - first_amount] for r in range(len(table.labels))), Decimal(0)))
-        letter = column_letter(col)
-        totals.append(Cell(col, value, f"SUM({letter}{first}:{letter}{last})",
-                           "money_total" if value == int(value) else "money_total_ore"))
-    sheet.add(*totals)
-    return sheet
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except FileNotFoundError:
+            raise UserError("no such file", file=path) from None
+        except UnicodeDecodeError:
+            raise UserError("not a UTF-8 text (CSV) file", file=path) from None
+        first = text.splitlines()[0] if text.strip() else ""
+        delimiter = ";" if first.count(";") > first.count(",") else ","
+        rows = [(f"line {i}", r) for i, r in enumerate(csv.reader(text.splitlines(), delimiter=delimiter), start=1)
+                if any(c.strip() for c in r)]
+    if not rows:
+        raise UserError("the weight table is empty", file=path)
+    header = [str(c or "").strip().casefold() for c in rows[0][1]]
+    try:
+        label_col, weight_col = header.index("region"), header.index("weight")
+    except ValueError:
+        raise UserError(f"the first row must name the columns 'region' and 'weight' (found {rows[0][1]})",
+                        file=path) from None
+    labels, weights = [], []
+    for where, row in rows[1:]:
+        label = str(row[label_col] if label_col < len(row) and row[label_col] is not None else "").strip()
+        weight = row[weight_col] if weight_col < len(row) else None
+        if not label and weight in (None, ""):
+            continue
+        if weight in (None, ""):
+            raise UserError(f"{where} ({label}): the weight is empty", file=path)
+        labels.append(label)
+        weights.append(weight)
+    return labels, weights, f"weights from {path.name}"

@@ -10,20 +10,35 @@ unless --force, which keeps a backup copy of it first.
 from __future__ import annotations
 
 import datetime as dt
+import ctypes
 import glob
 import json
+import multiprocessing
+import multiprocessing.connection
 import os
 import shutil
 import signal
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..core.errors import UserError
-from .files import WORKBOOK_SUFFIXES
 from ..core.model import Severity
+from ..core.money import plain
+from ..files.atomic import clean_stale_temporaries as clean_folder, write_error
+from ..files.csv_safe import csv_line
+from ..files.libreoffice import convert_many
+from ..files.paths import WORKBOOK_SUFFIXES, check_output, display_name
+from ..forms.layout import _widths
+from ..forms.overview import OverviewRow, combine, overview_bytes, overview_row
+from ..xlsx import file_source, writer  # noqa: F401  (before the workers fork: app.files imports them on first use)
+from ..xlsx.newbook import write_workbook
+from . import files, outputs
+from .report import report
+from .target import Unreadable
 
 SUMMARY_FIELDS = ["file", "status", "reason", "received", "costs", "unused", "errors", "warnings", "output",
                   "seconds"]
@@ -162,18 +177,12 @@ def output_names(files: list[Path], outdir: Path) -> dict[Path, Path]:
     return names
 
 
-def _kr(value) -> str:
-    return format(value, "f")
-
-
 def convert_one(source: str, target: str, pdf_source: str | None, force: bool, recalculate: bool = False,
                 today: dt.date | None = None) -> Row:
     """One input (run in a worker process): the report, and the single-sheet workbook for its PDF.  Up
     to date: the output (and its PDF) the tool wrote, unchanged, newer than the input."""
-    from . import files as jobs, outputs
-
     start = time.perf_counter()
-    row = Row(jobs.display_name(source), output=jobs.display_name(target), target=target)
+    row = Row(display_name(source), output=display_name(target), target=target)
     try:
         src, dst = Path(source), Path(target)
         pdf = dst.with_suffix(".pdf")
@@ -182,31 +191,30 @@ def convert_one(source: str, target: str, pdf_source: str | None, force: bool, r
         write = force or not up_to_date  # (an up-to-date workbook is still read and checked, for the summary)
         claimed = None
         if write:  # the rule, before any work: an output edited since, or not the tool's, fails this input
-            jobs.check_output(src, dst)
+            check_output(src, dst)
             try:
                 claimed = outputs.claim(dst, [src], force, "-o (another folder)")
                 if pdf_source is not None:
                     row.pdf_claim = outputs.claim(pdf, [src], force, "-o (another folder)")
             except UserError as exc:  # the reason names the output (the row names the input)
-                raise UserError(f"{jobs.display_name(exc.file)}: {exc.message}") from None
-        notes: list[str] = []
-        report = jobs.write_copy(src, dst, lambda: jobs.make_report(src, today, recalculate=recalculate),
-                                 write=lambda: write, force=force, notes=notes, claimed=claimed)
-        summary, findings = report.summary, report.findings
+                raise UserError(f"{display_name(exc.file)}: {exc.message}") from None
+        copy = files.FileCopy(src, dst, force=force, claimed=claimed, skip=not write)
+        book = files.read_workbook(src, recalculate)  # (an up-to-date workbook is still read and checked)
+        try:
+            made = report(book, copy, today)
+        except Unreadable as exc:
+            raise files.with_recalculate_hint(exc, book, recalculate)
+        summary, findings = made.summary, made.findings
         if not write:
             row.reason = "up to date (skipped; --force to redo)"
         else:
-            row.reason = "; ".join(notes)
+            row.reason = "; ".join(copy.notes)
             if pdf_source is not None:
-                from ..xlsx.newbook import write_workbook
-
-                write_workbook(Path(pdf_source), [report.form])
+                write_workbook(Path(pdf_source), [made.form])
                 row.pdf_source = pdf_source
         row.status = "ok"
-        from ..forms.overview import overview_row
-
-        row.overview = overview_row(row.file, report, today)
-        row.received, row.costs, row.unused = _kr(summary.received), _kr(summary.costs), _kr(summary.unused)
+        row.overview = overview_row(row.file, made, today)
+        row.received, row.costs, row.unused = plain(summary.received), plain(summary.costs), plain(summary.unused)
         row.errors = sum(f.severity == Severity.ERROR for f in findings)
         row.warnings = sum(f.severity == Severity.WARNING for f in findings)
     except UserError as exc:
@@ -249,9 +257,7 @@ class Progress:
 
 def claim_summaries(outdir: Path, force: bool) -> dict[str, object]:
     """The run's own files in OUTDIR, checked by the output rule before any work."""
-    from .outputs import claim
-
-    return {name: claim(outdir / name, (), force, "-o (another folder)")
+    return {name: outputs.claim(outdir / name, (), force, "-o (another folder)")
             for name in ("summary.csv", "summary.json", OVERVIEW_NAME)}
 
 
@@ -259,14 +265,10 @@ def write_summary(outdir: Path, rows: list[Row], claims: dict | None = None, tod
     """summary.csv (every text field defused and quoted where it holds "," or ";"), summary.json, and
     översikt.xlsx (the year at a glance: one row per agreement and year, its deadlines, a chart); each by
     the output rule (``claims``: checked at the start of the run)."""
-    from ..files.csv_safe import csv_line
-    from .outputs import claim, write_bytes
-    from ..forms.overview import OverviewRow, combine, overview_bytes
-
     claims = claims or {}
 
     def write(name: str, data: bytes) -> None:
-        write_bytes(claims.get(name) or claim(outdir / name), data)
+        outputs.write_bytes(claims.get(name) or outputs.claim(outdir / name), data)
 
     names = [Path(r.file).name for r in rows]
     shown = {r.file: name if names.count(name) == 1 else r.file for r, name in zip(rows, names)}
@@ -296,8 +298,6 @@ STAGING_PREFIX = ".xlsb-staging-"
 def lock_outdir(outdir: Path):
     """An exclusive lock on OUTDIR for this run (released by the OS when the process ends, however it
     ends); a second run on the same OUTDIR is refused instead of tripping over the first."""
-    from ..files.atomic import write_error
-
     path = outdir / LOCK_NAME
     try:
         handle = open(path, "a+b")
@@ -321,8 +321,6 @@ def lock_outdir(outdir: Path):
 
 def prepare_outdir(outdir: Path) -> None:
     """Create OUTDIR, with a clear error when it cannot be a folder."""
-    from ..files.atomic import write_error
-
     try:
         outdir.mkdir(parents=True, exist_ok=True)
     except FileExistsError:
@@ -338,11 +336,9 @@ def clean_stale_temporaries(folders) -> None:
     """Our own temporaries that a killed run left behind (never a user's file, never the outputs, never
     the temporaries of a process still running), and our staging folders (the OUTDIR lock is held, so
     no other run uses them)."""
-    from ..files.atomic import clean_stale_temporaries as clean
-
     folders = list(dict.fromkeys(folders))
     for folder in folders:
-        clean(folder)
+        clean_folder(folder)
     for staging in folders[0].glob(STAGING_PREFIX + "*"):
         shutil.rmtree(staging, ignore_errors=True)
 
@@ -350,9 +346,6 @@ def clean_stale_temporaries(folders) -> None:
 def make_pdfs(rows: list[Row], staging: Path) -> None:
     """One LibreOffice run converts every report's Bilaga 2 sheet; each PDF is moved into place.  Every
     file is staged inside OUTDIR, so that the move is a rename on one file system."""
-    from ..files.libreoffice import convert_many
-    from .outputs import record
-
     wanted = [r for r in rows if r.status == "ok" and r.pdf_source]
     if not wanted:
         return
@@ -376,7 +369,7 @@ def make_pdfs(rows: list[Row], staging: Path) -> None:
                 with r.pdf_claim.writing():  # (a backup of a PDF that is not the tool's, allowed by --force)
                     os.replace(pdf, Path(r.target).with_suffix(".pdf"))
                 r.reason = "; ".join([x for x in (r.reason, *r.pdf_claim.notes()) if x])
-            record(Path(r.target).with_suffix(".pdf"))
+            outputs.record(Path(r.target).with_suffix(".pdf"))
         except UserError as exc:
             r.status, r.reason = "failed", f"PDF: {exc.message}"
         except OSError as exc:
@@ -390,8 +383,6 @@ def _end_with_parent(parent: int) -> None:
     Linux, a watchdog thread elsewhere."""
     if sys.platform.startswith("linux"):
         try:
-            import ctypes
-
             libc = ctypes.CDLL(None, use_errno=True)
             libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
         except (OSError, AttributeError):
@@ -399,8 +390,6 @@ def _end_with_parent(parent: int) -> None:
     if os.getppid() != parent:  # the parent was gone before the signal was armed
         os._exit(1)
     if not sys.platform.startswith("linux"):
-        import threading
-
         def watch() -> None:
             while True:
                 time.sleep(0.5)
@@ -449,8 +438,6 @@ def _serve(conn, parent: int, max_memory_mb: int) -> None:
         try:
             row = convert_one(*args)
         except MemoryError:
-            from .files import display_name
-
             row = Row(display_name(args[0]), reason=MEMORY_REASON)
         retire = row.reason == MEMORY_REASON or \
             (start_kb and _status_kb("VmSize") - start_kb > (max_memory_mb << 10) // 4)
@@ -500,8 +487,6 @@ class _Worker:
 
 
 def _context():
-    import multiprocessing
-
     if sys.platform.startswith("linux"):
         return multiprocessing.get_context("fork")  # fast start; the modules are already imported
     return multiprocessing.get_context()
@@ -546,38 +531,29 @@ def run(inputs: list[str], outdir: Path, jobs: int | None = None, pdf: bool = Fa
 
 
 def _warm() -> None:
-    """Import what converting a book needs, and fill the caches it reads, before the workers fork: each
-    then starts with them (the copy-on-write pages of one process) instead of importing them itself."""
-    from . import files as jobs
-    from ..forms import overview, bilaga2 as report  # noqa: F401
-    from ..forms.layout import _widths
-    from ..xlsx import file_source, newbook, writer  # noqa: F401
-
+    """Fill the caches converting a book reads before the workers fork (this module imports what it needs
+    at its top): each then starts with them (the copy-on-write pages of one process)."""
     _widths()
 
 
 def _run_locked(inputs, outdir, jobs, pdf, fail_fast, force, progress_stream, timeout, max_memory_mb,
                 recalculate, today=None) -> list[Row]:
-    from multiprocessing.connection import wait as wait_any
-
-    from .files import display_name
-
     _warm()
-    files = expand(inputs, outdir)
-    if not files:
+    books = expand(inputs, outdir)
+    if not books:
         raise UserError("no workbooks (.xlsx, .xlsm) among the inputs")
-    targets = output_names(files, outdir)
+    targets = output_names(books, outdir)
     summaries = claim_summaries(outdir, force)
     clean_stale_temporaries([outdir] + [t.parent for t in targets.values()])
     for target in targets.values():
         prepare_outdir(target.parent)
     staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=outdir)) if pdf else None
-    progress = Progress(len(files), progress_stream)
+    progress = Progress(len(books), progress_stream)
     rows: dict[Path, Row] = {}
     jobs = max(1, jobs or os.cpu_count() or 1)
     ctx = _context()
     pool: list[_Worker] = []  # long-lived workers (issue 28); one is replaced when it breaks a limit
-    queue = list(enumerate(files))
+    queue = list(enumerate(books))
     stop = False
     previous = None
     if threading_main():
@@ -614,7 +590,7 @@ def _run_locked(inputs, outdir, jobs, pdf, fail_fast, force, progress_stream, ti
             if not busy:
                 break
             next_deadline = min(w.started + timeout for w in busy)
-            wait_any([w.conn for w in busy] + [w.process.sentinel for w in busy],
+            multiprocessing.connection.wait([w.conn for w in busy] + [w.process.sentinel for w in busy],
                      timeout=max(0.0, next_deadline - time.monotonic()))
             for worker in busy:
                 f, row, retire = worker.book, None, False
@@ -649,25 +625,23 @@ def _run_locked(inputs, outdir, jobs, pdf, fail_fast, force, progress_stream, ti
             worker.dismiss()
         pool.clear()
         if staging is not None:
-            make_pdfs([rows[f] for f in files if f in rows], staging)
+            make_pdfs([rows[f] for f in books if f in rows], staging)
     finally:
         for worker in pool:
             worker.stop()
             if worker.book is not None:
                 rows.setdefault(worker.book, Row(display_name(worker.book),
                                                  reason="not finished (the batch was interrupted)"))
-        for f in files:
+        for f in books:
             rows.setdefault(f, Row(display_name(f), reason="not run (the batch was interrupted)"))
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
-        ordered = [rows[f] for f in files]
+        ordered = [rows[f] for f in books]
         write_summary(outdir, ordered, summaries, today)  # always, also when interrupted
     return ordered
 
 
 def threading_main() -> bool:
-    import threading
-
     return threading.current_thread() is threading.main_thread()

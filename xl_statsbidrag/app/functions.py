@@ -1,6 +1,6 @@
 """Functions shaped for Excel formulas: plain values and lists in, plain values and 2-D lists out.
 
-No xlwings here: the xlwings layer (``excel.py``) only registers these and turns their errors into
+No xlwings here: the xlwings layer (``excel.functions``) only registers these and turns their errors into
 Excel's #VALUE! with the message beside it.  Bad input raises ``UserError`` with a Swedish message
 naming the row.  Amounts leave as ``int`` (whole kronor) or ``float`` (öre), the numbers a cell can
 hold; everything before that is ``Decimal``.
@@ -10,9 +10,13 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Iterable
 
+from ..check.validate import validate_amounts
 from ..core.allocation import RULES, AllocationError, _decimal, split
+from ..core.errors import Location, UserError
+from ..core.model import Activity, Finding, Pot, Severity
 from ..core.money import AmountError, format_kr, parse_amount
-from ..core.errors import UserError
+from ..read.source import text
+from ..read.workbook_format import is_earmarked
 
 
 def _flat(values: object) -> list[object]:
@@ -100,13 +104,6 @@ def findings(available: object, amounts: Iterable[object], names: Iterable[objec
     available total (or a pot table), as a table with a header row: Allvarlighet, Kod, Meddelande,
     Belopp.  Runs ``validation.validate_amounts`` (the checks of ``validate`` that need only amounts
     and pots)."""
-    from ..core.errors import Location
-    from ..core.model import Activity, Finding, Pot, Severity
-    from ..check.validate import validate_amounts
-    from ..core.money import AmountError
-    from ..read.format_reader import text
-    from ..read.workbook_format import is_earmarked
-
     # every row has its own place (column letters by argument: names A, amounts B, pots C; rows by
     # position), so that a finding about one row never stands for another
     columns = {"name": "A", "amount": "B", "pot": "C"}

@@ -9,7 +9,7 @@
    file - another program's, or an output the user has edited, or opened and saved, since - is refused
    before any work is done, unless ``--force``: then a backup copy of it is kept beside it
    (NAME.backup-STAMP.EXT, created exclusively, never overwritten) before it is replaced.
-4. Always atomic (``atomic.atomic_output``): the old file or the new one, never half of either.
+4. Always atomic (``files.atomic.atomic_output``): the old file or the new one, never half of either.
 
 How the tool knows its own files, each by what it wrote:
 - a workbook carries the mark of ``xlsx.fingerprint``: the custom document property "xl-statsbidrag
@@ -29,12 +29,16 @@ import os
 import re
 import shutil
 import stat
+import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
 from ..core.errors import UserError
+from ..files.atomic import atomic_output, write_error
+from ..files.paths import same_file
+from ..xlsx import fingerprint
 
 NEW, OURS, CHANGED, FOREIGN = "new", "ours", "changed", "foreign"
 RECORD_NAME = ".xl-statsbidrag-outputs.json"
@@ -44,15 +48,6 @@ _MAX_MARKED_TEXT = 64 << 20  # an iCalendar file larger than this is not one the
 WHY = {FOREIGN: "the file exists and was not written by xl-statsbidrag",
        CHANGED: "the file was written by xl-statsbidrag and has been changed since (edited, or opened and saved)"}
 WAS = {FOREIGN: "it was not written by xl-statsbidrag", CHANGED: "it had been changed since xl-statsbidrag wrote it"}
-
-
-def same_file(a: Path | str, b: Path | str) -> bool:
-    """Whether two names are one file: by its identity (device and inode), so that another spelling
-    (case on macOS and Windows), a hard link or a symbolic link is caught."""
-    try:
-        return os.path.samefile(a, b)
-    except (OSError, ValueError):
-        return False
 
 
 # --- knowing our own files -----------------------------------------------------------------------------
@@ -122,8 +117,6 @@ def record(path: Path | str) -> None:
     next run asks for --force rather than guess."""
     import json  # (see _read_record)
 
-    from ..files.atomic import atomic_output
-
     path = Path(path)
     where = _record_path(path)
     files = _read_record(where)
@@ -142,8 +135,6 @@ def record(path: Path | str) -> None:
 def state(path: Path | str) -> str:
     """NEW (missing or empty), OURS (the tool wrote it, unchanged since), CHANGED (the tool wrote it,
     changed since) or FOREIGN (not the tool's)."""
-    from ..xlsx import fingerprint
-
     path = Path(path)
     try:
         st = os.stat(path)
@@ -232,8 +223,6 @@ def write_bytes(target: Claim, data: bytes) -> None:
     """Write ``data`` as the claimed output, whole or not at all, with the tool's mark or record: an
     iCalendar file is sealed, a workbook (XlsxWriter's bytes) gets its mark from the package writer,
     anything else is recorded."""
-    from ..files.atomic import atomic_output
-
     path = target.path
     calendar = data.startswith(b"BEGIN:VCALENDAR")
     with target.writing():
@@ -248,9 +237,7 @@ def write_bytes(target: Claim, data: bytes) -> None:
 
 def _write_marked_package(path: Path, data: bytes) -> None:
     """A workbook made elsewhere (XlsxWriter), written through the package writer, which marks it."""
-    import tempfile
-
-    from ..xlsx.writer import write_sheets
+    from ..xlsx.writer import write_sheets  # here, not at the top: the Lite rule (see app.files)
 
     with tempfile.TemporaryDirectory(prefix="xlsb-mark-") as tmp:
         made = Path(tmp) / f"made{path.suffix.lower()}"
@@ -261,8 +248,6 @@ def _write_marked_package(path: Path, data: bytes) -> None:
 def make_backup(source: Path) -> Path:
     """A copy of ``source`` beside it under a new name (created exclusively: an existing backup is never
     overwritten), complete or not at all."""
-    from ..files.atomic import write_error
-
     source = Path(source)
     for attempt in range(100):
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")

@@ -1,5 +1,5 @@
-"""The year's deadlines across agreements, and an iCalendar file of them (the ``icalendar`` library) that
-Outlook imports.
+"""The year's deadlines across agreements (``files.ics`` writes them as an iCalendar file that Outlook
+imports; ``forms.overview`` lists them for the head of finance).
 
 Each duty of an agreement - requisition, economic report, repayment of unused money, the follow-up report to
 Socialstyrelsen, and any other reporting duty the agreement names (the table Redovisningar) - has the
@@ -19,26 +19,19 @@ agreements' deadlines are terms of a contract and the tool plans for the working
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from ..core.errors import UserError
-from ..core.model import Agreement
-from ..read.workbook_format import DUTIES, normalise_header
+from dateutil.easter import easter  # the Gregorian Easter (a well-kept library; no table to maintain)
+
+from ..core.model import DUTIES, Agreement
+from ..core.text import normalise_header
+from ..read.reference_data import catalogue_duties, catalogue_for
 
 KINDS = {d.key: d.kind for d in DUTIES}
 OTHER = "ovriga"  # the key of the agreement's other reporting duties
 EXTERNAL, INTERNAL = "externt", "internt"
 DAY = dt.timedelta(days=1)
-# Reminders, in days before the date to plan for.  Six and two weeks before the economic report and the
-# repayment: utfall -> bokslut -> the head of finance's review -> the authorised signatory takes more
-# than two weeks.  Two weeks before the others.  Each reminder rings at 09:00 (an all-day event starts
-# at midnight, when nobody reads a reminder).
-REMINDERS: dict[str, tuple[int, ...]] = {"rekvisition": (14,), "redovisning": (42, 14), "aterbetalning": (42, 14),
-                                         "socialstyrelsen": (14,), OTHER: (14,)}
-REMINDER_HOUR = 9
 WEEKDAYS = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
 
 
@@ -49,8 +42,6 @@ def holidays(year: int) -> dict[dt.date, str]:
     """The days of a year, other than Saturdays and Sundays, on which Swedish public administration does
     not work, with their names (rules in force since 2005; before, annandag pingst instead of the national
     day)."""
-    from dateutil.easter import easter  # the Gregorian Easter (a well-kept library; no table to maintain)
-
     e = easter(year)
     midsummer = next(dt.date(year, 6, d) for d in range(20, 27) if dt.date(year, 6, d).weekday() == 5)
     all_saints = next(d for d in (dt.date(year, 10, 31) + i * DAY for i in range(7)) if d.weekday() == 5)
@@ -134,26 +125,22 @@ class Deadline:
 def _catalogue(ag: Agreement) -> tuple[dict[str, tuple[dt.date, str]], list]:
     """The catalogue's deadlines for an agreement of the same name and year: {key: (date, source)} for the
     duties of every agreement, and its other reporting duties (``reference_data.CatalogueDuty``)."""
-    from ..read.reference_data import catalogue, catalogue_duties
-
-    for entry in catalogue():
-        first, _, last = entry.years.partition("-")
-        years = range(int(first), int(last or first) + 1) if first.isdigit() and (last or first).isdigit() else ()
-        if normalise_header(entry.name) == normalise_header(ag.name) and ag.year in years:
-            out = {}
-            for key, text in (("rekvisition", entry.requisition_deadline), ("redovisning", entry.report_deadline)):
-                if text:
-                    out[key] = (dt.date.fromisoformat(text), entry.source)
-            if "redovisning" in out:  # the catalogue's agreements repay with the report (2017: both 31 March)
-                out["aterbetalning"] = out["redovisning"]
-            others = []
-            for duty in catalogue_duties(entry.id):
-                if duty.kind in KINDS:
-                    out[duty.kind] = (dt.date.fromisoformat(duty.deadline), duty.source)
-                else:
-                    others.append(duty)
-            return out, others
-    return {}, []
+    entry = catalogue_for(ag.name, ag.year)
+    if entry is None:
+        return {}, []
+    out = {}
+    for key, text in (("rekvisition", entry.requisition_deadline), ("redovisning", entry.report_deadline)):
+        if text:
+            out[key] = (dt.date.fromisoformat(text), entry.source)
+    if "redovisning" in out:  # the catalogue's agreements repay with the report (2017: both 31 March)
+        out["aterbetalning"] = out["redovisning"]
+    others = []
+    for duty in catalogue_duties(entry.id):
+        if duty.kind in KINDS:
+            out[duty.kind] = (dt.date.fromisoformat(duty.deadline), duty.source)
+        else:
+            others.append(duty)
+    return out, others
 
 
 def deadlines(ag: Agreement, file: str) -> list[Deadline]:
@@ -259,60 +246,6 @@ def deadlines_of_books(books: list[tuple[str, Agreement]]) -> tuple[list[Deadlin
     return found, warnings
 
 
-# --- reminders and the calendar ------------------------------------------------------------------------------
-
-_REMIND_KEYS = {"rekvisition": ("rekvisition",), "redovisning": ("redovisning",),
-                "aterbetalning": ("aterbetalning",), "återbetalning": ("aterbetalning",),
-                "socialstyrelsen": ("socialstyrelsen",), "ovriga": (OTHER,), "övriga": (OTHER,),
-                "alla": tuple(REMINDERS)}
-
-
-def parse_reminders(specs: list[str]) -> dict[str, tuple[int, ...]]:
-    """``--remind`` values over the defaults: ``KIND=WHEN[,WHEN...]`` with KIND one of rekvisition,
-    redovisning, återbetalning, socialstyrelsen, övriga or alla, and WHEN weeks (``6``) or days (``10d``)
-    before the date to plan for; ``KIND=`` or ``KIND=0`` for no reminder.  Later values win."""
-    out = dict(REMINDERS)
-    for spec in specs:
-        kind, sep, when = spec.partition("=")
-        keys = _REMIND_KEYS.get(kind.strip().casefold())
-        if not sep or keys is None:
-            raise UserError(f"--remind '{spec}': write KIND=WEEKS, e.g. redovisning=6,2 (KIND: "
-                            f"{', '.join(k for k in _REMIND_KEYS if k not in ('aterbetalning', 'ovriga'))})")
-        days = set()
-        for part in filter(None, (p.strip().casefold() for p in when.split(","))):
-            match = re.fullmatch(r"(\d{1,3})\s*(d|dagar|v|veckor)?", part)
-            if not match:
-                raise UserError(f"--remind '{spec}': '{part}' is not a number of weeks (6) or days (10d)")
-            n = int(match[1]) * (1 if match[2] in ("d", "dagar") else 7)
-            if n:
-                days.add(n)
-        for key in keys:
-            out[key] = tuple(sorted(days, reverse=True))
-    return out
-
-
-def _days_text(days: int) -> str:
-    return f"{days // 7} veckor" if days % 7 == 0 and days != 7 else "en vecka" if days == 7 else f"{days} dagar"
-
-
-def describe_reminders(reminders: dict[str, tuple[int, ...]]) -> str:
-    """The reminders in words, per kind (English, for the command's output)."""
-    names = {**KINDS, OTHER: "Övriga redovisningar"}
-
-    def when(days: int) -> str:
-        return f"{days // 7} weeks" if days % 7 == 0 else f"{days} days"
-
-    return "; ".join(f"{names[key]} " + (" and ".join(when(d) for d in days) + " before" if days else "none")
-                     for key, days in reminders.items())
-
-
-def uid(d: Deadline) -> str:
-    """The event's UID: the same duty of the same agreement keeps it when a date is corrected or the
-    workbook is renamed, so that importing the calendar again updates the event."""
-    key = f"{d.key}|{normalise_header(d.kind)}|{d.scope}|{normalise_header(d.agreement)}|{d.year}"
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32] + "@xl-statsbidrag"
-
-
 def notes(d: Deadline) -> list[str]:
     """What to know about a deadline beyond its date (Swedish, for the calendar and the overview)."""
     out = []
@@ -324,49 +257,3 @@ def notes(d: Deadline) -> list[str]:
     if d.also:
         out.append(f"Samma överenskommelse även i {', '.join(d.also)} (räknas en gång).")
     return out
-
-
-def calendar(items: list[Deadline], today: dt.date | None = None,
-             reminders: dict[str, tuple[int, ...]] | None = None, stamp: dt.datetime | None = None) -> bytes:
-    """An iCalendar file: one all-day event per deadline on the date to plan for, with the agreement, the
-    deadline as stated, its dnr and workbook in the text, and reminders (``REMINDERS`` unless given) at
-    09:00 the given number of days before; none for a duty that is done or a reminder already past."""
-    from icalendar import Alarm, Calendar, Event
-
-    today = today or dt.date.today()
-    reminders = REMINDERS if reminders is None else reminders
-    stamp = stamp or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-    cal = Calendar()
-    cal.add("prodid", "-//xl-statsbidrag//Tidsgränser för statsbidrag//SV")
-    cal.add("version", "2.0")
-    cal.add("x-wr-calname", "Statsbidrag: tidsgränser")
-    for d in items:
-        event = Event()
-        event.add("uid", uid(d))
-        event.add("dtstamp", stamp)
-        event.add("dtstart", d.plan_day)
-        event.add("dtend", d.plan_day + DAY)
-        event.add("summary", ("Klar: " if d.done else "") + f"{d.kind} ({d.scope}): {d.agreement} {d.year}")
-        lines = [f"Överenskommelse: {d.agreement} ({d.year})",
-                 f"{d.kind} ({d.scope})" + (f" till {d.recipient}" if d.recipient else "")
-                 + f" senast {weekday(d.day)} {d.day.isoformat()}."]
-        lines += notes(d)
-        if d.done:
-            lines.append("Klar" + (f" {d.done_on.isoformat()}" if d.done_on else "")
-                         + (f", referens {d.reference}." if d.reference else "."))
-        if d.dnr:
-            lines.append(f"Diarienummer: {d.dnr}")
-        lines.append(f"Arbetsbok: {d.file}")
-        event.add("description", "\n".join(lines))
-        event.add("transp", "TRANSPARENT")
-        for days in () if d.done else reminders.get(d.key, ()):
-            if d.plan_day - days * DAY < today:
-                continue  # a reminder in the past would ring at once on import
-            alarm = Alarm()
-            alarm.add("action", "DISPLAY")
-            what = d.kind[:1].lower() + d.kind[1:]  # "rapport till Socialstyrelsen"
-            alarm.add("description", f"Om {_days_text(days)}: {what} ({d.scope}), {d.agreement} {d.year}")
-            alarm.add("trigger", -days * DAY + dt.timedelta(hours=REMINDER_HOUR))
-            event.add_component(alarm)
-        cal.add_component(event)
-    return cal.to_ical()

@@ -9,10 +9,38 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from typing import NamedTuple
 
 from .errors import Location
-from ..read.workbook_format import AGREEMENT_SHEET, DutyFields
 
+# The sheet the agreement's values are on: where a finding about a value the workbook lacks points
+# (``Agreement.loc``).  The workbook format (read.workbook_format) names it from here.
+AGREEMENT_SHEET = "Överenskommelse"
+
+
+class DutyFields(NamedTuple):
+    """A duty every agreement has, and the fields of ``Agreement`` that hold its deadline (the
+    agreement's, "externt"), the region's own earlier one ("internt"), and when it was done, with a
+    reference (diary number, voucher).  A requisition also counts as done when the grant is paid out."""
+
+    key: str  # for --remind and the overview's columns
+    kind: str  # what the duty is, as the finance user reads it
+    deadline: str
+    internal: str
+    done: str
+    reference: str
+
+
+DUTIES = (
+    DutyFields("rekvisition", "Rekvisition", "requisition_deadline", "requisition_internal", "requisition_done",
+               "requisition_ref"),
+    DutyFields("redovisning", "Ekonomisk redovisning", "report_deadline", "report_internal", "report_done",
+               "report_ref"),
+    DutyFields("aterbetalning", "Återbetalning av ej förbrukade medel", "repayment_deadline", "repayment_internal",
+               "repayment_done", "repayment_ref"),
+    DutyFields("socialstyrelsen", "Rapport till Socialstyrelsen", "socialstyrelsen_deadline",
+               "socialstyrelsen_internal", "socialstyrelsen_done", "socialstyrelsen_ref"),
+)
 
 
 @dataclass

@@ -1,6 +1,8 @@
-"""Amounts of money: parsing the forms found in decision-support workbooks, and Swedish formatting.
+"""Amounts of money: parsing the forms found in decision-support workbooks, and their text.
 
-Money is ``decimal.Decimal`` everywhere.  A cell may hold a number, or text such as
+Money is ``decimal.Decimal`` everywhere (a ledger's amounts are integer öre until ``ore_to_kr``).  Its
+text, one function each: ``format_kr`` ("41 197 280 kr"), ``kr_text`` (the same with non-breaking
+spaces, for running text on a form) and ``plain`` ("41197280.5", for CSV, JSON and scripts).  A cell may hold a number, or text such as
 "1 875 144", "41 197 280kr", "kr41 197 280", "4,5 mkr", "750 tkr", "250+500" or
 "750 000 (250+500)".  Anything else is refused with a message that says why.
 """
@@ -9,8 +11,6 @@ from __future__ import annotations
 import math
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-
-__all__ = ["AmountError", "parse_amount", "format_kr", "stated_unit"]
 
 ORE = Decimal("0.01")
 MAX_AMOUNT = Decimal(10) ** 15  # a thousand billion kronor: anything larger is a mistake
@@ -190,3 +190,21 @@ def format_kr(value: Decimal | int, unit: str = "kr") -> str:
     if not exact:
         grouped += "," + ore
     return f"{sign}{grouped} {unit}".rstrip()
+
+
+def kr_text(value: Decimal | int) -> str:
+    """An amount in running text on a form: ``format_kr`` with non-breaking spaces, so that a line never
+    breaks inside it."""
+    return format_kr(value).replace(" ", "\u00a0")
+
+
+def plain(value: Decimal | int) -> str:
+    """An amount (or a weight) as scripts want it: no grouping, a point for decimals ("41197280.50")."""
+    return format(value, "f")
+
+
+def ore_to_kr(ore: int) -> Decimal:
+    """Integer öre as kronor, exact: 443173045 -> Decimal("4431730.45"), and a whole number of kronor as
+    one (509394500 -> Decimal("5093945"), not "5093945.00")."""
+    ore = int(ore)
+    return Decimal(ore).scaleb(-2) if ore % 100 else Decimal(ore // 100)

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .model import Activity, Agreement, DecisionBook, Pot, cost
-from ..read.workbook_format import normalise_header
+from .text import normalise_header
 
 ZERO = Decimal(0)
 OTHER = ""  # the key of the part that is not earmarked

@@ -1,9 +1,10 @@
 """A sheet layout as data: rows of cells with values, formulas and named styles, and the page
-setup for printing.
+setup for printing; and what every form of ``forms`` shares: the styles of amounts, the page header
+and footer of a form, a string in a formula.
 
-The Bilaga 2 report is built once as a ``SheetLayout`` (see ``report.py``) and rendered by
-two writers: ``xlsx.worksheet`` for a package on disk and ``excel`` through xlwings.  Neither
-writer decides anything about content; they only map styles and cells to their medium.
+Every sheet the tool writes is built once as a ``SheetLayout`` (the modules of ``forms``) and
+rendered by two writers: ``xlsx.worksheet`` for a package on disk and ``excel.writer`` through
+xlwings.  Neither writer decides anything about content; they only map styles and cells to their medium.
 
 Row heights and page breaks are decided here, not left to the spreadsheet: ``text_lines`` wraps
 text with Calibri's character widths (``data/text_widths.csv``, from the metric-compatible
@@ -18,6 +19,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
+
+from ..core.a1 import ref
 
 # [$-41D] makes the format Swedish (sv-SE) where the reader honours it (LibreOffice: "41 197 280 kr");
 # Excel shows its own locale's separators, which for the users is Swedish anyway.
@@ -314,15 +317,39 @@ class Form:
         self.sheet.rows.extend(added)
 
 
-def column_letter(column: int) -> str:
-    """"A" for 1, "AA" for 27: openpyxl's ``get_column_letter``, kept our own because the xlwings
-    Lite path (lite/main.py -> excel -> layout) must not import openpyxl, pandas or lxml."""
-    letters = ""
-    while column:
-        column, rest = divmod(column - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
+# --- what the forms share -------------------------------------------------------------------------------
+
+FORM_MARGINS = (0.45, 0.45, 0.75, 0.75)  # a form on A4 portrait at 100 % (Bilaga 2, Rekvisition): inches
 
 
-def ref(column: int, row: int) -> str:
-    return f"{column_letter(column)}{row}"
+def money_style(value: Decimal | None, total: bool = False) -> str:
+    """The style of an amount in a cell of its own ("41 197 280 kr"; with öre where it has them)."""
+    ore = value is not None and value != value.to_integral_value()
+    return ("money_total" if total else "money") + ("_ore" if ore else "")
+
+
+def number_style(value: Decimal | None, total: bool = False) -> str:
+    """The style of an amount in a table whose header names the unit (no "kr")."""
+    ore = value is not None and value != value.to_integral_value()
+    return ("number_total" if total else "number") + ("_ore" if ore else "")
+
+
+def quote(text: str) -> str:
+    """A string literal in a formula."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def page_texts(ag, title: str, pages: int | None) -> tuple[str, str]:
+    """A form's page header (its title and the agreement's name on the left; on the right the Government
+    Offices' diary numbers, both when both are filled, and the region's, a line each) and footer (the
+    recipient; "Sida N av M" counting this sheet's pages alone, given as ``pages``; None: the printout's).
+    "&" starts a code in a header, so a literal one is doubled; Excel allows 255 characters in each."""
+    def code(text: str, limit: int) -> str:
+        return text[:limit].replace("&", "&&")
+
+    rk = ", ".join(d for d in (ag.rk_dnr_agreement, ag.rk_dnr_payment) if d)
+    right = "\n".join(x for x in (f"Regeringskansliets dnr {code(rk, 70)}" if rk else "",
+                                   f"Regionens dnr {code(ag.region_dnr, 40)}" if ag.region_dnr else "") if x)
+    header = f"&L&8{title} – {code(ag.name, 100)}" + (f"&R&8{right}" if right else "")
+    footer = f"&L&8{code(ag.recipient, 80)}&R&8Sida &P av {pages or '&N'}"
+    return header, footer

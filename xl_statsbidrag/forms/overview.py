@@ -19,11 +19,12 @@ import datetime as dt
 import io
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from pathlib import Path
 
+import xlsxwriter
+
+from ..check.deadlines import agreement_key, deadlines, in_order, notes
+from ..core.model import DUTIES, Severity
 from .layout import CELL_PADDING_PX, DIGIT_PX, MONEY_FORMAT as MONEY, Style, column_px, text_lines, text_px
-from ..core.model import Severity
-from ..read.workbook_format import DUTIES
 
 SHEET, DEADLINE_SHEET, CHART_SHEET = "Översikt", "Tidsgränser", "Diagram"
 TABLE, DEADLINE_TABLE, CHART_TABLE = "Oversikt", "Tidsgranser", "Diagramdata"
@@ -106,8 +107,6 @@ def _duty_status(items: list, today: dt.date, none_required: bool, nothing_to_re
 
 def overview_row(file: str, report, today: dt.date | None = None) -> OverviewRow:
     """A batch's row for one workbook's report (``report.Report``)."""
-    from ..check.deadlines import agreement_key, deadlines, in_order
-
     today = today or dt.date.today()
     book, s = report.book, report.summary
     ag = book.agreement
@@ -221,10 +220,6 @@ class _Sheets:
 
 def overview_bytes(rows: list[OverviewRow], title: str = "Statsbidrag – översikt",
                    today: dt.date | None = None) -> bytes:
-    import xlsxwriter
-
-    from ..check.deadlines import in_order, notes
-
     today = today or dt.date.today()
     compiled = dt.date.today()
     stamp = f"Sammanställt {compiled.isoformat()}" + (f", tidsgränser räknade från {today.isoformat()}"
@@ -310,13 +305,3 @@ def overview_bytes(rows: list[OverviewRow], title: str = "Statsbidrag – övers
 
 
 WEEKDAY_SHORT = ("mån", "tis", "ons", "tor", "fre", "lör", "sön")
-
-
-def write_overview(path: Path, rows: list[OverviewRow], today: dt.date | None = None) -> list[str]:
-    """Write översikt.xlsx, one row per agreement and year; returns the warnings about agreements given
-    in more than one workbook."""
-    from ..app.files import write_bytes
-
-    rows, warnings = combine(rows)
-    write_bytes(path, overview_bytes(rows, today=today))
-    return warnings

@@ -8,10 +8,9 @@ or the sum of the pots), so the sheet follows a change of the workbook.  A4 port
 """
 from __future__ import annotations
 
-from .layout import Cell, Form, SheetLayout
 from ..core.model import DecisionBook
 from ..read.workbook_format import AGREEMENT_LABELS
-from .bilaga2 import MARGINS, _money_style, page_texts
+from .layout import FORM_MARGINS, Cell, Form, SheetLayout, money_style, page_texts
 
 SHEET_NAME = "Rekvisition"
 WIDTHS = [40.0, 52.0]
@@ -26,7 +25,7 @@ def _ref(location) -> str | None:
 
 def requisition_sheet(book: DecisionBook) -> SheetLayout:
     ag = book.agreement
-    sheet = SheetLayout(SHEET_NAME, list(WIDTHS), fit_width=False, margins=MARGINS)
+    sheet = SheetLayout(SHEET_NAME, list(WIDTHS), fit_width=False, margins=FORM_MARGINS)
     form = Form(sheet)
 
     def heading() -> None:
@@ -57,7 +56,7 @@ def requisition_sheet(book: DecisionBook) -> SheetLayout:
         formula = "+".join(cells) if cells and None not in cells and not as_text & set(source) else None
         amount = ag.requested
         form.row(Cell(1, "Belopp som rekvireras", style="label"),
-                 Cell(2, amount, formula, _money_style(amount)))
+                 Cell(2, amount, formula, money_style(amount)))
         start, end = ag.period
         form.field("Rekvisitionen avser perioden", f"{start.isoformat()} – {end.isoformat()}")
     form.keep(grant)

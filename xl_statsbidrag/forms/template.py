@@ -1,17 +1,17 @@
 """The project's own workbook format as sheet layouts: the sheet "Överenskommelse" (labels and
 values, the tables Potter and Objekt) and the sheet "Aktiviteter" (the table Aktiviteter).  The
-reader (``format_reader``) reads exactly this; ``import`` writes it."""
+reader (``read.format_reader``) reads exactly this; ``import`` writes it."""
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
 
-from .layout import STYLES, Cell, SheetLayout, Table, column_px, line_height, text_lines
 from ..core.model import Activity, Agreement
 from ..read.workbook_format import (
     ACTIVITIES_TABLE, ACTIVITY_COLUMNS, AGREEMENT_LABELS, AGREEMENT_SHEET, DUTIES, DUTIES_TABLE, DUTY_COLUMNS,
     OBJEKT_COLUMNS, OBJEKT_TABLE, POT_COLUMNS, POTS_TABLE,
 )
+from .layout import STYLES, Cell, SheetLayout, Table, column_px, line_height, text_lines
 
 ACTIVITIES_SHEET = "Aktiviteter"
 SOURCE_COLUMN = "Källa"

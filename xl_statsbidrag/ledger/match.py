@@ -1,6 +1,7 @@
 """Actual costs (utfall) per activity from ledger transactions: the matching, the reconciliation per
-objekt and the findings.  No I/O: the ledger comes in as the frame of ``ledger``, the workbook as the
-model, and the result goes out as values per activity and a sheet layout ("Utfall").
+objekt and the findings.  No I/O: the ledger comes in as the frames of ``ledger.read``, the workbook as
+the model, and the result goes out as values per activity and the values of the sheet "Utfall"
+(``Utfall.sheet_data``, laid out by ``forms.utfall``).
 
 The rule.  Of the transactions on the agreement's objekt (the table Objekt and the activities' objekt):
 - outside the agreement's period: listed, not counted;
@@ -21,29 +22,19 @@ CLI's ``--dedupe``) counts such rows once, by a key the user sees.
 """
 from __future__ import annotations
 
-import datetime as dt
-import math
-from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
-from ..core.money import format_kr
 from ..core.errors import Location, UserError
-from ..forms.layout import (
-    DIGIT_PX, STYLES, Cell, Form, SheetLayout, Table, column_letter, column_px, text_lines, text_px,
-)
 from ..core.model import Activity, DecisionBook, Finding, Severity
-from ..forms.bilaga2 import DEVIATION, page_texts
-from ..read.workbook_format import RECONCILIATION_COLUMNS, RECONCILIATION_TABLE
+from ..core.money import format_kr, ore_to_kr
+from ..forms.utfall import TRANSACTION_FIELDS, UtfallSheet
+from ..read.workbook_format import LEDGER_SHEET, RECONCILIATION_COLUMNS
 
-SHEET_NAME = "Utfall"
-TRANSACTIONS_TABLE = "UtfallTransaktioner"
 DEFAULT_ACCOUNTS = "4-7"
-MAX_SHEET_ROWS = 1_000_000
 
 # Categories of a transaction on the agreement's objekt, in the reconciliation's order.
 MATCHED, OBJEKT_LEVEL, UNMATCHED, INCOME, OTHER, OUTSIDE = range(6)
@@ -89,11 +80,6 @@ def _on_accounts(konto: pd.Series, ranges: list[tuple[str, str]]) -> np.ndarray:
     def counts(k: str) -> bool:
         return any(len(k) >= len(lo) and k[:len(lo)].isdigit() and lo <= k[:len(lo)] <= hi for lo, hi in ranges)
     return _per_value(konto, counts, bool)
-
-
-def kr(ore: int) -> Decimal:
-    ore = int(ore)
-    return Decimal(ore).scaleb(-2) if ore % 100 else Decimal(ore // 100)
 
 
 def _key(text: object) -> str:
@@ -145,9 +131,24 @@ class Utfall:
         return pd.DataFrame([{**f.as_dict(), "amount": f.amount} for f in self.findings],
                             columns=["severity", "code", "message", "sheet", "cell", "amount"])
 
+    def sheet_data(self) -> UtfallSheet:
+        """What the sheet Utfall shows (``forms.utfall``), as plain values."""
+        t = self.transactions
+        ore = t["ore"].to_numpy()
+        is_cost = np.isin(t["category"].to_numpy(), [MATCHED, OBJEKT_LEVEL, UNMATCHED])
+        columns = {f: t[f].astype(str).tolist() for f in ("verifikation", "rad", "konto", "text", "ansvar",
+                                                          "verksamhet", "aktivitet", "objekt", "activity")}
+        columns["date"] = t["date"].dt.strftime("%Y-%m-%d").tolist()
+        columns["source"] = [f"{f.rsplit('/', 1)[-1]}:{n}" for f, n in zip(t["file"].tolist(), t["line"].tolist())]
+        assert set(columns) | {"ore"} == set(TRANSACTION_FIELDS)
+        reconciliation = [(r.objekt, [ore_to_kr(r.total)] + [ore_to_kr(r.amounts.get(c, 0)) for c in CATEGORY_SV])
+                          for r in self.reconciliation]
+        return UtfallSheet(self.book.agreement, self.files, self.accounts, reconciliation, _per_activity(self),
+                           ore_to_kr(int(ore[is_cost].sum())) if len(t) else Decimal(0), columns, ore.tolist())
+
     def reconciliation_frame(self) -> pd.DataFrame:
-        return pd.DataFrame([{"objekt": r.objekt, "total": kr(r.total),
-                              **{CATEGORY_SV[c]: kr(r.amounts.get(c, 0)) for c in CATEGORY_SV}}
+        return pd.DataFrame([{"objekt": r.objekt, "total": ore_to_kr(r.total),
+                              **{CATEGORY_SV[c]: ore_to_kr(r.amounts.get(c, 0)) for c in CATEGORY_SV}}
                              for r in self.reconciliation])
 
 
@@ -213,7 +214,7 @@ def combine(frames: list[pd.DataFrame], dedupe: str | tuple[str, ...] | None = N
         return frame, findings, read
     shown = ", ".join(n for n, c in DEDUPE_FIELDS.items() if c in key)
     for (this, earlier), group in frame[later].groupby([order[later], first[later]], sort=True):
-        total = kr(group["ore"].sum())
+        total = ore_to_kr(group["ore"].sum())
         where = _where(group.iloc[0])
         this_name, earlier_name = _name(frames[this]["file"].iloc[0]), _name(frames[earlier]["file"].iloc[0])
         if dedupe is not None:
@@ -298,16 +299,16 @@ def compute(book: DecisionBook, ledger: pd.DataFrame | list[pd.DataFrame], accou
         if objekt_code not in present:
             continue
         if len(members) == 1:
-            actual[members[0]] = kr(sums.get(key, 0))
+            actual[members[0]] = ore_to_kr(sums.get(key, 0))
         else:
             names = [activities[m] for m in members]
             what = "har samma kod" if key.split("\x1f", 1)[1] else "saknar kod"
             findings.append(Finding(
                 Severity.ERROR, "utfall-kod-saknas",
                 f"Aktiviteterna {', '.join(repr(a.name) for a in names)} på objekt {objekt_code} {what}; deras "
-                f"kostnader, {format_kr(kr(sums.get(key, 0)))}, står kvar på objektnivå och utfallet lämnas tomt. "
+                f"kostnader, {format_kr(ore_to_kr(sums.get(key, 0)))}, står kvar på objektnivå och utfallet lämnas tomt. "
                 "Ange en egen kod per aktivitet i kolumnen Kod (huvudbokens aktivitet/projekt).",
-                names[0].loc("code"), kr(sums.get(key, 0))))
+                names[0].loc("code"), ore_to_kr(sums.get(key, 0))))
     by_activity_objekt: dict[str, list[Activity]] = {}
     for a in activities:
         by_activity_objekt.setdefault(a.objekt.strip(), []).append(a)
@@ -335,169 +336,26 @@ def compute(book: DecisionBook, ledger: pd.DataFrame | list[pd.DataFrame], accou
             findings.append(Finding(
                 Severity.WARNING, "utfall-omatchat",
                 f"{len(unmatched)} kostnadstransaktioner på objekt {objekt_code} hör inte till någon aktivitet "
-                f"(koder: {shown}); summa {format_kr(kr(amounts[UNMATCHED]))}. De listas på bladet Utfall.",
-                _where(unmatched.iloc[0]), kr(amounts[UNMATCHED])))
+                f"(koder: {shown}); summa {format_kr(ore_to_kr(amounts[UNMATCHED]))}. De listas på bladet Utfall.",
+                _where(unmatched.iloc[0]), ore_to_kr(amounts[UNMATCHED])))
         if amounts[INCOME]:
             findings.append(Finding(
                 Severity.INFO, "utfall-intakt",
-                f"Intäkter (klass 3) på objekt {objekt_code}: {format_kr(kr(amounts[INCOME]))}. De visas i "
-                "avstämningen och räknas inte som kostnad.", Location(SHEET_NAME), kr(amounts[INCOME])))
+                f"Intäkter (klass 3) på objekt {objekt_code}: {format_kr(ore_to_kr(amounts[INCOME]))}. De visas i "
+                "avstämningen och räknas inte som kostnad.", Location(LEDGER_SHEET), ore_to_kr(amounts[INCOME])))
         outside = rows[mine & (category == OUTSIDE)]
         if len(outside):
             findings.append(Finding(
                 Severity.INFO, "utfall-utanfor-perioden",
                 f"{len(outside)} transaktioner på objekt {objekt_code} ligger utanför perioden {start.isoformat()}–"
-                f"{end.isoformat()} (summa {format_kr(kr(amounts[OUTSIDE]))}) och räknas inte.",
-                _where(outside.iloc[0]), kr(amounts[OUTSIDE])))
+                f"{end.isoformat()} (summa {format_kr(ore_to_kr(amounts[OUTSIDE]))}) och räknas inte.",
+                _where(outside.iloc[0]), ore_to_kr(amounts[OUTSIDE])))
     order = np.lexsort((rows["line"].to_numpy(), rows["date"].to_numpy(),
                         pd.factorize(activity, sort=True, use_na_sentinel=False)[0], category,
                         pd.factorize(rows["objekt"].to_numpy(object), sort=True, use_na_sentinel=False)[0]))
     rows = rows.iloc[order].reset_index(drop=True)
     return Utfall(book, actual, rows, reconciliation, findings, list(dict.fromkeys(ledger["file"].tolist())), ranges,
                   read)
-
-
-# --- the sheet "Utfall" -------------------------------------------------------------------------------
-
-# The sheet is the auditors' trail and prints on A4 landscape (fitted to the width, the transactions' header
-# repeated on every page).  Its three tables share the columns, so the transactions start with the wide
-# columns where the tables above have their amounts (B-H): no amount is ever narrower than it needs.
-TRANSACTION_FIELDS = ("activity", "date", "verifikation", "konto", "text", "source", "ansvar", "verksamhet",
-                      "aktivitet", "objekt", "rad", "ore")
-TRANSACTION_COLUMNS = ("Aktivitet", "Datum", "Verifikation", "Konto", "Text", "Källa", "Ansvar", "Verksamhet",
-                       "Kod", "Objekt", "Rad", "Belopp")
-WIDTHS = [34.0, 11.0, 11.0, 8.0, 28.0, 18.0, 10.0, 11.0, 9.0, 8.0, 5.0, 13.0]
-AMOUNT_COLUMNS = range(2, 9)  # B-H: amounts of the reconciliation and of the table per activity
-RECONCILIATION_HEADERS = tuple(RECONCILIATION_COLUMNS.values())
-ACTIVITY_TABLE = "UtfallPerAktivitet"
-ACTIVITY_COLUMNS_SV = ("Aktivitet", "Objekt", "Kod", "Transaktioner", "Budget", "Utfall", DEVIATION)
-
-
-def _number(value: Decimal | None, total: bool = False) -> str:
-    ore = value is not None and value != value.to_integral_value()
-    return ("number_total" if total else "number") + ("_ore" if ore else "")
-
-
-def _amount_width(values: list[Decimal]) -> float:
-    widest = max((text_px(format_kr(v).removesuffix(" kr"), STYLES["number_total"]) for v in values), default=0.0)
-    return float(math.ceil(widest / DIGIT_PX) + 1)
-
-
-def utfall_sheet(result: Utfall, today: dt.date | None = None) -> SheetLayout:
-    """The sheet "Utfall": the reconciliation per objekt, the sum per activity (as in Bilaga 2), then every
-    transaction behind them."""
-    today = today or dt.date.today()
-    if len(result.transactions) > MAX_SHEET_ROWS:
-        raise UserError(f"{len(result.transactions)} transactions on the agreement's objekt are more than a sheet "
-                        "holds; narrow the export to the agreement's objekt")
-    book = result.book
-    ag = book.agreement
-    start, end = ag.period
-    t = result.transactions
-    ore = t["ore"].to_numpy()
-    is_cost = np.isin(t["category"].to_numpy(), [MATCHED, OBJEKT_LEVEL, UNMATCHED])
-    per_activity = _per_activity(result)
-
-    amounts = [kr(v) for r in result.reconciliation for v in [r.total, *r.amounts.values()]]
-    amounts += [v for row in per_activity for v in row[4:] if isinstance(v, Decimal)]
-    if len(t):
-        amounts += [kr(int(ore.max())), kr(int(ore.min()))]
-    widths = list(WIDTHS)
-    need = _amount_width(amounts)
-    for c in list(AMOUNT_COLUMNS) + [TRANSACTION_FIELDS.index("ore") + 1]:
-        widths[c - 1] = max(widths[c - 1], need)
-    sources = [f"{f.rsplit('/', 1)[-1]}:{n}" for f, n in zip(t["file"].tolist(), t["line"].tolist())]
-    widest = max((text_px(x, STYLES["text"]) for x in set(sources)), default=0.0)
-    column = TRANSACTION_FIELDS.index("source")
-    widths[column] = min(40.0, max(widths[column], math.ceil((widest + 6) / DIGIT_PX)))
-    sheet = SheetLayout(SHEET_NAME, widths, landscape=True, gridlines=True)
-    sheet.header, sheet.footer = page_texts(ag, "Utfall från huvudboken", None)
-    form = Form(sheet)  # for the heights of rows with wrapped text
-    last = len(widths)
-
-    def section(text: str) -> None:
-        form.row(Cell(1, text, style="section"), *[Cell(c, None, style="section") for c in range(2, last + 1)])
-
-    sheet.add(Cell(1, "Utfall från huvudboken", style="title"), height=22.0)
-    files = ", ".join(f.rsplit("/", 1)[-1] for f in result.files)
-    ranges = ", ".join(lo if lo == hi else f"{lo}–{hi}" for lo, hi in result.accounts)
-    sheet.add(Cell(1, f"{ag.name}. Hämtat {today.isoformat()} ur {files}. Period {start.isoformat()}–{end.isoformat()}; "
-                      f"kostnadskonton (början av kontonumret) {ranges}. Belopp i kronor, debet positivt. Summan per "
-                      "aktivitet står i kolumnen Utfall i tabellen Aktiviteter och i Bilaga 2.", style="note"),
-              height=30.0)
-    sheet.merges.append(f"A2:{column_letter(last)}2")
-    sheet.blank()
-
-    section("Avstämning per objekt: summa i huvudboken = kopplat + objektnivå + ej kopplat + intäkter + övriga "
-            "konton + utanför perioden")
-    header = form.row(*[Cell(i, c, style="header" if i == 1 else "header_right")
-                        for i, c in enumerate(RECONCILIATION_HEADERS, start=1)])
-    for r in result.reconciliation:
-        values = [kr(r.total)] + [kr(r.amounts.get(c, 0)) for c in CATEGORY_SV]
-        sheet.add(Cell(1, r.objekt), *[Cell(i, v, style=_number(v)) for i, v in enumerate(values, start=2)])
-    sheet.tables.append(Table(RECONCILIATION_TABLE, header, 1, RECONCILIATION_HEADERS,
-                              header + len(result.reconciliation)))
-    sheet.blank()
-
-    # transactions come last; their rows are known, so the sums per activity can refer to them
-    first_tx = len(sheet.rows) + 3 + len(per_activity) + 1 + 2 + 1  # see the rows added below
-    last_tx = first_tx + max(len(t), 1) - 1
-
-    def tx(column: str) -> str:
-        letter = column_letter(TRANSACTION_COLUMNS.index(column) + 1)
-        return f"${letter}${first_tx}:${letter}${last_tx}"
-
-    section("Summa per aktivitet (kostnadskonton under perioden): utfallet i Bilaga 2")
-    header = form.row(*[Cell(i, c, style="header" if i <= 3 else "header_right")
-                        for i, c in enumerate(ACTIVITY_COLUMNS_SV, start=1)])
-    unique = Counter((row[0], row[1]) for row in per_activity)
-    for name, objekt, code, count, budget, utfall in per_activity:
-        n = len(sheet.rows) + 1
-        formula = None
-        if unique[(name, objekt)] == 1 and len(name) <= 250 and utfall is not None:
-            formula = f"SUMIFS({tx('Belopp')},{tx('Aktivitet')},A{n},{tx('Objekt')},B{n})"
-        deviation = utfall - budget if utfall is not None and budget is not None else None
-        form.row(Cell(1, name), Cell(2, objekt), Cell(3, code or None), Cell(4, count),
-                 Cell(5, budget, style=_number(budget)), Cell(6, utfall, formula, _number(utfall)),
-                 Cell(7, deviation, f"F{n}-E{n}" if deviation is not None else None, _number(deviation)))
-    sheet.tables.append(Table(ACTIVITY_TABLE, header, 1, ACTIVITY_COLUMNS_SV, header + len(per_activity)))
-    n = len(sheet.rows) + 1
-    costs = kr(int(ore[is_cost].sum())) if len(t) else Decimal(0)
-    form.row(Cell(1, "Summa kostnader på objekten under perioden", style="total_label"),
-              *[Cell(c, None, style="total_label") for c in (2, 3, 4)],
-              Cell(5, None, style="total_label"),
-              Cell(6, costs, f"SUM(F{header + 1}:F{n - 1})" if per_activity else None, _number(costs, True)),
-              Cell(7, None, style="total_label"))
-    sheet.blank()
-
-    section("Transaktioner på överenskommelsens objekt")
-    header = form.row(*[Cell(i, c, style="header_right" if c == "Belopp" else "header")
-                        for i, c in enumerate(TRANSACTION_COLUMNS, start=1)])
-    assert header + 1 == first_tx, "the sums per activity refer to these rows"
-    sheet.page_breaks.append(header - 1)  # the listing starts on a page of its own, under its header
-    sheet.print_titles = (header, header)
-    columns = {f: t[f].astype(str).tolist() for f in ("verifikation", "rad", "konto", "text", "ansvar",
-                                                      "verksamhet", "aktivitet", "objekt", "activity")}
-    columns["date"] = t["date"].dt.strftime("%Y-%m-%d").tolist()
-    columns["source"] = sources
-    values = ore.tolist()
-    wrapped = {f: (TRANSACTION_FIELDS.index(f), column_px(widths[TRANSACTION_FIELDS.index(f)]))
-               for f in ("activity", "text", "verksamhet")}
-
-    @lru_cache(maxsize=65536)
-    def lines(text: str, px: int) -> int:  # texts repeat (activity names above all): measured once
-        return text_lines(text, px, STYLES["text"])
-
-    for i in range(len(t)):
-        amount = kr(values[i])
-        count = max(lines(columns[f][i], px) for f, (_, px) in wrapped.items())
-        sheet.add(*[Cell(c, amount, style="number" if values[i] % 100 == 0 else "number_ore") if f == "ore"
-                    else Cell(c, columns[f][i] or None)
-                    for c, f in enumerate(TRANSACTION_FIELDS, start=1)],
-                  height=None if count == 1 else 15.0 * count + Form.ROW_MARGIN)
-    sheet.tables.append(Table(TRANSACTIONS_TABLE, header, 1, TRANSACTION_COLUMNS, header + len(t)))
-    sheet.freeze_row = 0
-    return sheet
 
 
 def _per_activity(result: Utfall) -> list[tuple[str, str, str, int, Decimal | None, Decimal | None]]:
@@ -514,5 +372,5 @@ def _per_activity(result: Utfall) -> list[tuple[str, str, str, int, Decimal | No
                      a.amount, utfall))
     for (objekt, label), count in sorted(counts.items()):
         if label in (LABEL_SV[OBJEKT_LEVEL], LABEL_SV[UNMATCHED]):
-            rows.append((label, objekt, "", int(count), None, kr(sums[(objekt, label)])))
+            rows.append((label, objekt, "", int(count), None, ore_to_kr(sums[(objekt, label)])))
     return rows

@@ -18,7 +18,7 @@ What is read:
 - The encoding: ``#FORMAT PC8`` means CP437 (IBM PC 8-bit), unless the bytes are valid UTF-8 with
   letters beyond ASCII or plainly Latin-1 (newer programs that write UTF-8 or Windows-1252 and still
   say PC8); a file without ``#FORMAT`` is sniffed (UTF-8, else Latin-1 or CP437 by its letters).  The
-  choice is said in ``frame.attrs["ledger"]``.
+  choice is said in ``frame.attrs["ledger"]``.  ``read`` (``read_sie``) is the reader of ``formats``.
 
 Refused: a file without vouchers (SIE 1-3: balances only, "this file has no vouchers (#SIETYP n)").
 A line that breaks the rules is a ``UserError`` naming ``file:line``; a ``#TRANS`` or ``#VER`` whose
@@ -34,12 +34,17 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ..core.errors import UserError
+from ..core.text import normalise_ledger_header as normalise_header
+from .encodings import sniff_encoding
+from .formats import utf16_codec
+from .frame import AMOUNT_TOLERANCE, HEADER_PATTERNS, on_objekt
 
 OBJECT_FIELDS = ("ansvar", "verksamhet", "aktivitet", "objekt")
 # Standard dimension numbers of SIE 4B, where the file does not name them.
@@ -141,10 +146,6 @@ def _ore(amount: str, where: _Line) -> int:
         value = int(whole) * 100 + (int(frac.ljust(2, "0")) if frac else 0)
         return -value if sign else value
     if re.fullmatch(r"-?\d{1,16}\.\d{3,}", amount):
-        from decimal import Decimal
-
-        from .frame import AMOUNT_TOLERANCE
-
         exact = Decimal(amount)
         rounded = exact.quantize(Decimal("0.01"))
         if abs(exact - rounded) > AMOUNT_TOLERANCE:
@@ -180,8 +181,6 @@ def _slow_ver(text: str, where: _Line, broken: list) -> tuple[str, str, str]:
 
 
 def _decode(path: Path, raw: bytes) -> tuple[str, str]:
-    from .frame import sniff_encoding
-
     head = raw[:1 << 20]
     declared = "cp437" if re.search(rb'^[ \t]*#FORMAT[ \t]+"?PC8"?', head, re.M) else None
     codec, why = sniff_encoding(raw, declared)
@@ -209,8 +208,6 @@ def _dim_order(d: str):
 def _assign(path: Path, names: dict[str, str], used: set[str], columns: dict[str, str] | None):
     """field -> dimension number, and notes on the choice: the user's mapping (a number or a
     dimension's name), then the names by tiers (``ledger.HEADER_PATTERNS``), then the standard numbers."""
-    from .frame import HEADER_PATTERNS, normalise_header
-
     assign: dict[str, str] = {}
     notes: list[str] = []
     for name in OBJECT_FIELDS:
@@ -421,9 +418,7 @@ def read_sie(path: Path | str, columns: dict[str, str] | None = None, objekt=Non
         raise UserError("no such file", file=path) from None
     except IsADirectoryError:
         raise UserError("is a folder, not a ledger export", file=path) from None
-    from .frame import _utf16
-
-    wide = _utf16(raw)
+    wide = utf16_codec(raw)
     if wide:  # a SIE file saved as UTF-16 by an editor: read as the text it is
         try:
             raw = raw.decode(wide).lstrip("\ufeff").encode("utf-8")
@@ -480,8 +475,6 @@ def read_sie(path: Path | str, columns: dict[str, str] | None = None, objekt=Non
             values[owner[mine]] = objs[mine]
         per_unique[f] = values
     if objekt is not None:
-        from .frame import on_objekt
-
         keep = on_objekt(pd.Series(per_unique["objekt"], dtype=object), objekt)[t_inner]
         t_line, t_konto, t_inner, t_ore, t_date, t_text, ver_of, rad = \
             (a[keep] for a in (t_line, t_konto, t_inner, t_ore, t_date, t_text, ver_of, rad))
@@ -588,3 +581,6 @@ def _check_structure(path: Path, kind: np.ndarray, labels: dict[int, str], first
         if isinstance(problem, UserError):
             raise problem
         raise UserError(problem, file=f"{path}:{line + 1}")
+
+
+read = read_sie  # the reader of ledger.formats

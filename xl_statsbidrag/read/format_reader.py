@@ -1,5 +1,6 @@
-"""Reading a decision-support workbook (beslutsunderlag) into the domain model, from any source
-of sheets and tables: a file on disk (``xlsx.file_source``) or a workbook open in Excel (``excel``).
+"""Reading a decision-support workbook (beslutsunderlag) into the domain model, from any ``Source``
+(``read.source``) of sheets and tables: a file on disk (``xlsx.file_source``) or a workbook open in
+Excel (``excel.source``).
 
 The workbook needs a sheet "Överenskommelse" with label/value rows and an Excel Table
 "Potter", and an Excel Table "Aktiviteter" anywhere.  Table columns are found by their
@@ -8,119 +9,22 @@ header names, so column order and extra columns are free.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from decimal import Decimal
-from dataclasses import dataclass
-from typing import Iterator, Protocol
+from typing import Iterator
 
-from ..core.money import AmountError, format_kr, parse_amount
+from ..core.a1 import bounds, column_letter
 from ..core.errors import Location, UserError
-from ..forms.layout import column_letter
 from ..core.model import Activity, Agreement, DecisionBook, Duty, Finding, LedgerObjekt, Objekt, Pot, Severity
+from ..core.money import AmountError, format_kr, parse_amount
+from ..core.text import normalise_header
+from .source import UNCALCULATED, CellError, MergedCopy, Source, TableInfo, text
 from .workbook_format import (
     ACTIVITIES_TABLE, ACTIVITY_AMOUNTS, ACTIVITY_COLUMNS, ACTIVITY_REQUIRED, AGREEMENT_LABELS, AGREEMENT_SHEET,
     AMOUNT_FIELDS, DATE_FIELDS, DEADLINE_FIELDS, DUTIES_TABLE, DUTY_COLUMNS, DUTY_REQUIRED, NO_DEADLINE,
     OBJEKT_COLUMNS, OBJEKT_REQUIRED, OBJEKT_TABLE, POT_COLUMNS, POT_REQUIRED, POTS_TABLE, RECONCILIATION_COLUMNS,
-    RECONCILIATION_TABLE, TOTAL_NAME, is_earmarked, normalise_header,
+    RECONCILIATION_TABLE, TOTAL_NAME, is_earmarked,
 )
-
-MAX_ROW, MAX_COLUMN = 1048576, 16384
-
-
-class CellError(str):
-    """An error value in a cell, such as '#REF!'."""
-
-
-class _Uncalculated:
-    """A formula cell without a stored value (a file written by a program that does not calculate)."""
-
-    def __repr__(self) -> str:
-        return "UNCALCULATED"
-
-    def __str__(self) -> str:
-        return ""
-
-
-UNCALCULATED = _Uncalculated()
-
-
-@dataclass(frozen=True)
-class MergedCopy:
-    """What a cell covered by a merged range shows: the value of the range's top-left cell."""
-
-    value: object
-
-
-@dataclass(frozen=True)
-class TableInfo:
-    """An Excel Table as the reader needs it."""
-
-    name: str
-    sheet: str
-    ref: str  # "A4:J28", header and totals rows included
-    columns: tuple[str, ...]
-    header_rows: int = 1
-    totals_rows: int = 0
-
-
-class Source(Protocol):
-    """Where a workbook's cells come from."""
-
-    name: str  # for messages: the file, or the open workbook
-
-    def sheet_names(self) -> list[str]: ...
-
-    def find_table(self, name: str) -> TableInfo | None: ...
-
-    def rows(self, sheet: str, min_row: int = 1, max_row: int = MAX_ROW, min_col: int = 1,
-             max_col: int = MAX_COLUMN) -> list[tuple[int, list[object]]]:
-        """Non-empty rows in the bounds as (row number, values of columns min_col..max_col); a
-        merged range gives its value to every cell it covers."""
-
-    def hidden_rows(self, sheet: str) -> set[int]:
-        """Hidden rows among those read so far."""
-
-
-def column_number(letters: str) -> int:
-    """1 for "A"; 0 for anything that is not column letters."""
-    n = 0
-    for ch in letters.upper():
-        if not "A" <= ch <= "Z":
-            return 0
-        n = n * 26 + ord(ch) - 64
-    return n
-
-
-def bounds(ref: str) -> tuple[int, int, int, int]:
-    """(min_col, min_row, max_col, max_row) of a range such as "A3:J28": openpyxl's
-    ``range_boundaries``, kept our own because the Lite path (excel) reads through this module and
-    must not import openpyxl."""
-    match = re.fullmatch(r"\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?", ref.strip().upper())
-    if not match:
-        raise UserError(f"'{ref}' is not a cell range")
-    a, r1, b, r2 = match.groups()
-    return column_number(a), int(r1), column_number(b or a), int(r2 or r1)
-
-
-def text(value: object) -> str:
-    if isinstance(value, MergedCopy):
-        value = value.value
-    if value is None or value is UNCALCULATED:
-        return ""
-    if isinstance(value, float):
-        value = Decimal(repr(value)) if math.isfinite(value) else CellError("#NUM!")
-    if isinstance(value, Decimal):
-        # bounded by the exponent before any arithmetic: int() of 1e1000000 would take minutes
-        if value.is_finite() and value.adjusted() < 28 and value == value.to_integral_value():
-            return str(int(value))
-        return str(value)
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value).strip()
-
 
 _MONTHS = {m: i for i, m in enumerate(["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
                                         "september", "oktober", "november", "december"], start=1)}

@@ -4,7 +4,8 @@
 - ``population.csv``: population per län and date (``date,region,population,source``);
 - ``published.csv``: published distribution tables (``table,population_date,pot,region,amount,source``),
   which are the authority where they exist;
-- ``agreements.csv``: the catalogue of agreements (pots, totals, deadlines), and ``duties.csv`` the
+- ``agreements.csv``: the catalogue of agreements (pots, totals, deadlines, and the ``report_form`` of
+  ``forms.registry`` that writes its economic report: optional, default ``bilaga2``), and ``duties.csv`` the
   reporting duties they name beyond requisition, report and repayment (``id,kind,name,recipient,deadline,
   source``; kind ``socialstyrelsen`` or ``ovriga``).
 
@@ -23,10 +24,14 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+from ..core.allocation import split
 from ..core.errors import UserError
+from ..core.money import format_kr
+from ..core.text import normalise_header
 from .workbook_format import is_earmarked
 
 ENV = "XL_STATSBIDRAG_DATA"
+DEFAULT_FORM = "bilaga2"  # the report form of an agreement whose catalogue row names none (forms.registry)
 
 
 @dataclass(frozen=True)
@@ -207,10 +212,18 @@ class CatalogueAgreement:
     requisition_deadline: str
     report_deadline: str
     source: str
+    report_form: str = DEFAULT_FORM
+    where: str = ""  # the file and line the agreement comes from, for messages
 
     @property
     def year(self) -> int:
         return int(self.years.split("-")[0])
+
+    @property
+    def year_range(self) -> range:
+        """The years the agreement covers ("2019" or "2019-2020")."""
+        first, _, last = self.years.partition("-")
+        return range(int(first), int(last or first) + 1)
 
     @property
     def national_total(self) -> Decimal:
@@ -219,7 +232,7 @@ class CatalogueAgreement:
 
 AGREEMENT_COLUMNS = ("id", "name", "years", "pot", "national_total", "earmarked", "purpose", "population_date",
                      "published_table", "published_pot", "rk_dnr_agreement", "requisition_deadline",
-                     "report_deadline", "source")
+                     "report_deadline", "source")  # and, optional, "report_form"
 
 
 @lru_cache(maxsize=None)
@@ -232,18 +245,26 @@ def _catalogue() -> dict[str, CatalogueAgreement]:
             _years(where, line, row["years"])
             for column in ("requisition_deadline", "report_deadline", "population_date"):
                 _date_text(where, line, column, row[column])
-            first, pots = mine.setdefault(row["id"], (row, []))
+            first, pots = mine.setdefault(row["id"], (dict(row, _where=f"{where}, line {line}"), []))
             pots.append(CataloguePot(row["pot"], _csv_decimal(where, line, row["national_total"]),
                                      is_earmarked(row["earmarked"]), row["purpose"],
                                      row["population_date"], row["published_table"], row["published_pot"]))
         for aid, (first, pots) in mine.items():
             found[aid] = CatalogueAgreement(aid, first["name"], first["years"], tuple(pots), first["rk_dnr_agreement"],
-                                            first["requisition_deadline"], first["report_deadline"], first["source"])
+                                            first["requisition_deadline"], first["report_deadline"], first["source"],
+                                            first.get("report_form") or DEFAULT_FORM, first["_where"])
     return found
 
 
 def catalogue() -> list[CatalogueAgreement]:
     return list(_catalogue().values())
+
+
+def catalogue_for(name: str, year: int) -> CatalogueAgreement | None:
+    """The catalogue's agreement of a workbook's agreement: the same name (``normalise_header``) with the
+    year among its years; None when the catalogue does not have it."""
+    key = normalise_header(name)
+    return next((e for e in catalogue() if normalise_header(e.name) == key and year in e.year_range), None)
 
 
 @dataclass(frozen=True)
@@ -296,8 +317,6 @@ def catalogue_agreement(agreement_id: str) -> CatalogueAgreement:
 def regional_amount(pot: CataloguePot, region: Region) -> tuple[Decimal, str]:
     """A region's share of a pot: from the published table where it has one, else computed by
     population (largest remainder).  Returns (amount, where it came from)."""
-    from ..core.allocation import split
-
     if pot.published_table:
         table = published(pot.published_table)
         rows = dict(table.pots.get(pot.published_pot or pot.name, []))
@@ -311,6 +330,4 @@ def regional_amount(pot: CataloguePot, region: Region) -> tuple[Decimal, str]:
     amounts = result.by_label()
     if region.lan not in amounts:
         raise UserError(f"the population table {pot.population_date} has no row for {region.lan}")
-    from ..core.money import format_kr
-
     return amounts[region.lan], f"{format_kr(pot.national_total)} by population {pot.population_date}, largest remainder"

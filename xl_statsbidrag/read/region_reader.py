@@ -18,22 +18,21 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..core.money import AmountError, format_kr, parse_amount, stated_unit
+from ..core.a1 import column_letter
 from ..core.errors import Location, UserError
-from ..forms.layout import column_letter
 from ..core.model import Activity
-from .format_reader import UNCALCULATED, CellError, MergedCopy, Source, text
-from .workbook_format import ACTIVITY_AMOUNTS, ACTIVITY_COLUMNS, HEADER_SYNONYMS, TOTAL_NAME, normalise_header
+from ..core.money import AmountError, format_kr, parse_amount, stated_unit
+from ..core.text import clean_text, normalise_header
+from .source import UNCALCULATED, CellError, MergedCopy, Source, text
+from .workbook_format import ACTIVITY_AMOUNTS, ACTIVITY_COLUMNS, HEADER_SYNONYMS, TOTAL_NAME
 
 REQUIRED = ("name", "amount")
 MAX_COLUMNS = 60
 
 
-def clean_text(value: object) -> str:
-    """A cell's text with hyphenated line breaks joined and other line breaks as spaces."""
-    textual = text(value)
-    textual = re.sub(r"(\w)-\s*\n\s*(\w)", r"\1\2", textual)
-    return re.sub(r"\s+", " ", textual).strip()
+def _shown(value: object) -> str:
+    """A cell's text for the imported table (``core.text.clean_text``)."""
+    return clean_text(text(value))
 
 
 @dataclass
@@ -315,15 +314,15 @@ def read_plain(source: Source, sheet: str | None = None, unit: str | None = None
     name, header_row, fields, rows = find_header(source, sheet)
     header_values = next(values for number, values in rows if number == header_row)
     letters = {f: column_letter(i + 1) for f, i in fields.items()}
-    table = PlainTable(name, header_row, {f: (letters[f], clean_text(header_values[i])) for f, i in fields.items()},
+    table = PlainTable(name, header_row, {f: (letters[f], _shown(header_values[i])) for f, i in fields.items()},
                        hidden_taken=include_hidden)
     hidden = source.hidden_rows(name)
     amount_fields = [f for f in fields if f in ACTIVITY_AMOUNTS]
     numbers = {(number, fields[f] + 1) for number, values in rows if number > header_row for f in amount_fields
                if fields[f] < len(values) and isinstance(values[fields[f]], Decimal)}
     formats = source.number_formats(name, numbers) if numbers and hasattr(source, "number_formats") else {}
-    above = [(f"{name}!{column_letter(i + 1)}{number}", clean_text(v)) for number, values in rows
-             if number < header_row for i, v in enumerate(values) if isinstance(v, str) and statement_unit(clean_text(v))]
+    above = [(f"{name}!{column_letter(i + 1)}{number}", _shown(v)) for number, values in rows
+             if number < header_row for i, v in enumerate(values) if isinstance(v, str) and statement_unit(_shown(v))]
     units = Units({f: table.columns[f] for f in amount_fields}, above, formats, unit)
 
     def kronor(f: str, value: object, number: int, count: bool = True) -> Decimal | None:
@@ -336,11 +335,11 @@ def read_plain(source: Source, sheet: str | None = None, unit: str | None = None
         cells = {f: values[i] if i < len(values) else None for f, i in fields.items()}
         if _fields(values) == fields:
             continue  # the header again (a page break in a printed layout)
-        raw_name = clean_text(cells["name"])
+        raw_name = _shown(cells["name"])
         amount_cell = Location(name, f"{letters['amount']}{number}")
         others = [cells[f] for f in fields if f not in ("name", "amount")]
         textual_others = [v for v in others if v not in (None, "")]
-        texts = [clean_text(cells[f]) for f in fields if f != "amount" and cells[f] not in (None, "")]
+        texts = [_shown(cells[f]) for f in fields if f != "amount" and cells[f] not in (None, "")]
         says_total = any(TOTAL_NAME.match(t) for t in texts) and not cells.get("objekt")
         has_amount = cells["amount"] not in (None, "") and cells["amount"] is not UNCALCULATED
         if has_amount and not isinstance(cells["amount"], MergedCopy) and (says_total or not texts):
@@ -400,7 +399,7 @@ def read_plain(source: Source, sheet: str | None = None, unit: str | None = None
                 why = _unreadable_text(cells.get(f)) if f in fields else None
                 if why:  # kept empty, so that the imported table shows the gap at its cell
                     table.not_read.append((Location(name, f"{letters[f]}{number}"), why))
-                values_by_field[f] = clean_text(cells.get(f)) if f in fields and not why else ""
+                values_by_field[f] = _shown(cells.get(f)) if f in fields and not why else ""
         table.activities.append(Activity(row=number, sheet=name, columns=letters, **values_by_field))
         since_total += amount
         if number not in hidden:

@@ -1,16 +1,20 @@
 """The workbook format, defined once: the sheet, Excel Table, column and label names of a
 decision-support workbook (beslutsunderlag), the header synonyms a region's own layout is
-recognised by, the total-row rule, the words that mark a pot as earmarked, and the one way
-headers and labels are compared.
+recognised by, the total-row rule, the words that mark a pot as earmarked, and the vocabulary of
+the sheet Utfall that ``utfall`` writes and ``report`` reads back.  Headers and labels are compared
+by ``core.text.normalise_header``.
 
-Used by the reader of the format (``format_reader``), its writer for ``import`` (``template``),
-the reader of a region's own layout (``region_reader``), the worksheet functions
-(``sheetfuncs``), the shipped reference data (``reference_data``) and ``workbooks/build.py``.
+Used by the reader of the format (``read.format_reader``), its writer for ``import``
+(``forms.template``), the reader of a region's own layout (``read.region_reader``), the worksheet
+functions (``app.functions``), the shipped reference data (``read.reference_data``), the Utfall sheet
+(``forms.utfall``, ``ledger.match``) and ``workbooks/build.py``.
 """
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+
+from ..core.model import AGREEMENT_SHEET, DUTIES, DutyFields  # noqa: F401  (the format names them)
+from ..core.text import normalise_header
 
 # Labels of the agreement sheet ("Överenskommelse"), in the order the template shows them.
 # field name -> Swedish label (as in the agreement's Bilaga 2 where the form names it).
@@ -57,30 +61,9 @@ DATE_FIELDS = {"decision_date", "paid_out_date", "period_start", "period_end", "
                "repayment_deadline", "socialstyrelsen_deadline"}
 
 # --- the duties and their deadlines (issue 24) ------------------------------------------------------------
-# Each duty of the agreement: its deadline (the agreement's, "externt"), the region's own earlier one
-# ("internt"), and when it was done, with a reference (diary number, voucher).  A requisition also counts
-# as done when the grant is paid out.
+# Each duty of the agreement (``core.model.DUTIES``): its deadline (the agreement's, "externt"), the
+# region's own earlier one ("internt"), and when it was done, with a reference (diary number, voucher).
 
-
-class DutyFields(NamedTuple):
-    key: str  # for --remind and the overview's columns
-    kind: str  # what the duty is, as the finance user reads it
-    deadline: str
-    internal: str
-    done: str
-    reference: str
-
-
-DUTIES = (
-    DutyFields("rekvisition", "Rekvisition", "requisition_deadline", "requisition_internal", "requisition_done",
-               "requisition_ref"),
-    DutyFields("redovisning", "Ekonomisk redovisning", "report_deadline", "report_internal", "report_done",
-               "report_ref"),
-    DutyFields("aterbetalning", "Återbetalning av ej förbrukade medel", "repayment_deadline", "repayment_internal",
-               "repayment_done", "repayment_ref"),
-    DutyFields("socialstyrelsen", "Rapport till Socialstyrelsen", "socialstyrelsen_deadline",
-               "socialstyrelsen_internal", "socialstyrelsen_done", "socialstyrelsen_ref"),
-)
 DUTY_LABELS: dict[str, str] = {
     "requisition_internal": "Intern sista dag för rekvisition",
     "requisition_done": "Rekvisitionen lämnad (datum)",
@@ -109,8 +92,8 @@ DUTY_COLUMNS = {"name": "Redovisning", "recipient": "Mottagare", "deadline": "Si
                 "internal": "Intern sista dag", "done": "Lämnad", "reference": "Referens"}
 DUTY_REQUIRED = ("name",)
 
-# Excel Tables the reader looks for, and their columns: field -> Swedish header.
-AGREEMENT_SHEET = "Överenskommelse"
+# Excel Tables the reader looks for, and their columns: field -> Swedish header (and AGREEMENT_SHEET, the
+# sheet of the labels above, from core.model).
 POTS_TABLE = "Potter"
 POT_COLUMNS = {"name": "Pott", "amount": "Belopp", "earmarked": "Öronmärkt", "purpose": "Ändamål"}
 POT_REQUIRED = ("name", "amount")
@@ -155,6 +138,8 @@ HEADER_SYNONYMS: dict[str, re.Pattern] = {f: re.compile(p) for f, p in {
 # The sheet "Utfall" that ``utfall`` writes: its reconciliation per objekt, read back by ``report`` so that
 # every krona booked on the agreement's objekt is accounted for on Kontroll.  field -> header.
 LEDGER_SHEET = "Utfall"
+TRANSACTIONS_TABLE = "UtfallTransaktioner"
+ACTIVITY_SUMS_TABLE = "UtfallPerAktivitet"
 RECONCILIATION_TABLE = "UtfallAvstamning"
 RECONCILIATION_COLUMNS = {
     "objekt": "Objekt",
@@ -172,15 +157,6 @@ TOTAL_NAME = re.compile(r"^(summa|totalt|total|totalsumma|s:a)\b", re.IGNORECASE
 
 # A pot's "Öronmärkt" cell (and the reference data's flag) that says yes (compared normalised).
 EARMARK_FLAGS = frozenset({"ja", "x", "1", "true", "sant", "yes"})
-
-
-def normalise_header(value: object) -> str:
-    """A header or label as compared: case, spacing (no-break spaces and line breaks too), words
-    hyphenated over a break ("Besluts-underlag", "besluts-\nunderlag") and a colon or full stop
-    around it ignored."""
-    textual = str(value or "").casefold()
-    textual = re.sub(r"(\w)-\s*(\w)", r"\1\2", textual)
-    return re.sub(r"\s+", " ", textual).strip(" :,.")
 
 
 def is_earmarked(flag: str) -> bool:

@@ -2,7 +2,7 @@
 never openpyxl load and save).
 
 Reading: ``package`` (the zip, its parts and relationships, hardened), ``cells`` (sheet values as a
-stream), ``file_source`` (a file as a ``format_reader.Source``).
+stream), ``file_source`` (a file as a ``read.source.Source``).
 
 Writing into a copy of a package: ``writer`` (the transaction: which parts change, are added or go),
 ``worksheet``, ``table``, ``styles``, ``workbook``, ``relationships``, ``content_types``, ``app``,

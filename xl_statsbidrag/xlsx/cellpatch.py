@@ -35,8 +35,8 @@ from typing import Iterator
 
 from lxml import etree
 
+from ..core.a1 import bounds, column_number, ref as cell_ref
 from ..core.errors import UserError
-from ..read.format_reader import bounds, column_number
 from .cells import MAX_NODE, shallow
 from .package import parse_xml, q, whole
 from .worksheet import value_text
@@ -406,7 +406,6 @@ def _check_formula(span: str | None, ref: str, covered: set[str], where: str) ->
     if (c2 - c1 + 1) * (r2 - r1 + 1) > 100_000:
         others = True
     else:
-        from ..forms.layout import ref as cell_ref
         others = any(cell_ref(c, r) not in covered for c in range(c1, c2 + 1) for r in range(r1, r2 + 1))
     if others:
         raise UserError(f"the cell {ref} holds a formula shared with other cells ({span}); replace it with a "

@@ -16,9 +16,10 @@ from typing import Iterator
 
 from lxml import etree
 
-from ..read import format_reader
+from ..core import a1
+from ..core.a1 import column_letter
 from ..core.errors import UserError
-from ..read.format_reader import MAX_COLUMN, MAX_ROW, UNCALCULATED, CellError, MergedCopy
+from ..read.source import MAX_COLUMN, MAX_ROW, UNCALCULATED, CellError, MergedCopy
 from .ooxml import NS_MAIN
 from .package import Package, SheetRef, integer, q
 
@@ -64,7 +65,7 @@ class _Shared(int):
     """A not yet resolved index into the shared-string table."""
 
 
-column_number = lru_cache(maxsize=4096)(format_reader.column_number)
+column_number = lru_cache(maxsize=4096)(a1.column_number)
 
 
 def _is_date_format(code: str) -> bool:
@@ -308,7 +309,7 @@ class CellReader:
                     row_element = None
                     _drop(element)
                 else:
-                    merges.add(format_reader.bounds(element.get("ref", "A1")))
+                    merges.add(a1.bounds(element.get("ref", "A1")))
                     if len(merges) > MAX_MERGES:
                         raise UserError(f"the sheet '{sheet.name}' has more than {_n(MAX_MERGES)} merged "
                                         "ranges (refused)", file=self.pkg.path)
@@ -363,8 +364,6 @@ def _apply_merges(found: dict[int, list[object]], merges: set[tuple[int, int, in
 
 
 def _ref(m: tuple, min_col: int) -> str:
-    from ..forms.layout import column_letter
-
     return f"{column_letter(m[4] + min_col)}{m[0]}"
 
 
@@ -542,7 +541,7 @@ def _scan(reader: "CellReader", sheet: SheetRef, min_row: int, max_row: int, min
             any(b"&" in ref for ref in refs) or b"<!" in rest or b"<?" in rest:
         return None
     for ref in refs:
-        merges.add(format_reader.bounds(ref.decode("utf-8")))
+        merges.add(a1.bounds(ref.decode("utf-8")))
         if len(merges) > MAX_MERGES:
             raise UserError(f"the sheet '{sheet.name}' has more than {_n(MAX_MERGES)} merged "
                             "ranges (refused)", file=pkg.path)

@@ -1,22 +1,17 @@
-"""A workbook file as a ``format_reader.Source`` (its sheets and tables, read from the package),
-and ``read_book``: a decision-support workbook file read into the model."""
+"""A workbook file as a ``read.source.Source`` (its sheets and tables, read from the package), and
+``read_book``: a decision-support workbook file read into the model (``read.format_reader``)."""
 from __future__ import annotations
 
 from pathlib import Path
 
 from ..core.errors import UserError
 from ..core.model import DecisionBook, Finding, Severity
-from ..read.format_reader import MAX_COLUMN, MAX_ROW, TableInfo, read
+from ..files.paths import check_not_locked
+from ..read.format_reader import read
+from ..read.source import MAX_COLUMN, MAX_ROW, TableInfo
 from .cells import CellReader
+from .numfmt import cell_formats
 from .package import Package
-
-
-def check_not_locked(path: Path) -> None:
-    """Excel keeps '~$name' and LibreOffice '.~lock.name#' beside a workbook that is open."""
-    for lock in (path.with_name("~$" + path.name), path.with_name(f".~lock.{path.name}#")):
-        if lock.exists():
-            raise UserError(f"the workbook is open in Excel or LibreOffice (lock file {lock.name}); "
-                            "close it and try again", file=path)
 
 
 class FileSource:
@@ -54,14 +49,12 @@ class FileSource:
 
     def number_formats(self, sheet: str, cells: set[tuple[int, int]]) -> dict[tuple[int, int], str]:
         """The number format code of each of ``cells`` ((row, column)) that has one (``numfmt``)."""
-        from .numfmt import cell_formats
-
         ref = self.pkg.sheet(sheet)
         return cell_formats(self.pkg, ref, cells) if ref is not None else {}
 
 
 def read_book(path: Path | str) -> DecisionBook:
-    """Read a decision-support workbook file (see ``format_reader``)."""
+    """Read a decision-support workbook file (see ``read.format_reader``)."""
     path = Path(path)
     check_not_locked(path)
     with Package(path) as pkg:

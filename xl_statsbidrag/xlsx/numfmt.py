@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from contextlib import closing
 
-from ..read.format_reader import column_number
+from ..core.a1 import column_number
 from .package import Package, SheetRef, q, whole
 
 BUILTIN = {0: "General", 1: "0", 2: "0.00", 3: "#,##0", 4: "#,##0.00", 9: "0%", 10: "0.00%", 11: "0.00E+00",

@@ -6,6 +6,7 @@ any part.  XML is parsed with entity resolution and network access off.
 """
 from __future__ import annotations
 
+import base64
 import os
 import re
 import stat
@@ -429,8 +430,6 @@ class Package:
 def _certificate_subject(element: etree._Element) -> str:
     """The subject's common name (else the whole subject) of a base64 X.509 certificate; "" when it
     cannot be read or the ``cryptography`` package (optional: only for naming the signer) is missing."""
-    import base64
-
     try:
         from cryptography import x509
         from cryptography.x509.oid import NameOID

@@ -19,7 +19,8 @@ from decimal import Decimal
 from operator import attrgetter
 from typing import Iterator
 
-from ..forms.layout import SheetLayout, column_letter
+from ..core.a1 import column_letter
+from ..forms.layout import SheetLayout
 from .ooxml import ILLEGAL_XML, NS_MAIN, NS_R
 
 MAX_TEXT = 32767

@@ -1,0 +1,40 @@
+"""Checks of the period and the deadlines."""
+from __future__ import annotations
+
+import datetime as dt
+
+from ..core.model import DUTIES, DecisionBook, Finding
+from ..read.workbook_format import AGREEMENT_LABELS
+from .context import ERROR, INFO, WARNING, Context
+
+
+def check_dates(book: DecisionBook, ctx: Context) -> list[Finding]:
+    """The report period lies inside the agreement's year; deadlines that have passed."""
+    out = []
+    ag = book.agreement
+    start, end = ag.period
+    if start > end:
+        out.append(Finding(ERROR, "period-ogiltig", f"Redovisningsperioden börjar ({start}) efter att den slutar ({end}).",
+                           ag.loc("period_start")))
+    if end < dt.date(ag.year, 1, 1) or start > dt.date(ag.year, 12, 31):  # a period of several years is fine
+        out.append(Finding(ERROR, "period-utanfor-ar",
+                           f"Redovisningsperioden ({start} – {end}) omfattar inte överenskommelsens år {ag.year}.",
+                           ag.loc("period_start")))
+    for duty in DUTIES:  # a duty that is done has no deadline left to pass
+        day = getattr(ag, duty.deadline)
+        if day is not None and day < ctx.today and not ag.done(duty)[0]:
+            out.append(Finding(INFO, "tidsgrans-passerad", f"{AGREEMENT_LABELS[duty.deadline]} ({day}) har passerat.",
+                               ag.loc(duty.deadline)))
+    return out
+
+
+def check_socialstyrelsen(book: DecisionBook, ctx: Context) -> list[Finding]:
+    """The follow-up report to Socialstyrelsen has a deadline recorded (the agreement's or the region's
+    own), or the cell says "Ingen": the follow-up is often a condition for keeping the money."""
+    ag = book.agreement
+    if ag.socialstyrelsen_deadline or ag.socialstyrelsen_internal or "socialstyrelsen_deadline" in ag.no_deadline:
+        return []
+    return [Finding(WARNING, "socialstyrelsen-saknas",
+                    f"{AGREEMENT_LABELS['socialstyrelsen_deadline']} är inte ifylld. Fyll i den dag överenskommelsen "
+                    "anger för uppföljningen (2017 års: avsnitt 6.1), eller skriv Ingen om den inte kräver någon "
+                    "rapport.", ag.loc("socialstyrelsen_deadline"))]
