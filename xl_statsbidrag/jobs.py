@@ -401,3 +401,69 @@ def utfall_file(source: Path | str, ledgers: list[Path | str], target: Path | st
         return built
 
     return target, write_copy(source, target, build, force=force, inputs=ledgers, notes=notes).result
+
+
+# --- bokslut: the year's close ------------------------------------------------------------------------------
+
+def is_decision_book(path: Path) -> bool:
+    """A decision-support workbook (a table Aktiviteter) rather than a ledger export (``bokslut`` takes both)."""
+    from .workbook_format import ACTIVITIES_TABLE
+    from .xlsx.package import Package
+
+    if path.suffix.casefold() not in (".xlsx", ".xlsm"):
+        return False
+    with Package(path) as pkg:
+        return any(t.name.casefold() == ACTIVITIES_TABLE.casefold() for t in pkg.tables())
+
+
+def bokslut_files(paths: list[Path | str], target: Path | str | None = None, columns: str | None = None,
+                  accounts: str | None = None, period: int | None = None, today: dt.date | None = None, *,
+                  force: bool = False, notes: list[str] | None = None, dedupe=None):
+    """The year's close of each decision-support workbook among ``paths`` from the ledger exports among them
+    (``bokslut``): a copy of each workbook with the sheets Bokslut and Bidragsreskontra, and the entries as a
+    CSV beside it.  Returns [(workbook output, CSV, Closing)]."""
+    from . import bokslut
+    from .closing import entries_csv, closing_sheet, grant_ledger_sheet
+    from .ledger import _read, check_distinct, parse_columns
+    from .outputs import claim, write_bytes
+    from .utfall import CLOSING_PERIOD, agreement_objekt, compute, parse_accounts
+
+    paths = [Path(p) for p in paths]
+    books = [p for p in paths if is_decision_book(p)]
+    ledgers = [p for p in paths if p not in books]
+    if not books:
+        raise UserError("no decision-support workbook (a workbook with the table Aktiviteter) among the files")
+    if not ledgers:
+        raise UserError("no ledger export among the files: give the year's ledger (CSV, .xlsx or SIE) after the "
+                        "workbooks")
+    if target is not None and len(books) > 1:
+        raise UserError("-o names one output: give it with one workbook only (several get WORKBOOK_bokslut.xlsx)")
+    mapping = parse_columns(columns) if isinstance(columns, str) or columns is None else columns
+    ranges = parse_accounts(accounts)
+    check_distinct(ledgers)
+    cut = period or CLOSING_PERIOD
+    results = []
+    for source in books:
+        book = read(source)
+        unreadable = [f for f in book.problems if f.severity == Severity.ERROR]
+        if unreadable:
+            lines = "\n".join(f"  {f.location}: {f.message}" for f in unreadable)
+            raise UserError(f"{len(unreadable)} cell(s) cannot be read, so no bokslut was written:\n{lines}",
+                            file=source)
+        frames = [_read(p, mapping, agreement_objekt(book)) for p in ledgers]
+        result = compute(book, frames, ranges, dedupe, cut)
+        results.append((bokslut.close(book, result), result))
+    bokslut.claims(results)
+    out = []
+    for source, (closing, result) in zip(books, results):
+        workbook = Path(target) if target else default_output(source, "bokslut")
+        csv_path = workbook.with_suffix(".csv")
+        csv_claim = claim(csv_path, [source, *ledgers], force, "-o")
+        sheets = [closing_sheet(closing), grant_ledger_sheet(closing.book, closing.rows)]
+        write_copy(source, workbook, lambda: Output(sheets, result=closing), force=force, inputs=ledgers, notes=notes)
+        write_bytes(csv_claim, entries_csv(closing.entries).encode("utf-8-sig"))
+        if notes is not None:
+            notes += csv_claim.notes()
+        closing.findings = result.findings
+        out.append((workbook, csv_path, closing))
+    return out

@@ -25,7 +25,7 @@ from .amounts import format_kr
 from .errors import UserError
 from .layout import DIGIT_PX, STYLES, Cell, Form, SheetLayout, text_px
 from .model import Activity, DecisionBook, Finding
-from .workbook_format import AGREEMENT_LABELS, RECONCILIATION_COLUMNS
+from .workbook_format import AGREEMENT_LABELS, RECONCILIATION_COLUMNS, is_yes
 from .validation import ALT2_CODES, ERROR, EXPLAIN_CODES, INFO, WARNING, validate
 from .yearend import OTHER, YearEnd, part_key, year_end
 
@@ -150,8 +150,11 @@ def suggest(book: DecisionBook, findings: list[Finding]) -> Suggestion:
         reasons.append("Varje krona på överenskommelsens objekt är redovisad i avstämningen mot huvudboken, och "
                        "intäkterna på objekten stämmer med erhållet bidrag." if any(o.income for o in book.ledger)
                        else "Varje krona på överenskommelsens objekt är redovisad i avstämningen mot huvudboken.")
-    if ye.repay > 0:
-        reasons.append(f"{kr(ye.repay)} har inte förbrukats och återbetalas; det framgår av punkt 3 och tabellen "
+    if ye.carried > 0:
+        reasons.append(f"{kr(ye.carried)} har inte förbrukats och förs över till nästa år, som överenskommelsen "
+                       "tillåter; det framgår av punkt 3 och tabellen per del.")
+    if ye.to_repay > 0:
+        reasons.append(f"{kr(ye.to_repay)} har inte förbrukats och återbetalas; det framgår av punkt 3 och tabellen "
                        "per del.")
     if ye.own > 0:
         reasons.append(f"Regionen finansierar {kr(ye.own)} själv; det framgår av punkt 3 och tabellen per del.")
@@ -271,7 +274,20 @@ def build_report(book: DecisionBook, findings: list[Finding] | None = None,
     def costs_head() -> None:
         section("3. Redovisning av verksamhet eller aktivitet")
         source = f"E{rows['paid']}" if ag.paid_out is not None else f"E{rows['total']}"
-        rows["received"] = money_row("Bidrag som erhållits av regeringen/Regeringskansliet", ag.received, source)
+        if not (ye.ledger or ye.opening or ye.repaid):
+            rows["received"] = money_row("Bidrag som erhållits av regeringen/Regeringskansliet", ag.received, source)
+        elif not (ye.opening or ye.repaid):
+            rows["received"] = money_row("Bidrag som erhållits av regeringen/Regeringskansliet", ye.received)
+        else:  # the grant ledger: money carried in, and a repayment made, are netted
+            first = form.next_row
+            money_row("Bidrag som erhållits av regeringen/Regeringskansliet under perioden", ye.paid_in)
+            money_row("Ej förbrukade medel från tidigare år (ingående saldo)", ye.opening)
+            lines = 2
+            if ye.repaid:
+                money_row("Återbetalt till Kammarkollegiet under perioden", -ye.repaid)
+                lines = 3
+            rows["received"] = money_row("Bidrag att redovisa", ye.received,
+                                         f"SUM(E{first}:E{first + lines - 1})", total=True)
         form.wide("strong", "Kostnader (specificera större kostnadsposter)")
         form.row(*header_cells)
 
@@ -348,10 +364,16 @@ def build_report(book: DecisionBook, findings: list[Finding] | None = None,
         rows["unused"] = money_row("Medel som inte har förbrukats (Bidrag – kostnader)", ye.unused,
                                    f"MAX(0,E{rows['received']}-{costs_cell})", total=True)
         due = ag.repayment_deadline or ag.report_deadline
-        first_part = form.next_row + 4  # the table per part: after the next two lines, a gap and its header
+        lines = 3 if ye.carry else 2
+        first_part = form.next_row + lines + 2  # the table per part: after these lines, a gap and its header
         last_part = first_part + len(ye.parts) - 1
-        money_row(f"Medel som ska återbetalas till Kammarkollegiet" + (f" senast {due.isoformat()}" if due else ""),
-                  ye.repay, f"E{last_part + 1}", total=True)
+        if ye.carry:  # the agreement lets what is left be used next year: carried over, nothing repaid now
+            money_row("Medel som förs över till nästa år enligt överenskommelsen", ye.carried, f"E{last_part + 1}",
+                      total=True)
+            money_row("Medel som ska återbetalas till Kammarkollegiet", ye.to_repay, total=True)
+        else:
+            money_row(f"Medel som ska återbetalas till Kammarkollegiet" + (f" senast {due.isoformat()}" if due else ""),
+                      ye.repay, f"E{last_part + 1}", total=True)
         money_row("Kostnader som regionen finansierar med egna medel", ye.own, f"F{last_part + 1}", total=True)
         part_table(first_part, costs_cell)
 
@@ -367,7 +389,8 @@ def build_report(book: DecisionBook, findings: list[Finding] | None = None,
         sheet.add(height=12.0)
         form.row(Cell(A, "Bidrag och kostnader per del", style="table_header"),
                  *[Cell(column, title, style="money_header") for column, title in
-                   zip((B, C, D, E, F), ("Bidrag (kr)", "Kostnader (kr)", "Ej förbrukat (kr)", "Återbetalas (kr)",
+                   zip((B, C, D, E, F), ("Bidrag (kr)", "Kostnader (kr)", "Ej förbrukat (kr)",
+                                         "Förs över (kr)" if ye.carry else "Återbetalas (kr)",
                                          "Egen finansiering (kr)"))])
         assert form.next_row == first, "the lines above refer to this table's rows"
         earmarked = [p for p in ye.parts if p.earmarked]
@@ -414,6 +437,12 @@ def build_report(book: DecisionBook, findings: list[Finding] | None = None,
                               "överenskommelsen; skillnaden räknas till övriga medel.")
 
     form.keep(totals)
+
+    start, end = ag.period
+    if start.year < end.year and is_yes(ag.per_year):  # the agreement asks for the report per year
+        years = sorted({r.year for r in ye.ledger})
+        if years:
+            form.keep(lambda: year_table(form, sheet, ye.ledger, years))
 
     objekt_names = {o.code.strip().casefold(): o.description for o in ag.objekt}
     groups: dict[str, str] = {}  # objekt as Excel compares it (without case) -> as first written
@@ -478,9 +507,30 @@ def build_report(book: DecisionBook, findings: list[Finding] | None = None,
     form.keep(signature)
 
     sheet.header, sheet.footer = page_texts(ag, "Ekonomisk redovisning", form.pages.count)
-    summary = ReportSummary(ag.received, costs, ye.unused, ye.repay, ye.own, len(book.activities), outcome, complete,
+    summary = ReportSummary(ag.received, costs, ye.unused, ye.to_repay, ye.own, len(book.activities), outcome, complete,
                             suggest(book, findings), form.pages.count)
     return sheet, summary
+
+
+def year_table(form: Form, sheet: SheetLayout, rows, years: list[int]) -> None:
+    """Bilaga 2's point 3 per year of a period of several years, from the grant ledger."""
+    sheet.add(height=12.0)
+    form.row(Cell(A, "Bidrag och kostnader per år", style="table_header"),
+             *[Cell(column, title, style="money_header") for column, title in
+               zip((B, C, D, E, F), ("Ingående saldo (kr)", "Erhållet (kr)", "Kostnader (kr)", "Återbetalt (kr)",
+                                     "Utgående saldo (kr)"))])
+    first = form.next_row
+    for year in years:
+        mine = [r for r in rows if r.year == year]
+        values = [sum((getattr(r, f) for r in mine), Decimal(0))
+                  for f in ("opening", "received", "costs", "repaid", "closing")]
+        form.row(Cell(A, str(year), style="text"),
+                 *[Cell(column, v, style=_number_style(v)) for column, v in zip((B, C, D, E, F), values)])
+    last = form.next_row - 1
+    sums = [sum((getattr(r, f) for r in rows if r.year in years), Decimal(0)) for f in ("received", "costs", "repaid")]
+    form.row(Cell(A, "Summa", style="total_label"), Cell(B, None, style="total_label"),
+             *[Cell(column, v, f"SUM({letter}{first}:{letter}{last})", _number_style(v, True))
+               for column, letter, v in zip((C, D, E), "CDE", sums)], Cell(F, None, style="total_label"))
 
 
 def _row_of(merge: str) -> int:
@@ -497,18 +547,21 @@ class Report:
     findings: list[Finding]
     properties: dict[str, str]
     book: DecisionBook
+    repayment: SheetLayout | None = None  # Återbetalning, the note for accounts payable
 
     @property
     def sheets(self) -> list[SheetLayout]:
-        return [self.form, self.check]
+        return [self.form, self.check] + ([self.repayment] if self.repayment is not None else [])
 
 
 def make_report(book: DecisionBook, today: dt.date | None = None, created: dt.datetime | None = None) -> Report:
-    """Bilaga 2 and the sheet Kontroll for a workbook (see ``checked_report``)."""
+    """Bilaga 2, the sheet Kontroll and the repayment note Återbetalning for a workbook (see ``checked_report``)."""
+    from .closing import repayment_sheet
+
     created = created or dt.datetime.now().replace(microsecond=0)
     form, summary, findings = checked_report(book, today)
     return Report(form, check_sheet(book, findings, today, created), summary, findings, provenance(book, created),
-                  book)
+                  book, repayment_sheet(book, year_end(book)))
 
 
 def checked_report(book: DecisionBook, today: dt.date | None = None

@@ -51,6 +51,12 @@ AGREEMENT_LABELS: dict[str, str] = {
     "unmatched_decision": "Kostnader på objekten som inte hör till någon aktivitet (räknas med / räknas inte)",
     "unmatched_reason": "Skäl när de inte räknas med",
     "deviation_threshold": "Avvikelse över budget som kräver kommentar (kr)",
+    # the grant ledger and the closing entries (bokslut)
+    "per_year": "Ekonomisk redovisning per år (ja/nej)",
+    "carry_over": "Ej förbrukade medel får användas nästa år (ja/nej)",
+    "account_owed": "Konto för skuld till Kammarkollegiet",
+    "account_deferred": "Konto för förutbetalda intäkter",
+    "account_accrued": "Konto för upplupna kostnader",
 }
 AMOUNT_FIELDS = {"decided_total", "paid_out", "requisition_amount", "deviation_threshold"}
 DATE_FIELDS = {"decision_date", "paid_out_date", "period_start", "period_end", "requisition_deadline", "report_deadline",
@@ -167,6 +173,28 @@ RECONCILIATION_COLUMNS = {
     "outside": "Utanför perioden",
 }
 
+# The grant ledger (bidragsreskontra, ``grantledger``): a sheet and Excel Table of that name, one row per year and
+# pot.  The first eight columns are the ledger's; the dates and references are optional.
+GRANT_LEDGER_SHEET = "Bidragsreskontra"
+GRANT_LEDGER_TABLE = "Bidragsreskontra"
+GRANT_LEDGER_COLUMNS = {
+    "year": "År",
+    "pot": "Pott",
+    "opening": "Ingående saldo",
+    "received": "Erhållet",
+    "costs": "Kostnader",
+    "repaid": "Återbetalt",
+    "carried": "Överfört",
+    "closing": "Utgående saldo",
+    "received_date": "Erhållet datum",
+    "received_ref": "Erhållet referens",
+    "repaid_date": "Återbetalt datum",
+    "repaid_ref": "Återbetalt referens",
+}
+GRANT_LEDGER_REQUIRED = tuple(list(GRANT_LEDGER_COLUMNS)[:8])
+GRANT_LEDGER_AMOUNTS = GRANT_LEDGER_REQUIRED[2:]
+OTHER_POTS = "Övriga medel"  # one row for the pots that are not earmarked, when there are several
+
 # A row whose name (or other text) starts with one of these words is a total row, not an activity.
 TOTAL_NAME = re.compile(r"^(summa|totalt|total|totalsumma|s:a)\b", re.IGNORECASE)
 
@@ -183,6 +211,11 @@ def normalise_header(value: object) -> str:
     return re.sub(r"\s+", " ", textual).strip(" :,.")
 
 
+def is_yes(flag: str) -> bool:
+    """Whether a yes/no cell (as text) says yes: "Ja", "x", "1" ..."""
+    return normalise_header(flag) in EARMARK_FLAGS
+
+
 def is_earmarked(flag: str) -> bool:
     """Whether a pot's earmark cell (as text) says yes."""
-    return normalise_header(flag) in EARMARK_FLAGS
+    return is_yes(flag)
