@@ -150,7 +150,10 @@ def close(book: DecisionBook, result: Utfall, until: dt.date | None = None) -> C
         text = (f"Ej förbrukat statsbidrag {end.year}, {part.name}"
                 + (f" ({ag.rk_dnr_agreement or ag.region_dnr})" if ag.rk_dnr_agreement or ag.region_dnr else ""))
         why = f"{part.name}: {'förs över' if carry else 'återbetalas'} enligt punkt 3; {what}."
-        if not konto:
+        if not konto and ye.opening > 0:  # last year's money came in as prepaid income: it is released from there
+            konto = deferred_account
+            why += f" Medlen kom från föregående år som förutbetald intäkt ({deferred_account})."
+        elif not konto:
             why += " Intäktskontot saknas i huvudboken på objektet: fyll i det."
         closing.entries.append(Entry(end, konto, dims["ansvar"], dims["verksamhet"], "", objekt, part.repay, ZERO,
                                      text, why))

@@ -107,7 +107,7 @@ def grant_ledger_sheet(book: DecisionBook, rows: list[GrantYear]) -> SheetLayout
                       "återbetalas. Nästa års ingående saldo är årets utgående saldo. Raderna för ett avslutat år "
                       "skrivs av xl-statsbidrag bokslut; rätta gärna, kontrollen säger om något inte går ihop.")
     sheet.blank()
-    header = form.row(*[Cell(i, c, style="header" if i <= 2 or i > 8 else "header_right")
+    header = form.row(*[Cell(i, c, style="header" if i == 2 or i > 8 else "header_right")
                         for i, c in enumerate(columns, start=1)])
     for r in sorted(rows, key=lambda r: (r.year, r.pot.casefold())):
         n = form.next_row
@@ -126,7 +126,7 @@ def grant_ledger_sheet(book: DecisionBook, rows: list[GrantYear]) -> SheetLayout
 
 # --- Bokslut ------------------------------------------------------------------------------------------------
 
-ENTRY_COLUMNS = ("Datum", "Konto", "Ansvar", "Verksamhet", "Aktivitet", "Objekt", "Debet", "Kredit", "Text", "Grund")
+ENTRY_COLUMNS = ("Datum", "Konto", "Ansvar", "Verksamhet", "Aktivitet", "Objekt", "Text", "Debet", "Kredit", "Grund")
 
 
 @dataclass(frozen=True)
@@ -166,7 +166,7 @@ def closing_sheet(c: Closing) -> SheetLayout:
     """Bokslut: the closed year per part, the proposed entries (Excel Table Bokslutsposter, the same lines as the
     CSV), and what needs the controller's eye: accruals, investments, transactions claimed twice or by none."""
     ag = c.book.agreement
-    widths = [11.0, 9.0, 10.0, 12.0, 11.0, 9.0, 15.0, 15.0, 46.0, 40.0]
+    widths = [11.0, 9.0, 10.0, 12.0, 11.0, 9.0, 46.0, 15.0, 15.0, 40.0]
     sheet = SheetLayout(CLOSING_SHEET, widths, landscape=True, gridlines=True)
     form = Form(sheet)
     last = len(widths)
@@ -179,7 +179,8 @@ def closing_sheet(c: Closing) -> SheetLayout:
         form.row(Cell(1, text, style="section"), *[Cell(col, None, style="section") for col in range(2, last + 1)])
 
     section(f"Året {c.year} per del (samma regel som Bilaga 2)")
-    titles = ("Del", "", "", "", "", "", "Bidrag", "Kostnader", "Återbetalas / överförs", "Egen finansiering")
+    left = "Förs över" if c.year_end.carry else "Återbetalas"
+    titles = ("Del", "", "", "", "", "", "Bidrag", "Kostnader", left, "Egen finansiering")
     form.row(*[Cell(i, t or None, style="header_right" if i >= 7 else "header") for i, t in enumerate(titles, 1)])
     for part in c.year_end.parts:
         form.row(Cell(1, part.name + (" (öronmärkt)" if part.earmarked else ""), style="text"),
@@ -193,15 +194,15 @@ def closing_sheet(c: Closing) -> SheetLayout:
     for e in c.entries:
         form.row(Cell(1, e.date.isoformat()), Cell(2, e.konto or None), Cell(3, e.ansvar or None),
                  Cell(4, e.verksamhet or None), Cell(5, e.aktivitet or None), Cell(6, e.objekt or None),
-                 Cell(7, e.debet or None, style=_money_style(e.debet)), Cell(8, e.kredit or None, style=_money_style(e.kredit)),
-                 Cell(9, e.text), Cell(10, e.why, style="note"))
+                 Cell(7, e.text), Cell(8, e.debet or None, style=_money_style(e.debet)),
+                 Cell(9, e.kredit or None, style=_money_style(e.kredit)), Cell(10, e.why, style="note"))
     sheet.tables.append(Table(CLOSING_TABLE, header, 1, ENTRY_COLUMNS, header + len(c.entries)))
     debet = sum((e.debet for e in c.entries), ZERO)
     kredit = sum((e.kredit for e in c.entries), ZERO)
     form.row(Cell(1, "Summa", style="total_label"), *[Cell(col, None, style="total_label") for col in range(2, 7)],
-             Cell(7, debet, style=_money_style(debet, True)), Cell(8, kredit, style=_money_style(kredit, True)),
-             Cell(9, "Debet och kredit är lika." if debet == kredit else "Debet och kredit skiljer sig!",
-                  style="total_label"), Cell(10, None, style="total_label"))
+             Cell(8, debet, style=_money_style(debet, True)), Cell(9, kredit, style=_money_style(kredit, True)),
+             Cell(10, "Debet och kredit är lika." if debet == kredit else "Debet och kredit skiljer sig!",
+                  style="total_label"))
     if not c.entries:
         form.wide("text", "Inga bokslutsposter behövs: inget är oförbrukat och inga kostnader för året är bokförda efter "
                           "det.")
@@ -212,7 +213,8 @@ def closing_sheet(c: Closing) -> SheetLayout:
         ("Transaktioner som två överenskommelser gör anspråk på", c.claims),
         ("Transaktioner på objekten som ingen överenskommelse gör anspråk på, med förslag", c.unclaimed),
     ]
-    columns = ("Datum", "Konto", "Ansvar", "Verksamhet", "Aktivitet", "Objekt", "Belopp", "", "Text", "Överenskommelse / förslag")
+    columns = ("Datum", "Konto", "Ansvar", "Verksamhet", "Aktivitet", "Objekt", "Text", "Belopp", "",
+               "Överenskommelse / förslag")
     for title, items in listings:
         if not items:
             continue
@@ -223,8 +225,8 @@ def closing_sheet(c: Closing) -> SheetLayout:
             date, konto, ansvar, verksamhet, aktivitet, objekt, amount, text, who = item
             value = Decimal(amount)
             form.row(Cell(1, date), Cell(2, konto or None), Cell(3, ansvar or None), Cell(4, verksamhet or None),
-                     Cell(5, aktivitet or None), Cell(6, objekt or None), Cell(7, value, style=_money_style(value)),
-                     Cell(9, text or None), Cell(10, who or None))
+                     Cell(5, aktivitet or None), Cell(6, objekt or None), Cell(7, text or None),
+                     Cell(8, value, style=_money_style(value)), Cell(10, who or None))
     sheet.header, sheet.footer = page_texts(ag, f"Bokslut {c.year}", None)
     return sheet
 
