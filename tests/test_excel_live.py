@@ -193,7 +193,7 @@ def test_button_path_writes_what_the_file_path_writes(case, tmp_path):
                     assert got["cells"][coordinate] == state, (name, coordinate)
             else:
                 assert got[key] == expected[key], (name, key)
-    assert [s.name for s in book.sheets][-2:] == ["Bilaga 2", "Kontroll"]
+    assert [s.name for s in book.sheets][-3:] == ["Bilaga 2", "Kontroll", "Återbetalning"]
     assert any(b.border.bottom.style == "thin" for row in book.wb["Bilaga 2"].iter_rows() for b in row)  # signatures
     if path == EXAMPLE_2019:
         assert summary.unused == 191

@@ -16,7 +16,8 @@ from xl_statsbidrag.xlsx import zipio
 TODAY = dt.date(2026, 11, 22)
 TOUCHED = {"[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml",
            "docProps/app.xml", "_rels/.rels"}  # the list of sheets, and the custom properties' relationship
-ADDED = {"xl/worksheets/sheet3.xml", "xl/worksheets/sheet4.xml", "docProps/custom.xml"}  # Bilaga 2, Kontroll
+ADDED = {"xl/worksheets/sheet3.xml", "xl/worksheets/sheet4.xml", "xl/worksheets/sheet5.xml",
+         "docProps/custom.xml"}  # Bilaga 2, Kontroll, Återbetalning
 
 
 def _raw(path, name):
@@ -68,7 +69,8 @@ def test_touched_parts_only_gain(tmp_path, rich_xlsm):
         assert old.nsmap == new.nsmap, f"{name}: namespace prefixes must be kept (mc:Ignorable names them)"
         _assert_prefix(old, new, name)
     wb = etree.fromstring(b["xl/workbook.xml"])
-    assert [s.get("name") for s in wb.iter(q("sheet"))] == ["Överenskommelse", "Aktiviteter", "Bilaga 2", "Kontroll"]
+    assert [s.get("name") for s in wb.iter(q("sheet"))] == ["Överenskommelse", "Aktiviteter", "Bilaga 2", "Kontroll",
+                                                                "Återbetalning"]
     app = b["docProps/app.xml"].decode()
     assert "<vt:i4>4</vt:i4>" in app and "<vt:lpstr>Bilaga 2</vt:lpstr><vt:lpstr>Kontroll</vt:lpstr>" in app
     assert a["xl/workbook.xml"].count(b"definedName ") == b["xl/workbook.xml"].count(b"definedName ")
@@ -211,7 +213,8 @@ def test_replacing_the_sheet_takes_its_names_and_parts_with_it(tmp_path):
     assert b"Print_Area" not in p["xl/workbook.xml"] and b'name="Kvar"' in p["xl/workbook.xml"]
     assert check_package(second) == []
     with Package(second) as pkg:
-        assert [s.name for s in pkg.sheets] == ["Överenskommelse", "Aktiviteter", "Bilaga 2", "Kontroll"]
+        assert [s.name for s in pkg.sheets] == ["Överenskommelse", "Aktiviteter", "Bilaga 2", "Kontroll",
+                                                                "Återbetalning"]
 
 
 def test_a_part_another_sheet_also_uses_stays(tmp_path):

@@ -246,6 +246,23 @@ def test_check_ledger():
     assert "avstamning-avviker" in codes(run(v.check_ledger, b))
 
 
+def test_check_grant_ledger():
+    from xl_statsbidrag.core.grantledger import GrantYear
+
+    assert run(v.check_grant_ledger, book()) == []  # no grant ledger: nothing to check
+    b = book(paid_out=D(1500), carry_over="ja")
+    b.grant_ledger = [GrantYear(2019, "Stimulansmedel", D(0), D(1000), D(900), D(0), D(100), D(100)),
+                      GrantYear(2019, "SSK", D(0), D(500), D(500), D(0), D(0), D(0))]
+    assert run(v.check_grant_ledger, b) == []
+    b.grant_ledger[0] = GrantYear(2019, "Stimulansmedel", D(0), D(1000), D(900), D(0), D(99), D(99))
+    found = run(v.check_grant_ledger, b)
+    assert [f.code for f in found][:1] == ["reskontra-summerar-inte"] and found[0].severity == "error"
+    b.grant_ledger[0] = GrantYear(2019, "Stimulansmedel", D(0), D(1000), D(900), D(0), D(100), D(100))
+    b.agreement.paid_out = D(1400)  # the ledger says 1 500 was received in 2019
+    found = [f for f in run(v.check_grant_ledger, b) if f.code == "reskontra-avviker"]
+    assert len(found) == 1 and found[0].amount == 100
+
+
 def test_check_next_year():
     assert run(v.check_next_year, book({"next_year": "nej"})) == []
     found = run(v.check_next_year, book({"next_year": "ja"}, {"next_year": "2020 för byggnation 13,5 mkr"}))

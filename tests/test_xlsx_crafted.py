@@ -62,7 +62,7 @@ def test_relationships_reach_members_whose_names_differ_in_case(tmp_path):
     names = [n.casefold() for n in zipfile.ZipFile(out).namelist()]
     assert len(names) == len(set(names)), "no second member that differs only in case"
     with Package(out) as pkg:
-        assert [s.name for s in pkg.sheets][-2:] == ["Bilaga 2", "Kontroll"]
+        assert [s.name for s in pkg.sheets][-3:] == ["Bilaga 2", "Kontroll", "Återbetalning"]
         styles = pkg.read("xl/Styles.xml")
         custom = pkg.read("docProps/custom.xml")
         root_rels = pkg.read("_rels/.rels")
@@ -80,7 +80,7 @@ def test_attributes_that_only_str_isdigit_takes_for_numbers_are_not_numbers(tmp_
     out = tmp_path / "out.xlsx"
     report_file(source, out, TODAY)  # the table ids after 3 (table1's is not a number) are new ones
     with Package(out) as pkg:
-        assert [s.name for s in pkg.sheets][-2:] == ["Bilaga 2", "Kontroll"]
+        assert [s.name for s in pkg.sheets][-3:] == ["Bilaga 2", "Kontroll", "Återbetalning"]
 
     listing = _app(2, ["A", "B"])
     listing.find(f"{{{NS_EXTENDED}}}HeadingPairs/{{{NS_VT}}}vector")[1][0].text = "²"
@@ -295,7 +295,8 @@ def test_replacing_a_sheet_that_relates_to_the_package_structure_keeps_it(tmp_pa
     assert {"_rels/.rels", "xl/_rels/workbook.xml.rels", "[Content_Types].xml"} <= names
     assert "xl/worksheets/_rels/sheet3.xml.rels" not in names
     with Package(out) as pkg:
-        assert [s.name for s in pkg.sheets] == ["Överenskommelse", "Aktiviteter", "Bilaga 2", "Kontroll"]
+        assert [s.name for s in pkg.sheets] == ["Överenskommelse", "Aktiviteter", "Bilaga 2", "Kontroll",
+                                                   "Återbetalning"]
     assert check_package(out) == []
 
 
@@ -315,5 +316,5 @@ def test_a_percent_encoded_relationship_target_reaches_its_part(tmp_path):
     report_file(source, out, TODAY)
     a, b = zipfile.ZipFile(source), zipfile.ZipFile(out)
     assert set(b.namelist()) - set(a.namelist()) == {"xl/worksheets/sheet3.xml", "xl/worksheets/sheet4.xml",
-                                                     "docProps/custom.xml"}
+                                                     "xl/worksheets/sheet5.xml", "docProps/custom.xml"}
     assert len(b.read("xl/styles.xml")) > len(a.read("xl/styles.xml"))

@@ -128,5 +128,5 @@ def test_new_part_names_do_not_collide_with_existing_ones_that_differ_only_in_ca
     names = [n.casefold() for n in parts(first)]
     assert len(names) == len(set(names))
     with Package(first) as pkg:
-        assert [s.name for s in pkg.sheets][-2:] == ["Bilaga 2", "Kontroll"]
+        assert [s.name for s in pkg.sheets][-3:] == ["Bilaga 2", "Kontroll", "Återbetalning"]
     assert check_package(first) == []

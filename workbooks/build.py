@@ -140,7 +140,8 @@ COLUMNS = ["name", "verksamhet", "earlier_decision", "decision_ref", "amount", "
            "actual", "comment", "internal_comment"]
 
 # Cells of the agreement sheet with a list to choose from.
-CHOICES = {"unmatched_decision": ["Räknas med", "Räknas inte"], "requisition_reduces": "=PottNamn"}
+CHOICES = {"unmatched_decision": ["Räknas med", "Räknas inte"], "requisition_reduces": "=PottNamn",
+           "carry_over": ["Ja", "Nej"], "per_year": ["Ja", "Nej"]}
 
 MACRO_MODULE = HERE / "vba" / "Statsbidrag.bas"
 BUTTONS = [("SkapaBilaga2", "Skapa Bilaga 2"), ("Kontrollera", "Kontrollera"), ("HamtaUtfall", "Hämta utfall"),
@@ -284,10 +285,9 @@ def build(path: Path, spec: dict, extra=None) -> None:
             value = ag.get(name)
             if name == "year":
                 ws.write_number(row, 1, value, wb.add_format({"bg_color": "#FFF2CC", "border": 1, "border_color": "#BFBFBF", "align": "left"}))
-            elif name == "period_start":
-                ws.write_datetime(row, 1, dt.datetime(ag["year"], 1, 1), date_in)
-            elif name == "period_end":
-                ws.write_datetime(row, 1, dt.datetime(ag["year"], 12, 31), date_in)
+            elif name in ("period_start", "period_end") and value is None:  # the agreement's year
+                ws.write_datetime(row, 1, dt.datetime(ag["year"], 1, 1) if name == "period_start" else
+                                  dt.datetime(ag["year"], 12, 31), date_in)
             elif value is None and name in ("paid_out", "requisition_amount", "deviation_threshold"):
                 ws.write_blank(row, 1, None, money_in)  # not in the seeds: to fill in (the whole grant; 0 kr)
             elif isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
@@ -403,11 +403,53 @@ def build(path: Path, spec: dict, extra=None) -> None:
     ws.fit_to_pages(1, 0)
     ws.repeat_rows(first - 1)
     ws.activate()
+    if spec.get("grant_ledger") is not None:
+        grant_ledger(wb, spec["grant_ledger"], money_in, date_in)
     if path.suffix == ".xlsm" and extra is None:
         macros(wb, {"agreement": wb.get_worksheet_by_name(AGREEMENT_SHEET), "activities": ws})
     if extra is not None:
         extra(wb, {"agreement": wb.get_worksheet_by_name(AGREEMENT_SHEET), "activities": ws})
     wb.close()
+
+
+def grant_ledger(wb, rows: list[dict], money, date) -> None:
+    """The sheet and Excel Table Bidragsreskontra (``grantledger``): one row per year and pot, as a region keeps
+    it; Utgående saldo a formula of the row."""
+    from xl_statsbidrag.read.workbook_format import GRANT_LEDGER_COLUMNS, GRANT_LEDGER_TABLE
+
+    ws = wb.add_worksheet(GRANT_LEDGER_TABLE)
+    fields = list(GRANT_LEDGER_COLUMNS)
+    ws.write("A1", "Bidragsreskontra", wb.add_format({"bold": True, "font_size": 14}))
+    data = []
+    for i, r in enumerate(rows):
+        n = 4 + i  # the row in Excel's numbers: title, blank, header, then the rows
+        closing = r["opening"] + r["received"] - r["costs"] - r["repaid"]
+        data.append([r["year"], r["pot"], r["opening"], r["received"], r["costs"], r["repaid"], r.get("carried", 0),
+                     {"formula": f"=C{n}+D{n}-E{n}-F{n}", "value": closing}, r.get("received_date"),
+                     r.get("received_ref"), r.get("repaid_date"), r.get("repaid_ref")])
+    columns = []
+    for f in fields:
+        column = {"header": GRANT_LEDGER_COLUMNS[f]}
+        if f in ("opening", "received", "costs", "repaid", "carried", "closing"):
+            column["format"] = money
+        elif f.endswith("_date"):
+            column["format"] = date
+        columns.append(column)
+    ws.add_table(2, 0, 2 + max(1, len(rows)), len(fields) - 1,
+                 {"name": GRANT_LEDGER_TABLE, "style": "Table Style Light 9", "columns": columns, "data": []})
+    for i, values in enumerate(data):
+        for j, value in enumerate(values):
+            if isinstance(value, dict):
+                ws.write_formula(3 + i, j, value["formula"], money, value["value"])
+            elif isinstance(value, dt.date):
+                ws.write_datetime(3 + i, j, dt.datetime(value.year, value.month, value.day), date)
+            elif isinstance(value, (int, float, Decimal)):
+                ws.write_number(3 + i, j, value, money if j >= 2 else None)
+            elif value:
+                ws.write_string(3 + i, j, value)
+    ws.set_column(0, 0, 8)
+    ws.set_column(1, 1, 26)
+    ws.set_column(2, len(fields) - 1, 15)
 
 
 def example_transactions() -> list[dict]:

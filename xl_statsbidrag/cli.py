@@ -292,6 +292,34 @@ def cmd_utfall(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if any(f.severity == Severity.ERROR for f in result.findings) else EXIT_OK
 
 
+def cmd_bokslut(args: argparse.Namespace) -> int:
+    from .app.bokslut import bokslut_files
+    from .core.text import is_yes
+
+    notes: list[str] = []
+    done = bokslut_files(args.files, args.output, args.columns, args.accounts, args.period, force=args.force,
+                         notes=notes)
+    errors = False
+    for workbook, csv_path, c in done:
+        ag = c.book.agreement
+        print(f"{ag.name} {c.year}:")
+        left = "carried over" if is_yes(ag.carry_over) else "to repay"
+        for part in c.year_end.parts:
+            print(f"  {part.name}: grant {format_kr(part.grant)}, costs {format_kr(part.costs)}, {left} "
+                  f"{format_kr(part.repay)}, own financing {format_kr(part.own)}")
+        print(f"  entries: {len(c.entries)} line(s), debit {format_kr(sum(e.debet for e in c.entries))} = credit "
+              f"{format_kr(sum(e.kredit for e in c.entries))}; accruals proposed: {len(c.accruals)}; investments on "
+              f"the objekt: {len(c.assets)}; claimed twice: {len(c.claims)}; claimed by none: {len(c.unclaimed)}")
+        for note in c.notes:
+            print(f"  note: {note}")
+        for f in c.findings:
+            print(f"  {f.severity}: {f.code}: {f.message}")
+        errors = errors or any(f.severity == Severity.ERROR for f in c.findings)
+        print(f"Wrote {workbook} (sheets \"Bokslut\" and \"Bidragsreskontra\") and {csv_path} (the entries)")
+    _say(notes)
+    return EXIT_FINDINGS if errors else EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="xl-statsbidrag",
@@ -448,6 +476,29 @@ def build_parser() -> argparse.ArgumentParser:
                         "'date,verifikation,konto,objekt,belopp'")
     p.add_argument("--force", action="store_true", help=FORCE_HELP)
     p.set_defaults(func=cmd_utfall)
+
+    p = sub.add_parser("bokslut", help="close the year: closing entries, the grant ledger, transactions to check",
+                       description="For each decision-support WORKBOOK among FILES, from the LEDGER exports among them "
+                                   "(CSV, .xlsx or SIE 4): the year's figures per part as in Bilaga 2, the grant "
+                                   "ledger's rows for the year (sheet Bidragsreskontra), the closing entries the "
+                                   "accounts need (sheet Bokslut, and the same lines as a CSV beside the output: "
+                                   "datum;konto;ansvar;verksamhet;aktivitet;objekt;debet;kredit;text), costs of the year "
+                                   "booked after it (proposed accruals), investments on the objekt, and with several "
+                                   "workbooks the transactions two agreements claim or none does. Exit code 0, 1 "
+                                   "with errors among the findings, 2 when a file cannot be read.")
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE",
+                   help="the decision-support workbook(s) (.xlsx/.xlsm with the table Aktiviteter) and the ledger "
+                        "export(s) of the year")
+    p.add_argument("-o", "--output", type=Path,
+                   help="output workbook with one WORKBOOK (default: WORKBOOK_bokslut.xlsx beside it; the CSV "
+                        "beside the output, .csv for .xlsx)")
+    p.add_argument("--period", type=int, choices=range(12, 14), metavar="N",
+                   help="the ledger's last period of the year (default 13: the closing vouchers of period 13 count "
+                        "in the year; 12 leaves them out); a ledger without periods is cut by date")
+    p.add_argument("--columns", metavar="MAP", help="as for utfall")
+    p.add_argument("--accounts", metavar="RANGES", help="cost accounts, as for utfall (default 4-7)")
+    p.add_argument("--force", action="store_true", help=FORCE_HELP)
+    p.set_defaults(func=cmd_bokslut)
 
     p = sub.add_parser("agreements", help="list the catalogue of agreements",
                        description="The agreements the tool knows (xl_statsbidrag/data/agreements.csv, extended "

@@ -20,6 +20,7 @@ from ..check.validate import validate
 from ..core.model import DecisionBook, Finding, Severity
 from ..core.yearend import year_end
 from ..forms.kontroll import kontroll_sheet
+from ..forms.aterbetalning import repayment_sheet
 from ..forms.layout import SheetLayout
 from ..forms.registry import form_for
 from .files import FileCopy, read_workbook, with_recalculate_hint
@@ -46,7 +47,8 @@ class ReportSummary:
 
 @dataclass
 class Report:
-    """What ``report`` writes: the form, the sheet Kontroll, and the document properties."""
+    """What ``report`` writes: the form, the sheet Kontroll, the repayment note Återbetalning (for accounts
+    payable), and the document properties."""
 
     form: SheetLayout
     check: SheetLayout
@@ -54,10 +56,11 @@ class Report:
     findings: list[Finding]
     properties: dict[str, str]
     book: DecisionBook
+    repayment: SheetLayout | None = None
 
     @property
     def sheets(self) -> list[SheetLayout]:
-        return [self.form, self.check]
+        return [self.form, self.check] + ([self.repayment] if self.repayment is not None else [])
 
 
 def build_report(book: DecisionBook, findings: list[Finding] | None = None,
@@ -67,7 +70,7 @@ def build_report(book: DecisionBook, findings: list[Finding] | None = None,
     findings = validate(book, today or dt.date.today()) if findings is None else findings
     sheet, pages = form_for(book).build(book)
     ye = year_end(book)
-    summary = ReportSummary(book.agreement.received, ye.costs, ye.unused, ye.repay, ye.own, len(book.activities),
+    summary = ReportSummary(book.agreement.received, ye.costs, ye.unused, ye.to_repay, ye.own, len(book.activities),
                             book.has_outcome, book.outcome_complete, suggest(book, findings), pages)
     return sheet, summary
 
@@ -92,11 +95,11 @@ def provenance(book: DecisionBook, created: dt.datetime | None = None) -> dict[s
 
 
 def make_report(book: DecisionBook, today: dt.date | None = None, created: dt.datetime | None = None) -> Report:
-    """The form and the sheet Kontroll for a workbook (see ``checked_report``)."""
+    """The form, the sheet Kontroll and the repayment note for a workbook (see ``checked_report``)."""
     created = created or dt.datetime.now().replace(microsecond=0)
     form, summary, findings = checked_report(book, today)
     return Report(form, kontroll_sheet(book, findings, today, created), summary, findings,
-                  provenance(book, created), book)
+                  provenance(book, created), book, repayment_sheet(book, year_end(book)))
 
 
 def report(book: DecisionBook, target: Target, today: dt.date | None = None,

@@ -20,6 +20,11 @@ def check_dates(book: DecisionBook, ctx: Context) -> list[Finding]:
         out.append(Finding(ERROR, "period-utanfor-ar",
                            f"Redovisningsperioden ({start} – {end}) omfattar inte överenskommelsens år {ag.year}.",
                            ag.loc("period_start")))
+    if ag.report_deadline is not None and start <= end and ag.report_deadline < end:
+        out.append(Finding(WARNING, "period-efter-redovisning",
+                           f"{AGREEMENT_LABELS['report_deadline']} ({ag.report_deadline}) kommer före periodens slut "
+                           f"({end}): redovisningen kan inte omfatta hela perioden. Dela perioden per år eller "
+                           "kontrollera datumen.", ag.loc("report_deadline")))
     for duty in DUTIES:  # a duty that is done has no deadline left to pass
         day = getattr(ag, duty.deadline)
         if day is not None and day < ctx.today and not ag.done(duty)[0]:

@@ -105,12 +105,16 @@ def check_outcome(book: DecisionBook, ctx: Context) -> list[Finding]:
                                book.table_location, actual - budget))
     ye = year_end(book)
     when = book.agreement.repayment_deadline or book.agreement.report_deadline
-    if ye.repay > 0:
-        parts = "; ".join(f"{p.name} {format_kr(p.repay)}" for p in ye.parts if p.repay > 0)
+    parts = "; ".join(f"{p.name} {format_kr(p.repay)}" for p in ye.parts if p.repay > 0)
+    if ye.to_repay > 0:
         out.append(Finding(INFO, "aterbetalas",
-                           f"{format_kr(ye.repay)} ska återbetalas till Kammarkollegiet"
+                           f"{format_kr(ye.to_repay)} ska återbetalas till Kammarkollegiet"
                            + (f" senast {when.isoformat()}" if when else "") + f" ({parts}).",
-                           book.table_location, ye.repay))
+                           book.table_location, ye.to_repay))
+    if ye.carried > 0:
+        out.append(Finding(INFO, "overfors",
+                           f"{format_kr(ye.carried)} har inte förbrukats och förs över till nästa år, som "
+                           f"överenskommelsen tillåter ({parts}).", book.agreement.loc("carry_over"), ye.carried))
     if ye.balance < 0:
         out.append(Finding(INFO, "kostnader-over-bidrag",
                            f"Kostnaderna överstiger bidraget med {format_kr(-ye.balance)}; det bekostas av regionen.",

@@ -50,9 +50,12 @@ def suggest(book: DecisionBook, findings: list[Finding]) -> Suggestion:
         reasons.append("Varje krona på överenskommelsens objekt är redovisad i avstämningen mot huvudboken, och "
                        "intäkterna på objekten stämmer med erhållet bidrag." if any(o.income for o in book.ledger)
                        else "Varje krona på överenskommelsens objekt är redovisad i avstämningen mot huvudboken.")
-    if ye.repay > 0:
-        reasons.append(f"{kr_text(ye.repay)} har inte förbrukats och återbetalas; det framgår av punkt 3 och tabellen "
-                       "per del.")
+    if ye.carried > 0:
+        reasons.append(f"{kr_text(ye.carried)} har inte förbrukats och förs över till nästa år, som överenskommelsen "
+                       "tillåter; det framgår av punkt 3 och tabellen per del.")
+    if ye.to_repay > 0:
+        reasons.append(f"{kr_text(ye.to_repay)} har inte förbrukats och återbetalas; det framgår av punkt 3 och "
+                       "tabellen per del.")
     if ye.own > 0:
         reasons.append(f"Regionen finansierar {kr_text(ye.own)} själv; det framgår av punkt 3 och tabellen per del.")
     reasons.append("Avvikelser mot budget är kommenterade, och öronmärkta medel har bara räknats mot sitt ändamål.")

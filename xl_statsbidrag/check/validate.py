@@ -23,6 +23,7 @@ from .activities import (check_amounts, check_duplicates, check_earlier_decision
 from .allocation import check_allocation, check_decision_total, check_earmarked
 from .context import ERROR, Context, check_readable
 from .dates import check_dates, check_socialstyrelsen
+from .grantledger import check_grant_ledger
 from .fields import REQUISITION_FIELDS, check_report_fields, check_requisition, missing_fields
 from .outcome import check_earmarked_outcome, check_ledger, check_outcome, check_paid_out
 
@@ -41,6 +42,7 @@ CHECKS: list[Check] = [
     check_paid_out,
     check_outcome,
     check_ledger,
+    check_grant_ledger,
     check_dates,
     check_socialstyrelsen,
     check_report_fields,

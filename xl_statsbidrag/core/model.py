@@ -12,10 +12,13 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from .errors import Location
+from .grantledger import GrantYear
 
 # The sheet the agreement's values are on: where a finding about a value the workbook lacks points
 # (``Agreement.loc``).  The workbook format (read.workbook_format) names it from here.
 AGREEMENT_SHEET = "Överenskommelse"
+# The grant ledger's pot name for the pots that are not earmarked, when there are several (one row).
+OTHER_POTS = "Övriga medel"
 
 
 class DutyFields(NamedTuple):
@@ -114,6 +117,11 @@ class Agreement:
     unmatched_decision: str = ""  # "räknas med" / "räknas inte": costs on the objekt that no activity has
     unmatched_reason: str = ""
     deviation_threshold: Decimal | None = None  # utfall above budget by more needs a comment (default 0)
+    per_year: str = ""  # "ja": a report period of several years is split per year on the form
+    carry_over: str = ""  # "ja": money not used may be used the next year (Överfört), else it is owed
+    account_owed: str = ""  # the closing entries' accounts (bokslut); empty: BAS's (see ``bokslut``)
+    account_deferred: str = ""
+    account_accrued: str = ""
     # the duties' deadlines of the region's own, what is done (date, reference), other reporting duties,
     # the earlier agreement that deadlines are assumed from, and deadline cells that say "Ingen" (issue 24)
     requisition_internal: dt.date | None = None
@@ -269,6 +277,7 @@ class DecisionBook:
     table_location: Location = field(default_factory=Location)
     problems: list[Finding] = field(default_factory=list)
     ledger: list[LedgerObjekt] = field(default_factory=list)  # the reconciliation of the last ``utfall``
+    grant_ledger: list[GrantYear] = field(default_factory=list)  # the table Bidragsreskontra
 
     @property
     def decided(self) -> Decimal:

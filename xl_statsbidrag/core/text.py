@@ -8,6 +8,7 @@ compared, and how a cell's text is cleaned for showing.
 - ``normalise_ledger_header``: a ledger export's column headers, which come from databases as well as
   from people: camelCase and every run of punctuation or underscores are word breaks ('Bokf.datum' ->
   'bokf datum', 'KONTO_ID' -> 'konto id', 'VoucherDate' -> 'voucher date').
+- ``is_yes``: a yes/no cell ("Ja", "x", "1", ...).
 - ``clean_text``: a cell's text as it is shown again (the activity names of an imported table): a word
   hyphenated over a line break joined ("vårdvals-\\nnämnd" -> "vårdvalsnämnd"), other line breaks and
   runs of spaces as one space; case and hyphens within a line kept.
@@ -28,6 +29,16 @@ def normalise_header(value: object) -> str:
     textual = str(value or "").casefold()
     textual = _HYPHENATED.sub(r"\1\2", textual)
     return _SPACES.sub(" ", textual).strip(" :,.")
+
+
+# A yes/no cell that says yes (compared normalised): a pot's "Öronmärkt", the agreement's "Överförs",
+# "Per år", the reference data's flag.
+YES = frozenset({"ja", "x", "1", "true", "sant", "yes"})
+
+
+def is_yes(flag: object) -> bool:
+    """Whether a yes/no cell (as text) says yes: "Ja", "x", "1" ..."""
+    return normalise_header(flag) in YES
 
 
 def normalise_ledger_header(value: object) -> str:

@@ -7,7 +7,9 @@ when the region decides to count them.  Per part:
 
 - **Bidrag**: the part's money as received.  A partial payment (paid out less than the agreement's total)
   reduces the part the region names (``Agreement.requisition_reduces``; by default övriga medel), then
-  the others; a payment above the total goes to övriga medel.
+  the others; a payment above the total goes to övriga medel.  When the grant ledger (``grantledger``) has
+  rows for the report's years, it says what there was instead: per pot the first year's Ingående saldo
+  plus what was received less what was repaid in those years (a repayment made is netted).
 - **Kostnader**: the activities' utfall (their budget while utfall is missing).
 - **Ej förbrukat**: max(0, Bidrag − Kostnader).
 - **Återbetalas**: an earmarked part repays what it has left; övriga medel repay what they have left after
@@ -29,8 +31,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .model import Activity, Agreement, DecisionBook, Pot, cost
-from .text import normalise_header
+from .grantledger import GrantYear, by_pot, in_years
+from .model import OTHER_POTS, Activity, Agreement, DecisionBook, Pot, cost
+from .text import is_yes, normalise_header
 
 ZERO = Decimal(0)
 OTHER = ""  # the key of the part that is not earmarked
@@ -88,6 +91,11 @@ class YearEnd:
     unmatched: dict[str, Decimal] = field(default_factory=dict)  # objekt -> costs matched to no activity
     unmatched_counted: bool | None = None  # the region's decision (None: none)
     reduction: list[tuple[Part, Decimal]] = field(default_factory=list)  # what a partial payment took, per part
+    ledger: list[GrantYear] = field(default_factory=list)  # the grant ledger's rows of the report's years
+    opening: Decimal = ZERO  # unused money from earlier years (the grant ledger's Ingående saldo, or carried)
+    paid_in: Decimal = ZERO  # received from the government in the report's years
+    repaid: Decimal = ZERO  # repaid in the report's years (netted)
+    carry: bool = False  # what is left may be used next year (``Agreement.carry_over``)
 
     @property
     def balance(self) -> Decimal:
@@ -105,6 +113,16 @@ class YearEnd:
         return {k: v for k, v in self.unmatched.items() if v} if self.unmatched_counted else {}
 
     @property
+    def to_repay(self) -> Decimal:
+        """What is paid back to Kammarkollegiet: what is left, unless the agreement lets it be used next year."""
+        return ZERO if self.carry else self.repay
+
+    @property
+    def carried(self) -> Decimal:
+        """What is left and carried over to next year (where the agreement allows it)."""
+        return self.repay if self.carry else ZERO
+
+    @property
     def shortfall(self) -> Decimal:
         """How much less than the agreement's total was received (0 if not less)."""
         return sum((amount for _, amount in self.reduction), ZERO)
@@ -117,6 +135,18 @@ def part_key(ag: Agreement, activity: Activity) -> str:
     """The part an activity belongs to: its pot when that is earmarked, else övriga medel."""
     pot = ag.pot(activity.pot) if activity.pot else None
     return pot.name if pot is not None and pot.earmarked else OTHER
+
+
+def ledger_part(ag: Agreement, pot_name: str) -> str:
+    """The part a grant-ledger row's pot belongs to (``OTHER_POTS`` names the pots that are not earmarked)."""
+    pot = ag.pot(pot_name)
+    return pot.name if pot is not None and pot.earmarked else OTHER
+
+
+def period_rows(book: DecisionBook) -> list[GrantYear]:
+    """The grant ledger's rows of the report's years."""
+    start, end = book.agreement.period
+    return in_years(book.grant_ledger, start.year, end.year)
 
 
 def _reduced_first(ag: Agreement) -> str:
@@ -139,7 +169,16 @@ def year_end(book: DecisionBook, budget: bool = False) -> YearEnd:
 
     # the grant as received, part by part
     reduction: dict[str, Decimal] = {}
+    ledger = [] if budget else period_rows(book)
     difference = ag.total - ag.received
+    opening = repaid = ZERO
+    if ledger:  # the grant ledger says what there was: Ingående saldo + Erhållet - Återbetalt per pot
+        grants = {k: ZERO for k in keys}
+        for rows in by_pot(ledger).values():
+            grants[ledger_part(ag, rows[0].pot)] += rows[0].opening + sum((r.received - r.repaid for r in rows), ZERO)
+            opening += rows[0].opening
+            repaid += sum((r.repaid for r in rows), ZERO)
+        difference = ZERO
     if difference > 0:
         first = _reduced_first(ag)
         for k in [first] + [k for k in keys if k != first]:
@@ -153,6 +192,10 @@ def year_end(book: DecisionBook, budget: bool = False) -> YearEnd:
             grants[OTHER] -= difference
     elif difference < 0:
         grants[OTHER] -= difference
+    if not ledger and not budget:  # last year's rows only: what it carried over comes in (what it owed goes back)
+        for rows in by_pot(in_years(book.grant_ledger, ag.period[0].year - 1, ag.period[0].year - 1)).values():
+            grants[ledger_part(ag, rows[-1].pot)] += rows[-1].carried
+            opening += rows[-1].carried
 
     unmatched = {} if budget else {o.objekt: o.unmatched for o in book.ledger if o.unmatched}
     counted = unmatched_decision(ag)
@@ -186,6 +229,8 @@ def year_end(book: DecisionBook, budget: bool = False) -> YearEnd:
         parts.append(part)
     by_key = {p.key: p for p in parts}
     total_costs = sum((p.costs for p in parts), ZERO)
-    return YearEnd(parts, ag.received, total_costs, sum((p.repay for p in parts), ZERO),
+    paid_in = sum((r.received for r in ledger), ZERO) if ledger else ag.received
+    return YearEnd(parts, paid_in + opening - repaid, total_costs, sum((p.repay for p in parts), ZERO),
                    sum((p.own for p in parts), ZERO), unmatched, counted,
-                   [(by_key[k], v) for k, v in reduction.items() if k in by_key])
+                   [(by_key[k], v) for k, v in reduction.items() if k in by_key], ledger, opening, paid_in, repaid,
+                   not budget and is_yes(ag.carry_over))

@@ -26,17 +26,20 @@ def csv_text(value: object) -> str:
     return re.sub(r"(?<=[,;])[^,;]*", lambda m: _defuse(m.group(0)), _defuse(text))
 
 
-def csv_line(fields: list[object]) -> str:
-    """One CSV line (comma separated) that is safe whichever list separator the reader uses: every
-    field is defused (``csv_text``), and one that contains a comma, a semicolon (Swedish Excel's
-    separator), a quote or a line break is quoted."""
+def csv_line(fields: list[object], sep: str = ",", end: str = "\n") -> str:
+    """One CSV line (comma separated, or ``sep``) that is safe whichever list separator the reader uses:
+    every field is defused (``csv_text``), and one that contains a comma, a semicolon (Swedish Excel's
+    separator), a quote or a line break is quoted.  With another ``sep`` (an import file whose separator
+    is stated, such as the closing entries' ";"), a field is quoted for that separator alone, so that a
+    decimal comma stays unquoted."""
+    quoted = _CSV_QUOTE if sep == "," else (sep, '"', "\n", "\r")
     out = []
     for value in fields:
         text = csv_text(value)
-        if any(ch in text for ch in _CSV_QUOTE) or text != text.strip():
+        if any(ch in text for ch in quoted) or text != text.strip():
             text = '"' + text.replace('"', '""') + '"'
         out.append(text)
-    return ",".join(out) + "\n"
+    return sep.join(out) + end
 
 
 class CsvWriter:

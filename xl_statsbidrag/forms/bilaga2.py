@@ -22,6 +22,7 @@ from decimal import Decimal
 from typing import Callable
 
 from ..core.model import Activity, DecisionBook
+from ..core.text import is_yes
 from ..core.money import format_kr, kr_text
 from ..core.yearend import OTHER, YearEnd, part_key, year_end
 from ..read.workbook_format import AGREEMENT_LABELS
@@ -190,7 +191,21 @@ def _costs_head(s: Bilaga2) -> None:
     ag = s.ag
     s.form.section("3. Redovisning av verksamhet eller aktivitet")
     source = f"E{s.rows['paid']}" if ag.paid_out is not None else f"E{s.rows['total']}"
-    s.rows["received"] = s.money_row("Bidrag som erhållits av regeringen/Regeringskansliet", ag.received, source)
+    ye = s.ye
+    if not (ye.ledger or ye.opening or ye.repaid):
+        s.rows["received"] = s.money_row("Bidrag som erhållits av regeringen/Regeringskansliet", ag.received, source)
+    elif not (ye.opening or ye.repaid):
+        s.rows["received"] = s.money_row("Bidrag som erhållits av regeringen/Regeringskansliet", ye.received)
+    else:  # the grant ledger: money carried in, and a repayment made, are netted
+        first = s.form.next_row
+        s.money_row("Bidrag som erhållits av regeringen/Regeringskansliet under perioden", ye.paid_in)
+        s.money_row("Ej förbrukade medel från tidigare år (ingående saldo)", ye.opening)
+        lines = 2
+        if ye.repaid:
+            s.money_row("Återbetalt till Kammarkollegiet under perioden", -ye.repaid)
+            lines = 3
+        s.rows["received"] = s.money_row("Bidrag att redovisa", ye.received, f"SUM(E{first}:E{first + lines - 1})",
+                                         total=True)
     s.form.wide("strong", "Kostnader (specificera större kostnadsposter)")
     s.form.row(*COST_HEADER)
 
@@ -273,10 +288,16 @@ def totals(s: Bilaga2) -> None:
         s.rows["unused"] = s.money_row("Medel som inte har förbrukats (Bidrag – kostnader)", ye.unused,
                                        f"MAX(0,E{s.rows['received']}-{costs_cell})", total=True)
         due = ag.repayment_deadline or ag.report_deadline
-        first_part = form.next_row + 4  # the table per part: after the next two lines, a gap and its header
+        lines = 3 if ye.carry else 2
+        first_part = form.next_row + lines + 2  # the table per part: after these lines, a gap and its header
         last_part = first_part + len(ye.parts) - 1
-        s.money_row("Medel som ska återbetalas till Kammarkollegiet" + (f" senast {due.isoformat()}" if due else ""),
-                    ye.repay, f"E{last_part + 1}", total=True)
+        if ye.carry:  # the agreement lets what is left be used next year: carried over, nothing repaid now
+            s.money_row("Medel som förs över till nästa år enligt överenskommelsen", ye.carried, f"E{last_part + 1}",
+                        total=True)
+            s.money_row("Medel som ska återbetalas till Kammarkollegiet", ye.to_repay, total=True)
+        else:
+            s.money_row("Medel som ska återbetalas till Kammarkollegiet" + (f" senast {due.isoformat()}" if due else ""),
+                        ye.repay, f"E{last_part + 1}", total=True)
         s.money_row("Kostnader som regionen finansierar med egna medel", ye.own, f"F{last_part + 1}", total=True)
         _part_table(s, first_part)
     form.keep(build)
@@ -297,7 +318,8 @@ def _part_table(s: Bilaga2, first: int) -> None:
     s.sheet.add(height=12.0)
     form.row(Cell(A, "Bidrag och kostnader per del", style="table_header"),
              *[Cell(column, title, style="money_header") for column, title in
-               zip((B, C, D, E, F), ("Bidrag (kr)", "Kostnader (kr)", "Ej förbrukat (kr)", "Återbetalas (kr)",
+               zip((B, C, D, E, F), ("Bidrag (kr)", "Kostnader (kr)", "Ej förbrukat (kr)",
+                                         "Förs över (kr)" if ye.carry else "Återbetalas (kr)",
                                      "Egen finansiering (kr)"))])
     assert form.next_row == first, "the lines above refer to this table's rows"
     earmarked = [p for p in ye.parts if p.earmarked]
@@ -419,7 +441,37 @@ def signature(s: Bilaga2) -> None:
     s.form.keep(build)
 
 
-SECTIONS = (heading, contacts, grant, costs, totals, objekt_table, attestation, signature)
+def per_year(s: Bilaga2) -> None:
+    """3. per year, from the grant ledger, where the agreement asks for it (a period of several years)."""
+    start, end = s.ag.period
+    years = sorted({r.year for r in s.ye.ledger})
+    if not (start.year < end.year and is_yes(s.ag.per_year) and years):
+        return
+    form, rows = s.form, s.ye.ledger
+
+    def build() -> None:
+        s.sheet.add(height=12.0)
+        form.row(Cell(A, "Bidrag och kostnader per år", style="table_header"),
+                 *[Cell(column, title, style="money_header") for column, title in
+                   zip((B, C, D, E, F), ("Ingående saldo (kr)", "Erhållet (kr)", "Kostnader (kr)", "Återbetalt (kr)",
+                                         "Utgående saldo (kr)"))])
+        first = form.next_row
+        for year in years:
+            mine = [r for r in rows if r.year == year]
+            values = [sum((getattr(r, f) for r in mine), Decimal(0))
+                      for f in ("opening", "received", "costs", "repaid", "closing")]
+            form.row(Cell(A, str(year), style="text"),
+                     *[Cell(column, v, style=number_style(v)) for column, v in zip((B, C, D, E, F), values)])
+        last = form.next_row - 1
+        sums = [sum((getattr(r, f) for r in rows if r.year in years), Decimal(0))
+                for f in ("received", "costs", "repaid")]
+        form.row(Cell(A, "Summa", style="total_label"), Cell(B, None, style="total_label"),
+                 *[Cell(column, v, f"SUM({letter}{first}:{letter}{last})", number_style(v, True))
+                   for column, letter, v in zip((C, D, E), "CDE", sums)], Cell(F, None, style="total_label"))
+    form.keep(build)
+
+
+SECTIONS = (heading, contacts, grant, costs, totals, per_year, objekt_table, attestation, signature)
 
 
 def build(book: DecisionBook, sections=SECTIONS, title: str = TITLE) -> tuple[SheetLayout, int]:

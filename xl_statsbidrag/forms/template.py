@@ -28,7 +28,8 @@ GROUPS = [
                                                              "finance_head_phone", "finance_head_email",
                                                              "signatory"]),
     ("Bokslut (regionens beslut för punkt 3)", ["requisition_reduces", "unmatched_decision", "unmatched_reason",
-                                                "deviation_threshold"]),
+                                                "deviation_threshold", "carry_over", "per_year", "account_owed",
+                                                "account_deferred", "account_accrued"]),
 ]
 
 

@@ -29,7 +29,7 @@ from ..core.errors import UserError
 from ..core.text import normalise_ledger_header as normalise_header
 
 TEXT_FIELDS = ("verifikation", "rad", "konto", "text", "ansvar", "verksamhet", "aktivitet", "objekt")
-COLUMNS = ("date",) + TEXT_FIELDS + ("ore", "file", "line")
+COLUMNS = ("date",) + TEXT_FIELDS + ("period", "ore", "file", "line")  # period: as the export has it, or ""
 REQUIRED = ("date", "konto", "objekt")  # and an amount: "belopp", or "debet" and "kredit"
 AMOUNT_FIELDS = ("belopp", "debet", "kredit")
 # Fields where two equally good candidate columns are refused: a wrong choice misreads money.
@@ -65,6 +65,8 @@ HEADER_TIERS: dict[str, list[str]] = {
                r"amount (?:sek|lc)|local amount|transaktionsbelopp"],
     "debet": [r"(?:debet|debit)(?: sek| kr| belopp| amount)?"],
     "kredit": [r"(?:kredit|credit)(?: sek| kr| belopp| amount)?"],
+    "period": [r"(?:bokförings|bokforings|redovisnings)?period(?: ?nr| nummer)?|per|accounting period|fiscal period|"
+               r"gl period|period id"],
 }
 HEADER_PATTERNS: dict[str, list[re.Pattern]] = {f: [re.compile(f"^(?:{p})$") for p in tiers]
                                                 for f, tiers in HEADER_TIERS.items()}
@@ -369,6 +371,7 @@ def convert(raw: pd.DataFrame, header: Header, path: Path, file: str, where) -> 
     out["date"] = parse_dates(raw["date"], error("date"))
     for f in TEXT_FIELDS:
         out[f] = _strip(raw[f]) if f in raw else pd.Series("", index=raw.index, dtype=object)
+    out["period"] = _strip(raw["period"]) if "period" in raw else pd.Series("", index=raw.index, dtype=object)
     if "serie" in raw:
         serie = _strip(raw["serie"])
         out["verifikation"] = (serie + " " + out["verifikation"]).str.strip().astype(object)

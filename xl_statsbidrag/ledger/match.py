@@ -22,6 +22,8 @@ CLI's ``--dedupe``) counts such rows once, by a key the user sees.
 """
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -72,11 +74,62 @@ def _per_value(series: pd.Series, fn, dtype=object) -> np.ndarray:
     return np.array([fn(str(u) if u is not None else "") for u in uniques] + [fn("")], dtype=dtype)[codes]
 
 
-def _stripped(series: pd.Series) -> pd.Series:
+def stripped(series: pd.Series) -> pd.Series:
     return pd.Series(_per_value(series, str.strip), index=series.index, dtype=object)
 
 
-def _on_accounts(konto: pd.Series, ranges: list[tuple[str, str]]) -> np.ndarray:
+_PERIOD = re.compile(r"^(?:(\d{4})\D?)?[pP]?(\d{1,2})$")
+CLOSING_PERIOD = 13  # the ledger's period for the year's closing vouchers (bokslut)
+
+
+def parse_period(text: str, date: dt.date | None = None) -> tuple[int, int] | None:
+    """A ledger period as (year, period 1-13): "201913", "2019-13", "2019 04", "P13", "13" (the year then
+    from the date; a period 13 dated in January-March is the year before's closing).  None: no period."""
+    match = _PERIOD.match(text.strip())
+    if not match:
+        return None
+    number = int(match[2])
+    if not 1 <= number <= CLOSING_PERIOD:
+        return None
+    if match[1]:
+        return int(match[1]), number
+    if date is None:
+        return None
+    return (date.year - 1 if number == CLOSING_PERIOD and date.month <= 3 else date.year), number
+
+
+def inside_period(rows: pd.DataFrame, start: dt.date, end: dt.date, cut: int = CLOSING_PERIOD) -> np.ndarray:
+    """Which rows belong to the report period: by the ledger's period where the export has one (a closing
+    voucher of period 13 dated in the new year belongs to the old year; ``cut`` is the last period counted,
+    12 to leave the closing vouchers out), else by the date."""
+    dates = rows["date"]
+    inside = ((dates >= pd.Timestamp(start)) & (dates <= pd.Timestamp(end))).to_numpy(bool).copy()
+    if "period" not in rows or not len(rows):
+        return inside
+    has = (rows["period"].astype(str).str.len() > 0).to_numpy(bool)
+    if not has.any():
+        return inside
+    codes, uniques = pd.factorize(rows["period"].to_numpy(dtype=object), use_na_sentinel=False)
+
+    def counts(found: tuple[int, int] | None) -> bool | None:
+        if found is None:
+            return None
+        year, number = found
+        month_end = dt.date(year, 12, 31) if number >= 12 else dt.date(year, number + 1, 1) - dt.timedelta(days=1)
+        return start <= month_end and dt.date(year, min(number, 12), 1) <= end and number <= cut
+
+    with_year = [counts(parse_period(str(u))) for u in uniques]  # "201904": once per distinct period
+    for code, verdict in enumerate(with_year):
+        if verdict is not None:
+            inside[(codes == code) & has] = verdict
+    for i in np.flatnonzero(has & np.isin(codes, [c for c, v in enumerate(with_year) if v is None])):
+        verdict = counts(parse_period(str(uniques[codes[i]]), dates.iat[i].date()))  # "13": the date's year
+        if verdict is not None:
+            inside[i] = verdict
+    return inside
+
+
+def on_accounts(konto: pd.Series, ranges: list[tuple[str, str]]) -> np.ndarray:
     def counts(k: str) -> bool:
         return any(len(k) >= len(lo) and k[:len(lo)].isdigit() and lo <= k[:len(lo)] <= hi for lo, hi in ranges)
     return _per_value(konto, counts, bool)
@@ -241,22 +294,23 @@ def agreement_objekt(book: DecisionBook) -> set[str]:
 
 
 def compute(book: DecisionBook, ledger: pd.DataFrame | list[pd.DataFrame], accounts: str | list[tuple[str, str]] | None = None,
-            dedupe: str | tuple[str, ...] | None = None) -> Utfall:
+            dedupe: str | tuple[str, ...] | None = None, period_cut: int = CLOSING_PERIOD) -> Utfall:
     """Match the ledger's transactions to the book's activities (see the module's docstring); several
     frames (files) are combined by ``combine`` (``dedupe``: a key to count rows given twice once)."""
     ranges = parse_accounts(accounts) if accounts is None or isinstance(accounts, str) else accounts
     ledger, findings, read = combine(ledger if isinstance(ledger, list) else [ledger], dedupe)
     activities = book.activities
     codes = agreement_objekt(book)
-    objekt = _stripped(ledger["objekt"])
+    objekt = stripped(ledger["objekt"])
     on = objekt.isin(codes).to_numpy()
     rows = ledger[on].copy()
     rows["objekt"] = objekt[on]
     start, end = book.agreement.period
-    inside = ((rows["date"] >= pd.Timestamp(start)) & (rows["date"] <= pd.Timestamp(end))).to_numpy(bool)
-    konto = _stripped(rows["konto"])
-    cost = _on_accounts(konto, ranges)
+    inside = inside_period(rows, start, end, period_cut)
+    konto = stripped(rows["konto"])
+    cost = on_accounts(konto, ranges)
     income = _per_value(konto, lambda k: k.startswith("3"), bool)
+    balance_sheet = _per_value(konto, lambda k: k.startswith("1"), bool)
     category = np.select([~inside, cost, income], [OUTSIDE, UNMATCHED, INCOME], OTHER)
 
     # Groups of activities by (objekt, code): a transaction's group is its (objekt, code) where an
@@ -331,7 +385,7 @@ def compute(book: DecisionBook, ledger: pd.DataFrame | list[pd.DataFrame], accou
         reconciliation.append(ObjektReconciliation(objekt_code, amounts))
         unmatched = rows[mine & (category == UNMATCHED)]
         if len(unmatched):
-            seen = sorted(set(_stripped(unmatched["aktivitet"])))
+            seen = sorted(set(stripped(unmatched["aktivitet"])))
             shown = ", ".join(repr(c) if c else "(utan kod)" for c in seen[:8]) + (" …" if len(seen) > 8 else "")
             findings.append(Finding(
                 Severity.WARNING, "utfall-omatchat",
@@ -350,6 +404,15 @@ def compute(book: DecisionBook, ledger: pd.DataFrame | list[pd.DataFrame], accou
                 f"{len(outside)} transaktioner på objekt {objekt_code} ligger utanför perioden {start.isoformat()}–"
                 f"{end.isoformat()} (summa {format_kr(ore_to_kr(amounts[OUTSIDE]))}) och räknas inte.",
                 _where(outside.iloc[0]), ore_to_kr(amounts[OUTSIDE])))
+        assets = rows[mine & (category == OTHER) & balance_sheet]
+        if len(assets):  # the 2019 decision support: an investment's depreciation only may go on the objekt
+            total = ore_to_kr(int(assets["ore"].sum()))
+            findings.append(Finding(
+                Severity.WARNING, "investering-pa-objekt",
+                f"{len(assets)} transaktioner på objekt {objekt_code} är bokförda på balanskonton (klass 1, "
+                f"tillgångar; summa {format_kr(total)}, konton {', '.join(sorted(set(assets['konto'])))}). En "
+                "investering får inte belasta bidraget: bara årets avskrivning får konteras på objektet. De räknas "
+                "inte som kostnad.", _where(assets.iloc[0]), total))
     order = np.lexsort((rows["line"].to_numpy(), rows["date"].to_numpy(),
                         pd.factorize(activity, sort=True, use_na_sentinel=False)[0], category,
                         pd.factorize(rows["objekt"].to_numpy(object), sort=True, use_na_sentinel=False)[0]))

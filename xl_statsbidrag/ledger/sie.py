@@ -496,6 +496,7 @@ def read_sie(path: Path | str, columns: dict[str, str] | None = None, objekt=Non
         "konto": pd.Series(reader.konto.strings()[t_konto], dtype=object),
         "text": pd.Series(texts, dtype=object),
         **{f: pd.Series(per_unique[f][t_inner], dtype=object) for f in OBJECT_FIELDS},
+        "period": "",  # SIE 4 dates each voucher; it has no period per transaction
         "ore": pd.Series(t_ore, dtype=np.int64),
         "file": str(path),
         "line": pd.Series(t_line + 1, dtype=np.int64),

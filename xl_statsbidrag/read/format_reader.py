@@ -15,6 +15,7 @@ from typing import Iterator
 
 from ..core.a1 import bounds, column_letter
 from ..core.errors import Location, UserError
+from ..core.grantledger import GrantYear
 from ..core.model import Activity, Agreement, DecisionBook, Duty, Finding, LedgerObjekt, Objekt, Pot, Severity
 from ..core.money import AmountError, format_kr, parse_amount
 from ..core.text import normalise_header
@@ -25,6 +26,7 @@ from .workbook_format import (
     OBJEKT_COLUMNS, OBJEKT_REQUIRED, OBJEKT_TABLE, POT_COLUMNS, POT_REQUIRED, POTS_TABLE, RECONCILIATION_COLUMNS,
     RECONCILIATION_TABLE, TOTAL_NAME, is_earmarked,
 )
+from .workbook_format import GRANT_LEDGER_AMOUNTS, GRANT_LEDGER_COLUMNS, GRANT_LEDGER_REQUIRED, GRANT_LEDGER_TABLE
 
 _MONTHS = {m: i for i, m in enumerate(["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
                                         "september", "oktober", "november", "december"], start=1)}
@@ -307,6 +309,38 @@ class _Reader:
                                     location=Location(table.sheet, f"{letters['objekt']}{row}")))
         return out
 
+    def grant_ledger(self) -> list[GrantYear]:
+        """The rows of the table Bidragsreskontra, if the book has one (``grantledger``)."""
+        table = self.source.find_table(GRANT_LEDGER_TABLE)
+        if table is None:
+            return []
+        out = []
+        for row, values, letters in self.table_rows(table, GRANT_LEDGER_COLUMNS, GRANT_LEDGER_REQUIRED):
+            locs = {f: Location(table.sheet, f"{letter}{row}") for f, letter in letters.items()}
+            where = f"{GRANT_LEDGER_TABLE}, "
+            fields: dict[str, object] = {}
+            try:
+                fields["year"] = int(text(values["year"]))
+            except ValueError:
+                self.problem(locs["year"], "oläsbart-belopp", f"{where}{GRANT_LEDGER_COLUMNS['year']}: "
+                             f"'{text(values['year'])}' är inte ett år (skriv 2019).")
+                continue
+            for name in GRANT_LEDGER_AMOUNTS:
+                amount = self.amount(values[name], locs[name], f"{where}{GRANT_LEDGER_COLUMNS[name]}")
+                fields[name] = amount if amount is not None else Decimal(0)
+            for name in ("received_date", "repaid_date"):
+                value = values.get(name)
+                if value not in (None, "") and not (isinstance(value, str) and not value.strip()):
+                    try:
+                        fields[name] = _date(value)
+                    except ValueError as exc:
+                        self.problem(locs[name], "oläsbart-datum", f"{where}{GRANT_LEDGER_COLUMNS[name]}: {exc}")
+            for name in ("pot", "received_ref", "repaid_ref"):
+                fields[name] = self.text(values.get(name), locs.get(name, locs["pot"]),
+                                         f"{where}{GRANT_LEDGER_COLUMNS[name]}")
+            out.append(GrantYear(cells=locs, **fields))  # type: ignore[arg-type]
+        return out
+
     def total_row(self, row: Activity, expected: Decimal) -> None:
         """A summing row inside the table ("Summa", "Totalt"): not an activity, but checked."""
         if row.amount is None or row.amount == expected:
@@ -327,5 +361,6 @@ def read(source: Source) -> DecisionBook:
     agreement = reader.agreement()
     activities = reader.activities(activities_table)
     ledger = reader.ledger()
+    grant_ledger = reader.grant_ledger()
     return DecisionBook(source.name, agreement, activities,
-                        Location(activities_table.sheet, activities_table.ref), reader.problems, ledger)
+                        Location(activities_table.sheet, activities_table.ref), reader.problems, ledger, grant_ledger)

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import re
 
-from ..core.model import AGREEMENT_SHEET, DUTIES, DutyFields  # noqa: F401  (the format names them)
-from ..core.text import normalise_header
+from ..core.model import AGREEMENT_SHEET, DUTIES, OTHER_POTS, DutyFields  # noqa: F401  (the format names them)
+from ..core.text import is_yes, normalise_header  # noqa: F401  (is_yes: the format names it)
 
 # Labels of the agreement sheet ("Överenskommelse"), in the order the template shows them.
 # field name -> Swedish label (as in the agreement's Bilaga 2 where the form names it).
@@ -55,6 +55,12 @@ AGREEMENT_LABELS: dict[str, str] = {
     "unmatched_decision": "Kostnader på objekten som inte hör till någon aktivitet (räknas med / räknas inte)",
     "unmatched_reason": "Skäl när de inte räknas med",
     "deviation_threshold": "Avvikelse över budget som kräver kommentar (kr)",
+    # the grant ledger and the closing entries (bokslut)
+    "per_year": "Ekonomisk redovisning per år (ja/nej)",
+    "carry_over": "Ej förbrukade medel får användas nästa år (ja/nej)",
+    "account_owed": "Konto för skuld till Kammarkollegiet",
+    "account_deferred": "Konto för förutbetalda intäkter",
+    "account_accrued": "Konto för upplupna kostnader",
 }
 AMOUNT_FIELDS = {"decided_total", "paid_out", "requisition_amount", "deviation_threshold"}
 DATE_FIELDS = {"decision_date", "paid_out_date", "period_start", "period_end", "requisition_deadline", "report_deadline",
@@ -152,13 +158,29 @@ RECONCILIATION_COLUMNS = {
     "outside": "Utanför perioden",
 }
 
+# The grant ledger (bidragsreskontra, ``grantledger``): a sheet and Excel Table of that name, one row per year and
+# pot.  The first eight columns are the ledger's; the dates and references are optional.
+GRANT_LEDGER_SHEET = "Bidragsreskontra"
+GRANT_LEDGER_TABLE = "Bidragsreskontra"
+GRANT_LEDGER_COLUMNS = {
+    "year": "År",
+    "pot": "Pott",
+    "opening": "Ingående saldo",
+    "received": "Erhållet",
+    "costs": "Kostnader",
+    "repaid": "Återbetalt",
+    "carried": "Överfört",
+    "closing": "Utgående saldo",
+    "received_date": "Erhållet datum",
+    "received_ref": "Erhållet referens",
+    "repaid_date": "Återbetalt datum",
+    "repaid_ref": "Återbetalt referens",
+}
+GRANT_LEDGER_REQUIRED = tuple(list(GRANT_LEDGER_COLUMNS)[:8])
+GRANT_LEDGER_AMOUNTS = GRANT_LEDGER_REQUIRED[2:]
+
 # A row whose name (or other text) starts with one of these words is a total row, not an activity.
 TOTAL_NAME = re.compile(r"^(summa|totalt|total|totalsumma|s:a)\b", re.IGNORECASE)
 
-# A pot's "Öronmärkt" cell (and the reference data's flag) that says yes (compared normalised).
-EARMARK_FLAGS = frozenset({"ja", "x", "1", "true", "sant", "yes"})
-
-
-def is_earmarked(flag: str) -> bool:
-    """Whether a pot's earmark cell (as text) says yes."""
-    return normalise_header(flag) in EARMARK_FLAGS
+# A pot's "Öronmärkt" cell (and the reference data's flag) that says yes: ``core.text.is_yes``.
+is_earmarked = is_yes

@@ -1,0 +1,104 @@
+"""The use case "bokslut": the year's close of one or more agreements from the year's ledger exports
+(``ledger.bokslut``): per workbook the sheets Bokslut (the proposed closing entries and what needs the
+controller's eye) and Bidragsreskontra (the grant ledger with the closed year's rows); ``bokslut_files`` is
+the command's way in and also writes the entries as a CSV an accounting system can import (``entries_csv``).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+from ..core.closing import Closing, Entry
+from ..core.errors import UserError
+from ..core.model import DecisionBook, Severity
+from ..files.csv_safe import csv_line
+from ..forms.bidragsreskontra import grant_ledger_sheet
+from ..forms.bokslut import closing_sheet
+from ..ledger import bokslut as closing
+from ..ledger.match import CLOSING_PERIOD, agreement_objekt, compute
+from ..ledger.read import check_distinct, read
+from ..read.workbook_format import ACTIVITIES_TABLE
+from ..xlsx.package import Package
+from .files import FileCopy, read_file
+from .outputs import claim, write_bytes
+from .target import Output, Target, refuse_unreadable
+from .utfall import options
+
+# The CSV's columns, in order (scripts and accounting imports depend on them).
+CSV_COLUMNS = ("datum", "konto", "ansvar", "verksamhet", "aktivitet", "objekt", "debet", "kredit", "text")
+
+
+def bokslut(books: list[DecisionBook], targets: list[Target], ledgers: list[Path | str],
+            mapping: dict[str, str] | None = None, ranges=None, period: int | None = None,
+            dedupe: str | tuple[str, ...] | None = None) -> list[Closing]:
+    """Close the year of each of ``books`` from the ``ledgers`` (the same export twice refused; ``period``:
+    the ledger's last period of the year, default 13), compare what the agreements claim, and write each
+    book's sheets to its target.  A workbook with cells that cannot be read is refused before anything is
+    written."""
+    for book in books:
+        refuse_unreadable([f for f in book.problems if f.severity == Severity.ERROR], book.path, "bokslut")
+    check_distinct(ledgers)
+    results = []
+    for book in books:
+        frames = [read(Path(p), mapping, agreement_objekt(book)) for p in ledgers]
+        result = compute(book, frames, ranges, dedupe, period or CLOSING_PERIOD)
+        results.append((closing.close(book, result), result))
+    closing.claims(results)
+    for (c, result), target in zip(results, targets):
+        c.findings = result.findings
+        target.write(Output([closing_sheet(c), grant_ledger_sheet(c.book, c.rows)]))
+    return [c for c, _ in results]
+
+
+def entries_csv(entries: list[Entry]) -> str:
+    """The entries for an accounting system's import: ``CSV_COLUMNS``, ``;``-separated, CRLF, decimal comma
+    without thousands separator, dates as YYYY-MM-DD; text fields defused as every CSV the tool writes."""
+
+    def number(v: Decimal) -> str:
+        return "" if not v else f"{v:.2f}".replace(".", ",")
+
+    lines = [csv_line(list(CSV_COLUMNS), ";", "\r\n")]
+    for e in entries:
+        lines.append(csv_line([e.date.isoformat(), e.konto, e.ansvar, e.verksamhet, e.aktivitet, e.objekt,
+                               number(e.debet), number(e.kredit), e.text], ";", "\r\n"))
+    return "".join(lines)
+
+
+def is_decision_book(path: Path) -> bool:
+    """A decision-support workbook (a table Aktiviteter) rather than a ledger export (``bokslut`` takes both)."""
+    if path.suffix.casefold() not in (".xlsx", ".xlsm"):
+        return False
+    with Package(path) as pkg:
+        return any(t.name.casefold() == ACTIVITIES_TABLE.casefold() for t in pkg.tables())
+
+
+def bokslut_files(paths: list[Path | str], target: Path | str | None = None, columns: str | None = None,
+                  accounts: str | None = None, period: int | None = None, today: dt.date | None = None, *,
+                  force: bool = False, notes: list[str] | None = None, dedupe=None
+                  ) -> list[tuple[Path, Path, Closing]]:
+    """``bokslut`` on files: the decision-support workbooks among ``paths`` and the ledger exports among them;
+    a copy of each workbook with the sheets (default ``NAME_bokslut.xlsx``), and the entries as a CSV beside
+    it (the output's name with ``.csv``).  Returns [(workbook output, CSV, Closing)]."""
+    paths = [Path(p) for p in paths]
+    books = [p for p in paths if is_decision_book(p)]
+    ledgers = [p for p in paths if p not in books]
+    if not books:
+        raise UserError("no decision-support workbook (a workbook with the table Aktiviteter) among the files")
+    if not ledgers:
+        raise UserError("no ledger export among the files: give the year's ledger (CSV, .xlsx or SIE) after the "
+                        "workbooks")
+    if target is not None and len(books) > 1:
+        raise UserError("-o names one output: give it with one workbook only (several get WORKBOOK_bokslut.xlsx)")
+    mapping, ranges = options(columns, accounts)
+    copies = [FileCopy(source, target, tag="bokslut", force=force, inputs=ledgers) for source in books]
+    csvs = [claim(copy.path.with_suffix(".csv"), [*books, *ledgers], force, "-o") for copy in copies]
+    closings = bokslut([read_file(copy.source) for copy in copies], copies, ledgers, mapping, ranges, period,
+                       dedupe)
+    out = []
+    for copy, csv_claim, c in zip(copies, csvs, closings):
+        write_bytes(csv_claim, entries_csv(c.entries).encode("utf-8-sig"))
+        if notes is not None:
+            notes += copy.notes + csv_claim.notes()
+        out.append((copy.path, csv_claim.path, c))
+    return out
