@@ -3,7 +3,7 @@ item 10).  Run by hand (not by the tests):
 
     python benchmarks/bench_utfall.py              # 1 064 000 transactions, 232 800 on the agreement's objekt
     python benchmarks/bench_utfall.py --quick      # a tenth of that
-    python benchmarks/bench_utfall.py --sweep      # 0.25-2 M rows with 0.4 % on the objekt (the README's table)
+    python benchmarks/bench_utfall.py --sweep      # 0.25-2 M rows with 0.4 % on the objekt (the table in docs/benchmarks.md)
 
 CSV: the floor is a bare ``pandas.read_csv`` + ``groupby`` of the same file.  SIE 4 of the same size: the
 floors are that read_csv + groupby of a CSV with the same transactions, and a minimal vectorised SIE reader
