@@ -61,7 +61,7 @@ def cmd_report(args: argparse.Namespace) -> int:
             else "budget: no utfall filled in yet")
     errors = sum(f.severity == Severity.ERROR for f in findings)
     warnings = sum(f.severity == Severity.WARNING for f in findings)
-    print(f"Wrote {target} (sheets \"Bilaga 2\", {s.pages} page(s), and \"Kontroll\")")
+    print(f"Wrote {target} (sheets \"Bilaga 2\", {s.pages} page(s), \"Kontroll\" and \"Återbetalning\")")
     print(f"  activities:   {s.activities}")
     print(f"  received:     {format_kr(s.received)}")
     print(f"  costs:        {format_kr(s.costs)} ({kind})")
