@@ -59,7 +59,7 @@ def fetch_utfall(book: "xw.Book", paths: list[str], columns=None, accounts: str 
                  today: dt.date | None = None, live: Live | None = None):
     """The use case of ``xl-statsbidrag utfall`` (``app.utfall.utfall``) on the open workbook: the Utfall cells
     set and the sheet Utfall written; returns (``ledger.match.Utfall``, Live)."""
-    from ..app import utfall as utfall_case  # here: pandas only when the button is clicked (the Lite rule)
+    from ..app import utfall as utfall_case  # lazy: pandas only when the button is clicked (the Lite rule)
 
     mapping, ranges = utfall_case.options(columns, accounts)
     live = live or read_live(book)

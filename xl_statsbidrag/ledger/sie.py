@@ -40,6 +40,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+try:  # pandas' C conversion of tuples to an object array: private, so a pandas without it falls back to numpy
+    from pandas._libs.lib import to_object_array_tuples
+except ImportError:  # pragma: no cover
+    to_object_array_tuples = None
+
 from ..core.errors import UserError
 from ..core.text import normalise_ledger_header as normalise_header
 from .encodings import sniff_encoding
@@ -73,9 +78,7 @@ def _tuples(matches: list[tuple], width: int) -> np.ndarray:
     """findall's tuples as a 2-D object array (pandas' C conversion, a third of zip's time)."""
     if not matches:
         return np.empty((0, width), dtype=object)
-    try:
-        from pandas._libs.lib import to_object_array_tuples
-    except ImportError:  # pragma: no cover - a pandas without it
+    if to_object_array_tuples is None:  # pragma: no cover - a pandas without it
         return np.array(matches, dtype=object)
     return to_object_array_tuples(matches)
 
