@@ -451,8 +451,3 @@ def write_sheets(source: Path, target: Path, layouts: list[SheetLayout],
         removed = edit.finish(unsign)
     edit.write(Path(source), Path(target))  # with the package closed: Windows will not rename over an open file
     return removed
-
-
-def write_sheet(source: Path, target: Path, layout: SheetLayout) -> None:
-    """Write ``target`` as ``source`` with the sheet ``layout.name`` added or replaced."""
-    write_sheets(source, target, [layout])
