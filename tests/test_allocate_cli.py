@@ -65,6 +65,16 @@ def test_weights_from_csv_and_workbook(tmp_path):
     assert list(csv.reader(io.StringIO(done.stdout)))[1:] == [["A", "3", "750"], ["B", "1", "250"]]
 
 
+def test_weight_table_headers_are_compared_as_our_other_headers(tmp_path):
+    """The header row is read by the one header rule (core.text.normalise_header): case, spacing and a
+    trailing colon do not matter."""
+    table = tmp_path / "w.csv"
+    table.write_text("Region: ;  WEIGHT\nNorr;1\nSöder;3\n", encoding="utf-8")
+    done = run(1000, "--weights", table, "--format", "csv")
+    assert done.returncode == 0, done.stderr
+    assert list(csv.reader(io.StringIO(done.stdout)))[1:] == [["Norr", "1", "250"], ["Söder", "3", "750"]]
+
+
 def test_bad_input_names_the_row(tmp_path):
     bad = tmp_path / "w.csv"
     bad.write_text("region,weight\nA,1\nB,0\n")

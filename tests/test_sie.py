@@ -94,6 +94,24 @@ def test_broken_blocks(tmp_path, body, line, message):
     assert str(exc.value).startswith(f"{path}:{line}: ") and message in str(exc.value), str(exc.value)
 
 
+def test_a_sie_file_saved_as_utf16_is_read_and_bad_paths_are_named(tmp_path):
+    """The SIE reader takes its bytes as the CSV readers do (ledger.encodings.file_bytes): UTF-16 text
+    recoded, a missing file, a folder and UTF-16 that does not decode named as the user's mistake."""
+    lines = HEAD + ['#VER A 1 20190101 "Åre"', '{', '#TRANS 4010 {20 "9902"} 12.50', '}']
+    wide = tmp_path / "wide.se"
+    wide.write_bytes(("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-16-le"))
+    frame = read_sie(wide)
+    assert frame["ore"].tolist() == [1250] and frame["text"].tolist() == ["Åre"]
+    with pytest.raises(UserError, match="no such file"):
+        read_sie(tmp_path / "missing.se")
+    with pytest.raises(UserError, match="is a folder"):
+        read_sie(tmp_path)
+    broken = tmp_path / "broken.se"
+    broken.write_bytes(b"\xff\xfe" + "#FLAGGA 0\r\n".encode("utf-16-le") + b"\x00\xd8")  # a lone surrogate
+    with pytest.raises(UserError, match="UTF-16 text but cannot be decoded"):
+        read_sie(broken)
+
+
 def test_cp437_text_is_decoded(tmp_path):
     path = write(tmp_path, HEAD + ['#VER A 1 20190101 "Åre Östersund Härjedalen"', '{',
                                    '#TRANS 4010 {20 "9902"} 1', '}'])

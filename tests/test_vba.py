@@ -353,8 +353,7 @@ def test_libreoffice_imports_the_xlsm_modules_code_names_and_buttons(libreoffice
     assert {k: v for k, v in code_names.items() if k != "*doc*"} == {
         k: v for k, v in _code_names(XLSM).items() if k != "(workbook)"}
     bindings = re.findall(r'xlink:href="vnd\.sun\.star\.script:VBAProject\.([\w.]+)\?language=Basic', ods["content.xml"])
-    assert sorted(bindings) == ["Statsbidrag.HamtaUtfall", "Statsbidrag.Kontrollera", "Statsbidrag.Rekvisition",
-                                "Statsbidrag.SkapaBilaga2"]
+    assert bindings == ["Statsbidrag.Knapp"] * 4
 
 
 def test_libreoffice_imports_the_addin(libreoffice, tmp_path):
@@ -390,31 +389,72 @@ def test_addin_is_an_xlam_with_the_ribbon_tab_and_callbacks():
     ns = {"c": "http://schemas.microsoft.com/office/2009/07/customui"}
     tab = ui.find(".//c:tab", ns)
     assert tab.get("label") == "Statsbidrag"
-    buttons = [(b.get("label"), b.get("onAction")) for b in tab.iterfind(".//c:button", ns)]
-    assert buttons == [("Skapa Bilaga 2", "SkapaBilaga2Knapp"), ("Kontrollera", "KontrolleraKnapp"),
-                       ("Hämta utfall", "HamtaUtfallKnapp"), ("Rekvisition", "RekvisitionKnapp"),
-                       ("Fördela", "FordelaKnapp")]
+    buttons = [(b.get("label"), b.get("onAction"), b.get("tag")) for b in tab.iterfind(".//c:button", ns)]
+    assert buttons == [("Skapa Bilaga 2", "Knapp", "skapa_bilaga2"), ("Kontrollera", "Knapp", "kontrollera"),
+                       ("Hämta utfall", "Knapp", "hamta_utfall"), ("Rekvisition", "Knapp", "rekvisition"),
+                       ("Fördela", "FordelaKnapp", None)]
     code = {n: c for _, _, n, c in VBA_Parser(XLAM.name, data=XLAM.read_bytes()).extract_macros()}["StatsbidragMeny.bas"]
-    calls = dict(re.findall(r"Public Sub (\w+)\(control As IRibbonControl\)(?:(?!End Sub).)*?KorPython \"(\w+)\(",
-                            code, re.S))
-    assert calls == {"SkapaBilaga2Knapp": "skapa_bilaga2", "KontrolleraKnapp": "kontrollera",
-                     "HamtaUtfallKnapp": "hamta_utfall", "RekvisitionKnapp": "rekvisition",
-                     "FordelaKnapp": "fordela"}
+    callbacks = re.findall(r"Public Sub (\w+)\(control As IRibbonControl\)", code)
+    assert callbacks == ["Knapp", "FordelaKnapp"]  # one generic callback, and Fördela's, which asks for a total
+    assert "KorPython \"knapp('\" & control.Tag & \"')\"" in code
     assert '"import xl_statsbidrag.excel as x; x." & anrop' in code and "active_book" not in code
     # the buttons act on xw.Book.caller(): the workbook active at the click, which xlwings' RunPython passes
-    assert all(re.search(rf'KorPython "{fn}\((None, .*)?\)"', code) for fn in calls.values())
+    assert re.search(r'KorPython "fordela\(None, ', code)
     assert "ActiveWorkbook Is Nothing" in code and "ActiveProtectedViewWindow" in code and "Aktivera redigering" in code
-    # the Python each button runs exists, takes the book first, and is valid Python as the macro builds it
+    # the Python each callback runs exists, takes the book first, and is valid Python as the macro builds it
     import inspect
 
     from xl_statsbidrag import excel
 
-    missing = {fn for fn in calls.values() if not hasattr(excel, fn)}
-    assert missing == set()
-    for fn in set(calls.values()) - missing:
-        assert list(inspect.signature(getattr(excel, fn)).parameters)[0] == "book"
-    for anrop in re.findall(r'KorPython "([^"]+\))"\s*$', code, re.M) + ["fordela(None, '2 835 mkr')"]:
-        compile("import xl_statsbidrag.excel as x; x." + anrop, "RunPython", "exec")
+    for fn in ("knapp", "fordela"):
+        assert "book" in inspect.signature(getattr(excel, fn)).parameters
+    for tag in [b[2] for b in buttons if b[2]]:
+        compile(f"import xl_statsbidrag.excel as x; x.knapp('{tag}')", "RunPython", "exec")
+    compile("import xl_statsbidrag.excel as x; x.fordela(None, '2 835 mkr')", "RunPython", "exec")
+
+
+def _ribbon_buttons() -> list:
+    from lxml import etree
+
+    ui = etree.fromstring(parts(XLAM)["customUI/customUI14.xml"])
+    return list(ui.iterfind(".//{http://schemas.microsoft.com/office/2009/07/customui}button"))
+
+
+def test_every_ribbon_tag_names_a_button_and_every_button_is_on_the_ribbon():
+    """The generic callback: a ribbon button's tag names a function of BUTTONS (the ``knapp`` it runs finds
+    it), and every function of BUTTONS has a ribbon button; Fördela, which asks for a total first, has its
+    own callback and is not in BUTTONS."""
+    import inspect
+
+    from xl_statsbidrag.excel.buttons import BUTTONS, knapp
+
+    generic = [b for b in _ribbon_buttons() if b.get("onAction") == "Knapp"]
+    tags = [b.get("tag") for b in generic]
+    assert set(tags) <= set(BUTTONS) and len(tags) == len(set(tags))
+    assert set(BUTTONS) == set(tags)
+    assert {b.get("onAction") for b in _ribbon_buttons()} == {"Knapp", "FordelaKnapp"}
+    for name, work in BUTTONS.items():
+        assert list(inspect.signature(work).parameters)[0] == "book" and work.__name__ == name
+    for b in generic:  # the label the user sees is the button's own title (its dialogs' title)
+        assert BUTTONS[b.get("tag")].title == b.get("label")
+    with pytest.raises(SystemExit, match="no button 'nothing'"):
+        knapp("nothing")
+
+
+def test_every_workbook_button_runs_knapp_with_a_caption_that_names_a_button():
+    """The .xlsm's buttons all run the one macro Knapp, which passes the clicked button's caption; ``knapp``
+    finds the button of BUTTONS by that title (the same function as the ribbon's tag)."""
+    from xl_statsbidrag.excel.buttons import BUTTONS
+
+    vml = parts(XLSM)["xl/drawings/vmlDrawing1.vml"].decode()
+    macros = re.findall(r"<x:FmlaMacro>([^<]*)</x:FmlaMacro>", vml)
+    captions = re.findall(r'<font face="Calibri" size="220" color="#000000">([^<]*)</font>', vml)
+    assert macros == ["[0]!Knapp"] * 4
+    titles = {f.title: name for name, f in BUTTONS.items()}
+    assert [titles.get(c) for c in captions] == ["skapa_bilaga2", "kontrollera", "hamta_utfall", "rekvisition"]
+    code = {n: c for _, _, n, c in VBA_Parser(XLSM.name, data=XLSM.read_bytes()).extract_macros()}["Statsbidrag.bas"]
+    assert re.findall(r"Public Sub (\w+)\(", code) == ["Knapp"]
+    assert "Application.Caller" in code and "x.knapp('\" & titel & \"')" in code
 
 
 def test_macros_error_dialogs_give_the_readmes_commands():

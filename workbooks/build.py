@@ -144,8 +144,10 @@ CHOICES = {"unmatched_decision": ["Räknas med", "Räknas inte"], "requisition_r
            "carry_over": ["Ja", "Nej"], "per_year": ["Ja", "Nej"]}
 
 MACRO_MODULE = HERE / "vba" / "Statsbidrag.bas"
-BUTTONS = [("SkapaBilaga2", "Skapa Bilaga 2"), ("Kontrollera", "Kontrollera"), ("HamtaUtfall", "Hämta utfall"),
-           ("Rekvisition", "Rekvisition")]
+# The workbook's buttons: each runs the one macro Knapp, which passes the button's caption to Python
+# (xl_statsbidrag.excel.buttons.knapp finds the button by its title).
+MACRO = "Knapp"
+BUTTONS = ["Skapa Bilaga 2", "Kontrollera", "Hämta utfall", "Rekvisition"]
 
 
 def _source(path: Path) -> str:
@@ -170,8 +172,8 @@ def macros(wb, sheets) -> None:
 
     ws = sheets["activities"]
     ws.set_row(0, 34)
-    for (macro, caption), cell in zip(BUTTONS, ("F1", "H1", "J1", "L1")):
-        ws.insert_button(cell, {"macro": macro, "caption": caption, "width": 150, "height": 36,
+    for caption, cell in zip(BUTTONS, ("F1", "H1", "J1", "L1")):
+        ws.insert_button(cell, {"macro": MACRO, "caption": caption, "width": 150, "height": 36,
                                 "x_offset": 4, "y_offset": 4})
     conf = wb.add_worksheet("xlwings.conf")
     conf.write_row(0, 0, ["UDF Modules", "xl_statsbidrag.excel"])

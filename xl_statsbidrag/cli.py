@@ -18,7 +18,7 @@ from pathlib import Path
 from . import __version__
 from .core.errors import UserError
 from .core.model import Severity
-from .core.money import format_kr
+from .core.money import format_kr, ore_to_kr
 from .ledger import formats as ledger_formats
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
@@ -50,7 +50,7 @@ def _positive(text: str) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from .app.report import report_file
+    from .app.report import report_file  # lazy: keeps --help fast
 
     if args.in_place and args.output:
         raise UserError("give either -o or --in-place, not both")
@@ -80,11 +80,11 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .app.validate import validate_file
+    from .app.validate import validate_file  # lazy: keeps --help fast
 
     _, findings = validate_file(args.workbook, args.today)
     if args.format == "json":
-        import json  # here, not at the top: only this command's json format needs it (issue 28)
+        import json  # lazy: only this command's json format needs it (issue 28)
 
         json.dump([f.as_dict() for f in findings], sys.stdout, ensure_ascii=False, indent=2)
         print()
@@ -101,7 +101,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_allocate(args: argparse.Namespace) -> int:
-    from .app.allocate import allocate, allocation_csv, write_allocation
+    from .app.allocate import allocate, allocation_csv, write_allocation  # lazy: keeps --help fast
 
     table, source = allocate(args.total, args.population, args.weights, args.range, args.rule, args.compute,
                              output=args.output, force=args.force)
@@ -135,7 +135,7 @@ def cmd_allocate(args: argparse.Namespace) -> int:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    from .app.batch import run
+    from .app.batch import run  # lazy: keeps --help fast
 
     rows = run(args.inputs, args.output, args.jobs, args.pdf, args.fail_fast, args.force,
                timeout=args.timeout, max_memory_mb=args.max_memory, recalculate=args.recalculate, today=args.today)
@@ -149,7 +149,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from .app.importing import import_file
+    from .app.importing import import_file  # lazy: keeps --help fast
     from .read.region_reader import describe
 
     notes: list[str] = []
@@ -170,7 +170,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_rekvisition(args: argparse.Namespace) -> int:
-    from .app.requisition import requisition_file
+    from .app.requisition import requisition_file  # lazy: keeps --help fast
 
     notes: list[str] = []
     target, ag, findings = requisition_file(args.workbook, args.output, args.today, force=args.force, notes=notes)
@@ -189,7 +189,7 @@ def cmd_rekvisition(args: argparse.Namespace) -> int:
 
 
 def cmd_deadlines(args: argparse.Namespace) -> int:
-    from .app.deadlines import deadlines_of, write_calendar
+    from .app.deadlines import deadlines_of, write_calendar  # lazy: keeps --help fast (icalendar, dateutil, lxml)
     from .app.outputs import claim
     from .check.deadlines import in_order
     from .files.ics import describe_reminders, parse_reminders
@@ -200,7 +200,7 @@ def cmd_deadlines(args: argparse.Namespace) -> int:
     found, failed, warnings = deadlines_of(args.workbooks)
     items = in_order(found, today)
     if args.format == "csv":
-        from .files.csv_safe import csv_text
+        from .files.csv_safe import csv_text  # lazy: keeps --help fast
 
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(["date", "kind", "agreement", "year", "dnr", "status", "file", "source", "plan_date",
@@ -241,7 +241,7 @@ def cmd_deadlines(args: argparse.Namespace) -> int:
 
 
 def cmd_agreements(args: argparse.Namespace) -> int:
-    from .read.reference_data import catalogue
+    from .read.reference_data import catalogue  # lazy: keeps --help fast (reads the reference tables)
 
     entries = catalogue()
     if args.format == "csv":
@@ -257,14 +257,11 @@ def cmd_agreements(args: argparse.Namespace) -> int:
 
 
 def cmd_utfall(args: argparse.Namespace) -> int:
-    from .app.utfall import utfall_file
-    from .core.money import ore_to_kr
-    from .ledger.match import CATEGORY_SV
+    from .app.utfall import utfall_file  # lazy: keeps --help fast (pandas)
+    from .ledger.match import CATEGORY_SV, DEDUPE_FIELDS, parse_dedupe
 
     dedupe = None
     if args.dedupe or args.dedupe_key:
-        from .ledger.match import DEDUPE_FIELDS, parse_dedupe
-
         dedupe = parse_dedupe(args.dedupe_key)
         print(f"--dedupe: a row of a later file equal to an earlier file's on ({', '.join(dedupe)}) is counted once"
               + ("" if len(dedupe) == len(DEDUPE_FIELDS) else "; rows equal only on this key count once too"))

@@ -1,26 +1,27 @@
 Attribute VB_Name = "Statsbidrag"
 ' Knapparna "Skapa Bilaga 2", "Kontrollera", "Hämta utfall" och "Rekvisition" i beslutsunderlaget.
 '
-' Makrona kör Python-paketet xl_statsbidrag på den här arbetsboken genom xlwings-tillägget
+' Alla knappar kör makrot Knapp: Application.Caller är namnet på knappen som klickades, och knappens text
+' (t.ex. "Skapa Bilaga 2") säger Python vilken knapp det är (xl_statsbidrag.excel.buttons.knapp). En ny
+' knapp behöver ingen ny VBA.
+'
+' Makrot kör Python-paketet xl_statsbidrag på den här arbetsboken genom xlwings-tillägget
 ' (RunPython). Det som behövs på datorn (se README, avsnittet "För dig som arbetar i Excel"):
 ' Python med paketet installerat från projektets wheel-fil eller en kopia av projektet, och
 ' xlwings-tillägget (xlwings addin install).
 Option Explicit
 
-Public Sub SkapaBilaga2()
-    KorPython "import xl_statsbidrag.excel as x; x.skapa_bilaga2()"
-End Sub
-
-Public Sub Kontrollera()
-    KorPython "import xl_statsbidrag.excel as x; x.kontrollera()"
-End Sub
-
-Public Sub HamtaUtfall()
-    KorPython "import xl_statsbidrag.excel as x; x.hamta_utfall()"
-End Sub
-
-Public Sub Rekvisition()
-    KorPython "import xl_statsbidrag.excel as x; x.rekvisition()"
+Public Sub Knapp()
+    Dim titel As String
+    On Error Resume Next
+    titel = ActiveSheet.Buttons(Application.Caller).Caption
+    On Error GoTo 0
+    titel = Replace(Replace(titel, "'", ""), "\", "")
+    If Len(titel) = 0 Then
+        MsgBox "Klicka på en av knapparna på bladet.", vbInformation, "xl-statsbidrag"
+        Exit Sub
+    End If
+    KorPython "import xl_statsbidrag.excel as x; x.knapp('" & titel & "')"
 End Sub
 
 Private Sub KorPython(ByVal kod As String)

@@ -8,22 +8,14 @@ Attribute VB_Name = "StatsbidragMeny"
 ' projektets wheel-fil eller en kopia av projektet, och xlwings-tillägget (xlwings addin install).
 Option Explicit
 
-Public Sub SkapaBilaga2Knapp(control As IRibbonControl)
-    KorPython "skapa_bilaga2()"
+' Knapparna Skapa Bilaga 2, Kontrollera, Hämta utfall och Rekvisition: en och samma återanropsrutin, där
+' knappens tag (customUI14.xml) är namnet på Python-funktionen (xl_statsbidrag.excel.buttons.BUTTONS).
+' En ny knapp behöver en rad i customUI14.xml och en funktion i BUTTONS, ingen ny VBA.
+Public Sub Knapp(control As IRibbonControl)
+    KorPython "knapp('" & control.Tag & "')"
 End Sub
 
-Public Sub KontrolleraKnapp(control As IRibbonControl)
-    KorPython "kontrollera()"
-End Sub
-
-Public Sub HamtaUtfallKnapp(control As IRibbonControl)
-    KorPython "hamta_utfall()"
-End Sub
-
-Public Sub RekvisitionKnapp(control As IRibbonControl)
-    KorPython "rekvisition()"
-End Sub
-
+' Fördela frågar först efter det belopp som ska fördelas.
 Public Sub FordelaKnapp(control As IRibbonControl)
     Dim total As String
     If Not ArbetsbokFinns() Then Exit Sub

@@ -11,6 +11,7 @@ from pathlib import Path
 from ..core.allocation import AllocationError, PotTable, split_pots
 from ..core.errors import UserError
 from ..core.money import AmountError, format_kr, parse_amount, plain
+from ..core.text import normalise_header
 from ..files.csv_safe import CsvWriter, csv_text
 from ..files.paths import WORKBOOK_SUFFIXES, same_file
 from ..forms.fordelning import table_layout
@@ -137,7 +138,7 @@ def load_weights(path: Path | str, cell_range: str | None = None) -> tuple[list[
                 if any(c.strip() for c in r)]
     if not rows:
         raise UserError("the weight table is empty", file=path)
-    header = [str(c or "").strip().casefold() for c in rows[0][1]]
+    header = [normalise_header(c) for c in rows[0][1]]  # the one rule for our headers (core.text)
     try:
         label_col, weight_col = header.index("region"), header.index("weight")
     except ValueError:

@@ -305,11 +305,11 @@ def lock_outdir(outdir: Path):
         raise write_error(exc, outdir) from None
     try:
         if os.name == "nt":
-            import msvcrt
+            import msvcrt  # lazy: Windows only
 
             msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
         else:
-            import fcntl
+            import fcntl  # lazy: not on Windows
 
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
@@ -401,7 +401,7 @@ def _end_with_parent(parent: int) -> None:
 
 def _limit_memory(max_memory_mb: int) -> None:
     try:
-        import resource
+        import resource  # lazy: not on Windows
     except ImportError:  # Windows: the time limit still applies
         return
     limit = max_memory_mb << 20

@@ -14,6 +14,7 @@ import tempfile
 import uuid
 from pathlib import Path
 
+from ..core.a1 import bounds
 from ..core.errors import UserError
 from ..core.model import DecisionBook
 from ..files.atomic import temporary_prefix
@@ -33,7 +34,7 @@ RECALCULATE_HINT = ("formulas without stored values (a file saved by a program t
 def read_file(path: Path | str) -> DecisionBook:
     """A decision-support workbook file as the model (``read.format_reader``), after the checks of the path
     (another spreadsheet format, not a regular file); the book names the file as it can be shown."""
-    from ..xlsx.file_source import read_book  # (the Lite rule: see the module)
+    from ..xlsx.file_source import read_book  # lazy: the Lite rule (see the module)
 
     check_input(Path(path))
     book = read_book(path)
@@ -68,9 +69,8 @@ def with_recalculate_hint(exc: UserError, book: DecisionBook, recalculate: bool)
 def read_range(path: Path, cell_range: str | None) -> list[tuple[str, list[object]]]:
     """(where, values) of each non-empty row of a workbook range (``Blad1!A1:B22``; default the first two
     columns of the first sheet)."""
-    from ..core.a1 import bounds
-    from ..xlsx.cells import CellReader  # (the Lite rule)
-    from ..xlsx.package import Package
+    from ..xlsx.cells import CellReader  # lazy: the Lite rule (see the module)
+    from ..xlsx.package import Package  # lazy: the Lite rule
 
     with Package(path) as pkg:
         sheet_name, _, ref = (cell_range or "").rpartition("!")
@@ -140,7 +140,7 @@ class NewWorkbook:
         self.notes: list[str] = []
 
     def write(self, output: Output) -> None:
-        from ..xlsx.newbook import write_workbook  # (the Lite rule)
+        from ..xlsx.newbook import write_workbook  # lazy: the Lite rule
 
         with self.claimed.writing():
             write_workbook(self.path, output.sheets)
@@ -176,6 +176,6 @@ def write_layouts(source: Path, target: Path, layouts: list[SheetLayout],
     """Write ``target`` as ``source`` with each layout's sheet added or replaced, the custom document
     ``properties`` set and the cells of ``cell_values`` set; a signed workbook only with ``unsign``, which
     removes the signature.  Returns what was removed, in words."""
-    from ..xlsx.writer import write_sheets  # (the Lite rule)
+    from ..xlsx.writer import write_sheets  # lazy: the Lite rule
 
     return write_sheets(source, target, layouts, properties, cell_values, unsign=unsign, mark=mark)

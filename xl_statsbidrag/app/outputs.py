@@ -90,7 +90,7 @@ def _record_path(path: Path) -> Path:
 
 
 def _read_record(folder_record: Path) -> dict:
-    import json  # here: only files without room for a mark need the record; `report` starts without it (issue 28)
+    import json  # lazy: only files without room for a mark need the record; `report` starts without it (issue 28)
 
     try:
         with open(folder_record, "rb") as f:
@@ -115,7 +115,7 @@ def record(path: Path | str) -> None:
     """Note ``path`` (just written, and without room for a mark) as the tool's in its folder's record.
     A record that cannot be written is no error: the file is then not known as the tool's, and the
     next run asks for --force rather than guess."""
-    import json  # (see _read_record)
+    import json  # lazy: see _read_record
 
     path = Path(path)
     where = _record_path(path)
@@ -237,7 +237,7 @@ def write_bytes(target: Claim, data: bytes) -> None:
 
 def _write_marked_package(path: Path, data: bytes) -> None:
     """A workbook made elsewhere (XlsxWriter), written through the package writer, which marks it."""
-    from ..xlsx.writer import write_sheets  # here, not at the top: the Lite rule (see app.files)
+    from ..xlsx.writer import write_sheets  # lazy: the Lite rule (see app.files)
 
     with tempfile.TemporaryDirectory(prefix="xlsb-mark-") as tmp:
         made = Path(tmp) / f"made{path.suffix.lower()}"

@@ -6,8 +6,9 @@ same code as the command, so that both give the same findings and refuse the sam
 They run through RunPython on ``xw.Book.caller()``: the workbook the button belongs to, or for the ribbon
 the workbook that was active when it was clicked (xlwings' add-in passes it).  Each shows its outcome as a
 dialog, also when xlwings or Excel fails, and says what this Excel could not do (``Live.notes``).  The
-ribbon calls one VBA callback for all of them (``Knapp``, with the button's tag), which runs
-``knapp(tag)``: a new button needs a line in the ribbon's XML and an entry in ``BUTTONS``, no VBA.
+ribbon calls one VBA callback for all of them (``Knapp``, with the button's tag), and the workbook's buttons
+one macro (``Knapp``, with the clicked button's caption), which run ``knapp``: a new button needs a line in
+the ribbon's XML (or a button in the workbook) and an entry in ``BUTTONS``, no VBA.
 Under xlwings Lite, ``lite/main.py`` runs the same use cases after the asynchronous reader ``read_async``.
 """
 from __future__ import annotations
@@ -58,7 +59,7 @@ def fetch_utfall(book: "xw.Book", paths: list[str], columns=None, accounts: str 
                  today: dt.date | None = None, live: Live | None = None):
     """The use case of ``xl-statsbidrag utfall`` (``app.utfall.utfall``) on the open workbook: the Utfall cells
     set and the sheet Utfall written; returns (``ledger.match.Utfall``, Live)."""
-    from ..app import utfall as utfall_case  # here: pandas only when the button is clicked (the Lite rule)
+    from ..app import utfall as utfall_case  # lazy: pandas only when the button is clicked (the Lite rule)
 
     mapping, ranges = utfall_case.options(columns, accounts)
     live = live or read_live(book)
@@ -112,6 +113,7 @@ def button(title: str, failed: str):
             except Exception:  # noqa: BLE001
                 raise SystemExit(f"{title}: {text}") from None
             return None
+        run.title = title  # the caption of the workbook's button, which its macro passes to ``knapp``
         return run
     return wrap
 
@@ -214,8 +216,10 @@ BUTTONS = {f.__name__: f for f in (skapa_bilaga2, kontrollera, hamta_utfall, rek
 
 
 def knapp(name: str, book: "xw.Book | None" = None):
-    """The ribbon's callback ``Knapp`` (workbooks/vba/StatsbidragMeny.bas) for every button but "Fördela"
-    (which asks for a total first): runs the button named by the ribbon button's tag."""
-    if name not in BUTTONS:
+    """The buttons' one callback: the ribbon's ``Knapp`` (workbooks/vba/StatsbidragMeny.bas) passes the ribbon
+    button's tag, the function's name, for every button but "Fördela" (which asks for a total first); the
+    workbook's macro ``Knapp`` (workbooks/vba/Statsbidrag.bas) passes the clicked button's caption, its title."""
+    work = BUTTONS.get(name) or next((f for f in BUTTONS.values() if f.title == name), None)
+    if work is None:
         raise SystemExit(f"xl-statsbidrag: no button '{name}' (buttons: {', '.join(BUTTONS)})")
-    return BUTTONS[name](book)
+    return work(book)

@@ -42,8 +42,8 @@ def excel_error_value(platform: str | None = None) -> object:
     Lite (Pyodide) xlwings' Office.js engine turns the text "#VALUE!" into the error itself
     (``xlwings.pro._xlofficejs.errorstr_to_errortype``)."""
     if (platform or sys.platform) == "win32":
-        import pythoncom
-        from win32com.client import VARIANT
+        import pythoncom  # lazy: Windows only (pywin32)
+        from win32com.client import VARIANT  # lazy: Windows only
 
         return VARIANT(pythoncom.VT_ERROR, XL_ERR_VALUE)
     return "#VALUE!"

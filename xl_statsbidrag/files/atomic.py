@@ -40,7 +40,7 @@ def _host() -> str:
     if hasattr(os, "uname"):
         host = os.uname().nodename
     else:
-        import socket
+        import socket  # lazy: only without os.uname (4 ms of every start, issue 28)
 
         host = socket.gethostname()
     return format(zlib.crc32(host.encode("utf-8", "replace")), "08x")[:6]

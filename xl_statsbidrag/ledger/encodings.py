@@ -61,22 +61,30 @@ def sniff_encoding(data: bytes, declared: str | None = None) -> tuple[str, str]:
     return legacy, ENCODING_NAMES[legacy]
 
 
-def read_text_bytes(path: Path) -> tuple[bytes, str, list[str]]:
-    """A text export's bytes with LF or CRLF line ends, its codec, and notes (Swedish) on what was done:
-    UTF-16 recoded to UTF-8, CR-only line ends made LF, a CR inside a line read as a space."""
+def file_bytes(path: Path) -> tuple[bytes, bool]:
+    """A ledger export's bytes, UTF-16 text recoded to UTF-8 (and True when it was, an editor's save of a CSV
+    or SIE file); a missing file, a folder or UTF-16 that does not decode is the user's mistake."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
         raise UserError("no such file", file=path) from None
     except IsADirectoryError:
         raise UserError("is a folder, not a ledger export", file=path) from None
-    notes = []
     wide = utf16_codec(data)
     if wide:
         try:
             data = data.decode(wide).lstrip("\ufeff").encode("utf-8")
         except UnicodeDecodeError:
             raise UserError("the file looks like UTF-16 text but cannot be decoded as such", file=path) from None
+    return data, bool(wide)
+
+
+def read_text_bytes(path: Path) -> tuple[bytes, str, list[str]]:
+    """A text export's bytes with LF or CRLF line ends, its codec, and notes (Swedish) on what was done:
+    UTF-16 recoded to UTF-8, CR-only line ends made LF, a CR inside a line read as a space."""
+    data, wide = file_bytes(path)
+    notes = []
+    if wide:
         codec, why = "utf-8", "UTF-16"
     else:
         if b"\x00" in data[:1 << 16]:

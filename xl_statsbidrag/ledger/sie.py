@@ -40,10 +40,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+try:  # pandas' C conversion of tuples to an object array: private, so a pandas without it falls back to numpy
+    from pandas._libs.lib import to_object_array_tuples
+except ImportError:  # pragma: no cover
+    to_object_array_tuples = None
+
 from ..core.errors import UserError
 from ..core.text import normalise_ledger_header as normalise_header
-from .encodings import sniff_encoding
-from .formats import utf16_codec
+from .encodings import file_bytes, sniff_encoding
 from .frame import AMOUNT_TOLERANCE, HEADER_PATTERNS, on_objekt
 
 OBJECT_FIELDS = ("ansvar", "verksamhet", "aktivitet", "objekt")
@@ -73,9 +77,7 @@ def _tuples(matches: list[tuple], width: int) -> np.ndarray:
     """findall's tuples as a 2-D object array (pandas' C conversion, a third of zip's time)."""
     if not matches:
         return np.empty((0, width), dtype=object)
-    try:
-        from pandas._libs.lib import to_object_array_tuples
-    except ImportError:  # pragma: no cover - a pandas without it
+    if to_object_array_tuples is None:  # pragma: no cover - a pandas without it
         return np.array(matches, dtype=object)
     return to_object_array_tuples(matches)
 
@@ -412,18 +414,7 @@ def read_sie(path: Path | str, columns: dict[str, str] | None = None, objekt=Non
     field to a dimension's number or name: {"objekt": "20"}, {"aktivitet": "Projekt"}.  With
     ``objekt`` (codes) only the transactions on those objekt are kept."""
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise UserError("no such file", file=path) from None
-    except IsADirectoryError:
-        raise UserError("is a folder, not a ledger export", file=path) from None
-    wide = utf16_codec(raw)
-    if wide:  # a SIE file saved as UTF-16 by an editor: read as the text it is
-        try:
-            raw = raw.decode(wide).lstrip("\ufeff").encode("utf-8")
-        except UnicodeDecodeError:
-            raise UserError("the file looks like UTF-16 text but cannot be decoded as such", file=path) from None
+    raw, _ = file_bytes(path)  # a SIE file saved as UTF-16 by an editor: read as the text it is
     if b"\x00" in raw:
         raise UserError("not a SIE file: it holds binary (NUL) bytes", file=path)
     text, encoding = _decode(path, raw)

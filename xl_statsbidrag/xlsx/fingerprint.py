@@ -19,6 +19,7 @@ import zlib
 from pathlib import Path
 from typing import Iterable
 
+from ..core.errors import UserError
 from .ooxml import NS_CUSTOM, NS_PKG_REL, REL_CUSTOM_PROPS
 
 PROPERTY = "xl-statsbidrag kontrollsumma"
@@ -48,9 +49,8 @@ def seal(members: Iterable[tuple[str, int, int]], custom_part: str, custom_bytes
 def check(path: Path | str) -> bool | None:
     """True: ``path`` is a package the tool wrote, unchanged since; False: it carries the mark but has
     been changed since; None: it has no mark (another program's file, or not a package at all)."""
-    from ..core.errors import UserError
-    from .package import parse_xml
-    from .relationships import resolve
+    from .package import parse_xml  # lazy: the Lite rule (app.outputs imports this module; package is lxml)
+    from .relationships import resolve  # lazy: lxml, as above
 
     try:
         with zipfile.ZipFile(path) as z:

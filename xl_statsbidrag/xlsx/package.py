@@ -431,7 +431,7 @@ def _certificate_subject(element: etree._Element) -> str:
     """The subject's common name (else the whole subject) of a base64 X.509 certificate; "" when it
     cannot be read or the ``cryptography`` package (optional: only for naming the signer) is missing."""
     try:
-        from cryptography import x509
+        from cryptography import x509  # lazy: optional, only to name a signer (a heavy import)
         from cryptography.x509.oid import NameOID
     except ImportError:
         return ""

@@ -39,6 +39,7 @@ from .ooxml import (
     REL_EXTENDED_PROPS, REL_SIGNATURE, REL_SIGNATURE_CERTIFICATE, REL_STYLES, REL_TABLE, REL_VBA_PROJECT,
     REL_WORKSHEET,
 )
+from .cells import well_formed
 from .package import Package, q, serialize_xml
 from .relationships import relative, rels_part
 from .styles import add_styles, minimal_styles
@@ -345,8 +346,7 @@ class _Edit:
 
     def cells(self, cell_values: dict[str, dict[str, Decimal | None]]) -> None:
         """Set the cells of each named sheet (``cellpatch``) and ask for recalculation on load."""
-        from .cellpatch import patch_chunks  # here: only utfall sets cells; `report` starts without it (issue 28)
-        from .cells import well_formed
+        from .cellpatch import patch_chunks  # lazy: only utfall sets cells; `report` starts without it (issue 28)
 
         for name, values in cell_values.items():
             sheet = self.pkg.sheet(name)
@@ -383,8 +383,7 @@ class _Edit:
         part = self.target(self.wb_part, REL_VBA_PROJECT)
         if part is None:
             return None
-        # imported here, past the test: a workbook without macros never needs it (13 ms of `report`, issue 28)
-        from .vbaproject import VBAProjectError, module_names
+        from .vbaproject import VBAProjectError, module_names  # lazy: only a .xlsm needs it (13 ms of `report`, issue 28)
 
         if existing is not None and self.sheet_code_name(existing.part):
             return self.sheet_code_name(existing.part)
@@ -452,8 +451,3 @@ def write_sheets(source: Path, target: Path, layouts: list[SheetLayout],
         removed = edit.finish(unsign)
     edit.write(Path(source), Path(target))  # with the package closed: Windows will not rename over an open file
     return removed
-
-
-def write_sheet(source: Path, target: Path, layout: SheetLayout) -> None:
-    """Write ``target`` as ``source`` with the sheet ``layout.name`` added or replaced."""
-    write_sheets(source, target, [layout])
