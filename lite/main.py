@@ -58,7 +58,7 @@ def _failed(what: str, exc: UserError) -> None:
 
 @script
 async def skapa_bilaga2(book: xw.Book):
-    """Skriver bladen Bilaga 2 och Kontroll i den öppna arbetsboken."""
+    """Skriver bladen Bilaga 2, Kontroll och Återbetalning i den öppna arbetsboken."""
     try:
         s, findings, live = excel.create_report(book, live=await excel.read_async(book))
     except UserError as exc:

@@ -243,7 +243,7 @@ def test_buttons_alert_in_swedish():
     excel.skapa_bilaga2(book)
     excel.kontrollera(book)
     (t1, m1), (t2, m2) = book.app.alerts
-    assert t1 == "Skapa Bilaga 2" and "191 kr" in m1 and "Bladen Bilaga 2 och Kontroll är skapade" in m1
+    assert t1 == "Skapa Bilaga 2" and "191 kr" in m1 and "Bladen Bilaga 2, Kontroll och Återbetalning är skapade" in m1
     assert t2 == "Kontrollera" and "0 fel" in m2
 
 
@@ -287,7 +287,7 @@ def test_on_a_mac_the_dialog_says_what_this_excel_could_not_set():
     book = excel_book.MacBook(EXAMPLE_2019)
     excel.skapa_bilaga2(book)
     title, text = book.app.alerts[-1]
-    assert title == "Skapa Bilaga 2" and "Bladen Bilaga 2 och Kontroll är skapade" in text
+    assert title == "Skapa Bilaga 2" and "Bladen Bilaga 2, Kontroll och Återbetalning är skapade" in text
     assert excel.writer.PAGE_SETUP in text and "xl-statsbidrag report" in text
     assert excel.writer.BORDERS not in text and excel.writer.ALIGNMENT not in text
     sheet = book.wb["Bilaga 2"]

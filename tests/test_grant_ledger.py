@@ -282,3 +282,28 @@ def test_the_repayment_note_names_the_amount_the_reference_and_the_day(tmp_path)
     assert values["Betalningsreferens (Regeringskansliets diarienummer)"] == "S2019/01234/FS, S2019/05678/FS"
     assert values["Betalas senast"] == "2020-03-31" and values["Betalningsmottagare"] == "Kammarkollegiet"
     assert any("Preliminärt" in str(r[0]) for r in wb["Återbetalning"].iter_rows(values_only=True) if r[0])
+
+
+def test_the_bokslut_button_writes_the_sheets_and_the_csv_the_command_writes(tmp_path):
+    """The ribbon's "Bokslut" (the generic callback, no VBA of its own) runs app.bokslut on the open workbook:
+    the sheets Bokslut and Bidragsreskontra, and the entries' CSV beside the workbook, as the command."""
+    import excel_book
+    from xl_statsbidrag import excel
+
+    ledger = WORKBOOKS / "huvudbok_2019.csv"
+    utfalld, _ = utfall_file(WORKBOOKS / "beslutsunderlag_2019.xlsx", [ledger], tmp_path / "b.xlsx", today=TODAY)
+    [(_, command_csv, command)] = bokslut_files([utfalld, ledger], tmp_path / "command.xlsx")
+    book = excel_book.Book(utfalld)
+    closing = excel.bokslut(book, [str(ledger)])
+    title, text = book.app.alerts[-1]
+    assert title == "Bokslut" and "Bladen Bokslut och Bidragsreskontra är skapade för 2019" in text, text
+    assert {"Bokslut", "Bidragsreskontra"} <= {s.title for s in book.wb.worksheets}
+    assert closing.entries == command.entries and closing.rows == command.rows
+    button_csv = tmp_path / "b_bokslut.csv"
+    assert button_csv.read_bytes() == command_csv.read_bytes() and str(button_csv) in text
+    # again: the CSV is the tool's own unchanged output, so it is replaced; an edited one is refused
+    excel.bokslut(book, [str(ledger)])
+    assert "Bladen Bokslut" in book.app.alerts[-1][1]
+    button_csv.write_text("edited", encoding="utf-8")
+    assert excel.bokslut(book, [str(ledger)]) is None
+    assert "Bokslutet kunde inte göras" in book.app.alerts[-1][1] and button_csv.read_text() == "edited"

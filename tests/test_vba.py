@@ -392,7 +392,7 @@ def test_addin_is_an_xlam_with_the_ribbon_tab_and_callbacks():
     buttons = [(b.get("label"), b.get("onAction"), b.get("tag")) for b in tab.iterfind(".//c:button", ns)]
     assert buttons == [("Skapa Bilaga 2", "Knapp", "skapa_bilaga2"), ("Kontrollera", "Knapp", "kontrollera"),
                        ("Hämta utfall", "Knapp", "hamta_utfall"), ("Rekvisition", "Knapp", "rekvisition"),
-                       ("Fördela", "FordelaKnapp", None)]
+                       ("Bokslut", "Knapp", "bokslut"), ("Fördela", "FordelaKnapp", None)]
     code = {n: c for _, _, n, c in VBA_Parser(XLAM.name, data=XLAM.read_bytes()).extract_macros()}["StatsbidragMeny.bas"]
     callbacks = re.findall(r"Public Sub (\w+)\(control As IRibbonControl\)", code)
     assert callbacks == ["Knapp", "FordelaKnapp"]  # one generic callback, and Fördela's, which asks for a total

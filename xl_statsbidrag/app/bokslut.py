@@ -21,7 +21,7 @@ from ..ledger.read import check_distinct, read
 from ..read.workbook_format import ACTIVITIES_TABLE
 from ..xlsx.package import Package
 from .files import FileCopy, read_file
-from .outputs import claim, write_bytes
+from .outputs import Claim, claim, write_bytes
 from .target import Output, Target, refuse_unreadable
 from .utfall import options
 
@@ -92,13 +92,24 @@ def bokslut_files(paths: list[Path | str], target: Path | str | None = None, col
         raise UserError("-o names one output: give it with one workbook only (several get WORKBOOK_bokslut.xlsx)")
     mapping, ranges = options(columns, accounts)
     copies = [FileCopy(source, target, tag="bokslut", force=force, inputs=ledgers) for source in books]
-    csvs = [claim(copy.path.with_suffix(".csv"), [*books, *ledgers], force, "-o") for copy in copies]
+    csvs = [csv_claim(copy.path, [*books, *ledgers], force) for copy in copies]
     closings = bokslut([read_file(copy.source) for copy in copies], copies, ledgers, mapping, ranges, period,
                        dedupe)
     out = []
-    for copy, csv_claim, c in zip(copies, csvs, closings):
-        write_bytes(csv_claim, entries_csv(c.entries).encode("utf-8-sig"))
+    for copy, csv_out, c in zip(copies, csvs, closings):
+        write_csv(csv_out, c)
         if notes is not None:
-            notes += copy.notes + csv_claim.notes()
-        out.append((copy.path, csv_claim.path, c))
+            notes += copy.notes + csv_out.notes()
+        out.append((copy.path, csv_out.path, c))
     return out
+
+
+def csv_claim(workbook: Path, inputs=(), force: bool = False) -> Claim:
+    """The entries' CSV of a workbook: beside it, its name with ``.csv``; the output rule applied before any
+    work (never an input, an existing file only when it is the tool's own unchanged output, or ``force``)."""
+    return claim(Path(workbook).with_suffix(".csv"), inputs, force, "-o")
+
+
+def write_csv(target: Claim, c: Closing) -> None:
+    """The entries as the CSV (``entries_csv``, UTF-8 with BOM), whole or not at all."""
+    write_bytes(target, entries_csv(c.entries).encode("utf-8-sig"))

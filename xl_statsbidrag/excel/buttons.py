@@ -17,6 +17,7 @@ import datetime as dt
 import functools
 import sys
 from decimal import Decimal
+from pathlib import Path
 
 import xlwings as xw
 
@@ -26,7 +27,7 @@ from ..core.model import Severity
 from ..core.money import AmountError, format_kr
 from ..ledger.formats import dialog_filter
 from ..read.reference_data import find_region
-from .source import Live, read_live
+from .source import Live, book_name, read_live
 from .writer import OpenWorkbook
 
 
@@ -64,6 +65,18 @@ def fetch_utfall(book: "xw.Book", paths: list[str], columns=None, accounts: str 
     mapping, ranges = utfall_case.options(columns, accounts)
     live = live or read_live(book)
     return utfall_case.utfall(live.book, OpenWorkbook(book, live), paths, mapping, ranges, today), live
+
+
+def close_year(book: "xw.Book", paths: list[str], columns=None, accounts: str | None = None,
+               period: int | None = None, live: Live | None = None):
+    """The use case of ``xl-statsbidrag bokslut`` (``app.bokslut.bokslut``) on the open workbook: the sheets
+    Bokslut and Bidragsreskontra; returns (``core.closing.Closing``, Live)."""
+    from ..app import bokslut as bokslut_case, utfall as utfall_case  # lazy: pandas only when clicked
+
+    mapping, ranges = utfall_case.options(columns, accounts)
+    live = live or read_live(book)
+    [closing] = bokslut_case.bokslut([live.book], [OpenWorkbook(book, live)], paths, mapping, ranges, period)
+    return closing, live
 
 
 # What a user runs to install: the README and the macros' error dialogs (workbooks/vba) give these commands
@@ -128,7 +141,7 @@ def skapa_bilaga2(book: "xw.Book | None" = None) -> None:
     s, _, live = create_report(book)
     kind = "utfall" if s.complete else "delvis budget (utfall saknas för några aktiviteter)" if s.outcome \
         else "budget (utfall saknas)"
-    _alert(book, f"Bladen Bilaga 2 och Kontroll är skapade.\n\nBidrag: {format_kr(s.received)}\nKostnader, {kind}: "
+    _alert(book, f"Bladen Bilaga 2, Kontroll och Återbetalning är skapade.\n\nBidrag: {format_kr(s.received)}\nKostnader, {kind}: "
                  f"{format_kr(s.costs)}\nEj förbrukat: {format_kr(s.unused)}\nAtt återbetala: {format_kr(s.repay)}\n"
                  f"Egen finansiering: {format_kr(s.own)}\n"
                  f"Förslag till granskning: {s.suggestion.text} (se bladet Kontroll)" + live.notes(), "Skapa Bilaga 2")
@@ -184,11 +197,11 @@ NO_FILE_DIALOG = ("Filvalet finns bara i Excel för Windows: Hämta utfall välj
                   "som skriver en kopia med utfallet (se README, Utfall from the ledger).")
 
 
-def _ask_ledger_files(book) -> list[str]:
+def _ask_ledger_files(book, title: str = "Hämta utfall") -> list[str]:
     """Excel's own file dialog (Windows); an empty list when the user cancels."""
     if sys.platform != "win32":
         raise UserError(NO_FILE_DIALOG)
-    chosen = book.app.api.GetOpenFilename(LEDGER_FILTER, 1, "Hämta utfall: välj huvudboksexporten", None, True)
+    chosen = book.app.api.GetOpenFilename(LEDGER_FILTER, 1, f"{title}: välj huvudboksexporten", None, True)
     if not chosen:
         return []
     return [str(p) for p in (chosen if isinstance(chosen, (list, tuple)) else [chosen])]
@@ -210,9 +223,35 @@ def hamta_utfall(book: "xw.Book | None" = None, paths: list[str] | None = None):
     return result
 
 
+@button("Bokslut", "Bokslutet kunde inte göras.")
+def bokslut(book: "xw.Book | None" = None, paths: list[str] | None = None):
+    """The button "Bokslut": asks for the year's ledger export(s) unless ``paths`` are given; the sheets
+    Bokslut and Bidragsreskontra in the open workbook and, when the workbook is a file on this computer, the
+    entries' CSV beside it (``NAME_bokslut.csv``, by the output rule of every command)."""
+    from ..app.bokslut import csv_claim, write_csv  # lazy: the Lite rule (no files or pandas on import)
+
+    paths = _ask_ledger_files(book, "Bokslut") if paths is None else paths
+    if not paths:
+        return None
+    where = Path(book_name(book))
+    csv_out = csv_claim(where.with_name(f"{where.stem}_bokslut.csv"), [where, *paths]) if where.is_file() else None
+    closing, live = close_year(book, paths)
+    if csv_out is not None:
+        write_csv(csv_out, closing)
+    debet = sum((e.debet for e in closing.entries), Decimal(0))
+    wrote = (f"Posterna finns också som CSV-fil för ekonomisystemet: {csv_out.path}" if csv_out is not None else
+             "Arbetsboken är inte en fil på den här datorn: posterna finns i tabellen Bokslutsposter (bladet Bokslut), "
+             "CSV-filen skrivs av kommandot xl-statsbidrag bokslut.")
+    _alert(book, f"Bladen Bokslut och Bidragsreskontra är skapade för {closing.year}.\n\n"
+                 f"Föreslagna bokslutsposter: {len(closing.entries)} rader, debet = kredit = {format_kr(debet)}.\n"
+                 f"Periodiseringar att bekräfta: {len(closing.accruals)}; investeringar på objektet: "
+                 f"{len(closing.assets)}.\n{wrote}" + live.notes(), "Bokslut")
+    return closing
+
+
 # --- the ribbon's one callback ----------------------------------------------------------------------------
 
-BUTTONS = {f.__name__: f for f in (skapa_bilaga2, kontrollera, hamta_utfall, rekvisition)}
+BUTTONS = {f.__name__: f for f in (skapa_bilaga2, kontrollera, hamta_utfall, rekvisition, bokslut)}
 
 
 def knapp(name: str, book: "xw.Book | None" = None):
