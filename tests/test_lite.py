@@ -5,15 +5,17 @@ comes from the workbook file read with openpyxl; what the scripts send to Excel 
 compared with the command's output.  Skipped only when Node or the prepared Pyodide is absent
 (.ci/run prepares it: python tools/lite_pyodide.py prepare)."""
 import datetime as dt
-import sys
 from decimal import Decimal
+import subprocess
+import sys
 
 import openpyxl
 import pytest
 
-import remote_book
-from conftest import EXAMPLE_2019, WORKBOOKS
-from test_excel_live import hostile
+from tests import remote_book  # noqa: F401  (sets xlwings' noncommercial key before xlwings.pro is used)
+from tests.conftest import EXAMPLE_2019, WORKBOOKS
+from tests.support.live import hostile
+
 from xl_statsbidrag import excel
 from xl_statsbidrag.app.report import report_file
 from xl_statsbidrag.app.requisition import requisition_file
@@ -21,8 +23,100 @@ from xl_statsbidrag.app.requisition import requisition_file
 sys.path.insert(0, str(WORKBOOKS.parent / "tools"))
 import lite_pyodide  # noqa: E402
 
-pytestmark = pytest.mark.skipif(lite_pyodide.missing() is not None,
-                                reason=f"no Pyodide run here: {lite_pyodide.missing()}")
+
+# --- xlwings Lite and licences ----------------------------------------------------------------------------
+
+def _lite_module(monkeypatch):
+    """lite/main.py loaded with the decorators xlwings Lite itself uses (xlwings.pro.udfs_officejs), so
+    that what it registers can be read back as Lite reads it."""
+    import importlib.util
+
+    import xlwings
+    from xlwings.pro import udfs_officejs as lite_runtime
+
+    monkeypatch.setattr(xlwings, "func", lite_runtime.xlfunc)
+    monkeypatch.setattr(xlwings, "arg", lite_runtime.xlarg)
+    monkeypatch.setattr(xlwings, "script", lite_runtime.script)
+    spec = importlib.util.spec_from_file_location("lite_main", WORKBOOKS.parent / "lite" / "main.py")
+    lite = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(lite)
+    return lite, lite_runtime
+
+
+def test_lite_registers_exactly_the_documented_functions_and_scripts(monkeypatch):
+    lite, runtime = _lite_module(monkeypatch)
+    functions = {f["name"]: f for f in runtime.custom_functions_meta(lite)["functions"]}
+    assert set(functions) == set(lite.FUNCTIONS) == {"SB_FORDELA", "SB_KVAR", "SB_KONTROLL"}
+    params = {name: [(p["name"], p.get("optional", False)) for p in f["parameters"]] for name, f in functions.items()}
+    assert params == {
+        "SB_FORDELA": [("total", False), ("vikter", False), ("regel", True)],
+        "SB_KVAR": [("pott", False), ("belopp", False)],
+        "SB_KONTROLL": [("tillgangligt", False), ("belopp", False)] + [
+            (n, True) for n in ("namn", "pott", "pottnamn", "pottbelopp", "oronmarkt")]}
+    for f in functions.values():
+        assert f["result"]["dimensionality"] == "matrix" and f["description"]
+        assert all(not p["description"].startswith("Positional argument") for p in f["parameters"])
+    scripts = {s["function_name"]: s for s in runtime.custom_scripts_meta(lite)}
+    assert set(scripts) == set(lite.SCRIPTS) == {"skapa_bilaga2", "kontrollera", "rekvisition"}
+    documented = (WORKBOOKS.parent / "lite" / "main.py").read_text(encoding="utf-8").split('"""')[1]
+    assert all(name in documented for name in (*lite.FUNCTIONS, *lite.SCRIPTS))
+
+
+def test_lite_runs_the_same_core_and_gives_function_errors_as_values():
+    import asyncio
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("lite_main_plain", WORKBOOKS.parent / "lite" / "main.py")
+    lite = importlib.util.module_from_spec(spec)  # with xlwings' decorators as installed (no runtime wrapping)
+    spec.loader.exec_module(lite)
+    assert lite.SB_KVAR(41197280.0, [[41197089.0]]) == 191
+    assert lite.SB_FORDELA(-1.0, [[1.0]]) == [["#VALUE!", "totalbeloppet får inte vara negativt (-1 kr)"]]
+    book = remote_book.book_from_file(EXAMPLE_2019)  # xlwings' own engine for Lite (xlwings.pro)
+    asyncio.run(lite.skapa_bilaga2(book))
+    asyncio.run(lite.kontrollera(book))
+    asyncio.run(lite.rekvisition(book))
+    assert {"Bilaga 2", "Kontroll", "Rekvisition"} <= {s.name for s in book.sheets}
+
+
+@pytest.mark.system
+def test_lite_path_imports_nothing_heavy_and_requirements_keep_lites_lines():
+    """Lite's Python has no pandas, openpyxl or lxml unless asked for: main.py and its functions run with
+    their imports refused (xlwings itself only tries pandas, and does without)."""
+    code = ("import sys, runpy\n"
+            "class Refuse:\n"
+            "    def find_spec(self, name, path=None, target=None):\n"
+            "        if name.split('.')[0] in ('pandas', 'openpyxl', 'lxml'):\n"
+            "            raise ImportError('not in Lite: ' + name)\n"
+            "sys.meta_path.insert(0, Refuse())\n"
+            "lite = runpy.run_path('lite/main.py')\n"
+            "print(lite['SB_KVAR'](100.0, [[40.0]]), lite['SB_FORDELA'](10.0, [[1.0], [1.0]]))\n"
+            "import xl_statsbidrag.excel as e; print(e.check.__name__, e.create_report.__name__)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=WORKBOOKS.parent)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[:2] == ["60 [[5], [5]]", "check create_report"]
+    lines = [line.split("#")[0].strip() for line in (WORKBOOKS.parent / "lite" / "requirements.txt").read_text(
+        encoding="utf-8").splitlines()]
+    required = [line for line in (WORKBOOKS.parent / "lite" / "requirements.txt").read_text(
+        encoding="utf-8").splitlines() if line.endswith("# required")]
+    assert [r.split()[0] for r in required] == ["xlwings>=0.37.5", "python-dotenv", "pyodide-http", "black"]
+    packages = [line for line in lines if line]
+    assert not any(p.replace("_", "-").startswith("xl-statsbidrag") for p in packages)  # not on PyPI
+    wheel = [p for p in packages if p.endswith(".whl")]
+    assert len(wheel) == 1 and wheel[0].startswith("https://") and wheel[0].endswith(
+        "/xl_statsbidrag-0.1.0-py3-none-any.whl")
+    assert not {"pandas", "openpyxl", "lxml"} & set(packages)
+
+
+def test_runtime_dependencies_are_what_the_lite_path_needs():
+    import tomllib
+
+    project = tomllib.loads((WORKBOOKS.parent / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert project["dependencies"] == []
+    extras = project["optional-dependencies"]
+    assert {"files", "excel", "ledger", "all"} <= set(extras)
+    assert extras["all"] == ["xl-statsbidrag[files,excel,ledger]"]
+    assert "xl-statsbidrag[all]" in extras["test"]
+
 
 FUNCTIONS = [
     {"name": "SB_FORDELA", "args": [600, [[1], [2], [3]]]},
@@ -31,6 +125,8 @@ FUNCTIONS = [
     {"name": "SB_KVAR", "args": ["hundra", [[1]]]},
     {"name": "SB_KONTROLL", "args": [5, [[1], [2], [3]], None, None, None, None, None]},
 ]
+
+
 VALUE_ERROR = {"type": "Error", "errorType": "Value"}  # Office.js' #VALUE!, as xlwings' officejs engine makes it
 
 
@@ -41,6 +137,9 @@ def lite(tmp_path_factory):
     return books, lite_pyodide.run(books, FUNCTIONS)
 
 
+@pytest.mark.system
+@pytest.mark.skipif(lite_pyodide.missing() is not None,
+                    reason=f"no Pyodide run here: {lite_pyodide.missing()}")
 def test_the_wheels_install_with_micropip_and_nothing_heavy_is_imported(lite):
     _, out = lite
     assert out["platform"] == "emscripten" and out["python"].startswith("3.12.")
@@ -49,6 +148,9 @@ def test_the_wheels_install_with_micropip_and_nothing_heavy_is_imported(lite):
     assert out["heavy"] == []  # no pandas, openpyxl, lxml or numpy: Lite does not have them
 
 
+@pytest.mark.system
+@pytest.mark.skipif(lite_pyodide.missing() is not None,
+                    reason=f"no Pyodide run here: {lite_pyodide.missing()}")
 def test_functions_give_results_and_excel_error_values(lite):
     """What Office.js receives: values, or #VALUE! as an error value (formulas see it: ISERROR, SUM) with
     the Swedish message in the next cell."""
@@ -66,6 +168,9 @@ def _sheet(path, name):
     return {(c.row, c.column): c.value for row in wb[name].iter_rows() for c in row if c.value is not None}
 
 
+@pytest.mark.system
+@pytest.mark.skipif(lite_pyodide.missing() is not None,
+                    reason=f"no Pyodide run here: {lite_pyodide.missing()}")
 def test_bilaga_2_in_lite_is_the_commands_in_every_cell(lite, tmp_path):
     """The merged label (Kontaktperson over A:B), the hidden row and the error values are read as the file
     reader reads them, so Bilaga 2 is the command's, cell for cell, and Kontroll flags the hidden row."""
@@ -94,6 +199,9 @@ def test_bilaga_2_in_lite_is_the_commands_in_every_cell(lite, tmp_path):
     assert readable["kontrollera"]["questions"] < 160
 
 
+@pytest.mark.system
+@pytest.mark.skipif(lite_pyodide.missing() is not None,
+                    reason=f"no Pyodide run here: {lite_pyodide.missing()}")
 def test_the_writer_sets_widths_in_points_borders_and_alignment(lite, tmp_path):
     """Office.js takes column widths in points: the layout's characters converted (the sheet as wide as
     the command's file), the signature lines as borders, alignment and gridlines set; only the page
@@ -117,6 +225,9 @@ def test_the_writer_sets_widths_in_points_borders_and_alignment(lite, tmp_path):
     assert excel.writer.PAGE_SETUP in run["printed"] and excel.writer.BORDERS not in run["printed"]
 
 
+@pytest.mark.system
+@pytest.mark.skipif(lite_pyodide.missing() is not None,
+                    reason=f"no Pyodide run here: {lite_pyodide.missing()}")
 def test_findings_are_the_commands(lite, tmp_path):
     """Kontroll names the error cells and the hidden row, the suggestion for the attestation is the
     command's, and the requisition's findings are the command's (jobs.requisition on both paths)."""

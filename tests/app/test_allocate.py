@@ -1,13 +1,18 @@
 """`xl-statsbidrag allocate` as scripts use it."""
 import csv
+from decimal import Decimal
 import io
 import subprocess
 import sys
-from decimal import Decimal
 
 import openpyxl
+import pytest
+
+from tests.support.crafted import cli
 
 from xl_statsbidrag.read import reference_data as tables
+
+pytestmark = pytest.mark.system
 
 
 def run(*args, env=None):
@@ -105,3 +110,35 @@ def test_user_data_folder_extends_the_tables(tmp_path, monkeypatch):
     finally:
         monkeypatch.delenv("XL_STATSBIDRAG_DATA")
         tables.clear_cache()
+
+
+def test_allocate_with_a_published_table_writes_no_weights_and_refuses_a_rule(tmp_path):
+    out = tmp_path / "a.xlsx"
+    done = cli("allocate", "655000000", "--population", "2016-11-01", "-o", out)
+    assert done.returncode == 0, done.stderr
+    import openpyxl
+    rows = list(openpyxl.load_workbook(out).active.iter_rows(values_only=True))
+    assert rows[3] == ("Region", "amount") and rows[4] == ("Stockholms län", 148780771)
+    done = cli("allocate", "655000000", "--population", "2016-11-01", "--rule", "none", "-o", tmp_path / "b.xlsx")
+    assert done.returncode == 2 and "--rule none does not apply" in done.stderr and "--compute" in done.stderr
+    assert not (tmp_path / "b.xlsx").exists()
+
+
+@pytest.mark.parametrize("weight", ["1e5000", "1e999999999", "1e-999999", "0.0000000000001"])
+def test_absurd_weights_are_refused_before_any_arithmetic(tmp_path, weight):
+    weights = tmp_path / "w.csv"
+    weights.write_text(f"region,weight\nA,{weight}\nB,1\n", encoding="utf-8")
+    done = cli("allocate", "100", "--weights", weights)
+    assert done.returncode == 2 and "out of range" in done.stderr and not done.stdout, done.stderr
+
+
+def test_allocate_output_never_replaces_its_weights(tmp_path):
+    weights = tmp_path / "w.csv"
+    weights.write_text("region,weight\nA,1\nB,1\nC,1\n")
+    before = weights.read_bytes()
+    done = cli("allocate", 1000, "--weights", weights, "-o", weights)
+    assert done.returncode == 2 and "overwrite the weights" in done.stderr and weights.read_bytes() == before
+    done = cli("allocate", 100, "--weights", weights, "--rule", "none", "-o", tmp_path / "a.xlsx")
+    assert "difference: -1 kr" in done.stderr
+    title = openpyxl.load_workbook(tmp_path / "a.xlsx")["Fördelning"]["A1"].value
+    assert title == "Fördelning av 100 kr"

@@ -1,24 +1,29 @@
 """Reading the region's own decision-support workbook as it is (layouts like seeds 002 and 001),
 and the catalogue of agreements."""
-import csv
 import datetime as dt
-import io
 import subprocess
 import sys
 
 import pytest
 import xlsxwriter
 
-from conftest import examples, parts, sha256
-from ooxml_checks import check_package
-from xl_statsbidrag.read import reference_data as tables
-from xl_statsbidrag.core.errors import Location, UserError
+from tests.conftest import examples, parts, sha256
+from tests.ooxml_checks import check_package
+from tests.signed_book import sign
+from tests.support.crafted import _plain_book
+from tests.support.imports import region_book, seed_001_workbook
+from tests.support.signatures import cli, signature_remains
+
 from xl_statsbidrag.app.importing import import_file
 from xl_statsbidrag.app.report import report_file
 from xl_statsbidrag.check.validate import validate
+from xl_statsbidrag.core.errors import Location, UserError
 from xl_statsbidrag.xlsx.file_source import read_book
 
+
 TODAY = dt.date(2026, 11, 22)
+
+
 PROSE_002 = [
     "Överenskommelsen om en investering för utvecklade förutsättningar för vårdens medarbetare är en "
     "sammanslagning av de\ntidigare överenskommelserna om Professionsmiljarden och Goda förutsättningar för "
@@ -31,6 +36,8 @@ PROSE_002 = [
     "Övergripande IT-satsning inom ramen för överenskommelsen. Förenkla för\nvårdens medarbetare uppföljning och "
     "rapportering.",
 ]
+
+
 IT_PROSE = ("IT-satsning Totalt 4,5mkr 2019 Uppdrag\nEkonomidir i samverkan med FOUU, IT- och E-\nhälsa i samverkan "
             "Cosmic Datalager mfl\nNyttjande av Stratsys övriga moduler som stöd\nför medarbetaren och säkra processer "
             "som är\nstandardiserade med tillhörande\ndokumentation. Internkontroll samt Statsbidrag.\n\nProjektet Larm "
@@ -79,34 +86,6 @@ def seed_002_workbook(path):
     ws.write(row + 2, 0, "Summa 3 villkor")  # prose after the total is not read
     wb.close()
     return path, header_row, total_row
-
-
-SEED_001_ROWS = [("Hud, infektion, medicin", "2 500 000", "Mobilt närvårdsteam"),
-                 ("Ortopedi", "250 000", "Koordinator osteoporos"),
-                 ("Patientsäkerhet", "1 432 000", "Apotekare klinik och COSMIC,\nDelprojektledare\nbemanningsprojekt"),
-                 ("Primärvård", "750 000\n(250+500)", "Utbildning COSMIC pv,\nSamordnare nationella satsningar\npv"),
-                 ("Diagnostik, teknik, service", "2 310 000", "Gemensam kundtjänst, All\ninclusive sectra"),
-                 ("Regionstab, kommunikation", "680 000", "Info tjänster 1177, Journal på\nnätet"),
-                 ("Regionstab, e-hälsa, IT", "600 000", "Förstärkning IT- COSMIC"),
-                 ("Regionstab, FOUU", "1 028 000", "Utveckling kompetenskort övriga\nyrkeskategorier inklusive KTC"),
-                 ("Regionstab, ekonomi och personal", "310 000", "Självincheckning reception mm"),
-                 ("Vårdvalsnämnden", "120 000", "Byte till Pri-comp (utbetalning")]
-
-
-def seed_001_workbook(path):
-    wb = xlsxwriter.Workbook(str(path))
-    ws = wb.add_worksheet("Blad1")
-    ws.write("A1", "Hälso- och sjukvårdspolitiska avdelningen 2018-04-06 RS/255/2018")
-    ws.write("A3", "Underlag användning av nationell satsning Professionsmiljarden")
-    ws.write("A5", "Sedan tidigare fattade beslut med belopp per verksamhetsområde gällande medel från "
-                   "Professionsmiljaden 2018")
-    ws.write_row("A7", ["Verksamhetsområde", "Belopp,\nkronor", "aktiviteter"])
-    for i, r in enumerate(SEED_001_ROWS):
-        ws.write_row(7 + i, 0, r)
-    ws.write_row(17, 0, ["Totalt budgeterat och beslutat:", "9 980 000"])
-    ws.write("A20", "Således återstår av tilldelade medel högst 2 228 598 kronor.")
-    wb.close()
-    return path
 
 
 def test_seed_002_layout_imports_and_validates(tmp_path):
@@ -161,6 +140,7 @@ def test_seed_001_layout_imports(tmp_path):
         dt.date(2018, 12, 1), dt.date(2019, 3, 31))
 
 
+@pytest.mark.system
 def test_import_cli_prints_what_it_recognised(tmp_path):
     source, header_row, total_row = seed_002_workbook(tmp_path / "underlag.xlsx")
     done = subprocess.run([sys.executable, "-m", "xl_statsbidrag", "import", str(source), "--agreement", "ivm-2019",
@@ -223,23 +203,47 @@ def test_what_cannot_be_recognised_is_said_and_nothing_written(tmp_path, case, w
     assert not out.exists()
 
 
-def test_loose_header_matching():
-    from xl_statsbidrag.read.region_reader import _fields
-    assert _fields(["Pågående arbete/\naktivitet", "Verksamhets-\nområde", "Belopp, kronor", "OBJEKT"]) == \
-        {"name": 0, "verksamhet": 1, "amount": 2, "objekt": 3}
-    assert _fields(["aktiviteter", "Besluts-\nunderlag datum alt dnr", "behov 2020", "summa:"]) == \
-        {"name": 0, "decision_ref": 1, "next_year": 2, "amount": 3}
-
-
-def test_agreements_command_lists_the_catalogue():
-    done = subprocess.run([sys.executable, "-m", "xl_statsbidrag", "agreements", "--format", "csv"],
+@pytest.mark.system
+def test_cli_unit_and_its_summary(tmp_path):
+    source = region_book(tmp_path / "r.xlsx", "Belopp, tkr")
+    done = subprocess.run([sys.executable, "-m", "xl_statsbidrag", "import", str(source), "--agreement", "ivm-2019",
+                           "--region", "Jämtland", "-o", str(tmp_path / "o.xlsx")], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "amounts: column C: 3 amount(s) in tkr (the header 'Belopp, tkr'): multiplied by 1 000" in done.stdout
+    assert "7 144 500 kr" in done.stdout
+    conflicting = region_book(tmp_path / "c.xlsx", "Belopp, tkr", number_format='#,##0 "mkr"')
+    done = subprocess.run([sys.executable, "-m", "xl_statsbidrag", "import", str(conflicting), "--agreement",
+                           "ivm-2019", "--region", "Jämtland", "-o", str(tmp_path / "c_out.xlsx")],
                           capture_output=True, text=True)
-    rows = list(csv.reader(io.StringIO(done.stdout)))
-    assert rows[0] == ["id", "name", "years"]
-    ids = {r[0]: r for r in rows[1:]}
-    assert set(ids) == {"pm-2017", "pm-2018", "ivm-2019", "gonv-2021"}
-    assert ids["ivm-2019"][1] == "En investering för utvecklade förutsättningar för vårdens medarbetare"
-    gonv = tables.catalogue_agreement("gonv-2021")
-    assert [p.national_total for p in gonv.pots] == [2531000000, 400000000, 100000000]
-    pm = tables.catalogue_agreement("pm-2017")
-    assert [tables.regional_amount(p, tables.find_region("23"))[0] for p in pm.pots] == [8429358, 3860775]
+    assert done.returncode == 2 and "--unit" in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "c_out.xlsx").exists()
+
+
+@pytest.mark.system
+def test_cli_warns_about_hidden_rows(tmp_path):
+    source = region_book(tmp_path / "r.xlsx", hidden=(0, 2))
+    done = subprocess.run([sys.executable, "-m", "xl_statsbidrag", "import", str(source), "--agreement", "ivm-2019",
+                           "--region", "Jämtland", "-o", str(tmp_path / "o.xlsx")], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "warning: 2 hidden row(s) left out" in done.stdout and "A5 'Specialistutbildning'" in done.stdout
+
+
+def test_import_skips_chart_sheets_and_refuses_name_clashes(tmp_path):
+    table = import_file(_plain_book(tmp_path / "c.xlsx", chart=True), tmp_path / "o.xlsx", "ivm-2019", "23")[0]
+    assert table.decided == 2000
+    with pytest.raises(UserError, match="already has a table or name 'Objekt'"):
+        import_file(_plain_book(tmp_path / "d.xlsx", defined="Objekt"), tmp_path / "o2.xlsx", "ivm-2019", "23")
+    assert not (tmp_path / "o2.xlsx").exists()
+
+
+@pytest.mark.system
+def test_import_refuses_a_signed_workbook(tmp_path):
+    from tests.support.imports import seed_001_workbook
+
+    source = sign(seed_001_workbook(tmp_path / "pm.xlsx"), tmp_path / "pm_signerad.xlsx")
+    args = ["import", source, "--agreement", "pm-2018", "--region", "Jämtlands län", "-o", tmp_path / "o.xlsx"]
+    done = cli(*args)
+    assert done.returncode == 2 and "digitally signed" in done.stderr
+    assert "adds the sheets 'Överenskommelse', 'Aktiviteter'" in done.stderr
+    assert cli(*args, "--force").returncode == 0
+    assert signature_remains(tmp_path / "o.xlsx") == []

@@ -3,19 +3,23 @@ that was changed since it made it) unless --force, which keeps a backup copy; al
 every command that writes: report, rekvisition, utfall, import, allocate -o, deadlines --ics, batch."""
 import json
 import os
+from pathlib import Path
 import shutil
 import subprocess
 import sys
-import zipfile
-from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE_2018, EXAMPLE_2019, ROOT, WORKBOOKS, sha256
+from tests.conftest import EXAMPLE_2018, EXAMPLE_2019, ROOT, WORKBOOKS, sha256
+from tests.support.batch import run_cli
+from tests.support.imports import seed_001_workbook
+from tests.support.outputs import books
+
 from xl_statsbidrag.app import outputs
-from xl_statsbidrag.core.errors import UserError
 from xl_statsbidrag.app.report import report_file
+from xl_statsbidrag.core.errors import UserError
 from xl_statsbidrag.xlsx import fingerprint
+
 
 ENV = dict(os.environ, PYTHONPATH=str(ROOT))
 
@@ -38,15 +42,8 @@ def edit_with_openpyxl(path: Path) -> None:
     wb.save(path)
 
 
-@pytest.fixture
-def books(tmp_path):
-    a, b = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
-    shutil.copy(EXAMPLE_2019, a)
-    shutil.copy(EXAMPLE_2018, b)
-    return a, b
-
-
 # --- item 1: deadlines --ics -----------------------------------------------------------------------------
+@pytest.mark.system
 
 def test_ics_over_an_input_workbook_is_refused_and_the_workbook_kept(books):
     a, b = books
@@ -58,6 +55,7 @@ def test_ics_over_an_input_workbook_is_refused_and_the_workbook_kept(books):
     assert done.returncode == 2 and sha256(b) == before and not backups(b.parent)
 
 
+@pytest.mark.system
 def test_ics_over_a_file_of_the_user_needs_force_and_keeps_a_backup(books, tmp_path):
     a, _ = books
     mine = tmp_path / "kalender.ics"
@@ -77,6 +75,7 @@ def test_ics_over_a_file_of_the_user_needs_force_and_keeps_a_backup(books, tmp_p
     assert b"BEGIN:VEVENT" in mine.read_bytes()
 
 
+@pytest.mark.system
 def test_ics_the_tool_wrote_is_replaced_and_one_edited_since_is_not(books, tmp_path):
     a, b = books
     ics = tmp_path / "t.ics"
@@ -94,6 +93,7 @@ def test_ics_the_tool_wrote_is_replaced_and_one_edited_since_is_not(books, tmp_p
 
 
 # --- item 2: report over an output edited since ----------------------------------------------------------
+@pytest.mark.system
 
 def test_report_rerun_replaces_its_own_output_but_not_one_edited_since(books, tmp_path):
     a, _ = books
@@ -123,6 +123,7 @@ def test_report_over_a_workbook_of_the_user_is_refused(books):
     assert sha256(b) == before
 
 
+@pytest.mark.system
 @pytest.mark.parametrize("command", ["rekvisition", "utfall", "import"])
 def test_every_command_that_writes_a_copy_follows_the_rule(command, books, tmp_path):
     a, b = books
@@ -131,7 +132,7 @@ def test_every_command_that_writes_a_copy_follows_the_rule(command, books, tmp_p
     before = sha256(target)
     source = a
     if command == "import":
-        from test_import import seed_001_workbook
+        from tests.support.imports import seed_001_workbook
 
         source = seed_001_workbook(tmp_path / "pm.xlsx")
     args = {"rekvisition": ["rekvisition", source, "-o", target],
@@ -148,6 +149,7 @@ def test_every_command_that_writes_a_copy_follows_the_rule(command, books, tmp_p
     assert len(backups(tmp_path)) == 1
 
 
+@pytest.mark.system
 def test_in_place_keeps_the_workbook_the_users_own(books, tmp_path):
     """A workbook changed with --in-place carries no mark: another command's -o never takes it for an output."""
     a, b = books
@@ -158,6 +160,7 @@ def test_in_place_keeps_the_workbook_the_users_own(books, tmp_path):
 
 
 # --- item 3: allocate -o ----------------------------------------------------------------------------------
+@pytest.mark.system
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
 def test_allocate_does_not_replace_a_file_it_did_not_write(suffix, tmp_path):
@@ -185,6 +188,7 @@ def test_allocate_does_not_replace_a_file_it_did_not_write(suffix, tmp_path):
         assert done.returncode == 2 and "has been changed since" in done.stderr
 
 
+@pytest.mark.system
 def test_allocate_never_writes_over_its_weights_file(tmp_path):
     weights = tmp_path / "w.csv"
     weights.write_text("region,weight\nA,1\nB,3\n", encoding="utf-8")
@@ -194,6 +198,7 @@ def test_allocate_never_writes_over_its_weights_file(tmp_path):
 
 
 # --- batch: the same rule ---------------------------------------------------------------------------------
+@pytest.mark.system
 
 def test_batch_does_not_replace_an_output_edited_since(tmp_path):
     inputs, out = tmp_path / "in", tmp_path / "out"
@@ -214,6 +219,7 @@ def test_batch_does_not_replace_an_output_edited_since(tmp_path):
     assert sha256(backup) == edited
 
 
+@pytest.mark.system
 def test_batch_pdfs_follow_the_rule(tmp_path, libreoffice):
     inputs, out = tmp_path / "in", tmp_path / "out"
     inputs.mkdir()
@@ -232,6 +238,7 @@ def test_batch_pdfs_follow_the_rule(tmp_path, libreoffice):
     assert len(backups(out)) == 1
 
 
+@pytest.mark.system
 def test_batch_refuses_summaries_it_did_not_write(tmp_path):
     inputs, out = tmp_path / "in", tmp_path / "out"
     inputs.mkdir()
@@ -247,35 +254,34 @@ def test_batch_refuses_summaries_it_did_not_write(tmp_path):
     assert cli("batch", inputs, "-o", out).returncode == 0  # its own summaries now: rewritten freely
 
 
-# --- knowing its own files ----------------------------------------------------------------------------------
-
-def test_the_mark_tells_an_unchanged_output_from_a_saved_one(books, tmp_path, libreoffice):
-    a, _ = books
-    out = tmp_path / "r.xlsx"
-    report_file(a, out)
-    assert fingerprint.check(out) is True
-    with zipfile.ZipFile(out) as z:  # the mark is a custom document property, visible in Excel
-        assert b"xl-statsbidrag kontrollsumma" in z.read("docProps/custom.xml")
-    resaved = libreoffice.convert(out, tmp_path / "lo", "xlsx")  # opened and saved by another program, no cell changed
-    assert fingerprint.check(resaved) in (None, False) and outputs.state(resaved) != outputs.OURS
-    assert fingerprint.check(a) is None and outputs.state(a) == outputs.FOREIGN  # the shipped example: never ours
-    # a part changed behind the tool's back (the zip rewritten, one part changed), and one rewritten as it was
-    for name, change in (("changed.xlsx", b"</workbook>\n"), ("same.xlsx", b"</workbook>")):
-        copy = tmp_path / name
-        with zipfile.ZipFile(out) as src, zipfile.ZipFile(copy, "w", zipfile.ZIP_DEFLATED) as dst:
-            for info in src.infolist():
-                data = src.read(info)
-                if info.filename == "xl/workbook.xml":
-                    data = data.replace(b"</workbook>", change)
-                dst.writestr(info, data)
-    assert fingerprint.check(tmp_path / "changed.xlsx") is False
-    assert outputs.state(tmp_path / "changed.xlsx") == outputs.CHANGED
-    assert fingerprint.check(tmp_path / "same.xlsx") is True  # the same parts, zipped again: still the tool's
-
-
 def test_an_empty_file_and_a_missing_one_are_free(tmp_path):
     empty = tmp_path / "tom.xlsx"
     empty.write_bytes(b"")
     assert outputs.state(empty) == outputs.NEW and outputs.state(tmp_path / "none.xlsx") == outputs.NEW
     with pytest.raises(UserError, match="is a folder"):
         outputs.claim(tmp_path)
+
+
+def test_output_rules(tmp_path, rich_xlsm):
+    with pytest.raises(UserError, match="overwrite the input"):
+        report_file(EXAMPLE_2019, EXAMPLE_2019)
+    with pytest.raises(UserError, match="same kind of file name"):
+        report_file(rich_xlsm, tmp_path / "out.xlsx")
+    with pytest.raises(UserError, match="does not exist"):
+        report_file(EXAMPLE_2019, tmp_path / "no" / "such" / "out.xlsx")
+    assert os.listdir(tmp_path) == []
+
+
+# --- issue 14.4: output and input by identity --------------------------------------------------------
+@pytest.mark.system
+
+@pytest.mark.parametrize("how", ["hardlink", "symlink"])
+def test_an_output_that_is_the_input_under_another_name_is_refused(tmp_path, how):
+    book = tmp_path / "in.xlsx"
+    shutil.copy(EXAMPLE_2019, book)
+    other = tmp_path / "other.xlsx"
+    os.link(book, other) if how == "hardlink" else other.symlink_to(book)
+    before = sha256(book)
+    done = run_cli("report", book, "-o", other)
+    assert done.returncode == 2 and "same file" in done.stderr
+    assert sha256(book) == before and os.path.samefile(book, other)

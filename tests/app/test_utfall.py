@@ -4,62 +4,70 @@ the Excel button; bad input."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 import os
+from pathlib import Path
 import subprocess
 import sys
 import zipfile
-from collections import defaultdict
-from decimal import Decimal
-from pathlib import Path
 
-import openpyxl
-import pandas as pd
 import pytest
 
-import remote_book
-from conftest import EXAMPLE_2019, ROOT, WORKBOOKS, examples, parts, sha256
-from xl_statsbidrag import excel
-from xl_statsbidrag.core.errors import UserError
-from xl_statsbidrag.app.report import report_file
+from tests.conftest import EXAMPLE_2019, ROOT, WORKBOOKS, examples, parts, sha256
+from tests.support.ledgers import cli, year_csv, year_rows
+from tests.support.utfall import OBJEKT, dec, independent
+
+from xl_statsbidrag.app.report import report_file, build_report
 from xl_statsbidrag.app.utfall import utfall_file
-from xl_statsbidrag.core.model import Activity, Agreement, DecisionBook, Objekt, Pot
-from xl_statsbidrag.app.report import build_report
-from xl_statsbidrag.ledger.match import compute
+from xl_statsbidrag.core.errors import UserError
 from xl_statsbidrag.xlsx.file_source import read_book
 
+
 TODAY = dt.date(2020, 3, 1)
+
+
+@pytest.mark.system
+def test_the_same_export_twice_is_refused_naming_both_files(tmp_path):
+    rows = year_rows(2019)
+    a = year_csv(tmp_path / "huvudbok.csv", rows)
+    b = tmp_path / "huvudbok (1).csv"
+    b.write_bytes(a.read_bytes())
+    done = cli("utfall", EXAMPLE_2019, a, b, "-o", tmp_path / "o.xlsx")
+    assert done.returncode == 2, done.stdout
+    assert done.stderr.strip() == f"xl-statsbidrag: error: {b}: huvudbok.csv and huvudbok (1).csv have the same " \
+                                  "content: the same export given twice? Give it once"
+    assert not (tmp_path / "o.xlsx").exists()
+    done = cli("utfall", EXAMPLE_2019, a, tmp_path / "." / "huvudbok.csv", "-o", tmp_path / "o.xlsx")
+    assert done.returncode == 2 and "the same export given twice" in done.stderr
+
+
+@pytest.mark.system
+def test_overlapping_exports_are_named_or_deduped_with_the_key_printed(tmp_path):
+    """Jan-Jun exported, then Jan-Dec: without --dedupe both count and an error says so (exit 1); with
+    --dedupe the later file's copies count once, and the key is printed."""
+    from tests.conftest import examples
+
+    rows = examples.example_transactions()
+    half = [r for r in rows if r["date"].month <= 6]
+    first = examples.example_ledger(tmp_path / "jan-jun.csv", half)
+    whole = examples.example_ledger(tmp_path / "jan-dec.csv", rows)
+    done = cli("utfall", EXAMPLE_2019, first, whole, "-o", tmp_path / "o.xlsx")
+    assert done.returncode == 1, done.stderr
+    assert "error: utfall-dubblett: jan-dec.csv:" in done.stdout and "--dedupe" in done.stdout
+    done = cli("utfall", EXAMPLE_2019, first, whole, "-o", tmp_path / "d.xlsx", "--dedupe")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "--dedupe: a row of a later file equal to an earlier file's on (date, verifikation, rad, konto, text, " \
+           "ansvar, verksamhet, aktivitet, objekt, belopp) is counted once" in done.stdout
+    assert "warning: utfall-dubblett" in done.stdout and "(nyckel: date, verifikation" in done.stdout
+    single = utfall_file(EXAMPLE_2019, [whole], tmp_path / "s.xlsx", today=TODAY)[1]
+    deduped = [a.actual for a in read_book(tmp_path / "d.xlsx").activities]
+    assert deduped == [a.actual for a in read_book(tmp_path / "s.xlsx").activities]
+    assert single.reconciliation[0].total > 0
+    done = cli("utfall", EXAMPLE_2019, first, "-o", tmp_path / "x.xlsx", "--dedupe-key", "date,färg")
+    assert done.returncode == 2 and "--dedupe-key: unknown field(s) färg" in done.stderr
+
+
 ROWS = examples.example_transactions()
-CODES = {(a[6], examples.CODES_2019[a[0]]): a[0] for a in examples.ACTIVITIES_2019}
-OBJEKT = {"9902", "9917"}
-
-
-def independent():
-    """What the matching rule gives, computed here over the generated rows: (per activity name in
-    öre, unmatched per objekt, income per objekt, other per objekt, outside per objekt, total per objekt)."""
-    per_activity = defaultdict(int)
-    buckets = {k: defaultdict(int) for k in ("unmatched", "income", "other", "outside", "total", "matched")}
-    for r in ROWS:
-        if r["objekt"] not in OBJEKT:
-            continue
-        buckets["total"][r["objekt"]] += r["ore"]
-        if r["date"].year != 2019:
-            buckets["outside"][r["objekt"]] += r["ore"]
-        elif r["konto"][0] in "4567":
-            name = CODES.get((r["objekt"], r["kod"]))
-            if name:
-                per_activity[name] += r["ore"]
-                buckets["matched"][r["objekt"]] += r["ore"]
-            else:
-                buckets["unmatched"][r["objekt"]] += r["ore"]
-        elif r["konto"][0] == "3":
-            buckets["income"][r["objekt"]] += r["ore"]
-        else:
-            buckets["other"][r["objekt"]] += r["ore"]
-    return per_activity, buckets
-
-
-def dec(ore: int) -> Decimal:
-    return Decimal(ore) / 100
 
 
 def write_xlsx(path: Path) -> Path:
@@ -136,38 +144,6 @@ def test_three_exports_give_the_sums_computed_independently(kind, tmp_path):
     assert sorted(unmatched.values()) == sorted(dec(v) for v in buckets["unmatched"].values())
 
 
-def _sheet(path, name):
-    wb = openpyxl.load_workbook(path)
-    try:
-        return [[c.value for c in row] for row in wb[name].iter_rows()]
-    finally:
-        wb.close()
-
-
-def test_the_utfall_sheet_lists_every_transaction_on_the_objekt_and_reconciles(tmp_path):
-    out = tmp_path / "out.xlsx"
-    utfall_file(EXAMPLE_2019, [WORKBOOKS / "huvudbok_2019.csv"], out, today=TODAY)
-    rows = _sheet(out, "Utfall")
-    header = next(i for i, r in enumerate(rows) if r[1] == "Datum")
-    columns = {name: i for i, name in enumerate(rows[header])}
-    listed = [r for r in rows[header + 1:] if r[0]]
-    on_objekt = [r for r in ROWS if r["objekt"] in OBJEKT]
-    assert len(listed) == len(on_objekt)
-    assert sum(Decimal(str(r[columns["Belopp"]])) for r in listed) == dec(sum(r["ore"] for r in on_objekt))
-    unmatched = [r for r in listed if r[columns["Aktivitet"]] == "(ej kopplad till aktivitet)"]
-    assert sorted(r[columns["Text"]] for r in unmatched) == ["Konsult utan aktivitetskod", "Lön, kod saknas",
-                                                             "Material, okänd kod"]
-    assert all(str(r[columns["Källa"]]).startswith("huvudbok_2019.csv:") for r in listed)
-    recon_header = next(i for i, r in enumerate(rows) if r[0] == "Objekt")
-    for r in rows[recon_header + 1:recon_header + 3]:
-        assert Decimal(str(r[1])) == sum(Decimal(str(v)) for v in r[2:8]), r
-    with zipfile.ZipFile(out) as z:
-        tables = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/tables/")]
-    assert sum('name="UtfallTransaktioner"' in t for t in tables) == 1
-    assert sum('name="UtfallAvstamning"' in t for t in tables) == 1
-    assert sum('name="UtfallPerAktivitet"' in t for t in tables) == 1
-
-
 def test_report_on_the_result_counts_the_utfall(tmp_path):
     out = tmp_path / "out.xlsx"
     _, result = utfall_file(EXAMPLE_2019, [WORKBOOKS / "huvudbok_2019.csv"], out, today=TODAY)
@@ -213,107 +189,6 @@ def test_only_the_touched_parts_change_and_the_cells_keep_their_style(tmp_path):
     assert [a.actual for a in read_book(again).activities] == [a.actual for a in read_book(out).activities]
 
 
-def test_libreoffice_recalculates_the_totals_of_the_utfall_column(libreoffice, tmp_path):
-    """A formula over the Utfall column, cached as 0 in the input, sums the patched numbers."""
-    source = tmp_path / "in.xlsx"
-    examples.build(source, examples.WORKBOOKS["beslutsunderlag_2019.xlsx"],
-                   lambda wb, sheets: sheets["activities"].write_formula(
-                       "M2", "=SUBTOTAL(109,Aktiviteter[Utfall])", None, 0))
-    out = tmp_path / "out.xlsx"
-    utfall_file(source, [WORKBOOKS / "huvudbok_2019.csv"], out, today=TODAY)
-    per_activity, _ = independent()
-    converted = libreoffice.convert(out, tmp_path / "lo")
-    wb = openpyxl.load_workbook(converted, data_only=True)
-    try:
-        ws = wb["Aktiviteter"]
-        assert ws["J4"].value == "Utfall"
-        assert Decimal(str(ws["M2"].value)).quantize(Decimal("0.01")) == dec(sum(per_activity.values()))
-        assert Decimal(str(ws["D2"].value)) == 191
-    finally:
-        wb.close()
-
-
-# --- the rule on small books ---------------------------------------------------------------------------
-
-def _book(activities: list[tuple[str, str, str]]) -> DecisionBook:
-    ag = Agreement("Test", 2019, [Pot("P", Decimal(1000000))], [Objekt("100"), Objekt("200")])
-    acts = [Activity(row=5 + i, name=n, verksamhet="V", amount=Decimal(1000), objekt=o, code=c, sheet="Aktiviteter",
-                     columns={"name": "A", "actual": "J", "code": "H", "objekt": "G"})
-            for i, (n, o, c) in enumerate(activities)]
-    return DecisionBook("test.xlsx", ag, acts)
-
-
-def _ledger(rows: list[tuple], file="h.csv") -> pd.DataFrame:
-    frame = pd.DataFrame([{"date": pd.Timestamp(d), "verifikation": str(i), "rad": "1", "konto": k, "text": "",
-                           "ansvar": "", "verksamhet": "", "aktivitet": c, "objekt": o, "ore": ore, "file": file,
-                           "line": i + 2} for i, (d, k, o, c, ore) in enumerate(rows)])
-    frame["ore"] = frame["ore"].astype("int64")
-    return frame
-
-
-def test_the_one_activity_without_a_code_takes_the_rest_of_its_objekt():
-    book = _book([("A", "100", "K1"), ("B", "100", "")])
-    result = compute(book, _ledger([("2019-02-01", "4010", "100", "K1", 100), ("2019-02-01", "4010", "100", "", 250),
-                                    ("2019-02-01", "5010", "100", "X9", 1)]))
-    assert result.actual == [Decimal("1"), Decimal("2.51")]
-    assert [f.code for f in result.findings] == []
-
-
-def test_activities_without_codes_on_one_objekt_stay_at_the_objekt_level():
-    book = _book([("A", "100", ""), ("B", "100", ""), ("C", "200", "K")])
-    result = compute(book, _ledger([("2019-02-01", "4010", "100", "", 1000), ("2019-03-01", "7010", "200", "K", 5)]))
-    assert result.actual == [None, None, Decimal("0.05")]
-    (finding,) = [f for f in result.findings if f.code == "utfall-kod-saknas"]
-    assert "'A', 'B'" in finding.message and finding.amount == Decimal(10) and str(finding.location) == "Aktiviteter!H5"
-    assert result.reconciliation[0].amounts[1] == 1000
-
-
-def test_nothing_on_an_objekt_in_the_period_is_a_warning_not_zeros():
-    book = _book([("A", "100", "K"), ("C", "200", "K")])
-    result = compute(book, _ledger([("2018-12-31", "4010", "100", "K", 100), ("2019-03-01", "7010", "200", "K", 5)]))
-    assert result.actual == [None, Decimal("0.05")]
-    (finding,) = [f for f in result.findings if f.code == "utfall-inget"]
-    assert "objekt 100" in finding.message and finding.severity == "warning"
-
-
-def test_accounts_option_and_income_are_not_costs():
-    book = _book([("A", "100", "")])
-    rows = [("2019-02-01", "3010", "100", "", -100000), ("2019-02-01", "8400", "100", "", 700),
-            ("2019-02-01", "45210", "100", "", 300)]
-    assert compute(book, _ledger(rows)).actual == [Decimal(3)]
-    assert compute(book, _ledger(rows), "4000-7999,8400").actual == [Decimal(10)]
-    assert compute(book, _ledger(rows), "8400").actual == [Decimal(7)]
-    with pytest.raises(UserError, match="not an account range"):
-        compute(book, _ledger(rows), "40-7999")
-
-
-def test_rows_of_two_files_all_count_and_rows_given_twice_are_named_or_deduped():
-    """Issue 22 item 1: no row is dropped because another file has one like it; equal rows are named
-    (an error: they have voucher numbers), --dedupe counts them once, the same export twice is refused."""
-    book = _book([("A", "100", "")])
-    first = _ledger([("2019-02-01", "4010", "100", "", 100), ("2019-02-02", "4010", "100", "", 200)], "a.csv")
-    second = _ledger([("2019-02-02", "4010", "100", "", 200), ("2019-02-03", "4010", "100", "", 400)], "b.csv")
-    second["verifikation"] = ["1", "7"]
-    result = compute(book, [first, second])
-    assert result.actual == [Decimal(9)]
-    (finding,) = [f for f in result.findings if f.code == "utfall-dubblett"]
-    assert finding.severity == "error" and str(finding.location) == "b.csv:2" and finding.amount == Decimal(2)
-    assert "a.csv" in finding.message and "--dedupe" in finding.message
-    result = compute(book, [first, second], dedupe=())
-    assert result.actual == [Decimal(7)]
-    (finding,) = [f for f in result.findings if f.code == "utfall-dubblett"]
-    assert finding.severity == "warning" and "nyckel: date, verifikation, rad, konto" in finding.message
-    with pytest.raises(UserError, match="a.csv and a.csv hold the same transactions"):
-        compute(book, [first, first])  # the same file twice
-
-
-def test_ore_add_up_exactly_over_many_rows():
-    book = _book([("A", "100", "")])
-    rows = [("2019-02-01", "4010", "100", "", 1)] * 30001 + [("2019-02-01", "4010", "100", "", 99999999999999)]
-    result = compute(book, _ledger(rows))
-    assert result.actual == [Decimal("1000000000300.00")]
-
-
 def test_activities_and_findings_as_data_frames(tmp_path):
     _, result = utfall_file(EXAMPLE_2019, [WORKBOOKS / "huvudbok_2019.csv"], tmp_path / "o.xlsx", today=TODAY)
     frame = result.activities_frame()
@@ -331,6 +206,7 @@ def run(*args, cwd=None):
                           env=env, cwd=cwd)
 
 
+@pytest.mark.system
 def test_cli_prints_budget_utfall_reconciliation_and_writes_the_default_output(tmp_path):
     book = tmp_path / "b.xlsx"
     book.write_bytes(EXAMPLE_2019.read_bytes())
@@ -346,6 +222,7 @@ def test_cli_prints_budget_utfall_reconciliation_and_writes_the_default_output(t
     assert done.returncode == 0 and costs in done.stdout and "(utfall)" in done.stdout
 
 
+@pytest.mark.system
 @pytest.mark.parametrize("content, encoding, message", [
     ("Huvudbok\nDatum;Konto;Kostnadsbärare;Värde SEK\n2019-01-01;4010;9902;100\n", "utf-8",
      "no objekt, belopp column recognised (headers found: 'Datum', 'Konto', 'Kostnadsbärare', 'Värde SEK'); "
@@ -365,6 +242,7 @@ def test_cli_bad_ledgers_end_with_one_line_and_exit_2(tmp_path, content, encodin
     assert not (tmp_path / "o.xlsx").exists() and "Traceback" not in done.stderr
 
 
+@pytest.mark.system
 def test_cli_columns_option_maps_unknown_headers(tmp_path):
     ledger = tmp_path / "h.csv"
     ledger.write_text("Datum;Konto;Kostnadsbärare;Värde SEK;Projekt\n2019-01-01;4010;9917;100,50;P1902\n",
@@ -377,6 +255,7 @@ def test_cli_columns_option_maps_unknown_headers(tmp_path):
     assert "utfall-inget" in done.stdout  # nothing on 9902
 
 
+@pytest.mark.system
 def test_cli_refuses_other_files_and_broken_sie(tmp_path):
     pdf = tmp_path / "h.pdf"
     pdf.write_bytes(b"%PDF-1.4\x00\x01binary")
@@ -393,8 +272,9 @@ def test_cli_refuses_other_files_and_broken_sie(tmp_path):
     assert not (tmp_path / "o.xlsx").exists()
 
 
+@pytest.mark.system
 def test_cli_exit_1_when_activities_need_a_code(tmp_path):
-    from conftest import small_book
+    from tests.conftest import small_book
 
     book = small_book(tmp_path / "s.xlsx", [["A", "V", 100, "9902", "", None], ["B", "V", 200, "9902", "", None]])
     ledger = tmp_path / "h.csv"
@@ -406,7 +286,7 @@ def test_cli_exit_1_when_activities_need_a_code(tmp_path):
 
 
 def test_a_table_without_utfall_column_is_refused(tmp_path):
-    from conftest import small_book
+    from tests.conftest import small_book
 
     book = small_book(tmp_path / "s.xlsx", [["A", "V", 100, "9902", ""]], ["Aktivitet", "Verksamhet", "Belopp",
                                                                            "Objekt", "Pott"])
@@ -417,57 +297,11 @@ def test_a_table_without_utfall_column_is_refused(tmp_path):
     assert not (tmp_path / "o.xlsx").exists()
 
 
-# --- the button ------------------------------------------------------------------------------------------
-
-def test_the_excel_button_gives_the_same_as_the_file_path(tmp_path, monkeypatch):
-    book = remote_book.book_from_file(EXAMPLE_2019)
-    initial = [s.name for s in book.sheets]
-    shown = []
-    monkeypatch.setattr(excel.buttons, "_alert", lambda b, text, title="": shown.append((title, text)))
-    ledger = str(WORKBOOKS / "huvudbok_2019.csv")
-    live_result = excel.hamta_utfall(book, [ledger])
-    assert shown[0][0] == "Hämta utfall" and "23 av 23" in shown[0][1]
-    sheets = remote_book.replay(book, initial)
-    out = tmp_path / "out.xlsx"
-    _, file_result = utfall_file(EXAMPLE_2019, [ledger], out)
-    assert live_result.actual == file_result.actual
-    for a, value in zip(read_book(out).activities, file_result.actual):
-        column = ord(a.columns["actual"]) - 64
-        assert Decimal(str(sheets["Aktiviteter"][(a.row, column)])) == value
-    headless = _sheet(out, "Utfall")
-    live = sheets["Utfall"]
-    for r, row in enumerate(headless[3:], start=4):  # below the title and its date note
-        for c, value in enumerate(row, start=1):
-            got = live.get((r, c))
-            if isinstance(value, (int, float)):
-                assert Decimal(str(got)) == Decimal(str(value)), (r, c)
-            else:
-                assert (got or None) == value, (r, c)
-    broken = tmp_path / "broken.csv"
-    broken.write_text("Datum;Konto;Objekt;Belopp\n2019-01-01;4010;9902;tusen\n", encoding="utf-8")
-    assert excel.hamta_utfall(remote_book.book_from_file(EXAMPLE_2019), [str(broken)]) is None
-    assert "kunde inte hämtas" in shown[1][1] and "row 2" in shown[1][1]
-
-
-def test_shipped_ledger_is_reproducible(tmp_path):
-    assert examples.example_ledger(tmp_path / "h.csv").read_bytes() == (WORKBOOKS / "huvudbok_2019.csv").read_bytes()
-
-
-def test_the_xlsm_has_the_hamta_utfall_button_and_macro():
-    from oletools.olevba import VBA_Parser
-
-    xlsm = WORKBOOKS / "beslutsunderlag_2019.xlsm"
-    vml = parts(xlsm)["xl/drawings/vmlDrawing1.vml"].decode()
-    assert "[0]!HamtaUtfall" in vml and "Hämta utfall" in vml
-    modules = {name: code for _, _, name, code in VBA_Parser("b.xlsm", data=xlsm.read_bytes()).extract_macros()}
-    assert "Public Sub HamtaUtfall()" in modules["Statsbidrag.bas"] and "x.hamta_utfall()" in modules["Statsbidrag.bas"]
-
-
 @pytest.mark.parametrize("source", ["2019", "rich_xlsm"])
 def test_the_output_is_valid_ooxml(source, request, tmp_path):
     from openxml_audit import FileFormat, OpenXmlValidator
 
-    from ooxml_checks import check_package
+    from tests.ooxml_checks import check_package
 
     path = EXAMPLE_2019 if source == "2019" else request.getfixturevalue(source)
     out = tmp_path / f"out{path.suffix}"
@@ -477,27 +311,3 @@ def test_the_output_is_valid_ooxml(source, request, tmp_path):
     assert check_package(out) == []
     report_file(out, tmp_path / f"b2{path.suffix}", TODAY)  # and report on it, as the year-end does
     assert check_package(tmp_path / f"b2{path.suffix}") == []
-
-
-def test_the_button_asks_for_the_files_with_excels_dialog(monkeypatch):
-    """On Windows the button asks Excel's file dialog (several files allowed); a cancel does nothing;
-    elsewhere it says that the dialog needs Excel for Windows."""
-    from types import SimpleNamespace
-
-    calls, shown = [], []
-    answers = iter([(str(WORKBOOKS / "huvudbok_2019.csv"),), False])
-
-    def dialog(*args):
-        calls.append(args)
-        return next(answers)
-
-    book = remote_book.book_from_file(EXAMPLE_2019)
-    fake = SimpleNamespace(app=SimpleNamespace(api=SimpleNamespace(GetOpenFilename=dialog)), sheets=book.sheets,
-                           fullname=book.fullname)
-    monkeypatch.setattr(excel.buttons, "_alert", lambda b, text, title="": shown.append(text))
-    monkeypatch.setattr(sys, "platform", "win32")
-    assert excel.buttons._ask_ledger_files(fake) == [str(WORKBOOKS / "huvudbok_2019.csv")]
-    assert calls[0][0].startswith("Huvudboksexport (") and calls[0][4] is True
-    assert excel.hamta_utfall(fake) is None and not shown  # cancelled
-    monkeypatch.setattr(sys, "platform", "darwin")
-    assert excel.hamta_utfall(fake) is None and "Filvalet finns bara i Excel för Windows" in shown[0]

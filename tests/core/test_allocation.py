@@ -2,13 +2,11 @@
 from decimal import Decimal
 from fractions import Fraction
 
-import pytest
 from hypothesis import given, settings, strategies as st
+import pytest
 
-from xl_statsbidrag.app import functions as sheetfuncs
-from xl_statsbidrag.read import reference_data as tables
 from xl_statsbidrag.core.allocation import AllocationError, split, split_mixed, split_pots
-from xl_statsbidrag.core.errors import UserError
+from xl_statsbidrag.read import reference_data as tables
 
 
 def population_2018():
@@ -99,16 +97,6 @@ def test_split_mixed_takes_fixed_amounts_first():
         split_mixed(100, [("a", 200, None), ("b", None, 1)])
     with pytest.raises(AllocationError, match="either a fixed amount or a share"):
         split_mixed(100, [("a", 50, 1)])
-
-
-def test_sheet_function_shape():
-    column = sheetfuncs.allocate("2 835 000 000", [[2344124], [None], [130280]])
-    assert column[1] == [""] and sum(c[0] for c in column if c != [""]) == 2835000000
-    assert isinstance(column[0][0], int)
-    assert sheetfuncs.remainder(41197280, [[41197089]]) == 191
-    assert sheetfuncs.remainder("36 103 335", ["4,5 mkr", 1000]) == 31602335
-    with pytest.raises(UserError):
-        sheetfuncs.allocate(100, [[None], [""]])
 
 
 weights_strategy = st.lists(st.integers(min_value=1, max_value=10**9), min_size=1, max_size=300)

@@ -6,33 +6,49 @@ filled in), the 2019 ledger comes through ``utfall`` as in the year-end routine,
 from LibreOffice."""
 import copy
 import datetime as dt
+from decimal import Decimal
 import re
 import shutil
 import subprocess
 import zipfile
-from decimal import Decimal
 
 import openpyxl
 import pytest
 
-from conftest import EXAMPLE_2018, EXAMPLE_2019, WORKBOOKS, examples, small_book
+from tests.conftest import EXAMPLE_2018, EXAMPLE_2019, WORKBOOKS, examples, small_book
+
+from xl_statsbidrag.app.report import build_report, make_report
 from xl_statsbidrag.app.requisition import requisition_file
 from xl_statsbidrag.app.utfall import utfall_file
-from xl_statsbidrag.ledger.read import read_ledger
-from xl_statsbidrag.core.model import Activity, Agreement, DecisionBook, Pot
-from xl_statsbidrag.app.report import build_report, make_report
-from xl_statsbidrag.ledger.match import compute
 from xl_statsbidrag.check.validate import validate
-from xl_statsbidrag.xlsx.file_source import read_book
+from xl_statsbidrag.core.model import Activity, Agreement, DecisionBook, Pot
 from xl_statsbidrag.core.yearend import year_end
+from xl_statsbidrag.ledger.match import compute
+from xl_statsbidrag.ledger.read import read_ledger
+from xl_statsbidrag.xlsx.file_source import read_book
+
 
 TODAY = dt.date(2026, 11, 22)
+
+
 D = Decimal
+
+
 LEDGER = WORKBOOKS / "huvudbok_2019.csv"
+
+
 SPEC_2019 = examples.WORKBOOKS["beslutsunderlag_2019.xlsx"]
+
+
 SPEC_2018 = examples.WORKBOOKS["professionsmiljarden_2018.xlsx"]
+
+
 EARMARKED = "Vidareutbildning Specialistsjuksköterskor"
+
+
 SAL = "Sal nr 2 på Campus"
+
+
 FINANCE = dict(finance_head="Eva Ekonom", finance_head_title="Ekonomidirektör", finance_head_phone="063-14 75 01",
                finance_head_email="eva.ekonom@regionjh.se", signatory="Regiondirektören",
                rk_dnr_agreement="S2019/01234/FS", rk_dnr_payment="S2019/05678/FS", giro="5050-1055")
@@ -358,6 +374,7 @@ def _values(path, sheet):
         wb.close()
 
 
+@pytest.mark.system
 def test_the_utfall_sheet_ties_to_bilaga_2_recalculated_and_prints_with_its_header(tmp_path, libreoffice):
     out = after_utfall(tmp_path, **FINANCE)
     book = read_book(out)
@@ -400,6 +417,7 @@ def test_requisition_needs_a_valid_giro_and_the_head_of_finance_fields_are_requi
     assert len(over) == 1 and over[0].amount == 89  # 41 197 089 decided against the region's 41 197 000
 
 
+@pytest.mark.system
 def test_a_pot_amount_written_as_text_reaches_the_requisition_as_a_number(tmp_path, libreoffice):
     source = small_book(tmp_path / "t.xlsx", [["A", "V", 100, "9917", "", None]],
                         pots=[("Stimulansmedel", "1 000 kr", "Nej", ""), ("SSK", 500, "Ja", "SSK")],
@@ -410,6 +428,7 @@ def test_a_pot_amount_written_as_text_reaches_the_requisition_as_a_number(tmp_pa
     assert amount == 1500 and ag.requested == 1500
 
 
+@pytest.mark.system
 @pytest.mark.parametrize("case", ["overspend", "partial", "earmarked_partial", "unmatched_counted", "credit"])
 def test_every_formula_of_point_3_recalculates_to_the_value_written(tmp_path, libreoffice, case):
     """The table per part and the lines above it are formulas: LibreOffice recalculates each to the value

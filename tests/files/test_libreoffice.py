@@ -1,12 +1,18 @@
 """What a spreadsheet engine computes: the report opened and recalculated by LibreOffice."""
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 
 import openpyxl
 import pytest
 
-from conftest import EXAMPLE_2018, EXAMPLE_2019, small_book
+from tests.conftest import EXAMPLE_2018, EXAMPLE_2019, small_book, parts, sha256
+from tests.support.batch import run_cli, sheet_names, summary_rows
+
 from xl_statsbidrag.app.report import report_file
+
+pytestmark = pytest.mark.system
+
 
 TODAY = dt.date(2026, 11, 22)
 
@@ -78,3 +84,42 @@ def test_outcome_and_ore_recalculate(libreoffice, tmp_path):
             Decimal(str(written[cell])).quantize(Decimal("0.01")), (cell, formulas[cell])
     sums = [written[c] for c in formulas if "SUMPRODUCT(--(C" in formulas[c] and c.startswith("E")]
     assert sums == [899.5, 550.25]
+
+
+# --- issue 14.16: --recalculate ---------------------------------------------------------------------
+
+def _uncalculated_book(tmp_path) -> Path:
+    """The example, saved by openpyxl with two amounts turned into formulas: no stored values."""
+    import openpyxl
+
+    path = tmp_path / "openpyxl_saved.xlsx"
+    wb = openpyxl.load_workbook(EXAMPLE_2019)
+    ws = wb["Aktiviteter"]
+    table = ws.tables["Aktiviteter"]
+    header_row = ws[table.ref.split(":")[0][1:]]
+    column = next(c.column_letter for c in header_row if c.value == "Belopp")
+    first = int(table.ref.split(":")[0].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")) + 1
+    for row in (first, first + 1):
+        value = ws[f"{column}{row}"].value
+        ws[f"{column}{row}"] = f"={int(value) - 1000}+1000"
+    wb.save(path)  # openpyxl stores no value for a formula (the refusal below shows it)
+    return path
+
+
+def test_recalculate_reads_formulas_that_have_no_stored_values(tmp_path, libreoffice):
+    book = _uncalculated_book(tmp_path)
+    before = sha256(book)
+    refused = run_cli("report", book, "-o", tmp_path / "plain.xlsx")
+    assert refused.returncode == 2 and "--recalculate" in refused.stderr
+    out = tmp_path / "out.xlsx"
+    done = run_cli("report", book, "-o", out, "--recalculate", timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "41 197 089 kr" in done.stdout  # the costs, with the two computed amounts
+    assert sha256(book) == before
+    source, written = parts(book), parts(out)
+    kept = [n for n in source if n in written and source[n] == written[n]]
+    assert "xl/worksheets/sheet2.xml" in kept  # the original package, formulas and all, not LibreOffice's copy
+    assert "Bilaga 2" in sheet_names(out)
+    batch_out = tmp_path / "batch"
+    assert run_cli("batch", book, "-o", batch_out, "--recalculate", timeout=300).returncode == 0
+    assert summary_rows(batch_out)[0]["costs"] == "41197089"

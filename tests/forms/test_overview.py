@@ -2,25 +2,37 @@
 status of every duty, totals that never net one agreement against another, its deadlines, a native chart,
 and a page that prints."""
 import datetime as dt
+from decimal import Decimal as D
 import re
 import shutil
 import subprocess
 import sys
 import zipfile
-from decimal import Decimal as D
 
 import openpyxl
 import pytest
 
-from conftest import EXAMPLE_2018, EXAMPLE_2019
-from test_deadlines import NAME_2021, make_2021
+from tests.conftest import EXAMPLE_2018, EXAMPLE_2019
+from tests.support.deadlines import make_2021
+
 from xl_statsbidrag.app import outputs
-from xl_statsbidrag.forms.overview import (
-    CHART_SHEET, DEADLINE_SHEET, HEADERS, SHEET, OverviewRow, chart_labels, combine, overview_bytes,
-)
+from xl_statsbidrag.forms.overview import (DEADLINE_SHEET, HEADERS, SHEET, OverviewRow, chart_labels, combine,
+                                           overview_bytes)
+
+
+# A third agreement, made for these tests: the 2021 God och nära vård agreement (seed 003: its amounts
+# nationally and the AT planning report due 15 August 2021).  The region's amounts, dates done and its
+# internal deadlines are EXAMPLE DATA.  Deadlines fall on långfredagen (2021-04-02), a Sunday (2021-08-15)
+# and midsommarafton (2021-06-25).
+NAME_2021 = "God och nära vård 2021 – Goda förutsättningar för vårdens medarbetare"
+
 
 NAME_2019 = "En investering för utvecklade förutsättningar för vårdens medarbetare"
+
+
 PM = "Professionsmiljarden – stöd till bättre resursutnyttjande i hälso- och sjukvården"
+
+
 COL = {h: i for i, h in enumerate(HEADERS)}
 
 
@@ -71,6 +83,7 @@ def values(sheet, first=5):
             for r in ([c.value for c in row] for row in sheet.iter_rows(min_row=first)) if any(r)}
 
 
+@pytest.mark.system
 def test_totals_never_net_one_agreement_against_another(tmp_path, libreoffice):
     path = tmp_path / "översikt.xlsx"
     write_overview(path, ROWS)
@@ -104,6 +117,7 @@ def test_chart_categories_can_be_told_apart():
     assert len(set(same)) == 2
 
 
+@pytest.mark.system
 def test_batch_overview_has_every_duty_and_the_next_deadline(rendered):
     done, path, recalculated, _ = rendered
     assert done.returncode == 1 and "Traceback" not in done.stderr  # trasig.xlsx fails alone
@@ -132,6 +146,7 @@ def test_batch_overview_has_every_duty_and_the_next_deadline(rendered):
     assert total[COL["Egen finansiering"]] == 1622695 + 1250000
 
 
+@pytest.mark.system
 def test_batch_overview_lists_every_deadline(rendered):
     _, _, recalculated, _ = rendered
     sheet = recalculated[DEADLINE_SHEET]
@@ -148,6 +163,7 @@ def test_batch_overview_lists_every_deadline(rendered):
     assert sum(r["År"] == 2019 for r in rows) == 3  # the copy's deadlines are not listed twice
 
 
+@pytest.mark.system
 def test_the_overview_prints(rendered):
     _, path, _, text = rendered
     with zipfile.ZipFile(path) as z:
@@ -184,6 +200,7 @@ def test_the_overview_without_any_agreement_is_written(tmp_path):
     assert wb[SHEET]["Q5"].value == "d.xlsx\nnot an Excel workbook"
 
 
+@pytest.mark.system
 def test_batch_today_gives_a_past_years_overview_its_deadlines(tmp_path):
     inputs = tmp_path / "in"
     inputs.mkdir()

@@ -4,12 +4,135 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 
+import pandas as pd
 import pytest
 
+from tests.conftest import EXAMPLE_2019
+from tests.support.ledgers import book, cli, write_lines
+
 from xl_statsbidrag.core.errors import UserError
-from xl_statsbidrag.ledger.read import read_ledger
+from xl_statsbidrag.ledger.match import compute
+from xl_statsbidrag.ledger.read import read as _read, read_ledger
 from xl_statsbidrag.ledger.sie import read_sie, tokens
+
+
+# --- 6.-8. SIE ----------------------------------------------------------------------------------------------
+
+RAINDANCE_DIMS = ['#DIM 1 "Ansvar"', '#DIM 2 "Verksamhet"', '#DIM 3 "Aktivitet"', '#DIM 6 "Projekt"',
+                  '#DIM 20 "Objekt"']
+
+
+def sie_file(path: Path, body: list[str], head=("#FLAGGA 0", "#FORMAT PC8", "#SIETYP 4"), dims=RAINDANCE_DIMS,
+             encoding="cp437") -> Path:
+    return write_lines(path, list(head) + list(dims) + body, encoding)
+
+
+RAINDANCE_BODY = ['#VER A 1 20190301 "Inköp"', "{",
+                  '#TRANS 4010 {1 "410" 2 "HoS" 3 "K1" 6 "P77" 20 "100"} 100.00',
+                  '#TRANS 5010 {1 "410" 2 "HoS" 3 "K2" 6 "P78" 20 "100"} 250.50',
+                  '#TRANS 2440 {} -350.50', "}"]
+
+
+def test_sie_dimensions_by_name_number_and_the_raindance_coding(tmp_path):
+    path = sie_file(tmp_path / "rd.se", RAINDANCE_BODY)
+    frame = read_sie(path)
+    assert frame["aktivitet"].tolist() == ["K1", "K2", ""]  # Aktivitet before Projekt
+    assert frame["ansvar"].tolist() == ["410", "410", ""] and frame["verksamhet"].tolist() == ["HoS", "HoS", ""]
+    notes = frame.attrs["ledger"]["notes"]
+    assert "aktivitet = dimension 3 'Aktivitet'" in notes[2]
+    assert notes[3] == "aktivitet from dimension 3 'Aktivitet', not 6 'Projekt' (choose with --columns aktivitet=<number>)"
+    for choice in ("6", "Projekt", "projekt"):
+        assert read_sie(path, {"aktivitet": choice})["aktivitet"].tolist() == ["P77", "P78", ""]
+    assert read_sie(path, {"objekt": "3", "aktivitet": "20"})["objekt"].tolist() == ["K1", "K2", ""]
+    with pytest.raises(UserError) as exc:
+        read_sie(path, {"aktivitet": "Kostnadsbärare"})
+    assert "--columns aktivitet=Kostnadsbärare: no dimension 'Kostnadsbärare' in the file (dimensions: 1 'Ansvar', " \
+           "2 'Verksamhet', 3 'Aktivitet', 6 'Projekt', 20 'Objekt')" in str(exc.value)
+    assert compute(book(), [_read(path, {"aktivitet": "Projekt"}, {"100"})]).actual == [Decimal(0), Decimal(0)]
+    assert compute(book(), [_read(path, None, {"100"})]).actual == [Decimal(100), Decimal("250.50")]
+
+
+def test_an_undeclared_dimension_is_listed_with_numbers_and_names(tmp_path):
+    path = sie_file(tmp_path / "u.se", ['#VER A 1 20190301 ""', "{", '#TRANS 4010 {1 "410" 30 "9902"} 1', "}"],
+                    dims=['#DIM 1 "Kostnadsställe"'])
+    with pytest.raises(UserError, match=r"no dimension named Objekt among the #DIM declarations \(dimensions: 1 "
+                                        r"'Kostnadsställe', 30 \(used, not declared\)\)"):
+        read_sie(path)
+    assert read_sie(path, {"objekt": "30"})["objekt"].tolist() == ["9902"]
+
+
+@pytest.mark.parametrize("encoding, head, expect", [
+    ("utf-8", ("#FLAGGA 0", "#FORMAT PC8", "#SIETYP 4"), "UTF-8 (the file says #FORMAT PC8, but its bytes are UTF-8)"),
+    ("utf-8", ("#FLAGGA 0", "#SIETYP 4"), "UTF-8"),
+    ("cp1252", ("#FLAGGA 0", "#SIETYP 4"), "Windows-1252 (Latin-1)"),
+    ("cp1252", ("#FLAGGA 0", "#FORMAT PC8", "#SIETYP 4"),
+     "Windows-1252 (Latin-1) (the file says #FORMAT PC8, but its letters are Latin-1)"),
+    ("cp437", ("#FLAGGA 0", "#FORMAT PC8", "#SIETYP 4"), "CP437 (#FORMAT PC8)"),
+    ("cp437", ("#FLAGGA 0", "#SIETYP 4"), "CP437 (PC8, by its letters)"),
+])
+def test_sie_encodings_are_detected_and_said(tmp_path, encoding, head, expect):
+    body = ['#VER A 1 20190301 "Försäljning Åre"', "{", '#TRANS 3010 {20 "SÄLJ" 6 "Östra"} -100.00 "" "Sälj"',
+            '#TRANS 1930 {} 100.00', "}"]
+    frame = read_sie(sie_file(tmp_path / "e.se", body, head, ['#DIM 20 "Objekt"', '#DIM 6 "Projekt"'], encoding))
+    assert frame["objekt"].tolist() == ["SÄLJ", ""] and frame["aktivitet"][0] == "Östra"
+    assert frame["text"].tolist() == ["Sälj", "Försäljning Åre"]
+    assert frame.attrs["ledger"]["notes"][1] == f"encoding {expect}"
+
+
+def test_a_sie_file_saved_as_utf16_is_read(tmp_path):
+    body = ['#VER A 1 20190301 "Försäljning"', "{", '#TRANS 3010 {20 "SÄLJ"} -100.00', '#TRANS 1930 {} 100.00', "}"]
+    path = tmp_path / "u.se"
+    path.write_bytes(b"\xff\xfe" + ("\r\n".join(["#FLAGGA 0", "#SIETYP 4", '#DIM 20 "Objekt"'] + body) + "\r\n")
+                     .encode("utf-16-le"))
+    frame = read_ledger(path)
+    assert frame["objekt"].tolist() == ["SÄLJ", ""] and frame["ore"].tolist() == [-10000, 10000]
+
+
+@pytest.mark.system
+@pytest.mark.parametrize("sietyp", ["1", "2", "3"])
+def test_sie_1_to_3_are_refused(tmp_path, sietyp):
+    path = sie_file(tmp_path / "b.se", ['#KONTO 1930 "Bank"', "#IB 0 1930 1000.00", "#UB 0 1930 1200.00",
+                                         "#RES 0 3010 -500.00"], ("#FLAGGA 0", "#FORMAT PC8", f"#SIETYP {sietyp}"))
+    with pytest.raises(UserError, match=rf"this file has no vouchers \(#SIETYP {sietyp}\)"):
+        read_sie(path)
+    done = cli("utfall", EXAMPLE_2019, path, "-o", path.with_suffix(".xlsx"))
+    assert done.returncode == 2 and f"no vouchers (#SIETYP {sietyp})" in done.stderr
+
+
+def test_a_broken_quote_in_a_text_is_read_with_a_warning(tmp_path):
+    body = ['#VER A 1 20190301 "Inköp', "{", '#TRANS 4010 {20 "100" 6 "K1"} 100.00 20190301 "Faktura utan slut',
+            '#TRANS 4010 {20 "100" 6 "K2"} 5.5 "" "Hyra" 1.0 "Anna"', '#TRANS 2440 {} -105.50', "}"]
+    path = sie_file(tmp_path / "q.se", body, dims=['#DIM 20 "Objekt"', '#DIM 6 "Projekt"'])
+    frame = read_sie(path)
+    assert frame["ore"].tolist() == [10000, 550, -10550]
+    assert frame["text"].tolist() == ["Faktura utan slut", "Hyra", "Inköp"]
+    (warning,) = frame.attrs["ledger"]["warnings"]
+    assert warning.startswith("2 rad(er) med en text utan avslutande citattecken lästes ändå (rad 6, 8)")
+    result = compute(book(), [_read(path, None, {"100"})])
+    assert [f.code for f in result.findings if f.severity == "warning"][0] == "utfall-fil-varning"
+    broken_objects = sie_file(tmp_path / "o.se", ['#VER A 1 20190301 ""', "{", '#TRANS 4010 {20 "100} 1.00', "}"],
+                              dims=['#DIM 20 "Objekt"'])
+    with pytest.raises(UserError, match=r"o.se:7: unexpected"):
+        read_sie(broken_objects)
+
+
+def test_sie_irregular_lines_read_the_same_as_the_common_form(tmp_path):
+    """The vectorised common form and the line-by-line reading give the same rows: tabs, quoted series
+    and numbers, escapes, #RTRANS/#BTRANS, blank lines, one-decimal and -0.xx amounts, no date or text."""
+    common = ['#VER A 1 20190301 "Ett"', "{", '#TRANS 4010 {20 "100" 6 "K1"} 1.5 20190302 "a"',
+              '#TRANS 4010 {20 "100"} -0.50', '#TRANS 2440 {} -1.00', "}"]
+    odd = ['\t#VER "A" "1" 20190301 "Ett"', "  {", '#RTRANS 4010 {20 "100"} 9.00', "",
+           '\t#TRANS 4010 {20 "100" 6 "K1"} 1.5 20190302 "a"', '#TRANS 4010 {"20" "100"} -0.50 ""',
+           '#BTRANS 4010 {} 1.00', '#TRANS 2440 {} -1.00 "" "" 2', "}  "]
+    a = read_sie(sie_file(tmp_path / "a.se", common * 3, dims=['#DIM 20 "Objekt"', '#DIM 6 "Projekt"']))
+    b = read_sie(sie_file(tmp_path / "b.se", odd + common + odd, dims=['#DIM 20 "Objekt"', '#DIM 6 "Projekt"']))
+    columns = ["date", "verifikation", "rad", "konto", "text", "aktivitet", "objekt", "ore"]
+    pd.testing.assert_frame_equal(a[columns], b[columns])
+    assert a["ore"].tolist() == [150, -50, -100] * 3
+    assert b["line"].tolist()[:3] == [10, 11, 13]
+
 
 HEAD = ['#FLAGGA 0', '#FORMAT PC8', '#SIETYP 4', '#FNAMN "Region Jämtland Härjedalen"',
         '#DIM 1 "Kostnadsställe"', '#DIM 6 "Projekt"', '#DIM 20 "Objekt"', '#OBJEKT 20 "9902" "Professionsmiljarden"']

@@ -1,47 +1,28 @@
 """`import` and the unit of the amounts (tkr, mkr: in the header, above the table, in the cells' number
 format or their text) and hidden rows (issue 25, items 4 and 5)."""
-import subprocess
-import sys
 from decimal import Decimal
 
+import openpyxl
 import pytest
 import xlsxwriter
 
-from xl_statsbidrag.core.errors import UserError
+from tests.support.crafted import _plain_book, plain_book, with_cell
+from tests.support.imports import ROWS, region_book
+
 from xl_statsbidrag.app.importing import import_file
+from xl_statsbidrag.core.errors import Location, UserError
 from xl_statsbidrag.read.region_reader import describe
-from xl_statsbidrag.xlsx.file_source import read_book
+from xl_statsbidrag.read.workbook_format import TOTAL_NAME
+from xl_statsbidrag.xlsx.file_source import read_book, FileSource
+from xl_statsbidrag.xlsx.package import Package
 
-ROWS = [("Specialistutbildning", "HoS", 5094, 9917), ("IT-stöd", "Regionstab", 1250.5, 9902),
-        ("Kompetensförsörjning", "HoS", 800, 9917)]
 
-
-def region_book(path, header="Belopp", rows=ROWS, number_format=None, above=None, hidden=(), total=None,
-                total_format=None):
-    """A region's own layout: a title, perhaps a line on the unit, a header row, the rows, a total."""
-    wb = xlsxwriter.Workbook(str(path))
-    ws = wb.add_worksheet("Underlag")
-    fmt = wb.add_format({"num_format": number_format}) if number_format else None
-    ws.write("A1", "Beslutsunderlag 2019")
-    if above:
-        ws.write("A2", above)
-    ws.write_row("A4", ["Aktivitet", "Verksamhet", header, "Objekt"])
-    for i, (name, verksamhet, amount, objekt) in enumerate(rows):
-        r = 4 + i
-        ws.write_row(r, 0, [name, verksamhet])
-        if isinstance(amount, str):
-            ws.write_string(r, 2, amount)
-        else:
-            ws.write_number(r, 2, amount, fmt)
-        ws.write_number(r, 3, objekt)
-        if i in hidden:
-            ws.set_row(r, None, None, {"hidden": True})
-    if total is not None:
-        r = 4 + len(rows)
-        ws.write(r, 0, "Summa")
-        ws.write_number(r, 2, total, wb.add_format({"num_format": total_format}) if total_format else fmt)
-    wb.close()
-    return path
+def test_loose_header_matching():
+    from xl_statsbidrag.read.region_reader import _fields
+    assert _fields(["Pågående arbete/\naktivitet", "Verksamhets-\nområde", "Belopp, kronor", "OBJEKT"]) == \
+        {"name": 0, "verksamhet": 1, "amount": 2, "objekt": 3}
+    assert _fields(["aktiviteter", "Besluts-\nunderlag datum alt dnr", "behov 2020", "summa:"]) == \
+        {"name": 0, "decision_ref": 1, "next_year": 2, "amount": 3}
 
 
 def run_import(tmp_path, source, **options):
@@ -118,21 +99,6 @@ def test_a_unit_it_cannot_tell_is_a_question(tmp_path, case, words):
     assert table.decided == 7144500
 
 
-def test_cli_unit_and_its_summary(tmp_path):
-    source = region_book(tmp_path / "r.xlsx", "Belopp, tkr")
-    done = subprocess.run([sys.executable, "-m", "xl_statsbidrag", "import", str(source), "--agreement", "ivm-2019",
-                           "--region", "Jämtland", "-o", str(tmp_path / "o.xlsx")], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    assert "amounts: column C: 3 amount(s) in tkr (the header 'Belopp, tkr'): multiplied by 1 000" in done.stdout
-    assert "7 144 500 kr" in done.stdout
-    conflicting = region_book(tmp_path / "c.xlsx", "Belopp, tkr", number_format='#,##0 "mkr"')
-    done = subprocess.run([sys.executable, "-m", "xl_statsbidrag", "import", str(conflicting), "--agreement",
-                           "ivm-2019", "--region", "Jämtland", "-o", str(tmp_path / "c_out.xlsx")],
-                          capture_output=True, text=True)
-    assert done.returncode == 2 and "--unit" in done.stderr and "Traceback" not in done.stderr
-    assert not (tmp_path / "c_out.xlsx").exists()
-
-
 def test_small_amounts_without_a_unit_are_flagged(tmp_path):
     table, _ = run_import(tmp_path, region_book(tmp_path / "r.xlsx", "Belopp"))
     assert any("under 1% of the agreement" in w and "--unit tkr" in w for w in table.warnings)
@@ -160,14 +126,6 @@ def test_hidden_rows_under_a_total_that_counts_them(tmp_path):
     assert "difference 800 kr" in "\n".join(describe(table))
 
 
-def test_cli_warns_about_hidden_rows(tmp_path):
-    source = region_book(tmp_path / "r.xlsx", hidden=(0, 2))
-    done = subprocess.run([sys.executable, "-m", "xl_statsbidrag", "import", str(source), "--agreement", "ivm-2019",
-                           "--region", "Jämtland", "-o", str(tmp_path / "o.xlsx")], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    assert "warning: 2 hidden row(s) left out" in done.stdout and "A5 'Specialistutbildning'" in done.stdout
-
-
 # --- the pieces ------------------------------------------------------------------------------------------
 
 def test_headers_that_carry_a_unit_are_still_recognised():
@@ -193,3 +151,53 @@ def test_units_in_headers_statements_and_formats():
     assert format_unit('#,##0 "tkr"') == ("tkr", 0) and format_unit("#,##0,") == (None, 1)
     assert format_unit('#,##0,,"mkr";-#,##0,,"mkr"') == ("mkr", 2) and format_unit("[$kr-41D] #,##0") == ("kr", 0)
     assert format_unit("#\\ ##0\\ \\t\\k\\r") == ("tkr", 0) and format_unit("0.00E+00") == (None, 0)
+
+
+# --- issue 14 ----------------------------------------------------------------------------------------------
+
+def test_import_reads_past_an_amount_without_text_and_past_a_total(tmp_path):
+    rows = [["A", "HoS", 100, 9917], ["B", "HoS", 200, 9917],
+            [None, None, 50, None],  # an amount without a name that is not a sum: reported, not a total
+            ["C", "HoS", 300, 9917],
+            [None, None, 600, None],  # the sum of the rows above: a total
+            ["D", "HoS", 400, 9917],  # a second block below the total: read
+            ["Villkor: inga nya anställningar"]]  # prose below a total: not an activity, not an error
+    table = import_file(plain_book(tmp_path / "p.xlsx", rows), tmp_path / "o.xlsx", "ivm-2019", "23")[0]
+    assert [a.name for a in table.activities] == ["A", "B", "C", "D"] and table.decided == 1000
+    assert table.total_row == 6 and table.total == 600
+    [(where, why)] = table.not_read
+    assert where == Location("Blad1", "C4") and "not the sum of the rows above" in why
+
+
+def test_error_values_in_text_columns_of_an_import_are_reported(tmp_path):
+    source = plain_book(tmp_path / "p.xlsx", [["A", "HoS", 100, 9917], ["B", "HoS", 200, 9917]])
+    step = with_cell(source, tmp_path / "e1.xlsx", "A2", '<c r="A2" t="e"><v>#REF!</v></c>', "xl/worksheets/sheet1.xml")
+    bad = with_cell(step, tmp_path / "e2.xlsx", "B3", '<c r="B3" t="str"><f>X1</f></c>', "xl/worksheets/sheet1.xml")
+    table = import_file(bad, tmp_path / "o.xlsx", "ivm-2019", "23")[0]
+    assert [a.name for a in table.activities] == ["", "B"] and table.activities[1].verksamhet == ""
+    reasons = {str(loc): why for loc, why in table.not_read}
+    assert "#REF!" in reasons["Blad1!A2"] and "formel-utan-varde" in reasons["Blad1!B3"]
+
+
+def test_import_does_not_count_a_merged_amount_twice(tmp_path):
+    table = import_file(_plain_book(tmp_path / "p.xlsx", merged_amount=True), tmp_path / "o.xlsx", "ivm-2019", "23")[0]
+    assert table.decided == 1500 and [a.name for a in table.activities] == ["Första", "Tredje"]
+    assert [(str(loc), r.split(";")[0]) for loc, r in table.not_read] == [
+        ("Blad1!C3", "the amount is in a merged cell that covers several rows")]
+
+
+def test_a_totalsumma_row_is_a_total_in_a_regions_own_layout_too(tmp_path):
+    from xl_statsbidrag.read.region_reader import read_plain
+    assert TOTAL_NAME.match("Totalsumma 2019")
+    path = tmp_path / "t.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("Blad1")
+    ws.write_row("A1", ["Aktivitet", "Verksamhet", "Belopp", "Objekt"])
+    ws.write_row("A2", ["Första", "HoS", 100, 9917])
+    ws.write_row("A3", ["Andra", "HoS", 200, 9917])
+    ws.write_row("A4", ["Totalsumma", "alla", 350])
+    wb.close()
+    with Package(path) as pkg:
+        table = read_plain(FileSource(pkg))
+    assert [a.name for a in table.activities] == ["Första", "Andra"]
+    assert table.total_row == 4 and table.total == 350

@@ -1,21 +1,97 @@
 """Writing one sheet into a package: everything else stays exactly as it was."""
 import datetime as dt
 import os
+import re
+import struct
 import zipfile
 
-import pytest
 from lxml import etree
+from oletools.olevba import VBA_Parser
+import pytest
 
-from conftest import EXAMPLE_2019, parts, sha256, small_book, tiny_png
-from ooxml_checks import check_package
-from xl_statsbidrag.core.errors import UserError
+from tests.conftest import EXAMPLE_2019, WORKBOOKS, parts, sha256, tiny_png
+from tests.ooxml_checks import check_package
+from tests.signed_book import SIGNED_AT, SIGNER, sign
+from tests.support.crafted import ACTIVITY_SHEET, _edit, refused, rezip
+from tests.support.signatures import signature_remains, signed
+
 from xl_statsbidrag.app.report import report_file
+from xl_statsbidrag.core.errors import UserError
+from xl_statsbidrag.read import reference_data as tables
+from xl_statsbidrag.xlsx import zipio, app, workbook
 from xl_statsbidrag.xlsx.package import Package, q
-from xl_statsbidrag.xlsx import zipio
+
 
 TODAY = dt.date(2026, 11, 22)
+
+
+XLSM = WORKBOOKS / "beslutsunderlag_2019.xlsm"
+
+
+def test_report_keeps_the_macros_and_buttons_of_the_shipped_xlsm(tmp_path):
+    before = sha256(XLSM)
+    out = tmp_path / "out.xlsm"
+    report_file(XLSM, out, TODAY)
+    a, b = parts(XLSM), parts(out)
+    assert sha256(XLSM) == before
+    assert {n for n in a if a[n] != b[n]} == {"[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels",
+                                              "xl/styles.xml", "docProps/app.xml", "_rels/.rels"}
+    for name in ("xl/drawings/vmlDrawing1.vml", "xl/worksheets/sheet2.xml", "xl/vbaProject.bin"):
+        assert a[name] == b[name]  # the VBA project is copied; the new sheets only get code names
+    macros = lambda path: {n: c for _, _, n, c in VBA_Parser(path.name, data=path.read_bytes()).extract_macros()}  # noqa
+    assert macros(out) == macros(XLSM)
+
+
+# --- hostile files ----------------------------------------------------------------------------------------
+
+def test_zip_bomb_by_ratio_is_refused_before_inflating(tmp_path):
+    bomb = tmp_path / "bomb.xlsx"
+    rezip(EXAMPLE_2019, bomb, add={"xl/media/zeros.bin": b"\0" * (64 << 20)})
+    assert bomb.stat().st_size < 200_000
+    refused(bomb, "suspicious compression ratio", "xl/media/zeros.bin")
+
+
+def test_zip_member_that_lies_about_its_size_is_refused(tmp_path):
+    liar = tmp_path / "liar.xlsx"
+    rezip(EXAMPLE_2019, liar)
+    data = bytearray(liar.read_bytes())
+    name = ACTIVITY_SHEET.encode()
+    at = data.find(b"PK\x01\x02" + b"".join([]))  # central directory entries follow the members
+    while at != -1:
+        n = struct.unpack_from("<H", data, at + 28)[0]
+        if data[at + 46:at + 46 + n] == name:
+            struct.pack_into("<I", data, at + 24, 100)  # claim 100 bytes uncompressed
+            break
+        at = data.find(b"PK\x01\x02", at + 4)
+    liar.write_bytes(bytes(data))
+    refused(liar, "cannot be read")
+
+
+@pytest.mark.parametrize("doctype", [
+    '<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+    '<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>',
+    '<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>',
+])
+@pytest.mark.parametrize("part", [ACTIVITY_SHEET, "xl/sharedStrings.xml", "xl/workbook.xml", "xl/styles.xml"])
+def test_entities_and_dtds_are_refused(tmp_path, doctype, part):
+    original = parts(EXAMPLE_2019)[part].decode()
+    head, _, body = original.partition("?>")
+    evil = tmp_path / "evil.xlsx"
+    rezip(EXAMPLE_2019, evil, replace={part: (head + "?>" + doctype + body).encode()})
+    refused(evil, "DTD", part.split("/")[-1])
+
+
+@pytest.mark.parametrize("name", ["../evil.xml", "/etc/evil.xml", "xl/../../evil.xml", "xl\\evil.xml"])
+def test_member_names_that_escape_are_refused(tmp_path, name):
+    evil = tmp_path / "evil.xlsx"
+    rezip(EXAMPLE_2019, evil, add={name: b"<x/>"})
+    refused(evil, "unsafe name")
+
+
 TOUCHED = {"[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml",
            "docProps/app.xml", "_rels/.rels"}  # the list of sheets, and the custom properties' relationship
+
+
 ADDED = {"xl/worksheets/sheet3.xml", "xl/worksheets/sheet4.xml", "docProps/custom.xml"}  # Bilaga 2, Kontroll
 
 
@@ -124,17 +200,6 @@ def test_replacing_drops_a_stale_calculation_chain(tmp_path):
     assert check_package(second) == []
 
 
-def test_text_that_looks_like_a_formula_is_written_as_text(tmp_path):
-    rows = [["=HYPERLINK(\"http://x\")", "+V", 100, "9917", "", None], ["@SUM(A1)", "-V", 200, "9917", "", None]]
-    source = small_book(tmp_path / "t.xlsx", rows)
-    target = tmp_path / "out.xlsx"
-    report_file(source, target, TODAY)
-    sheet = parts(target)["xl/worksheets/sheet3.xml"].decode()
-    assert "HYPERLINK" in sheet and "<f>HYPERLINK" not in sheet and "<f>=" not in sheet
-    assert '<t xml:space="preserve">=HYPERLINK(&quot;http://x&quot;)</t>' in sheet or \
-        '<t xml:space="preserve">=HYPERLINK("http://x")</t>' in sheet
-
-
 def test_a_failed_write_leaves_nothing(tmp_path, monkeypatch):
     target = tmp_path / "out.xlsx"
 
@@ -154,29 +219,6 @@ def test_a_failed_write_keeps_the_old_output(tmp_path, monkeypatch):
     with pytest.raises(OSError):
         report_file(EXAMPLE_2019, target, TODAY)
     assert sha256(target) == before and os.listdir(tmp_path) == ["out.xlsx"]
-
-
-def test_output_rules(tmp_path, rich_xlsm):
-    with pytest.raises(UserError, match="overwrite the input"):
-        report_file(EXAMPLE_2019, EXAMPLE_2019)
-    with pytest.raises(UserError, match="same kind of file name"):
-        report_file(rich_xlsm, tmp_path / "out.xlsx")
-    with pytest.raises(UserError, match="does not exist"):
-        report_file(EXAMPLE_2019, tmp_path / "no" / "such" / "out.xlsx")
-    assert os.listdir(tmp_path) == []
-
-
-def _edit(source, target, change):
-    """A copy of a package with some members changed: change(name, data) -> data, or None to drop it;
-    and change(None, None) -> {name: data} to add."""
-    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            data = change(info.filename, zin.read(info))
-            if data is not None:
-                zout.writestr(info.filename, data)
-        for name, data in change(None, None).items():
-            zout.writestr(name, data)
-    return target
 
 
 def test_replacing_the_sheet_takes_its_names_and_parts_with_it(tmp_path):
@@ -234,3 +276,138 @@ def test_a_part_another_sheet_also_uses_stays(tmp_path):
     report_file(_edit(first, tmp_path / "edited.xlsx", change), second, TODAY)
     p = parts(second)
     assert "xl/media/delad.png" in p and "xl/worksheets/_rels/sheet3.xml.rels" not in p
+
+
+def test_duplicate_member_names_are_refused_at_open(tmp_path):
+    path = tmp_path / "dup.xlsx"
+    with zipfile.ZipFile(EXAMPLE_2019) as zin, zipfile.ZipFile(path, "w") as zout:
+        for info in zin.infolist():
+            zout.writestr(info.filename, zin.read(info))
+        with pytest.warns(UserWarning):
+            zout.writestr("xl/workbook.xml", zin.read("xl/workbook.xml"))
+    refused(path, "two members named 'xl/workbook.xml'")
+
+
+def test_a_dtd_is_refused_in_any_encoding_and_anywhere_before_the_root(tmp_path):
+    workbook = parts(EXAMPLE_2019)["xl/workbook.xml"].decode()
+    body = workbook.partition("?>")[2]
+    utf16 = ('<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE workbook [<!ENTITY x "Blad">]>'
+             + body.replace('name="Aktiviteter"', 'name="&x;"')).encode("utf-16")
+    refused(rezip(EXAMPLE_2019, tmp_path / "u16.xlsx", replace={"xl/workbook.xml": utf16}), "DTD", "workbook.xml")
+    sheet = parts(EXAMPLE_2019)[ACTIVITY_SHEET].decode()
+    head, _, rest = sheet.partition("?>")
+    late = head + "?><!--" + "x" * 70_000 + '--><!DOCTYPE worksheet [<!ENTITY e "1">]>' + rest
+    refused(rezip(EXAMPLE_2019, tmp_path / "late.xlsx", replace={ACTIVITY_SHEET: late.encode()}), "DTD", "sheet2.xml")
+
+
+@pytest.mark.parametrize("part", ["xl/styles.xml", "xl/tables/table3.xml", "[Content_Types].xml",
+                                  "xl/_rels/workbook.xml.rels", "xl/worksheets/_rels/sheet2.xml.rels"])
+def test_a_malformed_part_is_named_with_the_file(tmp_path, part):
+    bad = rezip(EXAMPLE_2019, tmp_path / "bad.xlsx", replace={part: parts(EXAMPLE_2019)[part][:-20]})
+    message = refused(bad, "bad.xlsx", part, "not well-formed")
+    assert message.startswith(str(bad))
+
+
+def test_an_encrypted_workbook_and_an_old_xls_are_named_as_such(tmp_path):
+    pytest.importorskip("msoffcrypto")
+    from msoffcrypto.format.ooxml import OOXMLFile
+    encrypted = tmp_path / "secret.xlsx"
+    with open(EXAMPLE_2019, "rb") as plain, open(encrypted, "wb") as out:
+        OOXMLFile(plain).encrypt("hemligt", out)
+    refused(encrypted, "encrypted", "without a password")
+    old = tmp_path / "old.xlsx"  # an .xls renamed: a compound file with a Workbook stream
+    old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504 + "Workbook".encode("utf-16-le") + b"\0" * 4000)
+    refused(old, "Excel 97-2003", "save it as")
+
+
+def test_limits_on_bytes_per_part_and_on_shared_text(tmp_path, monkeypatch):
+    from xl_statsbidrag.xlsx import cells, package
+
+    book = rezip(EXAMPLE_2019, tmp_path / "book.xlsx")
+    monkeypatch.setattr(package, "MAX_STREAMED_PART", 4096)
+    refused(book, "xl/worksheets/sheet", "too large to read")
+    monkeypatch.undo()
+    monkeypatch.setattr(cells, "MAX_SHARED_TEXT", 100)
+    refused(book, "the shared strings hold more than")
+
+
+def test_the_signature_is_found_by_its_structure(signed):
+    with Package(signed) as pkg:
+        [signature] = pkg.signatures()
+        assert signature.part == "_xmlsignatures/sig1.xml"
+        assert signature.signer == SIGNER and signature.signed_at == SIGNED_AT
+        assert "xl/workbook.xml" in signature.covers and "_rels/.rels" in signature.covers
+        assert pkg.vba_signature_parts() == []
+
+
+def test_a_package_signature_and_a_vba_signature_together(tmp_path):
+    both = sign(XLSM, tmp_path / "båda.xlsm", vba=True)
+    with pytest.raises(UserError, match="digitally signed"):
+        report_file(both, tmp_path / "o.xlsm")
+    notes = []
+    report_file(both, tmp_path / "o.xlsm", force=True, notes=notes)
+    assert any("the workbook's digital signature" in n for n in notes)
+    with Package(tmp_path / "o.xlsm") as pkg:
+        assert pkg.signatures() == []
+        assert pkg.vba_signature_parts() in ([], ["xl/vbaProjectSignature.bin", "xl/vbaProjectSignatureAgile.bin",
+                                                  "xl/vbaProjectSignatureV3.bin"])
+    written, original = parts(tmp_path / "o.xlsm"), parts(both)
+    if written.get("xl/vbaProject.bin") != original["xl/vbaProject.bin"]:
+        assert not [n for n in written if "vbaProjectSignature" in n]
+
+
+def test_an_orphan_signature_part_still_counts(tmp_path):
+    """A signature part typed as one but with its relationship lost is the signature's all the same."""
+    path = sign(EXAMPLE_2019, tmp_path / "s.xlsx")
+    broken = tmp_path / "orphan.xlsx"
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(broken, "w") as dst:
+        for info in src.infolist():
+            if info.filename != "_xmlsignatures/_rels/origin.sigs.rels":
+                dst.writestr(info, src.read(info))
+    with Package(broken) as pkg:
+        assert [s.part for s in pkg.signatures()] == ["_xmlsignatures/sig1.xml"]
+    report_file(broken, tmp_path / "o.xlsx", force=True)
+    assert signature_remains(tmp_path / "o.xlsx") == []
+
+
+def test_what_the_package_caches_cannot_be_changed_through_its_answers():
+    """rels() and tables() are read once per package: a caller that edits an answer must not change the next."""
+    with Package(EXAMPLE_2019) as pkg:
+        rels, tables = pkg.rels(pkg.workbook_part), pkg.tables()
+        first_rels, first_tables = list(rels), list(tables)
+        rels.clear()
+        tables.reverse()
+        tables.pop()
+        assert pkg.rels(pkg.workbook_part) == first_rels and pkg.tables() == first_tables
+        assert all(isinstance(r, tuple) for r in first_rels)  # immutable entries
+        with pytest.raises(AttributeError):
+            first_tables[0].name = "Annat"  # frozen
+
+
+REPORT_DAY = dt.date(2026, 11, 24)
+
+
+def test_new_part_names_do_not_collide_with_existing_ones_that_differ_only_in_case(tmp_path):
+    """Part names are case-insensitive: a workbook whose sheet parts are named Sheet1.xml, Sheet2.xml (as
+    some writers do) must not get a new sheet3.xml beside a Sheet3.xml; our own reader refuses such a
+    package, and Excel reports it as damaged."""
+    def add_renamed(name, data):  # the renamed members, added under their new names
+        if name is None:
+            with zipfile.ZipFile(EXAMPLE_2019) as z:
+                return {re.sub(r"worksheets/(_rels/)?sheet(\d)", r"worksheets/\1Sheet\2", n):
+                        re.sub(rb"worksheets/sheet(\d)", rb"worksheets/Sheet\1", z.read(n))
+                        for n in z.namelist() if re.search(r"worksheets/(_rels/)?sheet\d", n)}
+        if re.search(r"worksheets/(_rels/)?sheet\d", name):
+            return None
+        return re.sub(rb"worksheets/sheet(\d)", rb"worksheets/Sheet\1", data)
+
+    source = _edit(EXAMPLE_2019, tmp_path / "caps.xlsx", add_renamed)
+    with Package(source) as pkg:
+        assert {s.part for s in pkg.sheets} == {"xl/worksheets/Sheet1.xml", "xl/worksheets/Sheet2.xml"}
+    first = tmp_path / "a.xlsx"
+    report_file(source, first, REPORT_DAY)  # adds two sheets
+    names = [n.casefold() for n in parts(first)]
+    assert len(names) == len(set(names))
+    with Package(first) as pkg:
+        assert [s.name for s in pkg.sheets][-2:] == ["Bilaga 2", "Kontroll"]
+    assert check_package(first) == []

@@ -3,24 +3,93 @@
 (the modules' source), LibreOffice's import (Basic modules, document modules with their sheets' code
 names, and the buttons' bindings), and a decoder of [MS-OVBA] 2.4.3 written here from the spec."""
 import datetime as dt
+from pathlib import Path
 import re
 import shutil
 import struct
 import subprocess
 import uuid
 import zipfile
-from pathlib import Path
 
+from hypothesis import given, settings, strategies as st
 import olefile
-import pytest
 from oletools.olevba import VBA_Parser, decompress_stream
+import pytest
 
-from conftest import WORKBOOKS, examples, parts, vba_project
+from tests.conftest import WORKBOOKS, parts, examples, vba_project, DEFAULT_HEADERS
+from tests.ooxml_checks import check_package
+from tests.support.signatures import signature_remains, signed_xlsm
+
 from xl_statsbidrag.app.report import report_file
-from xl_statsbidrag.xlsx.vbaproject import module_names
+from xl_statsbidrag.app.validate import validate_file
+from xl_statsbidrag.core.errors import UserError
+from xl_statsbidrag.xlsx.package import Package, q
+from xl_statsbidrag.xlsx.vbaproject import compress, decompress, module_names
+
+
+XLSM = WORKBOOKS / "beslutsunderlag_2019.xlsm"
+
+
+# --- the VBA project format -------------------------------------------------------------------------------
+
+def test_vba_project_streams_are_what_office_expects():
+    bin_ = parts(XLSM)["xl/vbaProject.bin"]
+    ole = olefile.OleFileIO(bin_)
+    assert sorted("/".join(e) for e in ole.listdir()) == [
+        "PROJECT", "PROJECTwm", "VBA/Sheet1", "VBA/Sheet2", "VBA/Sheet3", "VBA/Statsbidrag", "VBA/ThisWorkbook",
+        "VBA/_VBA_PROJECT", "VBA/dir"]
+    assert ole.openstream("VBA/_VBA_PROJECT").read() == b"\xcc\x61\xff\xff\x00\x00\x00"
+    project = ole.openstream("PROJECT").read().decode("cp1252")
+    assert "Module=Statsbidrag" in project and "Document=ThisWorkbook/&H00000000" in project
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=20000) | st.text(alphabet="Sub End If åäö\r\n\"()=.", max_size=20000).map(
+    lambda t: t.encode("cp1252")))
+def test_compression_round_trips_and_agrees_with_oletools(data):
+    packed = compress(data)
+    assert decompress(packed) == data
+    assert bytes(decompress_stream(bytearray(packed))) == data
+
+
+def test_a_signed_vba_project_is_found_and_reported(signed_xlsm):
+    with Package(signed_xlsm) as pkg:
+        assert pkg.signatures() == []
+        assert pkg.vba_signature_parts() == ["xl/vbaProjectSignature.bin", "xl/vbaProjectSignatureAgile.bin",
+                                             "xl/vbaProjectSignatureV3.bin"]
+    _, findings = validate_file(signed_xlsm)
+    assert [f.severity for f in findings if f.code == "signerade-makron"] == ["info"]
+
+
+def test_a_change_to_a_signed_vba_project_is_refused_or_the_signature_removed(signed_xlsm, tmp_path):
+    """The writer's step, whatever the command: a changed vbaProject.bin never keeps its signature."""
+    from xl_statsbidrag.xlsx.ooxml import REL_VBA_PROJECT
+    from xl_statsbidrag.xlsx.writer import _Edit
+
+    def edit(unsign):
+        pkg = Package(signed_xlsm)
+        e = _Edit(pkg)
+        project = e.target(e.wb_part, REL_VBA_PROJECT)
+        e.parts[project] = pkg.read(project) + b"\0"  # a change to the project, as a future command might make
+        return pkg, e
+
+    pkg, e = edit(False)
+    with pkg, pytest.raises(UserError, match="VBA project is digitally signed .*changes the project xl/vbaProject.bin"):
+        e.finish()
+    pkg, e = edit(True)
+    with pkg:
+        removed = e.finish(unsign=True)
+    e.write(signed_xlsm, tmp_path / "out.xlsm")
+    assert removed and "the macros are unsigned" in removed[0]
+    assert signature_remains(tmp_path / "out.xlsm") == []
+    assert check_package(tmp_path / "out.xlsm") == []
+    with zipfile.ZipFile(tmp_path / "out.xlsm") as z:  # no relationships part left empty
+        assert "xl/_rels/vbaProject.bin.rels" not in z.namelist()
+
 
 TODAY = dt.date(2026, 11, 22)
-XLSM = WORKBOOKS / "beslutsunderlag_2019.xlsm"
+
+
 XLAM = WORKBOOKS / "Statsbidrag.xlam"
 
 
@@ -343,6 +412,7 @@ def _bas(path):
                      if not line.startswith("Attribute ")).strip()
 
 
+@pytest.mark.system
 def test_libreoffice_imports_the_xlsm_modules_code_names_and_buttons(libreoffice, tmp_path):
     ods = _to_ods(libreoffice, XLSM, tmp_path)
     modules = _basic(ods)
@@ -357,12 +427,14 @@ def test_libreoffice_imports_the_xlsm_modules_code_names_and_buttons(libreoffice
                                 "Statsbidrag.SkapaBilaga2"]
 
 
+@pytest.mark.system
 def test_libreoffice_imports_the_addin(libreoffice, tmp_path):
     modules = _basic(_to_ods(libreoffice, XLAM, tmp_path, addin=True))
     assert modules["StatsbidragMeny"] == ("normal", _bas(WORKBOOKS / "vba" / "StatsbidragMeny.bas"))
     assert {n for n, (kind, _) in modules.items() if kind == "document"} == {"ThisWorkbook", "Sheet1"}
 
 
+@pytest.mark.system
 def test_libreoffice_maps_the_reports_new_sheets_to_their_code_names(libreoffice, tmp_path):
     """LibreOffice's import gives Bilaga 2 and Kontroll the code names report set and imports the
     project unchanged; it adds no document module for them (Excel does, on open: acceptance 1.10)."""
@@ -376,70 +448,36 @@ def test_libreoffice_maps_the_reports_new_sheets_to_their_code_names(libreoffice
                                                                              "Sheet3"}
 
 
-# --- the add-in's package -------------------------------------------------------------------------------------
-
-def test_addin_is_an_xlam_with_the_ribbon_tab_and_callbacks():
-    p = parts(XLAM)
-    assert b'PartName="/xl/workbook.xml" ContentType="application/vnd.ms-excel.addin.macroEnabled.main+xml"' in \
-        p["[Content_Types].xml"]
-    assert b'Type="http://schemas.microsoft.com/office/2007/relationships/ui/extensibility" ' \
-           b'Target="customUI/customUI14.xml"' in p["_rels/.rels"]
-    from lxml import etree
-
-    ui = etree.fromstring(p["customUI/customUI14.xml"])
-    ns = {"c": "http://schemas.microsoft.com/office/2009/07/customui"}
-    tab = ui.find(".//c:tab", ns)
-    assert tab.get("label") == "Statsbidrag"
-    buttons = [(b.get("label"), b.get("onAction")) for b in tab.iterfind(".//c:button", ns)]
-    assert buttons == [("Skapa Bilaga 2", "SkapaBilaga2Knapp"), ("Kontrollera", "KontrolleraKnapp"),
-                       ("Hämta utfall", "HamtaUtfallKnapp"), ("Rekvisition", "RekvisitionKnapp"),
-                       ("Fördela", "FordelaKnapp")]
-    code = {n: c for _, _, n, c in VBA_Parser(XLAM.name, data=XLAM.read_bytes()).extract_macros()}["StatsbidragMeny.bas"]
-    calls = dict(re.findall(r"Public Sub (\w+)\(control As IRibbonControl\)(?:(?!End Sub).)*?KorPython \"(\w+)\(",
-                            code, re.S))
-    assert calls == {"SkapaBilaga2Knapp": "skapa_bilaga2", "KontrolleraKnapp": "kontrollera",
-                     "HamtaUtfallKnapp": "hamta_utfall", "RekvisitionKnapp": "rekvisition",
-                     "FordelaKnapp": "fordela"}
-    assert '"import xl_statsbidrag.excel as x; x." & anrop' in code and "active_book" not in code
-    # the buttons act on xw.Book.caller(): the workbook active at the click, which xlwings' RunPython passes
-    assert all(re.search(rf'KorPython "{fn}\((None, .*)?\)"', code) for fn in calls.values())
-    assert "ActiveWorkbook Is Nothing" in code and "ActiveProtectedViewWindow" in code and "Aktivera redigering" in code
-    # the Python each button runs exists, takes the book first, and is valid Python as the macro builds it
-    import inspect
-
-    from xl_statsbidrag import excel
-
-    missing = {fn for fn in calls.values() if not hasattr(excel, fn)}
-    assert missing == set()
-    for fn in set(calls.values()) - missing:
-        assert list(inspect.signature(getattr(excel, fn)).parameters)[0] == "book"
-    for anrop in re.findall(r'KorPython "([^"]+\))"\s*$', code, re.M) + ["fordela(None, '2 835 mkr')"]:
-        compile("import xl_statsbidrag.excel as x; x." + anrop, "RunPython", "exec")
+REPORT_DAY = dt.date(2026, 11, 24)
 
 
-def test_macros_error_dialogs_give_the_readmes_commands():
-    from xl_statsbidrag.excel import INSTALL_COMMANDS
+def test_a_new_sheet_does_not_take_a_code_name_that_a_sheet_without_a_module_has(tmp_path):
+    """XlsxWriter gives every sheet of an .xlsm a code name (Sheet1, Sheet2, Sheet3) whether or not the
+    VBA project has its module; the new sheet Bilaga 2 took "Sheet3" a second time."""
+    import xlsxwriter
 
-    readme = (WORKBOOKS.parent / "README.md").read_text(encoding="utf-8")
-    for bas in ("Statsbidrag.bas", "StatsbidragMeny.bas"):
-        code = (WORKBOOKS / "vba" / bas).read_text(encoding="utf-8").replace('""', '"')  # VBA's doubled quotes
-        for command in INSTALL_COMMANDS:
-            assert command in code and command in readme, (bas, command)
-        assert "pip install xl-statsbidrag" not in code and "pip install xl-statsbidrag" not in readme
-    import tomllib
-
-    version = tomllib.loads((WORKBOOKS.parent / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
-    assert f"xl_statsbidrag-{version}-py3-none-any.whl" in INSTALL_COMMANDS[0]  # the wheel python -m build makes
-
-
-def test_addin_is_valid_ooxml():
-    from openxml_audit import FileFormat, OpenXmlValidator
-
-    result = OpenXmlValidator(file_format=FileFormat.MICROSOFT_365).validate(str(XLAM))
-    assert result.is_valid, [str(e) for e in result.errors][:5]
-
-
-def test_shipped_addin_and_xlsm_are_what_build_makes(tmp_path):
-    examples.build_all(tmp_path)
-    for name in ("Statsbidrag.xlam", "beslutsunderlag_2019.xlsm"):
-        assert (tmp_path / name).read_bytes() == (WORKBOOKS / name).read_bytes(), name
+    vba = tmp_path / "vbaProject.bin"
+    vba.write_bytes(vba_project())  # modules ThisWorkbook, Sheet1, Sheet2, Module1
+    source = tmp_path / "three.xlsm"
+    wb = xlsxwriter.Workbook(str(source))
+    wb.add_vba_project(str(vba))
+    wb.set_vba_name("ThisWorkbook")
+    agreement = wb.add_worksheet("Överenskommelse")
+    for row, (label, value) in enumerate({"Överenskommelsens benämning": "T", "År": 2019,
+                                          "Bidragsmottagare": "Region Test"}.items()):
+        agreement.write(row, 0, label)
+        agreement.write(row, 1, value)
+    agreement.add_table(4, 0, 5, 3, {"name": "Potter", "data": [["Stimulansmedel", 1000, "Nej", ""]], "columns": [
+        {"header": h} for h in ("Pott", "Belopp", "Öronmärkt", "Ändamål")]})
+    wb.add_worksheet("Aktiviteter").add_table(2, 0, 3, 5, {"name": "Aktiviteter", "columns": [
+        {"header": h} for h in DEFAULT_HEADERS], "data": [["A1", "V", 100, "", "Stimulansmedel", None]]})
+    wb.add_worksheet("Tredje")  # code name Sheet3, no module Sheet3
+    wb.close()
+    out = tmp_path / "out.xlsm"
+    report_file(source, out, REPORT_DAY)
+    with Package(out) as pkg:
+        codes = [pkg.xml(s.part).find(q("sheetPr")).get("codeName") for s in pkg.sheets]
+        modules = module_names(pkg.read("xl/vbaProject.bin"))
+    assert codes[:3] == ["Sheet1", "Sheet2", "Sheet3"]
+    assert len(set(codes)) == len(codes) and not {c.casefold() for c in codes[3:]} & {m.casefold() for m in modules}
+    assert modules == module_names(vba.read_bytes())  # the project is copied as it is (issue 23, item 8)
