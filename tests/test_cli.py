@@ -1,12 +1,17 @@
 """The command line as a user meets it: exit codes, one-line errors, no output on failure."""
+from __future__ import annotations
+
 import json
 import os
+import shutil
 import subprocess
 import sys
 
 import pytest
 
-from conftest import EXAMPLE_2018, EXAMPLE_2019, sha256, small_book
+from tests.conftest import EXAMPLE_2018, EXAMPLE_2019, sha256, small_book, ROOT
+from tests.support.crafted import cli
+from tests.support.ledgers import write_lines
 
 
 def run(*args, cwd=None):
@@ -14,6 +19,7 @@ def run(*args, cwd=None):
                           text=True, cwd=cwd)
 
 
+@pytest.mark.system
 def test_report_on_the_example(tmp_path):
     before = sha256(EXAMPLE_2019)
     out = tmp_path / "r.xlsx"
@@ -25,6 +31,7 @@ def test_report_on_the_example(tmp_path):
     assert out.exists() and sha256(EXAMPLE_2019) == before
 
 
+@pytest.mark.system
 def test_report_default_output_name(tmp_path):
     source = tmp_path / "bok.xlsx"
     source.write_bytes(EXAMPLE_2018.read_bytes())
@@ -34,6 +41,7 @@ def test_report_default_output_name(tmp_path):
     assert "12 208 598 kr" in done.stdout and "9 980 000 kr" in done.stdout and "2 228 598 kr" in done.stdout
 
 
+@pytest.mark.system
 @pytest.mark.parametrize("case", ["not-a-workbook", "missing", "unreadable-amount", "locked", "folder"])
 def test_bad_input_one_clear_line_and_no_output(tmp_path, case):
     source = tmp_path / "in.xlsx"
@@ -64,6 +72,7 @@ def test_bad_input_one_clear_line_and_no_output(tmp_path, case):
     assert set(os.listdir(tmp_path)) == before
 
 
+@pytest.mark.system
 def test_validate_exit_codes_and_json(tmp_path):
     done = run("validate", EXAMPLE_2019, "--format", "json", "--today", "2026-11-22")
     assert done.returncode == 0, done.stderr
@@ -77,11 +86,13 @@ def test_validate_exit_codes_and_json(tmp_path):
     assert run("validate", tmp_path / "bad.xlsx").returncode == 2
 
 
+@pytest.mark.system
 def test_help_lists_the_commands():
     done = run("--help")
     assert done.returncode == 0 and "report" in done.stdout and "validate" in done.stdout
 
 
+@pytest.mark.system
 def test_a_missing_extra_is_named_not_a_traceback(tmp_path):
     """Without the extra a command needs (here: pandas for utfall), the message says which to install."""
     blocker = tmp_path / "sitecustomize.py"
@@ -99,6 +110,7 @@ def test_a_missing_extra_is_named_not_a_traceback(tmp_path):
     assert "[ledger]" in done.stderr and "'utfall'" in done.stderr
 
 
+@pytest.mark.system
 @pytest.mark.parametrize("command", [["report"], ["rekvisition"], ["utfall"]])
 def test_a_folder_as_the_workbook_is_named_not_a_traceback(tmp_path, command):
     ledger = tmp_path / "huvudbok.csv"
@@ -108,3 +120,71 @@ def test_a_folder_as_the_workbook_is_named_not_a_traceback(tmp_path, command):
                           capture_output=True, text=True)
     assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
     assert "is a folder" in done.stderr and list(tmp_path.iterdir()) == [ledger]
+
+
+# --- never lose data -----------------------------------------------------------------------------------
+@pytest.mark.system
+
+def test_no_command_changes_its_input(tmp_path, monkeypatch):
+    import subprocess
+    import sys
+
+    source = tmp_path / "in.xlsx"
+    shutil.copy(EXAMPLE_2019, source)
+    weights = tmp_path / "w.csv"
+    weights.write_text("region,weight\nA,1\nB,2\n")
+    before = {p: sha256(p) for p in (source, weights)}
+    commands = [["report", source, "-o", tmp_path / "r.xlsx"], ["validate", source], ["validate", source, "--format", "json"],
+                ["allocate", "100", "--weights", weights, "-o", tmp_path / "a.xlsx"], ["batch", source, "-o", tmp_path / "b"]]
+    for args in commands:
+        done = subprocess.run([sys.executable, "-m", "xl_statsbidrag", *map(str, args)], capture_output=True, text=True)
+        assert done.returncode == 0, (args, done.stderr)
+        assert {p: sha256(p) for p in before} == before, args
+
+
+# --- 11. resources -----------------------------------------------------------------------------------------------
+
+def test_a_memory_error_is_a_message_not_a_traceback(tmp_path, monkeypatch, capsys):
+    from xl_statsbidrag import cli as cli_module
+    from xl_statsbidrag.app import utfall as jobs
+
+    def exhausted(*args, **kwargs):
+        raise MemoryError()
+    monkeypatch.setattr(jobs, "utfall_file", exhausted)
+    code = cli_module.main(["utfall", str(EXAMPLE_2019), str(tmp_path / "h.csv")])
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith("xl-statsbidrag: error: out of memory in 'utfall'") and "Traceback" not in err
+    import errno
+
+    def no_handles(*args, **kwargs):
+        raise OSError(errno.EMFILE, "Too many open files")
+    monkeypatch.setattr(jobs, "utfall_file", no_handles)
+    assert cli_module.main(["utfall", str(EXAMPLE_2019), str(tmp_path / "h.csv")]) == 2
+    assert "ran out of a system resource: Too many open files" in capsys.readouterr().err
+
+
+@pytest.mark.system
+def test_a_memory_limit_in_a_real_process_ends_with_the_message(tmp_path):
+    """The real thing: utfall under a 300 MB address-space limit on a large ledger."""
+    rows = ["Datum;Konto;Text;Objekt;Belopp"] + [f"2019-01-01;4010;{'x' * 200};9902;1" for _ in range(400000)]
+    ledger = write_lines(tmp_path / "big.csv", rows)
+    code = ("import resource, sys; resource.setrlimit(resource.RLIMIT_AS, (600 << 20, 600 << 20)); "
+            "from xl_statsbidrag.cli import main; sys.exit(main(sys.argv[1:]))")
+    done = subprocess.run([sys.executable, "-c", code, "utfall", str(EXAMPLE_2019), str(ledger), "-o",
+                           str(tmp_path / "o.xlsx")], capture_output=True, text=True, cwd=ROOT)
+    assert "Traceback" not in done.stderr
+    if done.returncode != 0:  # the limit was hit (where it is depends on the machine): said plainly
+        assert done.returncode == 2 and "out of memory" in done.stderr, done.stderr
+        assert not (tmp_path / "o.xlsx").exists()
+
+
+@pytest.mark.system
+def test_unwritable_outputs_are_clear_errors(tmp_path):
+    folder = tmp_path / "d.xlsx"
+    folder.mkdir()
+    done = cli("report", EXAMPLE_2019, "-o", folder)
+    assert done.returncode == 2 and "is a folder" in done.stderr and "Traceback" not in done.stderr
+    (tmp_path / "~$out.xlsx").write_bytes(b"")
+    done = cli("report", EXAMPLE_2019, "-o", tmp_path / "out.xlsx")
+    assert done.returncode == 2 and "open in Excel" in done.stderr
+    assert not (tmp_path / "out.xlsx").exists()

@@ -134,3 +134,13 @@ def test_the_python_examples_run(document, monkeypatch):
     monkeypatch.chdir(ROOT / "workbooks")
     for block in re.findall(r"^```python\n(.*?)^```", document.read_text(encoding="utf-8"), re.M | re.S):
         exec(compile(block, str(document), "exec"), {})
+
+
+def test_every_file_of_the_project_named_in_the_docs_and_the_code_exists():
+    """A test, module or tool named by its path (``tests/xlsx/test_cells.py``, ``xl_statsbidrag/...``) in the
+    docs or in a comment of the code is there: files move (issue 26), names must follow."""
+    pattern = re.compile(r"\b((?:tests|xl_statsbidrag|benchmarks|tools|workbooks|lite)/[\w/.-]+\.(?:py|bas|xml|md|csv))\b")
+    places = [README, ROOT / "ARCHITECTURE.md", *DOCS.glob("*.md"), *(ROOT / "xl_statsbidrag").rglob("*.py")]
+    missing = sorted({(p.relative_to(ROOT).as_posix(), name) for p in places
+                      for name in pattern.findall(p.read_text(encoding="utf-8")) if not (ROOT / name).exists()})
+    assert missing == []

@@ -13,7 +13,7 @@ scripts through ``custom_scripts_call`` on a book made from the workbook as Offi
 (``book_json``: values, tables, used ranges, read with openpyxl, not with this project's reader).
 Excel's answers to the runtime's questions (merged ranges, hidden rows) come from the file
 (``answers``, openpyxl again).  The result lists what each script printed and the actions it sent to
-Excel, which tests/test_lite_pyodide.py replays and compares with the command's output.
+Excel, which tests/test_lite.py replays and compares with the command's output.
 
 What this cannot show is Excel itself: that Office.js applies the actions as xlwings' Lite client does
 (docs/acceptance-excel.md, section 4).

@@ -9,7 +9,7 @@ import dataclasses
 import openpyxl
 import pytest
 
-from conftest import WORKBOOKS
+from tests.conftest import WORKBOOKS
 from xl_statsbidrag.app.report import report_file
 from xl_statsbidrag.core.errors import UserError
 from xl_statsbidrag.forms import bilaga2, bilaga2_2021, registry

@@ -1,4 +1,4 @@
-# The oracle of tests/test_streaming.py: xl_statsbidrag/xlsx/cellpatch.py as it was before issue 28 made it stream (commit
+# The oracle of tests/xlsx/test_cellpatch.py: xl_statsbidrag/xlsx/cellpatch.py as it was before issue 28 made it stream (commit
 # 3140f14), an lxml tree built whole and serialised.  The streaming code must write the same bytes.
 """Set the values of given cells in an existing worksheet part, keeping everything else of it.
 
@@ -30,7 +30,7 @@ from lxml import etree
 from xl_statsbidrag.core.errors import UserError
 from xl_statsbidrag.core.a1 import bounds, column_number
 from xl_statsbidrag.xlsx.package import parse_xml, q, whole
-from oracles.lxml_worksheet import value_text
+from .lxml_worksheet import value_text
 
 _CELL_REF = re.compile(r"([A-Z]{1,3})(\d+)")
 _SPACE = re.compile(rb"[ \t\r\n]*")

@@ -1,4 +1,4 @@
-# The oracle of tests/test_streaming.py: xl_statsbidrag/xlsx/cells.py as it was before issue 28 added the
+# The oracle of tests/xlsx/test_cells.py: xl_statsbidrag/xlsx/cells.py as it was before issue 28 added the
 # scan of plain sheet parts (commit 3140f14): every sheet read with lxml iterparse.
 """Stream cell values out of worksheet parts, for the few ranges the tool reads.
 

@@ -1,4 +1,4 @@
-# The oracle of tests/test_streaming.py: xl_statsbidrag/xlsx/worksheet.py as it was before issue 28 made it stream (commit
+# The oracle of tests/xlsx/test_worksheet.py: xl_statsbidrag/xlsx/worksheet.py as it was before issue 28 made it stream (commit
 # 3140f14), an lxml tree built whole and serialised.  The streaming code must write the same bytes.
 """The worksheet part (``xl/worksheets/sheetN.xml``) of a ``SheetLayout``; its cell formats are in
 ``styles``, its Excel Tables in ``table``, and the package around them in ``writer``.

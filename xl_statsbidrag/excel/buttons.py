@@ -80,7 +80,7 @@ def close_year(book: "xw.Book", paths: list[str], columns=None, accounts: str | 
 
 
 # What a user runs to install: the README and the macros' error dialogs (workbooks/vba) give these commands
-# (tests/test_vba.py holds them to it).
+# (tests/test_workbooks.py holds them to it).
 INSTALL_COMMANDS = ('pip install "xl_statsbidrag-0.1.0-py3-none-any.whl[all]"', 'pip install ".[all]"',
                     "xlwings addin install")
 

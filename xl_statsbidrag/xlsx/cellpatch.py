@@ -22,7 +22,7 @@ comment, a processing instruction, a CDATA section or single-quoted attributes c
 keep every other element, attribute and namespace declaration (prefixes, ``mc:Ignorable``, ``extLst``),
 and the part's XML declaration if it had one; the tree writes what a parser does not keep (quote marks,
 CR LF inside the root, CDATA as such) in lxml's equivalent form, the scan writes the new cells as lxml
-writes them (tests/test_streaming.py holds both to the tree's output).
+writes them (tests/xlsx/test_cellpatch.py holds both to the tree's output).
 """
 from __future__ import annotations
 

@@ -374,7 +374,7 @@ def _ref(m: tuple, min_col: int) -> str:
 # read with regular expressions over its bytes, a megabyte at a time, while libxml2 checks (building
 # nothing) that the part is well-formed: 3 to 4 times faster than lxml's stream of cells, which is what any
 # other part is read with.  The scan gives up (and the stream reads the part) at anything it does not take
-# for certain, so both give the same values, hidden rows and merged ranges (tests/test_streaming.py holds
+# for certain, so both give the same values, hidden rows and merged ranges (tests/xlsx/test_cells.py holds
 # the scan to the stream's results).
 
 _CHUNK = 1 << 20

@@ -8,7 +8,7 @@ written in the order the schema (CT_Worksheet) requires.
 Written as text, row by row (``sheet_chunks``), not as an lxml tree: a sheet of 200 000 rows of 12 cells
 (the Utfall sheet of a large ledger) would be some 7 million elements and gigabytes in a tree, where the
 text is made a few hundred rows at a time and compressed as it comes (``zipio.Deflated``), in a quarter
-of the time (issue 28).  The bytes are those lxml wrote for the same sheet (tests/test_streaming.py keeps
+of the time (issue 28).  The bytes are those lxml wrote for the same sheet (tests/xlsx/test_worksheet.py keeps
 that serialiser as the oracle): the same escaping of text and attributes, the same order of attributes,
 an element without content closed as ``<x/>``.
 """
