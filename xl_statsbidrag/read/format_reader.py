@@ -220,23 +220,32 @@ class _Reader:
         return Agreement(pots=pots, objekt=objekt, cells=locations, duties=self.duties(),
                          no_deadline=frozenset(no_deadline), **fields)  # type: ignore[arg-type]
 
+    def located_rows(self, name: str, wanted: dict[str, str], required: tuple[str, ...]
+                     ) -> Iterator[tuple[dict[str, object], dict[str, Location]]]:
+        """The rows of the table ``name`` as ({field: value}, {field: its cell}); none when the book has no
+        such table (the optional tables: Redovisningar, Bidragsreskontra)."""
+        table = self.source.find_table(name)
+        if table is None:
+            return
+        for row, values, letters in self.table_rows(table, wanted, required):
+            yield values, {f: Location(table.sheet, f"{letter}{row}") for f, letter in letters.items()}
+
+    def optional_date(self, value: object, location: Location, what: str) -> dt.date | None:
+        """A date cell that may be empty; one that is not a date is a problem at its cell (and None)."""
+        if value in (None, "") or (isinstance(value, str) and not value.strip()):
+            return None
+        try:
+            return _date(value)
+        except ValueError as exc:
+            self.problem(location, "oläsbart-datum", f"{what}: {exc}")
+            return None
+
     def duties(self) -> list[Duty]:
         """The agreement's other reporting duties, from the table Redovisningar where there is one."""
-        table = self.source.find_table(DUTIES_TABLE)
-        if table is None:
-            return []
         out = []
-        for row, values, letters in self.table_rows(table, DUTY_COLUMNS, DUTY_REQUIRED):
-            locs = {f: Location(table.sheet, f"{letter}{row}") for f, letter in letters.items()}
-            days: dict[str, dt.date | None] = {}
-            for name in ("deadline", "internal", "done"):
-                value = values.get(name)
-                days[name] = None
-                if value not in (None, "") and not (isinstance(value, str) and not value.strip()):
-                    try:
-                        days[name] = _date(value)
-                    except ValueError as exc:
-                        self.problem(locs[name], "oläsbart-datum", f"{DUTIES_TABLE}, {DUTY_COLUMNS[name]}: {exc}")
+        for values, locs in self.located_rows(DUTIES_TABLE, DUTY_COLUMNS, DUTY_REQUIRED):
+            days = {name: self.optional_date(values.get(name), locs.get(name), f"{DUTIES_TABLE}, {DUTY_COLUMNS[name]}")
+                    for name in ("deadline", "internal", "done")}
             texts = {f: self.text(values.get(f), locs.get(f, locs["name"]), f"{DUTIES_TABLE}, {DUTY_COLUMNS[f]}")
                      for f in ("name", "recipient", "reference")}
             duty = Duty(texts["name"] or DUTY_COLUMNS["name"], texts["recipient"], days["deadline"], days["internal"],
@@ -311,12 +320,8 @@ class _Reader:
 
     def grant_ledger(self) -> list[GrantYear]:
         """The rows of the table Bidragsreskontra, if the book has one (``grantledger``)."""
-        table = self.source.find_table(GRANT_LEDGER_TABLE)
-        if table is None:
-            return []
         out = []
-        for row, values, letters in self.table_rows(table, GRANT_LEDGER_COLUMNS, GRANT_LEDGER_REQUIRED):
-            locs = {f: Location(table.sheet, f"{letter}{row}") for f, letter in letters.items()}
+        for values, locs in self.located_rows(GRANT_LEDGER_TABLE, GRANT_LEDGER_COLUMNS, GRANT_LEDGER_REQUIRED):
             where = f"{GRANT_LEDGER_TABLE}, "
             fields: dict[str, object] = {}
             try:
@@ -329,12 +334,7 @@ class _Reader:
                 amount = self.amount(values[name], locs[name], f"{where}{GRANT_LEDGER_COLUMNS[name]}")
                 fields[name] = amount if amount is not None else Decimal(0)
             for name in ("received_date", "repaid_date"):
-                value = values.get(name)
-                if value not in (None, "") and not (isinstance(value, str) and not value.strip()):
-                    try:
-                        fields[name] = _date(value)
-                    except ValueError as exc:
-                        self.problem(locs[name], "oläsbart-datum", f"{where}{GRANT_LEDGER_COLUMNS[name]}: {exc}")
+                fields[name] = self.optional_date(values.get(name), locs.get(name), f"{where}{GRANT_LEDGER_COLUMNS[name]}")
             for name in ("pot", "received_ref", "repaid_ref"):
                 fields[name] = self.text(values.get(name), locs.get(name, locs["pot"]),
                                          f"{where}{GRANT_LEDGER_COLUMNS[name]}")
