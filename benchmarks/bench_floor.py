@@ -73,8 +73,8 @@ def best(code: str, *args: str, repeat: int = 3, env=None) -> dict:
 
 LOOP = """
 from pathlib import Path
-from xl_statsbidrag import batch
-from xl_statsbidrag.batch import convert_one
+from xl_statsbidrag.app import batch
+from xl_statsbidrag.app.batch import convert_one
 getattr(batch, "_warm", lambda: None)()  # (an older version has no _warm)
 folder, out = Path(sys.argv[1]), Path(sys.argv[2]); out.mkdir(exist_ok=True)
 books = sorted(folder.iterdir())
@@ -87,7 +87,7 @@ print(json.dumps({"seconds": time.perf_counter() - t, "cpu": cpu() - c, "books":
 BATCH = """
 import io
 from pathlib import Path
-from xl_statsbidrag import batch
+from xl_statsbidrag.app import batch
 getattr(batch, "_warm", lambda: None)()
 c, t = cpu(), time.perf_counter()
 rows = batch.run([sys.argv[1]], Path(sys.argv[2]), int(sys.argv[3]), force=True, progress_stream=io.StringIO())
@@ -126,7 +126,7 @@ def bench_batch(tmp: Path, quick: bool) -> None:
 VALIDATE = """
 base = hwm()
 t = time.perf_counter()
-from xl_statsbidrag.jobs import validate_file
+from xl_statsbidrag.app.validate import validate_file
 imported = time.perf_counter()
 book, findings = validate_file(sys.argv[1])
 print(json.dumps({"seconds": time.perf_counter() - imported, "imports": imported - t,
@@ -196,7 +196,7 @@ def bench_report(tmp: Path, quick: bool) -> None:
 PATCH = """
 import zlib
 from decimal import Decimal
-from xl_statsbidrag.jobs import read
+from xl_statsbidrag.app.files import read_file as read
 from xl_statsbidrag.xlsx.package import Package
 from xl_statsbidrag.xlsx import cellpatch
 from xl_statsbidrag.xlsx.zipio import Deflated
@@ -260,15 +260,17 @@ import zlib, datetime as dt
 from pathlib import Path
 sys.path.insert(0, sys.argv[4])
 from outputs import ledger
-from xl_statsbidrag.jobs import read
-from xl_statsbidrag.ledger import _read, parse_columns
-from xl_statsbidrag.utfall import agreement_objekt, compute, utfall_sheet
+from xl_statsbidrag.app.files import read_file as read
+from xl_statsbidrag.ledger.frame import parse_columns
+from xl_statsbidrag.ledger.read import read as _read
+from xl_statsbidrag.ledger.match import agreement_objekt, compute
+from xl_statsbidrag.forms.utfall import utfall_sheet
 from xl_statsbidrag.xlsx.zipio import Deflated
 from xl_statsbidrag.xlsx.worksheet import sheet_chunks
-from xl_statsbidrag.layout import STYLES
+from xl_statsbidrag.forms.layout import STYLES
 book = read(sys.argv[1])
 csv = Path(sys.argv[2]); ledger(csv, int(sys.argv[3]))
-layout = utfall_sheet(compute(book, [_read(csv, parse_columns(None), agreement_objekt(book))]), dt.date(2020, 3, 1))
+layout = utfall_sheet(compute(book, [_read(csv, parse_columns(None), agreement_objekt(book))]).sheet_data(), dt.date(2020, 3, 1))
 ids = {name: i for i, name in enumerate(STYLES)}
 def render():
     if sys.argv[5] == "lxml":

@@ -45,7 +45,7 @@ def check_objekt(book: DecisionBook, ctx: Context) -> list[Finding]:
     valid = {o.code.strip() for o in book.agreement.objekt}
     unreadable = _unreadable(book)
     for a in book.activities:
-        if a.loc("objekt") in unreadable:
+        if unreadable and a.loc("objekt") in unreadable:
             continue
         if not a.objekt:
             out.append(Finding(ERROR, "objekt-saknas", f"Objekt saknas för '{a.name}'.", a.loc("objekt")))
@@ -68,12 +68,12 @@ def check_pot_names(book: DecisionBook, ctx: Context) -> list[Finding]:
 
 def check_duplicates(book: DecisionBook, ctx: Context) -> list[Finding]:
     """The same activity (name and verksamhet) listed more than once."""
-    def key(a):
-        return a.name.strip().casefold(), a.verksamhet.strip().casefold()
-    seen = Counter(key(a) for a in book.activities if a.name)
+    keys = [(a.name.strip().casefold(), a.verksamhet.strip().casefold()) if a.name else None
+            for a in book.activities]  # (each made once)
+    seen = Counter(keys)
     return [Finding(WARNING, "dubblett", f"Aktiviteten '{a.name}' ({a.verksamhet}) förekommer flera gånger.",
                     a.loc("name"), a.amount)
-            for a in book.activities if a.name and seen[key(a)] > 1]
+            for a, key in zip(book.activities, keys) if key is not None and seen[key] > 1]
 
 
 _YEAR = re.compile(r"\b(19|20)\d\d\b")
@@ -82,6 +82,8 @@ _NEED = re.compile(r"(\d[\d  ]*(?:,\d+)?\s*(?:mkr|tkr|kr))", re.IGNORECASE)
 
 def earlier_year(a: Activity, year: int) -> int | None:
     """The earlier year an activity's 'Tidigare beslut' names (e.g. 'personalmiljard 2018'), if any."""
+    if not a.earlier_decision:
+        return None
     years = [int(m.group(0)) for m in _YEAR.finditer(a.earlier_decision)]
     earlier = [y for y in years if y < year]
     return max(earlier) if earlier else None
@@ -91,7 +93,8 @@ def check_earlier_decisions(book: DecisionBook, ctx: Context) -> list[Finding]:
     """Amounts that earlier years' decisions (multi-year activities) already bind reduce what is
     available for new activities."""
     ag = book.agreement
-    bound = [a for a in book.activities if earlier_year(a, ag.year) is not None]
+    earlier = [earlier_year(a, ag.year) is not None for a in book.activities]  # (each found once)
+    bound = [a for a, e in zip(book.activities, earlier) if e]
     if not bound:
         return []
     committed = sum((a.amount or ZERO for a in bound), ZERO)
@@ -100,7 +103,7 @@ def check_earlier_decisions(book: DecisionBook, ctx: Context) -> list[Finding]:
         return [Finding(ERROR, "tidigare-beslut-overstiger",
                         f"Tidigare års beslut binder {format_kr(committed)}, mer än bidraget ({format_kr(ag.received)}).",
                         book.table_location, -left)]
-    new = sum((a.amount or ZERO for a in book.activities if earlier_year(a, ag.year) is None), ZERO)
+    new = sum((a.amount or ZERO for a, e in zip(book.activities, earlier) if not e), ZERO)
     return [Finding(INFO, "tidigare-beslut",
                     f"{len(bound)} aktiviteter fortsätter tidigare års beslut och binder {format_kr(committed)}; "
                     f"{format_kr(left)} återstod för nya beslut, varav {format_kr(new)} är beslutat.",
@@ -123,7 +126,11 @@ def check_next_year(book: DecisionBook, ctx: Context) -> list[Finding]:
     needing = [a for a in book.activities if a.next_year and not a.next_year.strip().casefold().startswith("nej")]
     if not needing:
         return []
-    named = sum((next_year_amount(a) for a in needing), ZERO)
+    amounts: dict[str, Decimal] = {}  # a text -> the amounts it names (the same texts recur)
+    for a in needing:
+        if a.next_year not in amounts:
+            amounts[a.next_year] = next_year_amount(a)
+    named = sum((amounts[a.next_year] for a in needing), ZERO)
     text = f" (belopp angivet för {format_kr(named)})" if named else ""
     return [Finding(INFO, "behov-nasta-ar", f"{len(needing)} aktiviteter behöver medel även nästa år{text}.",
                     book.table_location, named or None)]

@@ -14,6 +14,7 @@ def check_allocation(book: DecisionBook, ctx: Context) -> list[Finding]:
     ag = book.agreement
     sums = ctx.pot_sums(book)
     table = book.table_location
+    decided = book.decided  # (a sum over the activities: once)
     for pot in ag.pots:
         used = sums.per_pot.get(pot.name, ZERO)
         if used > pot.amount:
@@ -22,18 +23,18 @@ def check_allocation(book: DecisionBook, ctx: Context) -> list[Finding]:
                                f"({format_kr(pot.amount)}) med {format_kr(used - pot.amount)}.",
                                pot.cells.get("amount", table), used - pot.amount))
     available = ag.received
-    if book.decided > available:
+    if decided > available:
         out.append(Finding(ERROR, "overfordelat",
-                           f"Beslutade belopp ({format_kr(book.decided)}) överstiger bidraget "
-                           f"({format_kr(available)}) med {format_kr(book.decided - available)}.",
-                           table, book.decided - available))
+                           f"Beslutade belopp ({format_kr(decided)}) överstiger bidraget "
+                           f"({format_kr(available)}) med {format_kr(decided - available)}.",
+                           table, decided - available))
     free_rest = sums.free_left - sums.unassigned
     if free_rest > 0:
         free = [p for p in ag.pots if not p.earmarked]
         where = free[0].cells.get("amount", table) if len(free) == 1 else table
         out.append(Finding(WARNING, "ej-fordelat",
                            f"{format_kr(free_rest)} av bidraget ({format_kr(ag.total)}) är inte fördelat på "
-                           f"aktiviteter (beslutat {format_kr(book.decided)}).", where, free_rest))
+                           f"aktiviteter (beslutat {format_kr(decided)}).", where, free_rest))
     return out
 
 
@@ -78,9 +79,10 @@ def check_decision_total(book: DecisionBook, ctx: Context) -> list[Finding]:
         out.append(Finding(WARNING, "beslut-avviker",
                            f"Regionens beslut avser {format_kr(ag.decided_total)} men överenskommelsen ger "
                            f"{format_kr(ag.total)} (skillnad {format_kr(diff)}).", ag.loc("decided_total"), diff))
-    if book.decided > ag.decided_total:
-        over = book.decided - ag.decided_total
+    decided = book.decided
+    if decided > ag.decided_total:
+        over = decided - ag.decided_total
         out.append(Finding(WARNING, "beslut-overskrids",
-                           f"Aktiviteterna ({format_kr(book.decided)}) överstiger regionens eget beslut "
+                           f"Aktiviteterna ({format_kr(decided)}) överstiger regionens eget beslut "
                            f"({format_kr(ag.decided_total)}) med {format_kr(over)}.", ag.loc("decided_total"), over))
     return out

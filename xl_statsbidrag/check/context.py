@@ -54,8 +54,10 @@ def _unreadable(book: DecisionBook) -> set[Location]:
 def _pot_sums(book: DecisionBook) -> PotSums:
     sums: dict[str, Decimal] = defaultdict(lambda: ZERO)
     unassigned = ZERO
+    pots: dict[str, object] = {}  # an activity's pot text -> its pot (found once per text)
     for a in book.activities:
-        pot = book.agreement.pot(a.pot) if a.pot else None
+        pot = (pots[a.pot] if a.pot in pots else pots.setdefault(a.pot, book.agreement.pot(a.pot))) \
+            if a.pot else None
         if pot is not None:
             sums[pot.name] += a.amount or ZERO
         elif not a.pot:

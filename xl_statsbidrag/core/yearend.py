@@ -164,8 +164,12 @@ def year_end(book: DecisionBook, budget: bool = False) -> YearEnd:
     pots = {OTHER: free, **{p.name: (p,) for p in earmarked}}
     grants = {k: sum((p.amount for p in pots[k]), ZERO) for k in keys}
     members: dict[str, list[Activity]] = {k: [] for k in keys}
+    part_of: dict[str, str] = {}  # an activity's pot text -> its part (part_key depends on nothing else)
     for a in book.activities:
-        members[part_key(ag, a)].append(a)
+        key = part_of.get(a.pot)
+        if key is None:
+            key = part_of[a.pot] = part_key(ag, a)
+        members[key].append(a)
 
     # the grant as received, part by part
     reduction: dict[str, Decimal] = {}

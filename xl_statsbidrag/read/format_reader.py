@@ -122,6 +122,17 @@ class _Reader:
     def table_rows(self, table: TableInfo, wanted: dict[str, str], required: tuple[str, ...]
                    ) -> Iterator[tuple[int, dict[str, object], dict[str, str]]]:
         """Rows of a table as {field: value}, with the column letter of each field."""
+        positions, letters, rows = self.table_values(table, wanted, required)
+        for number, values in rows:
+            row = {f: values[i] if i < len(values) else None for f, i in positions.items()}
+            if all(v is None or (isinstance(v, str) and not v.strip()) for v in row.values()):
+                continue
+            yield number, row, letters
+
+    def table_values(self, table: TableInfo, wanted: dict[str, str], required: tuple[str, ...]
+                     ) -> tuple[dict[str, int], dict[str, str], list[tuple[int, list[object]]]]:
+        """What ``table_rows`` gives, before it makes a dict of each row: the place of each field in the rows'
+        values, the column letter of each field, and the table's rows (empty ones too) as the source gives them."""
         min_col, min_row, max_col, max_row = bounds(table.ref)
         by_header = {normalise_header(h): i for i, h in enumerate(table.columns)}
         positions = {f: by_header[normalise_header(h)] for f, h in wanted.items() if normalise_header(h) in by_header}
@@ -138,12 +149,8 @@ class _Reader:
             raise UserError(f"the table '{table.name}' claims the range {table.ref} but has {len(table.columns)} "
                             "columns; repair the file in Excel", file=self.path, location=location)
         letters = {f: column_letter(min_col + i) for f, i in positions.items()}
-        for number, values in self.source.rows(table.sheet, min_row + 1, max_row - table.totals_rows,
-                                               min_col, max_col):
-            row = {f: values[i] if i < len(values) else None for f, i in positions.items()}
-            if all(v is None or (isinstance(v, str) and not v.strip()) for v in row.values()):
-                continue
-            yield number, row, letters
+        return positions, letters, self.source.rows(table.sheet, min_row + 1, max_row - table.totals_rows,
+                                                    min_col, max_col)
 
     def agreement_values(self) -> dict[str, tuple[object, Location]]:
         names = self.source.sheet_names()
@@ -263,14 +270,25 @@ class _Reader:
         activities: list[Activity] = []
         sheet = table.sheet
         since_total = Decimal(0)
-        for row, values, letters in self.table_rows(table, ACTIVITY_COLUMNS, ACTIVITY_REQUIRED):
+        # (table_rows' rows without a dict each: the row's values in the fields' order, issue 28)
+        positions, letters, rows = self.table_values(table, ACTIVITY_COLUMNS, ACTIVITY_REQUIRED)
+        places = list(positions.values())
+        names = [(name, name in ACTIVITY_AMOUNTS) for name in positions]
+        for row, cells in rows:
+            n = len(cells)
+            values = [cells[i] if i < n else None for i in places]
+            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+                continue
             fields: dict[str, object] = {}
-            for name, value in values.items():
+            for (name, amount), value in zip(names, values):
                 # the common cells (text, a number, empty) without a Location: one is made only for a cell
                 # to report (100 000 activities made a million of them, issue 28)
                 kind = type(value)
-                if name in ACTIVITY_AMOUNTS:
-                    if kind is Decimal or value is None:
+                if amount:
+                    if value is None:
+                        fields[name] = None  # (what parse_amount gives for an empty cell)
+                        continue
+                    if kind is Decimal:
                         try:
                             fields[name] = parse_amount(value)
                             continue
