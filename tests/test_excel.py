@@ -150,6 +150,32 @@ def test_xlwings_report_agrees_with_headless_report_cell_for_cell(example, tmp_p
     assert summary.unused == (191 if example == EXAMPLE_2019 else 2228598)
 
 
+def test_the_utfall_sheet_through_xlwings_is_the_headless_one_cell_for_cell(tmp_path):
+    """The sheet Utfall's transactions are a row block in the layout (issue 22 item 10); through xlwings
+    (which writes values, not the package's text) they are the same cells as in the file ``utfall`` writes."""
+    from xl_statsbidrag.app.utfall import utfall_file
+
+    ledger = WORKBOOKS / "huvudbok_2019.csv"
+    book = remote_book.book_from_file(EXAMPLE_2019)
+    initial = [s.name for s in book.sheets]
+    excel.fetch_utfall(book, [str(ledger)], today=TODAY)
+    live = remote_book.replay(book, initial)["Utfall"]
+    out, result = utfall_file(EXAMPLE_2019, [ledger], tmp_path / "u.xlsx", today=TODAY)
+    wb = openpyxl.load_workbook(out)
+    try:
+        headless = {(c.row, c.column): c.value for row in wb["Utfall"].iter_rows() for c in row if c.value is not None}
+    finally:
+        wb.close()
+    assert len(result.transactions) > 20 and len(headless) > 12 * len(result.transactions)
+    assert set(live) == set(headless)
+    for key, value in headless.items():
+        got = live[key]
+        if isinstance(value, (int, float)):
+            assert Decimal(str(got)) == Decimal(str(value)), key
+        else:
+            assert got == value, key
+
+
 def test_running_the_button_twice_replaces_the_sheet():
     book = remote_book.book_from_file(EXAMPLE_2019)
     excel.create_report(book, TODAY)
