@@ -169,6 +169,21 @@ def test_a_row_block_expands_to_the_cells_it_stands_for():
         Column(["a"], "no such style")
 
 
+_WORDS = st.text(st.sampled_from(list("aiW Å0123456789.-&\u2003\U0001F600")), max_size=80)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_WORDS, st.sampled_from(["text", "strong", "note", "section"]), st.floats(1, 400))
+def test_text_is_wrapped_as_before_the_shortcuts(text, style, px):
+    """The two shortcuts of the measure (a text that fits is one line; a text measured by its shape, its
+    digits made "0") give what the word-by-word wrap gives: ``text + "\n"`` takes the word-by-word path."""
+    from xl_statsbidrag.forms.layout import by_shape, text_lines
+
+    lines = text_lines(text, px, STYLES[style])
+    assert lines == text_lines(text + "\n", px, STYLES[style]) - 1
+    assert by_shape([text, text], lambda t: text_lines(t, px, STYLES[style])) == {text: lines}
+
+
 def _old_transaction_rows(data, layout: SheetLayout) -> list[Row]:
     """The Utfall sheet's transaction rows as ``forms.utfall`` made them before the row block: a Cell per
     value (its loop, kept as the oracle)."""
@@ -212,6 +227,29 @@ def test_the_utfall_sheets_transactions_are_the_cells_they_were():
     expanded = layout.expanded()
     assert expanded.rows[-n:] == _old_transaction_rows(data, layout)
     assert render_sheet(layout, STYLE_IDS) == lxml_worksheet.render_sheet(expanded, STYLE_IDS)
+
+
+@pytest.mark.parametrize("rows", [100, 20_001])
+def test_a_sheet_of_many_rows_is_deflated_faster_and_reads_the_same(tmp_path, rows):
+    """Over ``FAST_DEFLATE_ROWS`` rows a new sheet is deflated at zlib's level 3 (not 6): the member is the
+    same XML, only its compressed bytes differ."""
+    import zipfile
+    import zlib
+
+    from xl_statsbidrag.xlsx.writer import FAST_DEFLATE_ROWS, write_sheet
+
+    layout = SheetLayout("Utfall", [12.0, 12.0])
+    layout.add(Cell(1, "Rubrik", style="header"))
+    layout.block = RowBlock([Column([f"rad {i} & ö" for i in range(rows - 1)]), Column(list(range(rows - 1)), scale=2)],
+                            [None] * (rows - 1))
+    assert (layout.row_count > FAST_DEFLATE_ROWS) == (rows > 100)
+    write_sheet(EXAMPLE_2019, tmp_path / "out.xlsx", layout)
+    with zipfile.ZipFile(tmp_path / "out.xlsx") as z:
+        name = next(n for n in z.namelist() if n.startswith("xl/worksheets/") and b"rad 1 &amp; " in z.read(n))
+        xml, packed = z.read(name), z.getinfo(name).compress_size
+    compressor = zlib.compressobj(3 if rows > 100 else 6, zlib.DEFLATED, -15)
+    assert packed == len(compressor.compress(xml) + compressor.flush())
+    assert xml.startswith(b"<?xml") and xml.count(b"<row ") == rows
 
 
 # --- the cell patch ---------------------------------------------------------------------------------------

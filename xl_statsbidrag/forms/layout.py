@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import math
+import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import lru_cache
@@ -249,12 +250,23 @@ def column_px(width: float) -> int:
     return int(width * DIGIT_PX + 5)
 
 
+class _Units(dict):
+    """A character's width in font units; one the table lacks is ``FALLBACK_EM`` wide."""
+
+    def __missing__(self, ch: str) -> float:
+        return FALLBACK_EM * 2048
+
+
+@lru_cache(maxsize=3)
+def _unit_table(which: int) -> _Units:
+    return _Units({ch: w[which] for ch, w in _widths().items()})
+
+
 @lru_cache(maxsize=8192)
 def _units(text: str, which: int) -> float:
     """The width of ``text`` in font units (2048 to the em); ``which``: 0 regular, 1 bold, 2 italic.
     Cached: a form measures the same words many times over."""
-    widths = _widths()
-    return sum(widths[ch][which] if ch in widths else FALLBACK_EM * 2048 for ch in text)
+    return sum(map(_unit_table(which).__getitem__, text))
 
 
 def text_px(text: str, style: Style) -> float:
@@ -263,25 +275,26 @@ def text_px(text: str, style: Style) -> float:
 
 
 @lru_cache(maxsize=1)
-def _digits_as_zero() -> dict[int, int] | None:
-    """A ``str.translate`` table that makes every digit "0", if the widths table gives all digits one
-    width (Calibri's figures are tabular): a text and the text with its digits made "0" are as wide, and
-    wrap alike (the spaces and line breaks are where they were)."""
+def _digits_as_zero() -> re.Pattern | None:
+    """A pattern of the digits other than "0", if the widths table gives all digits one width (Calibri's
+    figures are tabular): a text and the text with its digits made "0" are as wide, and wrap alike (the
+    spaces and line breaks are where they were).  (``re.sub``: 3x faster than ``str.translate`` on text
+    that is not ASCII.)"""
     widths = _widths()
-    return str.maketrans("123456789", "0" * 9) if all(widths.get(d) == widths.get("0") for d in "123456789") else None
+    return re.compile("[1-9]") if all(widths.get(d) == widths.get("0") for d in "123456789") else None
 
 
 def by_shape(texts, measure) -> dict:
     """``{text: measure(text)}`` for the distinct ``texts``, each measure taken once per shape (the text
     with its digits made "0"): "Faktura 10234" and "Faktura 99871" are measured once.  For a measure of
     width or wrapping (``text_px``, ``text_lines``), where a long listing's texts are mostly distinct."""
-    table = _digits_as_zero()
-    if table is None:
+    digits = _digits_as_zero()
+    if digits is None:
         return {t: measure(t) for t in set(texts)}
     shapes: dict = {}
     out = {}
     for text in set(texts):
-        shape = text.translate(table)
+        shape = digits.sub("0", text)
         value = shapes.get(shape)
         if value is None:
             value = shapes[shape] = measure(shape)
@@ -292,10 +305,13 @@ def by_shape(texts, measure) -> dict:
 def text_lines(text: str, width_px: float, style: Style) -> int:
     """How many lines ``text`` takes wrapped in a cell ``width_px`` wide: greedy word wrap, as Excel
     and LibreOffice do, a word longer than the line broken where it must be."""
+    text = str(text)
     room = max(1.0, width_px - CELL_PADDING_PX)
+    if "\n" not in text and text_px(text, style) <= room - 1e-6:  # fits: one line (the words, spaces and
+        return 1  # all, are no wider than the whole; the margin covers the rounding of their sum)
     space = text_px(" ", style)
     lines = 0
-    for paragraph in str(text).split("\n"):
+    for paragraph in text.split("\n"):
         lines += 1
         used = 0.0
         for word in paragraph.split(" "):
