@@ -128,11 +128,9 @@ def _tails(column: Column, styles: dict[str, str], rows: range) -> list[str]:
     style; a number is ``value_text`` of the Decimal ``Column.cell_value`` makes, from its integer."""
     values = column.values[rows.start:rows.stop]
     if isinstance(column.style, str):
-        keys, s = values, styles[column.style]
+        s = styles[column.style]
         if column.scale is None:
-            made = {v: (f'" s="{s}" t="inlineStr"><is><t xml:space="preserve">{_content(v)}</t></is></c>' if v
-                        else f'" s="{s}"/>') for v in set(values)}
-            return list(map(made.__getitem__, values))
+            return _text_tails(values, s)
         style = [s] * len(values)
     else:
         style = [styles[name] for name in column.style[rows.start:rows.stop]]
@@ -145,6 +143,18 @@ def _tails(column: Column, styles: dict[str, str], rows: range) -> list[str]:
     return [f'" s="{s}"/>' if v is None else
             f'" s="{s}"><v>{str(v // unit) if v % unit == 0 else format(Decimal(v).scaleb(-scale), "f").rstrip("0")}</v></c>'
             for v, s in zip(values, style)]
+
+
+def _text_tails(values: list[str | None], s: str) -> list[str]:
+    """``_tails`` of texts in one style.  Whether any needs escaping is asked once, of them all joined."""
+    empty, head = f'" s="{s}"/>', f'" s="{s}" t="inlineStr"><is><t xml:space="preserve">'
+    distinct = set(values)
+    texts = [v for v in distinct if v]
+    plain = max(map(len, texts), default=0) <= MAX_TEXT and _PLAIN.fullmatch("".join(texts)) is not None
+    if plain and 2 * len(distinct) > len(values):  # mostly distinct (voucher numbers): a string a row
+        return [f"{head}{v}</t></is></c>" if v else empty for v in values]
+    made = {v: f"{head}{v if plain else _content(v)}</t></is></c>" if v else empty for v in distinct}
+    return list(map(made.__getitem__, values))
 
 
 BLOCK_CHUNK = 2000  # rows of a block made at a time (a few megabytes of text)
