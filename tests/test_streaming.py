@@ -111,7 +111,8 @@ from xl_statsbidrag.forms.layout import Column, RowBlock  # noqa: E402
 
 _LONG = "Å&<" * 11_000 + "slut"  # over the 32 767 characters a cell holds
 _BLOCK_TEXT = _TEXT | st.sampled_from(["Östersund ö", "A & B <c> \"d\"", _LONG, "rad 1\r\nrad 2", "Faktura 10234"])
-_ORE = st.none() | st.integers(-10**15, 10**15) | st.sampled_from([0, -1, -5, -100, -12345, 99, 100, 12340])
+_ORE = st.none() | st.integers(-10**6, 10**6) | st.integers(-10**20, 10**20) | st.sampled_from(
+    [0, -1, -5, -100, -12345, 99, 100, 12340, 10**15 - 1, -(10**15 - 1), 10**15, -(10**15) - 1, 2**53 + 1])
 
 
 @st.composite

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from itertools import chain, repeat
 from operator import attrgetter
 from typing import Iterator
 
@@ -139,10 +140,20 @@ def _tails(column: Column, styles: dict[str, str], rows: range) -> list[str]:
             made = {(v, s): (f'" s="{s}" t="inlineStr"><is><t xml:space="preserve">{_content(v)}</t></is></c>' if v
                              else f'" s="{s}"/>') for v, s in set(keys)}
             return list(map(made.__getitem__, keys))
-    scale, unit = column.scale, 10 ** column.scale
-    return [f'" s="{s}"/>' if v is None else
-            f'" s="{s}"><v>{str(v // unit) if v % unit == 0 else format(Decimal(v).scaleb(-scale), "f").rstrip("0")}</v></c>'
+    scale, unit, spec = column.scale, 10 ** column.scale, f".{column.scale}f"
+    return [f'" s="{s}"/>' if v is None else f'" s="{s}"><v>{v // unit}</v></c>' if v % unit == 0 else
+            f'" s="{s}"><v>{f"{v / unit:{spec}}".rstrip("0") if -EXACT_FLOAT < v < EXACT_FLOAT else _decimal(v, scale)}</v></c>'
             for v, s in zip(values, style)]
+
+
+# Below 10**15 the float nearest ``v / unit`` (Python's int / int is correctly rounded) is off by at most
+# 2**-53 of it, under 0.12 * 10**-scale: less than half a unit of the last place, so formatting it to
+# ``scale`` places gives the exact digits of v / unit (whose digits end there).
+EXACT_FLOAT = 10 ** 15
+
+
+def _decimal(v: int, scale: int) -> str:
+    return format(Decimal(v).scaleb(-scale), "f").rstrip("0")
 
 
 def _text_tails(values: list[str | None], s: str) -> list[str]:
@@ -163,18 +174,18 @@ BLOCK_CHUNK = 2000  # rows of a block made at a time (a few megabytes of text)
 def _block_rows(block: RowBlock, first: int, styles: dict[str, str], letters: list[str], spans: str
                 ) -> Iterator[str]:
     """A ``RowBlock``'s rows, as ``_rows`` writes the same rows made ``Row``s of ``Cell``s: each column's
-    cells are made in one pass over the column, then each row is one %-format of its number, height and
-    cells (the fastest way to join many small strings in Python; a value's % is data, never a format)."""
-    heights = {h: f' ht="{h:g}" customHeight="1"' if h else "" for h in set(block.heights)}
-    row = "".join([f'<row r="%s"{spans}%s>'] + [f'<c r="{letters[c]}%s%s' for c in range(
-        block.first_column, block.first_column + len(block.columns))] + ["</row>"])
+    cells are made in one pass over the column (``_tails``), then the pieces of all rows joined at once
+    (the fastest way to join many small strings in Python)."""
+    heads = {h: f'"{spans}' + (f' ht="{h:g}" customHeight="1"' if h else "") + ">" for h in set(block.heights)}
+    opens = [f'<c r="{letters[c]}' for c in range(block.first_column, block.first_column + len(block.columns))]
     for start in range(0, len(block), BLOCK_CHUNK):
         rows = range(start, min(start + BLOCK_CHUNK, len(block)))
         numbers = [str(first + i) for i in rows]
-        parts = [numbers, list(map(heights.__getitem__, block.heights[rows.start:rows.stop]))]
-        for column in block.columns:
-            parts += [numbers, _tails(column, styles, rows)]
-        yield "".join(map(row.__mod__, zip(*parts)))
+        parts = [repeat('<row r="'), numbers, map(heads.__getitem__, block.heights[rows.start:rows.stop])]
+        for open_, column in zip(opens, block.columns):
+            parts += [repeat(open_), numbers, _tails(column, styles, rows)]
+        parts.append(repeat("</row>"))
+        yield "".join(chain.from_iterable(zip(*parts)))
 
 
 def _view(layout: SheetLayout) -> str:
