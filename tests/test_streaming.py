@@ -170,7 +170,7 @@ def test_a_row_block_expands_to_the_cells_it_stands_for():
         Column(["a"], "no such style")
 
 
-_WORDS = st.text(st.sampled_from(list("aiW Å0123456789.-&\u2003\U0001F600")), max_size=80)
+_WORDS = st.text(st.sampled_from(list("aiW Å0123456789.-&\u2003\U0001F600\0")), max_size=80)
 
 
 @settings(max_examples=500, deadline=None)
@@ -183,6 +183,9 @@ def test_text_is_wrapped_as_before_the_shortcuts(text, style, px):
     lines = text_lines(text, px, STYLES[style])
     assert lines == text_lines(text + "\n", px, STYLES[style]) - 1
     assert by_shape([text, text], lambda t: text_lines(t, px, STYLES[style])) == {text: lines}
+    others = [text, text + "7", "9" + text, "", "ö1\0" + text, "1\n22"]
+    assert by_shape(others, len) == {t: len(t) for t in others}
+    assert by_shape(others, lambda t: t) == {t: t.translate(str.maketrans("123456789", "0" * 9)) for t in others}
 
 
 def _old_transaction_rows(data, layout: SheetLayout) -> list[Row]:
