@@ -5,6 +5,9 @@ and footer of a form, a string in a formula.
 Every sheet the tool writes is built once as a ``SheetLayout`` (the modules of ``forms``) and
 rendered by two writers: ``xlsx.worksheet`` for a package on disk and ``excel.writer`` through
 xlwings.  Neither writer decides anything about content; they only map styles and cells to their medium.
+A long listing (the Utfall sheet's transactions) is a ``RowBlock``: columns of plain values with a style
+each, the same as the rows of cells it expands to (``SheetLayout.expanded``), which the package writer
+renders a column at a time and xlwings takes as those rows.
 
 Row heights and page breaks are decided here, not left to the spreadsheet: ``text_lines`` wraps
 text with Calibri's character widths (``data/text_widths.csv``, from the metric-compatible
