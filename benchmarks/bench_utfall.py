@@ -4,6 +4,7 @@ item 10).  Run by hand (not by the tests):
     python benchmarks/bench_utfall.py              # 1 064 000 transactions, 232 800 on the agreement's objekt
     python benchmarks/bench_utfall.py --quick      # a tenth of that
     python benchmarks/bench_utfall.py --rows 200000 --on-objekt 43760 --only csv   # any size; one format
+    python benchmarks/bench_utfall.py --against /path/to/older/checkout   # before and after in one run
     python benchmarks/bench_utfall.py --sweep      # 0.25-2 M rows with 0.4 % on the objekt (the README's table)
 
 CSV: the floor is a bare ``pandas.read_csv`` + ``groupby`` of the same file.  SIE 4 of the same size: the
@@ -163,6 +164,8 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="a tenth of the rows")
     parser.add_argument("--sweep", action="store_true", help="0.25-2 M rows, 0.4 %% on the objekt, CSV only")
     parser.add_argument("--only", choices=("csv", "sie"), help="measure the command on this format alone")
+    parser.add_argument("--against", type=Path, metavar="CHECKOUT",
+                        help="also run the command of another checkout of the package (before/after in one run)")
     args = parser.parse_args()
     from bench_sie import MINIMAL
 
@@ -174,7 +177,9 @@ def main() -> None:
         # which would compile the package in every run): a cache folder of the run's own, filled first
         ENV.pop("PYTHONDONTWRITEBYTECODE", None)
         ENV["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
-        subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "xl_statsbidrag")], check=True, env=ENV)
+        roots = [("", ROOT)] + ([(f" ({args.against.name})", args.against.resolve())] if args.against else [])
+        for _, root in roots:
+            subprocess.run([sys.executable, "-m", "compileall", "-q", str(root / "xl_statsbidrag")], check=True, env=ENV)
         print(f"{'':<34} {'MB':>7} {'wall s':>8} {'CPU s':>8} {'peak MB':>8}  {'ratio to the floor':<24} "
               "phases of the command (wall s)")
         for rows, on in cases:
@@ -184,9 +189,9 @@ def main() -> None:
             print(f"{rows:,} transactions, {on:,} on the agreement's objekt (9902, 9917), best of {args.repeat}")
             floor = best(BASELINE, str(csv), repeat=args.repeat)
             print(row("  CSV: read_csv + groupby (floor)", csv.stat().st_size / 1e6, floor, None))
-            if args.only != "sie":
-                print(row("  CSV: utfall, whole command", csv.stat().st_size / 1e6,
-                          best(UTFALL, str(csv), str(WORKBOOK), str(ROOT), str(out), repeat=args.repeat), floor))
+            for name, root in roots if args.only != "sie" else []:
+                print(row(f"  CSV: utfall, whole command{name}", csv.stat().st_size / 1e6,
+                          best(UTFALL, str(csv), str(WORKBOOK), str(root), str(out), repeat=args.repeat), floor))
             if args.sweep or args.only == "csv":
                 continue
             write_sie(data, sie)
@@ -195,10 +200,11 @@ def main() -> None:
                                            "peak())", "print(elapsed, time.process_time() - cpu, peak())"),
                            str(sie), repeat=args.repeat)
             print(row("  SIE: minimal reader + groupby", size, minimal, None))
-            ours = best(UTFALL, str(sie), str(WORKBOOK), str(ROOT), str(out), repeat=args.repeat)
-            print(row("  SIE: utfall, whole command", size, ours, floor) + "   (ratio to the CSV floor)")
-            print(f"{'':<70}{ours[0] / minimal[0]:.2f}x wall, {ours[1] / minimal[1]:.2f}x CPU   (ratio to the "
-                  "minimal SIE reader + groupby)")
+            for name, root in roots:
+                ours = best(UTFALL, str(sie), str(WORKBOOK), str(root), str(out), repeat=args.repeat)
+                print(row(f"  SIE: utfall, whole command{name}", size, ours, floor) + "   (ratio to the CSV floor)")
+                print(f"{'':<70}{ours[0] / minimal[0]:.2f}x wall, {ours[1] / minimal[1]:.2f}x CPU   (ratio to the "
+                      "minimal SIE reader + groupby)")
 
 
 if __name__ == "__main__":
