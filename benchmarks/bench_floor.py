@@ -267,16 +267,19 @@ from xl_statsbidrag.ledger.match import agreement_objekt, compute
 from xl_statsbidrag.forms.utfall import utfall_sheet
 from xl_statsbidrag.xlsx.zipio import Deflated
 from xl_statsbidrag.xlsx.worksheet import sheet_chunks
+from xl_statsbidrag.xlsx.writer import FAST_DEFLATE, FAST_DEFLATE_ROWS
 from xl_statsbidrag.forms.layout import STYLES
 book = read(sys.argv[1])
 csv = Path(sys.argv[2]); ledger(csv, int(sys.argv[3]))
-layout = utfall_sheet(compute(book, [_read(csv, parse_columns(None), agreement_objekt(book))]).sheet_data(), dt.date(2020, 3, 1))
+layout = utfall_sheet(compute(book, [_read(csv, parse_columns(None), agreement_objekt(book))]).sheet_data(),
+                      dt.date(2020, 3, 1))
 ids = {name: i for i, name in enumerate(STYLES)}
+level = FAST_DEFLATE if layout.row_count > FAST_DEFLATE_ROWS else 6  # as xlsx.writer deflates the sheet
 def render():
     if sys.argv[5] == "lxml":
         from oracles.lxml_worksheet import render_sheet
-        return Deflated([render_sheet(layout, ids)])
-    return Deflated(sheet_chunks(layout, ids))
+        return Deflated([render_sheet(layout.expanded(), ids)])
+    return Deflated(sheet_chunks(layout, ids), level)
 base = reset_peak()
 t = time.perf_counter(); out = render(); seconds = time.perf_counter() - t
 peak = hwm() - base

@@ -3,20 +3,24 @@ item 10).  Run by hand (not by the tests):
 
     python benchmarks/bench_utfall.py              # 1 064 000 transactions, 232 800 on the agreement's objekt
     python benchmarks/bench_utfall.py --quick      # a tenth of that
+    python benchmarks/bench_utfall.py --rows 200000 --on-objekt 43760 --only csv   # any size; one format
+    python benchmarks/bench_utfall.py --against /path/to/older/checkout   # before and after in one run
     python benchmarks/bench_utfall.py --sweep      # 0.25-2 M rows with 0.4 % on the objekt (the table in docs/benchmarks.md)
 
 CSV: the floor is a bare ``pandas.read_csv`` + ``groupby`` of the same file.  SIE 4 of the same size: the
 floors are that read_csv + groupby of a CSV with the same transactions, and a minimal vectorised SIE reader
 (``bench_sie.py``) + groupby of the SIE file itself.  Ours is the whole command, ``xl-statsbidrag utfall
 BOOK LEDGER -o OUT`` run through ``cli.main`` (imports, reading the workbook, reading and matching the
-ledger, writing the copy with the sheet Utfall), and beside it where its time goes (reading the ledger,
-``compute``, laying out and writing the sheet).  Each run is a fresh process, so that its peak memory
-(VmHWM) is its own; the best time of the repeats counts (the machine is shared).  Targets: the whole
-command within 2x of the floor, peak memory under 1 GB.
+ledger, writing the copy with the sheet Utfall), and beside it where its time goes (read: the ledgers;
+match: ``compute``; layout: ``utfall_sheet``; write: the copy, the sheet rendered and compressed; rest: the
+imports, reading the workbook, the CLI).  Each run is a fresh process, so that its peak memory (VmHWM) is
+its own, with bytecode cached (as installed); the best time of the repeats counts (the machine is shared).
+Targets: the whole command within 2x of the floor, peak memory under 1 GB.
 """
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import tempfile
@@ -48,8 +52,9 @@ UTFALL = PEAK + """
 sys.path.insert(0, sys.argv[3])
 import contextlib, io, os
 phases = {}
-from xl_statsbidrag import ledger, utfall
+import importlib
 def timed(module, name, label):
+    module = importlib.import_module("xl_statsbidrag." + module)
     f = getattr(module, name)
     def run(*a, **k):
         start = time.perf_counter()
@@ -58,9 +63,10 @@ def timed(module, name, label):
         finally:
             phases[label] = phases.get(label, 0) + time.perf_counter() - start
     setattr(module, name, run)
-timed(ledger, "_read", "read")
-timed(utfall, "compute", "compute")
-timed(utfall, "utfall_sheet", "layout")
+timed("app.utfall", "read", "read")
+timed("app.utfall", "compute", "match")
+timed("app.utfall", "utfall_sheet", "layout")
+timed("xlsx.writer", "write_sheets", "write")
 from xl_statsbidrag.cli import main
 with contextlib.redirect_stdout(io.StringIO()):
     code = main(["utfall", sys.argv[2], sys.argv[1], "-o", sys.argv[4]])
@@ -127,9 +133,12 @@ def write_sie(data: pd.DataFrame, path: Path) -> None:
     path.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp437"))
 
 
+ENV = dict(os.environ)
+
+
 def measure(code: str, *args: str) -> tuple[float, float, float, str]:
     """(wall s, CPU s, peak MB, the phases line) of one run in a fresh process."""
-    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True, env=ENV)
     *other, last = done.stdout.strip().splitlines()
     seconds, cpu, mb = map(float, last.split())
     return seconds, cpu, mb, other[-1] if other else ""
@@ -154,6 +163,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--quick", action="store_true", help="a tenth of the rows")
     parser.add_argument("--sweep", action="store_true", help="0.25-2 M rows, 0.4 %% on the objekt, CSV only")
+    parser.add_argument("--only", choices=("csv", "sie"), help="measure the command on this format alone")
+    parser.add_argument("--against", type=Path, metavar="CHECKOUT",
+                        help="also run the command of another checkout of the package (before/after in one run)")
     args = parser.parse_args()
     from bench_sie import MINIMAL
 
@@ -161,6 +173,13 @@ def main() -> None:
         [(args.rows // 10, args.on_objekt // 10)] if args.quick else [(args.rows, args.on_objekt)]
     with tempfile.TemporaryDirectory(prefix="bench-utfall-") as tmp:
         tmp = Path(tmp)
+        # bytecode cached, as an installed package's is (this environment may set PYTHONDONTWRITEBYTECODE,
+        # which would compile the package in every run): a cache folder of the run's own, filled first
+        ENV.pop("PYTHONDONTWRITEBYTECODE", None)
+        ENV["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
+        roots = [("", ROOT)] + ([(f" ({args.against.name})", args.against.resolve())] if args.against else [])
+        for _, root in roots:
+            subprocess.run([sys.executable, "-m", "compileall", "-q", str(root / "xl_statsbidrag")], check=True, env=ENV)
         print(f"{'':<34} {'MB':>7} {'wall s':>8} {'CPU s':>8} {'peak MB':>8}  {'ratio to the floor':<24} "
               "phases of the command (wall s)")
         for rows, on in cases:
@@ -170,9 +189,10 @@ def main() -> None:
             print(f"{rows:,} transactions, {on:,} on the agreement's objekt (9902, 9917), best of {args.repeat}")
             floor = best(BASELINE, str(csv), repeat=args.repeat)
             print(row("  CSV: read_csv + groupby (floor)", csv.stat().st_size / 1e6, floor, None))
-            print(row("  CSV: utfall, whole command", csv.stat().st_size / 1e6,
-                      best(UTFALL, str(csv), str(WORKBOOK), str(ROOT), str(out), repeat=args.repeat), floor))
-            if args.sweep:
+            for name, root in roots if args.only != "sie" else []:
+                print(row(f"  CSV: utfall, whole command{name}", csv.stat().st_size / 1e6,
+                          best(UTFALL, str(csv), str(WORKBOOK), str(root), str(out), repeat=args.repeat), floor))
+            if args.sweep or args.only == "csv":
                 continue
             write_sie(data, sie)
             size = sie.stat().st_size / 1e6
@@ -180,10 +200,11 @@ def main() -> None:
                                            "peak())", "print(elapsed, time.process_time() - cpu, peak())"),
                            str(sie), repeat=args.repeat)
             print(row("  SIE: minimal reader + groupby", size, minimal, None))
-            ours = best(UTFALL, str(sie), str(WORKBOOK), str(ROOT), str(out), repeat=args.repeat)
-            print(row("  SIE: utfall, whole command", size, ours, floor) + "   (ratio to the CSV floor)")
-            print(f"{'':<70}{ours[0] / minimal[0]:.2f}x wall, {ours[1] / minimal[1]:.2f}x CPU   (ratio to the "
-                  "minimal SIE reader + groupby)")
+            for name, root in roots:
+                ours = best(UTFALL, str(sie), str(WORKBOOK), str(root), str(out), repeat=args.repeat)
+                print(row(f"  SIE: utfall, whole command{name}", size, ours, floor) + "   (ratio to the CSV floor)")
+                print(f"{'':<70}{ours[0] / minimal[0]:.2f}x wall, {ours[1] / minimal[1]:.2f}x CPU   (ratio to the "
+                      "minimal SIE reader + groupby)")
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ import pytest
 
 from tests import excel_book
 from tests import remote_book  # noqa: F401  (sets xlwings' noncommercial key before xlwings.pro is used)
-from tests.conftest import EXAMPLE_2018, EXAMPLE_2019, small_book
+from tests.conftest import EXAMPLE_2018, EXAMPLE_2019, WORKBOOKS, small_book
 from tests.support.live import _path
 
 from xl_statsbidrag import excel
@@ -216,3 +216,29 @@ def test_text_is_written_as_text_through_xlwings(tmp_path):
     for text in RISKY:
         assert "'" + text.strip() in flat  # the apostrophe tells Excel: text, not a formula
     assert remote_book.replay(book, names)["Bilaga 2"]
+
+
+def test_the_utfall_sheet_through_xlwings_is_the_headless_one_cell_for_cell(tmp_path):
+    """The sheet Utfall's transactions are a row block in the layout (issue 22 item 10); through xlwings
+    (which writes values, not the package's text) they are the same cells as in the file ``utfall`` writes."""
+    from xl_statsbidrag.app.utfall import utfall_file
+
+    ledger = WORKBOOKS / "huvudbok_2019.csv"
+    book = remote_book.book_from_file(EXAMPLE_2019)
+    initial = [s.name for s in book.sheets]
+    excel.fetch_utfall(book, [str(ledger)], today=TODAY)
+    live = remote_book.replay(book, initial)["Utfall"]
+    out, result = utfall_file(EXAMPLE_2019, [ledger], tmp_path / "u.xlsx", today=TODAY)
+    wb = openpyxl.load_workbook(out)
+    try:
+        headless = {(c.row, c.column): c.value for row in wb["Utfall"].iter_rows() for c in row if c.value is not None}
+    finally:
+        wb.close()
+    assert len(result.transactions) > 20 and len(headless) > 12 * len(result.transactions)
+    assert set(live) == set(headless)
+    for key, value in headless.items():
+        got = live[key]
+        if isinstance(value, (int, float)):
+            assert Decimal(str(got)) == Decimal(str(value)), key
+        else:
+            assert got == value, key

@@ -56,6 +56,7 @@ def write_layout(book: "xw.Book", layout: SheetLayout) -> list[str]:
     """Write ``layout`` as a sheet of ``book``; returns what this Excel could not set (Swedish, for the
     dialog).  A sheet of that name (compared without case, as Excel does) is cleared and rewritten, not
     deleted, so that references to it from other sheets survive."""
+    layout = layout.expanded()  # a row block as ordinary rows: xlwings takes values, not text
     skipped: list[str] = []
 
     def attempt(what: str, action) -> None:

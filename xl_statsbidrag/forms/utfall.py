@@ -5,7 +5,9 @@
 Bilaga 2), then every transaction on the agreement's objekt (Table ``UtfallTransaktioner``).
 
 The sheet is laid out from plain values (``UtfallSheet``: texts, integer öre, ``Decimal``), which the
-matching (``ledger.match.Utfall.sheet_data``) gives it: no pandas in ``forms``.
+matching (``ledger.match.Utfall.sheet_data``) gives it: no pandas in ``forms``.  The transactions are a
+``layout.RowBlock`` (a column of values and a style per field, not a ``Cell`` per value): a large ledger
+puts 200 000 and more of them on the sheet (issue 22 item 10).
 """
 from __future__ import annotations
 
@@ -14,7 +16,6 @@ import math
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
 
 from ..core.a1 import column_letter
 from ..core.errors import UserError
@@ -23,8 +24,8 @@ from ..core.money import format_kr, ore_to_kr
 from ..read.workbook_format import (ACTIVITY_SUMS_TABLE, LEDGER_SHEET, RECONCILIATION_COLUMNS, RECONCILIATION_TABLE,
                                     TRANSACTIONS_TABLE)
 from .bilaga2 import DEVIATION
-from .layout import (DIGIT_PX, STYLES, Cell, Form, SheetLayout, Table, column_px, number_style, page_texts,
-                     text_lines, text_px)
+from .layout import (DIGIT_PX, STYLES, Cell, by_shape, Column, Form, RowBlock, SheetLayout, Table, column_px, number_style,
+                     page_texts, text_lines, text_px)
 
 MAX_SHEET_ROWS = 1_000_000
 
@@ -85,7 +86,7 @@ def utfall_sheet(data: UtfallSheet, today: dt.date | None = None) -> SheetLayout
     for c in list(AMOUNT_COLUMNS) + [TRANSACTION_FIELDS.index("ore") + 1]:
         widths[c - 1] = max(widths[c - 1], need)
     sources = data.columns["source"]
-    widest = max((text_px(x, STYLES["text"]) for x in set(sources)), default=0.0)
+    widest = max(by_shape(sources, lambda x: text_px(x, STYLES["text"])).values(), default=0.0)
     column = TRANSACTION_FIELDS.index("source")
     widths[column] = min(40.0, max(widths[column], math.ceil((widest + 6) / DIGIT_PX)))
     sheet = SheetLayout(LEDGER_SHEET, widths, landscape=True, gridlines=True)
@@ -154,21 +155,16 @@ def utfall_sheet(data: UtfallSheet, today: dt.date | None = None) -> SheetLayout
     sheet.page_breaks.append(header - 1)  # the listing starts on a page of its own, under its header
     sheet.print_titles = (header, header)
     columns = data.columns
-    values = ore
-    wrapped = {f: (TRANSACTION_FIELDS.index(f), column_px(widths[TRANSACTION_FIELDS.index(f)]))
-               for f in ("activity", "text", "verksamhet")}
-
-    @lru_cache(maxsize=65536)
-    def lines(text: str, px: int) -> int:  # texts repeat (activity names above all): measured once
-        return text_lines(text, px, STYLES["text"])
-
-    for i in range(len(ore)):
-        amount = ore_to_kr(values[i])
-        count = max(lines(columns[f][i], px) for f, (_, px) in wrapped.items())
-        sheet.add(*[Cell(c, amount, style="number" if values[i] % 100 == 0 else "number_ore") if f == "ore"
-                    else Cell(c, columns[f][i] or None)
-                    for c, f in enumerate(TRANSACTION_FIELDS, start=1)],
-                  height=None if count == 1 else 15.0 * count + Form.ROW_MARGIN)
+    text = STYLES["text"]
+    counts = [1] * len(ore)  # lines of the tallest wrapped text in the row, each distinct text measured once
+    for f in ("activity", "text", "verksamhet"):
+        px = column_px(widths[TRANSACTION_FIELDS.index(f)])
+        lines = by_shape(columns[f], lambda t, px=px: text_lines(t, px, text))
+        counts = list(map(max, counts, map(lines.__getitem__, columns[f])))
+    sheet.block = RowBlock(
+        [Column(ore, [("number" if v % 100 == 0 else "number_ore") for v in ore], scale=2) if f == "ore"
+         else Column(columns[f]) for f in TRANSACTION_FIELDS],
+        [None if count == 1 else 15.0 * count + Form.ROW_MARGIN for count in counts])
     sheet.tables.append(Table(TRANSACTIONS_TABLE, header, 1, TRANSACTION_COLUMNS, header + len(ore)))
     sheet.freeze_row = 0
     return sheet

@@ -33,10 +33,11 @@ def _dos_time(date_time: tuple[int, ...]) -> tuple[int, int]:
 class Deflated:
     """A new member's content deflated as it is made, piece by piece (``chunks``: bytes): its CRC-32, its
     size, and the compressed bytes, which are the bytes ``ZipWriter.add`` makes of the whole content.  A
-    large part (a sheet of 200 000 rows) then never needs to be in memory uncompressed (issue 28)."""
+    large part (a sheet of 200 000 rows) then never needs to be in memory uncompressed (issue 28).
+    ``level``: zlib's compression level (6, zlib's default, is what ``add`` uses for bytes)."""
 
-    def __init__(self, chunks: Iterable[bytes]):
-        compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
+    def __init__(self, chunks: Iterable[bytes], level: int = 6):
+        compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
         packed, crc, size = [], 0, 0
         for chunk in chunks:
             crc = zlib.crc32(chunk, crc)
