@@ -22,12 +22,23 @@ TODAY = dt.date(2026, 11, 22)
 
 # --- the buttons' work through xlwings' API, against the headless report ------------------------------
 
-def _headless_cells(path):
+def _headless_cells(path, sheet="Bilaga 2"):
     wb = openpyxl.load_workbook(path)
     try:
-        return {(c.row, c.column): c.value for row in wb["Bilaga 2"].iter_rows() for c in row if c.value is not None}
+        return {(c.row, c.column): c.value for row in wb[sheet].iter_rows() for c in row if c.value is not None}
     finally:
         wb.close()
+
+
+def _same_cells(live, headless):
+    """The cells xlwings was given (replayed) are the file's: the same cells, numbers equal as decimals."""
+    assert set(live) == set(headless)
+    for key, value in headless.items():
+        got = live[key]
+        if isinstance(value, (int, float)):
+            assert Decimal(str(got)) == Decimal(str(value)), key
+        else:
+            assert got == value, key
 
 
 @pytest.mark.parametrize("example", [EXAMPLE_2019, EXAMPLE_2018])
@@ -40,13 +51,7 @@ def test_xlwings_report_agrees_with_headless_report_cell_for_cell(example, tmp_p
     report_file(example, out, TODAY)
     headless = _headless_cells(out)
     assert len(headless) > 100
-    assert set(live) == set(headless)
-    for key, value in headless.items():
-        got = live[key]
-        if isinstance(value, (int, float)):
-            assert Decimal(str(got)) == Decimal(str(value)), key
-        else:
-            assert got == value, key
+    _same_cells(live, headless)
     assert summary.unused == (191 if example == EXAMPLE_2019 else 2228598)
 
 
@@ -229,16 +234,6 @@ def test_the_utfall_sheet_through_xlwings_is_the_headless_one_cell_for_cell(tmp_
     excel.fetch_utfall(book, [str(ledger)], today=TODAY)
     live = remote_book.replay(book, initial)["Utfall"]
     out, result = utfall_file(EXAMPLE_2019, [ledger], tmp_path / "u.xlsx", today=TODAY)
-    wb = openpyxl.load_workbook(out)
-    try:
-        headless = {(c.row, c.column): c.value for row in wb["Utfall"].iter_rows() for c in row if c.value is not None}
-    finally:
-        wb.close()
+    headless = _headless_cells(out, "Utfall")
     assert len(result.transactions) > 20 and len(headless) > 12 * len(result.transactions)
-    assert set(live) == set(headless)
-    for key, value in headless.items():
-        got = live[key]
-        if isinstance(value, (int, float)):
-            assert Decimal(str(got)) == Decimal(str(value)), key
-        else:
-            assert got == value, key
+    _same_cells(live, headless)
