@@ -280,3 +280,17 @@ def test_merged_amount_in_a_table_is_reported(tmp_path):
     book = read_book(rezip(source, tmp_path / "m.xlsx", replace={ACTIVITY_SHEET: xml.encode()}))
     assert book.decided == 100
     assert [(f.code, str(f.location)) for f in book.problems] == [("sammanfogad-cell", "Aktiviteter!C5")]
+
+
+def test_a_bidragsreskontra_row_left_empty_but_for_its_calculated_saldo_is_not_a_row(tmp_path):
+    """Excel fills a table's calculated column (Utgående saldo) into a new row: a row with no year, no pot and
+    no amounts is skipped, not an unreadable year that stops report and bokslut (issue 27 review)."""
+    from tests.support.grantledger import SPEC_2019, spec_of
+    spec = spec_of(SPEC_2019)
+    blank = dict(year="", pot="", opening=0, received=0, costs=0, repaid=0)
+    spec["grant_ledger"] = [dict(year=2019, pot="Stimulansmedel", opening=0, received=100, costs=0, repaid=0), blank,
+                            dict(year=2019, pot="Specialistsjuksköterskor", opening=0, received=50, costs=0, repaid=0)]
+    examples.build(tmp_path / "t.xlsx", spec)
+    book = read_book(tmp_path / "t.xlsx")
+    assert [(r.year, r.pot) for r in book.grant_ledger] == [(2019, "Stimulansmedel"), (2019, "Specialistsjuksköterskor")]
+    assert not [p for p in book.problems if "Bidragsreskontra" in str(p.location)]

@@ -340,6 +340,9 @@ class _Reader:
         """The rows of the table Bidragsreskontra, if the book has one (``grantledger``)."""
         out = []
         for values, locs in self.located_rows(GRANT_LEDGER_TABLE, GRANT_LEDGER_COLUMNS, GRANT_LEDGER_REQUIRED):
+            if not text(values["year"]) and not text(values["pot"]) and all(
+                    values.get(name) in (None, "", 0) for name in GRANT_LEDGER_AMOUNTS):
+                continue  # a row left empty but for the table's calculated Utgående saldo (0): not a row
             where = f"{GRANT_LEDGER_TABLE}, "
             fields: dict[str, object] = {}
             try:
