@@ -9,6 +9,8 @@ utfall, report and bokslut; the balances roll forward to the krona."""
 import datetime as dt
 import csv
 
+import pytest
+
 from tests.conftest import WORKBOOKS, examples
 from tests.support.grantledger import D, SPEC_2018, SPEC_2019, TODAY, amounts, grant_rows, ledger_csv, spec_of
 from xl_statsbidrag.app.bokslut import bokslut_files
@@ -16,6 +18,7 @@ from xl_statsbidrag.app.report import make_report, report_file
 from xl_statsbidrag.app.requisition import requisition_file
 from xl_statsbidrag.app.utfall import utfall_file
 from xl_statsbidrag.check.validate import validate
+from xl_statsbidrag.core.errors import UserError
 from xl_statsbidrag.core.grantledger import GrantYear
 from xl_statsbidrag.xlsx.file_source import read_book
 
@@ -134,3 +137,24 @@ def test_two_agreements_on_one_objekt_never_claim_a_transaction_twice_and_unclai
     assert len(by_name[2019].claims) == 1
     unclaimed = by_name[2018].unclaimed + by_name[2019].unclaimed
     assert len(unclaimed) == 1 and unclaimed[0][7] == "Okänd kod" and unclaimed[0][8].startswith("förslag:")
+
+
+def test_an_output_that_is_another_input_or_shared_by_two_workbooks_is_refused_before_anything_is_written(tmp_path):
+    """bokslut A.xlsx A_bokslut.xlsx LEDGER would overwrite the input A_bokslut.xlsx with A's output; the same
+    workbook twice, or A.xlsx and A.xlsm, would write one CSV twice (the second silently replacing the first)."""
+    a = tmp_path / "a.xlsx"
+    examples.build(a, spec_of(SPEC_2019))
+    ledger = ledger_csv(tmp_path / "hb.csv", [("2019-06-01", "201906", "7010", "P1902", "9917", "Sal", 8000)])
+    [(first, first_csv, _)] = bokslut_files([a, ledger])
+    before = {p: p.read_bytes() for p in (first, first_csv)}
+    with pytest.raises(UserError, match="overwrite an input"):
+        bokslut_files([a, first, ledger])
+    assert {p: p.read_bytes() for p in (first, first_csv)} == before
+    assert not (tmp_path / "a_bokslut_bokslut.xlsx").exists()
+    examples.build(tmp_path / "a.xlsm", spec_of(SPEC_2019))
+    for books in ([a, tmp_path / "a.xlsm"], [a, a]):
+        first.unlink(), first_csv.unlink()
+        with pytest.raises(UserError, match="would both write"):
+            bokslut_files([*books, ledger])
+        assert sorted(p.name for p in tmp_path.glob("[!.]*")) == ["a.xlsm", "a.xlsx", "hb.csv"]
+        first.write_bytes(before[first]), first_csv.write_bytes(before[first_csv])

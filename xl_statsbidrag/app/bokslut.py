@@ -6,6 +6,7 @@ the command's way in and also writes the entries as a CSV an accounting system c
 from __future__ import annotations
 
 import datetime as dt
+import os
 from decimal import Decimal
 from pathlib import Path
 
@@ -91,7 +92,15 @@ def bokslut_files(paths: list[Path | str], target: Path | str | None = None, col
     if target is not None and len(books) > 1:
         raise UserError("-o names one output: give it with one workbook only (several get WORKBOOK_bokslut.xlsx)")
     mapping, ranges = options(columns, accounts)
-    copies = [FileCopy(source, target, tag="bokslut", force=force, inputs=ledgers) for source in books]
+    copies = [FileCopy(source, target, tag="bokslut", force=force, inputs=[*books, *ledgers]) for source in books]
+    taken: dict[str, Path] = {}
+    for copy in copies:  # one workbook given twice, or A.xlsx and A.xlsm: one CSV would overwrite the other
+        csv_path = copy.path.with_suffix(".csv")
+        where = os.path.normcase(os.path.abspath(csv_path)).casefold()
+        if where in taken:
+            raise UserError(f"{taken[where]} and {copy.source} would both write {csv_path}: give each workbook "
+                            "once, and rename one of two that differ only in .xlsx/.xlsm")
+        taken[where] = copy.source
     csvs = [csv_claim(copy.path, [*books, *ledgers], force) for copy in copies]
     closings = bokslut([read_file(copy.source) for copy in copies], copies, ledgers, mapping, ranges, period,
                        dedupe)
