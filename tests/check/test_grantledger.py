@@ -41,6 +41,9 @@ def test_a_report_period_of_several_years_split_per_year_and_its_deadline(tmp_pa
     assert "period-efter-redovisning" in [f.code for f in validate(b, TODAY)]
     b.grant_ledger = rows[:1]
     assert "reskontra-ar-saknas" in [f.code for f in check_grant_ledger(b, Context(TODAY))]
+    b.grant_ledger = []  # no table at all: Bilaga 2 has no table per year, so it is said too (issue 27 review)
+    [missing] = [f for f in check_grant_ledger(b, Context(TODAY)) if f.code == "reskontra-ar-saknas"]
+    assert "2019, 2020" in missing.message
 
 
 def test_check_grant_ledger():

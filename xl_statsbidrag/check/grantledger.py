@@ -36,11 +36,11 @@ _GRANT_PROBLEMS = {
 def check_grant_ledger(book: DecisionBook, ctx: Context) -> list[Finding]:
     """See the module."""
     rows = book.grant_ledger
-    if not rows:
-        return []
     ag = book.agreement
     start, end = ag.period
-    out = []
+    out = _years_missing(book)
+    if not rows:
+        return out
     labels = dict(GRANT_LEDGER_COLUMNS)
     for p in problems(rows):
         severity, text = _GRANT_PROBLEMS[p.code]
@@ -88,11 +88,19 @@ def check_grant_ledger(book: DecisionBook, ctx: Context) -> list[Finding]:
                                    f"({format_kr(booked)}) stämmer inte med det bidraget bekostar enligt Bilaga 2 "
                                    f"({format_kr(used)}: utfallet upp till bidraget): samma kostnad får inte "
                                    "redovisas två gånger, och ingen får fattas.", mine[0].loc("costs"), booked - used))
-    if start.year < end.year and is_yes(ag.per_year):
-        years = {r.year for r in mine}
-        missing = [y for y in range(start.year, end.year + 1) if y not in years]
-        if missing:
-            out.append(Finding(WARNING, "reskontra-ar-saknas",
-                               f"Redovisningen ska delas per år, men Bidragsreskontra saknar rader för "
-                               f"{', '.join(map(str, missing))}.", ag.loc("per_year")))
     return out
+
+
+def _years_missing(book: DecisionBook) -> list[Finding]:
+    """A report per year over several years needs the ledger's rows of each year (no table at all too: Bilaga 2
+    then has no table per year)."""
+    ag = book.agreement
+    start, end = ag.period
+    if not (start.year < end.year and is_yes(ag.per_year)):
+        return []
+    years = {r.year for r in period_rows(book)}
+    missing = [y for y in range(start.year, end.year + 1) if y not in years]
+    if not missing:
+        return []
+    return [Finding(WARNING, "reskontra-ar-saknas", f"Redovisningen ska delas per år, men Bidragsreskontra saknar "
+                    f"rader för {', '.join(map(str, missing))}.", ag.loc("per_year"))]
