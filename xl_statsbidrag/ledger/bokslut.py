@@ -138,12 +138,14 @@ def close(book: DecisionBook, result: Utfall, until: dt.date | None = None) -> C
                              "Överenskommelse.")
 
     income = t[(t["category"] == INCOME)]
+    missing_income: list[str] = []
+    any_income = _most(income["konto"], income["ore"]) if len(income) else ""  # a part's objekt may have none
     for part in ye.parts:
         if part.repay <= 0:
             continue
         objekt = _part_objekt(part, income)
         mine = income[income["objekt"] == objekt] if len(income) else income
-        konto = _most(mine["konto"], mine["ore"]) if len(mine) else ""
+        konto = _most(mine["konto"], mine["ore"]) if len(mine) else any_income
         dims = {f: _most(mine[f]) if len(mine) else "" for f in ("ansvar", "verksamhet")}
         to, what = ((deferred_account, "förs över till nästa år (förutbetald intäkt)") if carry else
                     (owed_account, "ska återbetalas till Kammarkollegiet (skuld)"))
@@ -155,9 +157,15 @@ def close(book: DecisionBook, result: Utfall, until: dt.date | None = None) -> C
             why += f" Medlen kom från föregående år som förutbetald intäkt ({deferred_account})."
         elif not konto:
             why += " Intäktskontot saknas i huvudboken på objektet: fyll i det."
+            missing_income.append(part.name)
         closing.entries.append(Entry(end, konto, dims["ansvar"], dims["verksamhet"], "", objekt, part.repay, ZERO,
                                      text, why))
         closing.entries.append(Entry(end, to, "", "", "", objekt, ZERO, part.repay, text, why))
+
+    if missing_income:  # the CSV's lines need an account before an accounting system takes them
+        closing.notes.append(f"Statsbidraget är inte bokfört som intäkt (klass 3) på överenskommelsens objekt, så "
+                             f"konto saknas på raderna för {', '.join(missing_income)}: fyll i intäktskontot innan "
+                             "posterna bokförs eller CSV-filen importeras.")
 
     # costs of the year booked after it: proposed accruals (and their reversal next year)
     until = until or ag.report_deadline or dt.date(end.year + 1, 3, 31)
