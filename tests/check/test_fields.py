@@ -71,3 +71,15 @@ def test_check_requisition():
     assert codes(near) == ["rekvisition-snart"] and near[0].severity == "warning"
     paid = run(v.check_requisition, book(requisition_deadline=TODAY + dt.timedelta(days=10), paid_out=D(1500)))
     assert paid == []  # paid out: the requisition was made
+
+
+@pytest.mark.parametrize("value, unclear", [("Ja", False), ("ja ", False), ("x", False), ("Nej", False), ("", False),
+                                            ("Ja, till juni 2020", True), ("J", True), ("kanske", True)])
+def test_check_yes_no(value, unclear):
+    """A yes/no cell that says neither is a warning at its cell.  Ej förbrukade medel får användas nästa år:
+    anything but a yes reads as no, and bokslut books the money as
+    owed to Kammarkollegiet; a value that is neither is said (issue 27 review)."""
+    from xl_statsbidrag.check.fields import check_yes_no
+    found = check_yes_no(book({"amount": 100}, carry_over=value), Context(TODAY))
+    assert [f.code for f in found] == (["ja-nej-oklart"] if unclear else [])
+    assert "ja-nej-oklart" in codes(v.validate(book({"amount": 100}, per_year="kanske"), TODAY))

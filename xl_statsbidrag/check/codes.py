@@ -162,6 +162,8 @@ CODES: dict[str, Code] = _codes(
      "no bankgiro/plusgiro: the requisition cannot be sent without it (an error in `rekvisition`)"),
     ("fields", "giro-ogiltigt", ERROR,
      "a bankgiro (7-8 digits) or plusgiro (2-8 digits) number of the wrong form or with a wrong check digit"),
+    ("fields", "ja-nej-oklart", WARNING,
+     "a yes/no cell of the agreement (money carried over, report per year) that says neither: read as no"),
     ("fields", "rekvisition-overstiger", ERROR, "a requisitioned amount above the grant, or not above zero"),
     ("fields", "rekvisition-snart", WARNING, "the requisition's deadline within 30 days"),
     ("fields", "rekvisition-passerad", WARNING,

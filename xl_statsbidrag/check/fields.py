@@ -7,6 +7,7 @@ import re
 
 from ..core.model import Agreement, DecisionBook, Finding
 from ..core.money import format_kr
+from ..core.text import NO, YES, normalise_header
 from ..read.workbook_format import AGREEMENT_LABELS
 from .context import ERROR, WARNING, Context
 
@@ -28,6 +29,23 @@ def missing_fields(ag: Agreement, names: tuple[str, ...], form: str = "Bilaga 2"
 def check_report_fields(book: DecisionBook, ctx: Context) -> list[Finding]:
     """The contact details and diary numbers that Bilaga 2 asks for."""
     return missing_fields(book.agreement, REQUIRED_REPORT_FIELDS)
+
+
+# The agreement's yes/no cells that change the money: read as no unless they say yes.
+YES_NO_FIELDS = ("carry_over", "per_year")
+
+
+def check_yes_no(book: DecisionBook, ctx: Context) -> list[Finding]:
+    """A yes/no cell of the agreement that says neither (``Ja, till juni``): it is read as no, which for
+    Ej förbrukade medel får användas nästa år means the money not used is repaid."""
+    ag = book.agreement
+    out = []
+    for name in YES_NO_FIELDS:
+        value = str(getattr(ag, name) or "")
+        if normalise_header(value) not in YES | NO:
+            out.append(Finding(WARNING, "ja-nej-oklart", f"{AGREEMENT_LABELS[name]}: '{value}' är varken ja eller nej "
+                               "och läses som nej. Skriv Ja eller Nej.", ag.loc(name)))
+    return out
 
 
 _GIRO = re.compile(r"^(?:(?P<kind>bankgiro|bg|plusgiro|pg)[\s.:]*(?:nr\.?|nummer)?[\s.:]*)?(?P<number>[\d\s-]+)$",

@@ -24,7 +24,7 @@ from .allocation import check_allocation, check_decision_total, check_earmarked
 from .context import ERROR, Context, check_readable
 from .dates import check_dates, check_socialstyrelsen
 from .grantledger import check_grant_ledger
-from .fields import REQUISITION_FIELDS, check_report_fields, check_requisition, missing_fields
+from .fields import REQUISITION_FIELDS, check_report_fields, check_requisition, check_yes_no, missing_fields
 from .outcome import check_earmarked_outcome, check_ledger, check_outcome, check_paid_out
 
 Check = Callable[[DecisionBook, Context], list[Finding]]
@@ -43,6 +43,7 @@ CHECKS: list[Check] = [
     check_outcome,
     check_ledger,
     check_grant_ledger,
+    check_yes_no,
     check_dates,
     check_socialstyrelsen,
     check_report_fields,

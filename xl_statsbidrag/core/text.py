@@ -34,6 +34,7 @@ def normalise_header(value: object) -> str:
 # A yes/no cell that says yes (compared normalised): a pot's "Öronmärkt", the agreement's "Överförs",
 # "Per år", the reference data's flag.
 YES = frozenset({"ja", "x", "1", "true", "sant", "yes"})
+NO = frozenset({"nej", "0", "false", "falskt", "no", "", "-"})  # and an empty cell: a yes/no cell that is neither is unclear
 
 
 def is_yes(flag: object) -> bool:
