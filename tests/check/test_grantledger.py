@@ -59,3 +59,7 @@ def test_check_grant_ledger():
     b.agreement.paid_out = CD(1400)  # the ledger says 1 500 was received in 2019
     found = [f for f in run(check_grant_ledger, b) if f.code == "reskontra-avviker"]
     assert len(found) == 1 and found[0].amount == 100
+    # the costs of a one-year report name the year, not "2019–2019" (issue 27 review)
+    b = book({"amount": 1000, "actual": 900}, rows=[row(2019, "Stimulansmedel", 0, 1000, 800)])
+    [costs] = [f for f in check_grant_ledger(b, Context(TODAY)) if f.code == "reskontra-avviker"]
+    assert " 2019 (800 kr)" in costs.message and "2019–2019" not in costs.message

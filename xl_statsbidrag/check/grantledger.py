@@ -79,12 +79,13 @@ def check_grant_ledger(book: DecisionBook, ctx: Context) -> list[Finding]:
                                received - ag.paid_out))
     if mine and book.outcome_complete:
         ye = year_end(book)
+        years = str(start.year) if start.year == end.year else f"{start.year}–{end.year}"
         for part in ye.parts:  # the grant's part of the costs: what the part used of its money
             booked = sum((r.costs for r in mine if ledger_part(ag, r.pot) == part.key), ZERO)
             used = part.grant - part.repay
             if booked != used:
                 out.append(Finding(WARNING, "reskontra-avviker",
-                                   f"Bidragsreskontra: kostnaderna för {part.name} {start.year}–{end.year} "
+                                   f"Bidragsreskontra: kostnaderna för {part.name} {years} "
                                    f"({format_kr(booked)}) stämmer inte med det bidraget bekostar enligt Bilaga 2 "
                                    f"({format_kr(used)}: utfallet upp till bidraget): samma kostnad får inte "
                                    "redovisas två gånger, och ingen får fattas.", mine[0].loc("costs"), booked - used))
