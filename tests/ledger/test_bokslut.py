@@ -22,3 +22,14 @@ def test_every_unused_money_line_has_an_account_or_a_note_says_which_lack_one(tm
     assert [e.konto for e in c.entries if e.debet and e.text.startswith("Ej förbrukat")] == ["", ""]
     [note] = [n for n in c.notes if "konto saknas" in n]
     assert "Stimulansmedel, Specialistsjuksköterskor" in note
+
+
+def test_the_note_on_costs_booked_after_the_year_counts_them_in_plain_swedish(tmp_path):
+    """Was "1 kostnader för 2019 är bokförda ..." (issue 27 review)."""
+    b = tmp_path / "b.xlsx"
+    examples.build(b, spec_of(SPEC_2019))
+    one = ledger_csv(tmp_path / "one.csv", [("2019-05-01", "201905", "7010", "P1902", "9917", "Kurs", "1234.56"),
+                                            ("2020-02-10", "202002", "4010", "P1903", "9917", "Faktura", "15000.50")])
+    [(_, _, c)] = bokslut_files([b, one])
+    [note] = [n for n in c.notes if "efter perioden" in n]
+    assert note.startswith("Kostnader för 2019 bokförda efter perioden (till 2020-03-31): 1 st, 15 000,50 kr.")

@@ -193,9 +193,10 @@ def close(book: DecisionBook, result: Utfall, until: dt.date | None = None) -> C
     assets = t[(t["category"] != OUTSIDE) & t["konto"].astype(str).str.strip().str.startswith("1")]
     closing.assets = [_listed(row, "") for row in assets.itertuples(index=False)]
     if len(late):
-        closing.notes.append(f"{len(late)} kostnader för {end.year} är bokförda efter perioden (till {until}); de "
-                             "föreslås som periodiseringar. Bokförs de, ingår de i årets utfall: kör utfall igen "
-                             "innan den ekonomiska redovisningen lämnas.")
+        total = ore_to_kr(int(late["ore"].sum()))
+        closing.notes.append(f"Kostnader för {end.year} bokförda efter perioden (till {until}): {len(late)} st, "
+                             f"{format_kr(total)}. De föreslås som periodiseringar; bokförs de, ingår de i årets "
+                             "utfall: kör utfall igen innan den ekonomiska redovisningen lämnas.")
     return closing
 
 
