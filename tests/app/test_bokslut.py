@@ -158,3 +158,21 @@ def test_an_output_that_is_another_input_or_shared_by_two_workbooks_is_refused_b
             bokslut_files([*books, ledger])
         assert sorted(p.name for p in tmp_path.glob("[!.]*")) == ["a.xlsm", "a.xlsx", "hb.csv"]
         first.write_bytes(before[first]), first_csv.write_bytes(before[first_csv])
+
+
+def test_a_pot_twice_in_the_closed_year_is_refused_not_collapsed_into_one_row(tmp_path):
+    """Money received in two parts typed on two rows: bokslut rewrote the year's rows one per pot and kept the
+    last (Erhållet 16 103 335 of 36 103 335, a negative Utgående saldo) while its entries used both; now it
+    refuses with the cells and writes nothing (issue 27 review)."""
+    spec = spec_of(SPEC_2019)
+    spec["grant_ledger"] = [dict(year=2019, pot="Stimulansmedel", opening=0, received=20000000, costs=0, repaid=0),
+                            dict(year=2019, pot=" stimulansmedel", opening=0, received=16103335, costs=0, repaid=0),
+                            dict(year=2019, pot="Specialistsjuksköterskor", opening=0, received=5093945, costs=0,
+                                 repaid=0)]
+    b = tmp_path / "b.xlsx"
+    examples.build(b, spec)
+    ledger = ledger_csv(tmp_path / "hb.csv", [("2019-06-01", "201906", "7010", "P1902", "9917", "Sal", 8000)])
+    with pytest.raises(UserError, match="twice for 2019") as refused:
+        bokslut_files([b, ledger])
+    assert "Bidragsreskontra!A4 and Bidragsreskontra!A5" in str(refused.value)
+    assert sorted(p.name for p in tmp_path.glob("[!.]*")) == ["b.xlsx", "hb.csv"]

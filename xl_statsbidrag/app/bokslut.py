@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..core.closing import Closing, Entry
 from ..core.errors import UserError
+from ..core.grantledger import problems
 from ..core.model import DecisionBook, Severity
 from ..files.csv_safe import csv_line
 from ..forms.bidragsreskontra import grant_ledger_sheet
@@ -39,6 +40,7 @@ def bokslut(books: list[DecisionBook], targets: list[Target], ledgers: list[Path
     written."""
     for book in books:
         refuse_unreadable([f for f in book.problems if f.severity == Severity.ERROR], book.path, "bokslut")
+        refuse_twice(book)
     check_distinct(ledgers)
     results = []
     for book in books:
@@ -50,6 +52,18 @@ def bokslut(books: list[DecisionBook], targets: list[Target], ledgers: list[Path
         c.findings = result.findings
         target.write(Output([closing_sheet(c), grant_ledger_sheet(c.book, c.rows)]))
     return [c for c, _ in results]
+
+
+def refuse_twice(book: DecisionBook) -> None:
+    """The closed year's rows of Bidragsreskontra are rewritten one per pot: a pot there twice (payments typed
+    on rows of their own) would lose a row, so it is refused with the cells."""
+    year = book.agreement.period[1].year
+    twice = [p for p in problems(book.grant_ledger) if p.code == "reskontra-dubblett" and p.row.year == year]
+    if twice:
+        lines = "\n".join(f"  {p.other.loc() if p.other else ''} and {p.row.loc()}: {year} '{p.row.pot}'" for p in twice)
+        raise UserError(f"Bidragsreskontra has a pot twice for {year}, so no bokslut was written (the year's rows "
+                        f"are written one per pot): put them on one row (the sum; both references in the "
+                        f"reference column)\n{lines}", file=book.path or None)
 
 
 def entries_csv(entries: list[Entry]) -> str:
