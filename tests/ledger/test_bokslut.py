@@ -33,3 +33,20 @@ def test_the_note_on_costs_booked_after_the_year_counts_them_in_plain_swedish(tm
     [(_, _, c)] = bokslut_files([b, one])
     [note] = [n for n in c.notes if "efter perioden" in n]
     assert note.startswith("Kostnader för 2019 bokförda efter perioden (till 2020-03-31): 1 st, 15 000,50 kr.")
+
+
+def test_a_period_of_several_years_with_a_ledger_of_one_year_only_is_said(tmp_path):
+    """Professionsmiljarden 2018-2019 closed with the 2019 ledger alone: its 2018 costs are missing and the whole
+    grant looked unused (issue 27 review)."""
+    import datetime as dt
+    from tests.support.grantledger import SPEC_2018
+    spec = spec_of(SPEC_2018, period_start=dt.date(2018, 1, 1), period_end=dt.date(2019, 12, 31))
+    spec["codes"] = {a[0]: f"P18{i:02d}" for i, a in enumerate(SPEC_2018["activities"], start=1)}
+    b = tmp_path / "pm.xlsx"
+    examples.build(b, spec)
+    only_2019 = ledger_csv(tmp_path / "hb2019.csv", [("2019-05-01", "201905", "7010", "P1801", "9902", "Kurs", 1000)])
+    [(_, _, c)] = bokslut_files([b, only_2019])
+    assert [n for n in c.notes if n.startswith("Perioden är 2018-01-01–2019-12-31") and "för 2018:" in n]
+    both = ledger_csv(tmp_path / "hb2018.csv", [("2018-05-01", "201805", "7010", "P1801", "9902", "Kurs", 1000)])
+    [(_, _, c)] = bokslut_files([b, both, only_2019], force=True)
+    assert not [n for n in c.notes if n.startswith("Perioden är")]

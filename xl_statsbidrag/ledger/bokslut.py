@@ -132,6 +132,14 @@ def close(book: DecisionBook, result: Utfall, until: dt.date | None = None) -> C
     closing = Closing(book, ye, end.year, rows=ledger_rows(book, ye, end.year), notes=closing_notes)
     defaults = [name for name, value in (("skuld", ag.account_owed), ("förutbetalda intäkter", ag.account_deferred),
                                          ("upplupna kostnader", ag.account_accrued)) if not value]
+    inside = t[t["category"] != OUTSIDE]
+    seen = set(inside["date"].dt.year.astype(int)) if len(inside) else set()
+    missing = [y for y in range(start.year, end.year + 1) if y not in seen]
+    if start.year < end.year and missing:  # the close takes the ledgers for the whole period's costs
+        closing.notes.append(f"Perioden är {start.isoformat()}–{end.isoformat()}, men huvudboken har inga transaktioner "
+                             f"på objekten för {', '.join(map(str, missing))}: bokslutet räknar periodens kostnader ur de "
+                             "huvudböcker som getts, så det som inte förbrukats blir för stort. Ge huvudböckerna för "
+                             "alla periodens år.")
     if defaults:
         closing.notes.append(f"Konton enligt BAS där arbetsboken inte anger egna ({', '.join(defaults)}: "
                              f"{owed_account}, {deferred_account}, {accrued_account}); ange regionens konton på bladet "
