@@ -295,7 +295,7 @@ def cmd_bokslut(args: argparse.Namespace) -> int:
 
     notes: list[str] = []
     done = bokslut_files(args.files, args.output, args.columns, args.accounts, args.period, force=args.force,
-                         notes=notes)
+                         notes=notes, year=args.year)
     errors = False
     for workbook, csv_path, c in done:
         ag = c.book.agreement
@@ -492,6 +492,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--period", type=int, choices=range(12, 14), metavar="N",
                    help="the ledger's last period of the year (default 13: the closing vouchers of period 13 count "
                         "in the year; 12 leaves them out); a ledger without periods is cut by date")
+    p.add_argument("--year", type=int, metavar="YYYY",
+                   help="the year to close of a report period of several years (default its last); a middle year "
+                        "keeps what is not used for the period's next years (prepaid income) and proposes no "
+                        "accruals; close the years in order")
     p.add_argument("--columns", metavar="MAP", help="as for utfall")
     p.add_argument("--accounts", metavar="RANGES", help="cost accounts, as for utfall (default 4-7)")
     p.add_argument("--force", action="store_true", help=FORCE_HELP)

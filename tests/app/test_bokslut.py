@@ -176,3 +176,53 @@ def test_a_pot_twice_in_the_closed_year_is_refused_not_collapsed_into_one_row(tm
         bokslut_files([b, ledger])
     assert "Bidragsreskontra!A4 and Bidragsreskontra!A5" in str(refused.value)
     assert sorted(p.name for p in tmp_path.glob("[!.]*")) == ["b.xlsx", "hb.csv"]
+
+
+def test_a_period_of_two_years_is_closed_year_by_year(tmp_path):
+    """The 2019 agreement's money for 2019–2020, paid out in 2019: `bokslut --year 2019` closes 2019 alone (what
+    is left is prepaid income for 2020, 2970, not a debt; no accruals: a January invoice may be 2020's), and the
+    default close of 2020 takes 2019's carried money from Bidragsreskontra, counts 2020's costs only and rolls
+    forward to the krona; a year outside the period is refused."""
+    spec = spec_of(SPEC_2019, paid_out=41197280, paid_out_date=dt.date(2019, 3, 29), period_end=dt.date(2020, 12, 31),
+                   report_deadline=dt.date(2021, 3, 31), repayment_deadline=dt.date(2021, 3, 31),
+                   unmatched_decision="Räknas inte", unmatched_reason="Felkonterade")
+    book = tmp_path / "ivm.xlsx"
+    examples.build(book, spec)
+    ledger_2019 = WORKBOOKS / "huvudbok_2019.csv"
+    [(out, csv_path, c)] = bokslut_files([book, ledger_2019], tmp_path / "ivm_2019.xlsx", year=2019)
+    assert c.year == 2019 and all(e.date <= dt.date(2019, 12, 31) for e in c.entries)
+    entries = list(csv.reader(open(csv_path, encoding="utf-8-sig"), delimiter=";"))
+    unused = [e for e in entries[1:] if "Ej förbrukat" in e[8]]
+    assert {e[1] for e in unused if e[7]} == {"2970"} and not c.accruals  # prepaid income; no accruals
+    assert not any("Periodisering" in e[8] for e in entries[1:])
+    assert any("Periodiseringar föreslås inte för 2019" in n for n in c.notes)
+    rows = {r.pot: r for r in read_book(out).grant_ledger}
+    assert {r.year for r in rows.values()} == {2019}
+    assert rows["Stimulansmedel"].carried == rows["Stimulansmedel"].closing == D("1380595.73")
+    assert rows["Specialistsjuksköterskor"].carried == D("662214.55")
+
+    # 2020, the period's last year: the workbook keeps Bidragsreskontra's 2019 rows; the 2020 ledger alone
+    spec["grant_ledger"] = grant_rows(read_book(out).grant_ledger)
+    book_2020 = tmp_path / "ivm_2020_in.xlsx"
+    examples.build(book_2020, spec)
+    acts = {a.pot: a for a in read_book(book_2020).activities if a.code}
+    stim, ssk = acts["Stimulansmedel"], acts["Specialistsjuksköterskor"]
+    ledger_2020 = ledger_csv(tmp_path / "hb2020.csv", [
+        ("2020-05-04", "202005", "5010", stim.code, stim.objekt, "Byggnation", 500000),
+        ("2020-06-01", "202006", "7010", ssk.code, ssk.objekt, "Utbildning", 100000)])
+    [(out, csv_path, c)] = bokslut_files([book_2020, ledger_2020], tmp_path / "ivm_2020.xlsx")
+    assert c.year == 2020
+    by_year = {(r.year, r.pot): r for r in read_book(out).grant_ledger}
+    for pot, costs in (("Stimulansmedel", 500000), ("Specialistsjuksköterskor", 100000)):
+        r19, r20 = by_year[(2019, pot)], by_year[(2020, pot)]
+        assert (r20.opening, r20.received, r20.costs) == (r19.closing, 0, costs)
+        assert r20.closing == r20.opening - r20.costs and r20.carried == 0  # the agreement ends: owed
+    owed = sum(r.closing for (y, _), r in by_year.items() if y == 2020)
+    assert owed == D("1380595.73") + D("662214.55") - 600000
+    entries = list(csv.reader(open(csv_path, encoding="utf-8-sig"), delimiter=";"))
+    credit = sum(D(e[7].replace(",", ".")) for e in entries[1:] if e[1] == "2890" and e[7])
+    assert credit == owed
+
+    with pytest.raises(UserError, match="--year 2021 is not a year of the report period"):
+        bokslut_files([book, ledger_2019], tmp_path / "x.xlsx", year=2021)
+    assert not (tmp_path / "x.xlsx").exists()

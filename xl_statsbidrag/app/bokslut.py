@@ -10,7 +10,7 @@ import os
 from decimal import Decimal
 from pathlib import Path
 
-from ..core.closing import Closing, Entry
+from ..core.closing import Closing, Entry, year_of
 from ..core.errors import UserError
 from ..core.grantledger import problems
 from ..core.model import DecisionBook, Severity
@@ -33,20 +33,23 @@ CSV_COLUMNS = ("datum", "konto", "ansvar", "verksamhet", "aktivitet", "objekt", 
 
 def bokslut(books: list[DecisionBook], targets: list[Target], ledgers: list[Path | str],
             mapping: dict[str, str] | None = None, ranges=None, period: int | None = None,
-            dedupe: str | tuple[str, ...] | None = None) -> list[Closing]:
+            dedupe: str | tuple[str, ...] | None = None, year: int | None = None) -> list[Closing]:
     """Close the year of each of ``books`` from the ``ledgers`` (the same export twice refused; ``period``:
     the ledger's last period of the year, default 13), compare what the agreements claim, and write each
     book's sheets to its target.  A workbook with cells that cannot be read is refused before anything is
-    written."""
+    written.  ``year``: the calendar year of a report period of several years to close (default its last;
+    ``core.closing.year_of``)."""
     for book in books:
         refuse_unreadable([f for f in book.problems if f.severity == Severity.ERROR], book.path, "bokslut")
+    years = [year_of(book, year) for book in books]
+    for book, _ in years:
         refuse_twice(book)
     check_distinct(ledgers)
     results = []
-    for book in books:
+    for book, middle in years:
         frames = [read(Path(p), mapping, agreement_objekt(book)) for p in ledgers]
         result = compute(book, frames, ranges, dedupe, period or CLOSING_PERIOD)
-        results.append((closing.close(book, result), result))
+        results.append((closing.close(book, result, accruals=not middle), result))
     closing.claims(results)
     for (c, result), target in zip(results, targets):
         c.findings = result.findings
@@ -90,7 +93,7 @@ def is_decision_book(path: Path) -> bool:
 
 def bokslut_files(paths: list[Path | str], target: Path | str | None = None, columns: str | None = None,
                   accounts: str | None = None, period: int | None = None, today: dt.date | None = None, *,
-                  force: bool = False, notes: list[str] | None = None, dedupe=None
+                  force: bool = False, notes: list[str] | None = None, dedupe=None, year: int | None = None
                   ) -> list[tuple[Path, Path, Closing]]:
     """``bokslut`` on files: the decision-support workbooks among ``paths`` and the ledger exports among them;
     a copy of each workbook with the sheets (default ``NAME_bokslut.xlsx``), and the entries as a CSV beside
@@ -117,7 +120,7 @@ def bokslut_files(paths: list[Path | str], target: Path | str | None = None, col
         taken[where] = copy.source
     csvs = [csv_claim(copy.path, [*books, *ledgers], force) for copy in copies]
     closings = bokslut([read_file(copy.source) for copy in copies], copies, ledgers, mapping, ranges, period,
-                       dedupe)
+                       dedupe, year)
     out = []
     for copy, csv_out, c in zip(copies, csvs, closings):
         write_csv(csv_out, c)

@@ -97,8 +97,10 @@ def ledger_rows(book: DecisionBook, ye: YearEnd, year: int) -> list[GrantYear]:
     return sorted(out, key=lambda r: (r.year, r.pot.casefold()))
 
 
-def close(book: DecisionBook, result: Utfall, until: dt.date | None = None) -> Closing:
-    """The year's close of one agreement from its ``utfall`` result (see the module)."""
+def close(book: DecisionBook, result: Utfall, until: dt.date | None = None, accruals: bool = True) -> Closing:
+    """The year's close of one agreement from its ``utfall`` result (see the module); ``accruals``: whether
+    costs booked after the year are proposed as accruals (not in a middle year of a period that goes on,
+    ``core.closing.year_of``, where they may as well be the next year's)."""
     ag = book.agreement
     start, end = ag.period
     book = with_utfall(book, result)
@@ -176,6 +178,11 @@ def close(book: DecisionBook, result: Utfall, until: dt.date | None = None) -> C
                              "posterna bokförs eller CSV-filen importeras.")
 
     # costs of the year booked after it: proposed accruals (and their reversal next year)
+    if not accruals:
+        closing.notes.append(f"Periodiseringar föreslås inte för {end.year}: perioden fortsätter {end.year + 1}, så "
+                             f"kostnader som bokförts efter årsskiftet kan lika gärna vara nästa års. Periodisera för "
+                             f"hand de som avser {end.year}.")
+        until = end
     until = until or ag.report_deadline or dt.date(end.year + 1, 3, 31)
     codes = {(a.objekt.strip(), a.code.strip().casefold()) for a in book.activities if a.code.strip()}
     late = t[(t["category"] == OUTSIDE) & (t["date"] > pd.Timestamp(end)) & (t["date"] <= pd.Timestamp(until))]
