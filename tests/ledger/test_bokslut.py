@@ -50,3 +50,16 @@ def test_a_period_of_several_years_with_a_ledger_of_one_year_only_is_said(tmp_pa
     both = ledger_csv(tmp_path / "hb2018.csv", [("2018-05-01", "201805", "7010", "P1801", "9902", "Kurs", 1000)])
     [(_, _, c)] = bokslut_files([b, both, only_2019], force=True)
     assert not [n for n in c.notes if n.startswith("Perioden är")]
+
+
+def test_activities_without_transactions_or_utfall_are_named_with_the_budget_counted(tmp_path):
+    """The year-end rule counts budget where utfall is missing; at the close that is a guess the sheet says
+    (issue 27 review: the CLI warned, the sheet Bokslut did not)."""
+    b = tmp_path / "b.xlsx"
+    examples.build(b, spec_of(SPEC_2019))
+    one = ledger_csv(tmp_path / "one.csv", [("2019-05-01", "201905", "7010", "P1902", "9917", "Kurs", "1234.56")])
+    [(_, _, c)] = bokslut_files([b, one])
+    [note] = [n for n in c.notes if "inga transaktioner i huvudboken och inget utfall" in n]
+    missing = [a for a in c.book.activities if a.actual is None]
+    assert note.startswith(f"{len(missing)} aktiviteter har inga transaktioner") and missing
+    assert "räknas som kostnad" in note and "Fyll i Utfall (0 om inget har förbrukats)" in note

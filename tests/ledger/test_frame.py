@@ -34,6 +34,17 @@ def test_columns_mapping(tmp_path):
             parse_columns(bad)
 
 
+
+def test_a_mapping_to_a_column_the_file_lacks_is_refused_not_ignored(tmp_path):
+    """`--columns aktivitet=Projektt` (a typo) on a file whose other columns are recognised: the tool would
+    have taken a column of its own choice for aktivitet (or none) and matched the costs by it."""
+    path = write(tmp_path, "Datum;Konto;Objekt;Projekt;Belopp\n2019-01-01;4010;9902;P1;1\n")
+    with pytest.raises(UserError) as exc:
+        read_ledger(path, "aktivitet=Projektt")
+    assert "--columns aktivitet=Projektt: no such column" in str(exc.value) and "'Projekt'" in str(exc.value)
+    assert read_ledger(path, "aktivitet=Projekt")["aktivitet"].tolist() == ["P1"]
+
+
 @pytest.mark.parametrize("amount", ["1,234", "12,345", "1.2.3", "abc", "1e5", "--1", "", "1,001"])
 def test_unreadable_amounts_name_the_row_and_column(tmp_path, amount):
     path = write(tmp_path, f"Datum;Konto;Objekt;Belopp\n2019-01-01;4010;9902;5\n2019-01-01;4010;9902;{amount}\n")

@@ -106,6 +106,12 @@ def close(book: DecisionBook, result: Utfall, until: dt.date | None = None, accr
     book = with_utfall(book, result)
     ye = year_end(book)
     closing_notes: list[str] = []
+    budgeted = [a for a in book.activities if a.actual is None]
+    if budgeted:  # no transactions and no utfall typed: the year-end rule counts the budget
+        names = ", ".join(a.name for a in budgeted[:3]) + (" …" if len(budgeted) > 3 else "")
+        closing_notes.append(f"{len(budgeted)} aktiviteter har inga transaktioner i huvudboken och inget utfall i "
+                             f"arbetsboken ({names}); deras budget, {format_kr(sum((a.amount or ZERO for a in budgeted), ZERO))}, "
+                             "räknas som kostnad. Fyll i Utfall (0 om inget har förbrukats) och kör bokslut igen.")
     earlier = [r for r in book.grant_ledger if r.year < end.year]
     if earlier and not [r for r in book.grant_ledger if start.year <= r.year <= end.year]:
         # the year's rows are not typed yet: what was left of last year comes in, what was paid out is received

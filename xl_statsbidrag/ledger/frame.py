@@ -193,6 +193,10 @@ def _check_header(path: Path, header: Header, where: str = "") -> None:
         not_found = "".join(f"; --columns {f}={h}: no such column" for f, h in header.unmatched.items())
         raise UserError(f"{where}no {', '.join(missing)} column recognised (headers found: {shown}){extra}{not_found}; "
                         f"name them with --columns {example}", file=path)
+    if header.unmatched:  # the user named a column the file lacks: never fall back to a column of our choice
+        shown = ", ".join(repr(h) for h in header.names if h) or "none"
+        wrong = "; ".join(f"--columns {f}={h}: no such column" for f, h in header.unmatched.items())
+        raise UserError(f"{where}{wrong} (headers found: {shown})", file=path)
 
 
 def _no_header(path: Path, rows: list[list[object]], where: str = "") -> UserError:
