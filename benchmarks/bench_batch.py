@@ -62,9 +62,8 @@ def compare_single(tmp: Path, quick: bool) -> None:
               f"{lo * 1000:>7.0f}ms {theirs / ours:>11.1f}x {lo / ours:>10.1f}x")
 
 
-def batch_throughput(tmp: Path, quick: bool) -> None:
-    count = 200 if quick else 1000
-    folder = tmp / "many"
+def many_books(tmp: Path, folder: Path, count: int) -> Path:
+    """``count`` workbooks in ``folder``: copies of 20 variants of 10 to 295 activities (built in ``tmp``)."""
     folder.mkdir()
     variants = []
     for k in range(20):
@@ -73,6 +72,12 @@ def batch_throughput(tmp: Path, quick: bool) -> None:
         variants.append(path)
     for i in range(count):
         shutil.copy(variants[i % len(variants)], folder / f"bok{i:04}.xlsx")
+    return folder
+
+
+def batch_throughput(tmp: Path, quick: bool) -> None:
+    count = 200 if quick else 1000
+    folder = many_books(tmp, tmp / "many", count)
     print(f"\n## 2. batch over {count} workbooks ({sum(p.stat().st_size for p in folder.iterdir()) / 1e6:.1f} MB)")
     print(f"{'jobs':>4} {'seconds':>8} {'per second':>11} {'peak memory per worker':>23} {'main process':>13}")
     for jobs in (1, 2):

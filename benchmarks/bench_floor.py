@@ -24,7 +24,6 @@ import argparse
 import json
 import os
 import platform
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -97,19 +96,10 @@ print(json.dumps({"seconds": time.perf_counter() - t, "cpu": cpu() - c, "books":
 
 
 def bench_batch(tmp: Path, quick: bool) -> None:
-    import build as examples
-    from bench_batch import variant
+    from bench_batch import many_books
 
     count = 100 if quick else 400
-    folder = tmp / "books"
-    folder.mkdir()
-    variants = []
-    for k in range(20):
-        path = tmp / f"v{k}.xlsx"
-        examples.build(path, variant(10 + 15 * k, scale=1 + k % 3))
-        variants.append(path)
-    for i in range(count):
-        shutil.copy(variants[i % len(variants)], folder / f"bok{i:04}.xlsx")
+    folder = many_books(tmp, tmp / "books", count)
     loop = best(LOOP, str(folder), str(tmp / "loop"), repeat=2)
     one = best(BATCH, str(folder), str(tmp / "b1"), "1", repeat=2)
     two = best(BATCH, str(folder), str(tmp / "b2"), "2", repeat=2)
