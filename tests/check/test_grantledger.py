@@ -63,3 +63,13 @@ def test_check_grant_ledger():
     b = book({"amount": 1000, "actual": 900}, rows=[row(2019, "Stimulansmedel", 0, 1000, 800)])
     [costs] = [f for f in check_grant_ledger(b, Context(TODAY)) if f.code == "reskontra-avviker"]
     assert " 2019 (800 kr)" in costs.message and "2019–2019" not in costs.message
+
+
+def test_money_carried_inside_a_period_of_several_years_needs_no_leave():
+    """2019's money carried into 2020 of a 2019–2020 period is the period's own (bokslut --year 2019 writes it
+    so); only what is carried past 2020 needs Ej förbrukade medel får användas nästa år: Ja."""
+    rows = [row(2019, "Stimulansmedel", 0, 1000, 600, 0, 400), row(2020, "Stimulansmedel", 400, 0, 350, 0, 50)]
+    b = book({"amount": 1000, "actual": 950}, rows=rows, period_start=dt.date(2019, 1, 1),
+             period_end=dt.date(2020, 12, 31))
+    found = [f for f in check_grant_ledger(b, Context(TODAY)) if f.code == "reskontra-overfort-ej-tillatet"]
+    assert len(found) == 1 and "förs över från 2020" in found[0].message

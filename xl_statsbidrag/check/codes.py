@@ -143,7 +143,8 @@ CODES: dict[str, Code] = _codes(
     ("grantledger", "reskontra-skuld-anvand", WARNING,
      "costs above what could be used (carried over plus received): money owed to Kammarkollegiet spent"),
     ("grantledger", "reskontra-overfort-ej-tillatet", WARNING,
-     "money carried over although the agreement's *Ej förbrukade medel får användas nästa år* is not Ja"),
+     "money carried past the report period's last year although the agreement's *Ej förbrukade medel får "
+     "användas nästa år* is not Ja"),
     ("grantledger", "reskontra-avviker", WARNING,
      "the ledger's received or costs for the report's years differ from Bilaga 2 (paid out; what the grant pays "
      "per part)"),

@@ -55,7 +55,9 @@ def check_grant_ledger(book: DecisionBook, ctx: Context) -> list[Finding]:
             out.append(Finding(ERROR, "pott-okand", f"Bidragsreskontra: potten '{r.pot}' ({r.year}) finns inte i "
                                f"tabellen Potter (pottar som inte är öronmärkta kan stå tillsammans som "
                                f"'{OTHER_POTS}').", r.loc("pot")))
-        if r.carried > 0 and not is_yes(ag.carry_over) and start.year <= r.year <= end.year:  # this book's years
+        # money left at the end of a year inside the period stays for the period's next years; only what is
+        # carried past the period's last year needs the agreement's leave
+        if r.carried > 0 and not is_yes(ag.carry_over) and r.year == end.year:
             out.append(Finding(WARNING, "reskontra-overfort-ej-tillatet",
                                f"Bidragsreskontra: {format_kr(r.carried)} av '{r.pot}' förs över från {r.year}, men "
                                f"överenskommelsen tillåter inte det enligt bladet {AGREEMENT_SHEET} "
