@@ -76,6 +76,7 @@ STYLES: dict[str, Style] = {
     "signature_label": Style(wrap=True, valign="bottom"),
     "fill_in": Style(wrap=True, border_bottom=True, valign="bottom"),
     "checkbox": Style(halign="center", bold=True, size=14),
+    "centered": Style(halign="center"),  # a year or a date in a table of amounts: clear of its neighbours
     "money_header": Style(bold=True, wrap=True, border_bottom=True, halign="right", valign="bottom"),
     "table_header": Style(bold=True, wrap=True, border_bottom=True, valign="bottom"),
 }
