@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ..core.model import DUTIES, DecisionBook, Finding
-from ..read.workbook_format import AGREEMENT_LABELS
+from ..read.workbook_format import AGREEMENT_LABELS, DUTIES_TABLE, DUTY_COLUMNS
 from .context import ERROR, INFO, WARNING, Context
 
 
@@ -30,6 +30,32 @@ def check_dates(book: DecisionBook, ctx: Context) -> list[Finding]:
         if day is not None and day < ctx.today and not ag.done(duty)[0]:
             out.append(Finding(INFO, "tidsgrans-passerad", f"{AGREEMENT_LABELS[duty.deadline]} ({day}) har passerat.",
                                ag.loc(duty.deadline)))
+    return out
+
+
+def check_duty_dates(book: DecisionBook, ctx: Context) -> list[Finding]:
+    """The region's own deadline (internt) of a duty comes before the agreement's (externt), and a duty's
+    done date is not a day still to come: either is most often a date typed in the wrong cell or year.
+    Every duty: the four of every agreement and the rows of the table Redovisningar."""
+    ag = book.agreement
+    duties = [(duty.kind, getattr(ag, duty.deadline), getattr(ag, duty.internal), getattr(ag, duty.done),
+               ag.loc(duty.internal), ag.loc(duty.done), AGREEMENT_LABELS[duty.internal],
+               AGREEMENT_LABELS[duty.deadline]) for duty in DUTIES]
+    duties += [(d.name, d.deadline, d.internal, d.done, d.cells.get("internal"), d.cells.get("done"),
+                f"{DUTIES_TABLE}, {DUTY_COLUMNS['internal']}", f"{DUTIES_TABLE}, {DUTY_COLUMNS['deadline']}")
+               for d in ag.duties]
+    out = []
+    for kind, deadline, internal, done, internal_at, done_at, internal_label, deadline_label in duties:
+        if internal is not None and deadline is not None and internal > deadline:
+            out.append(Finding(WARNING, "internt-efter-externt",
+                               f"{kind}: {internal_label} ({internal}) kommer efter överenskommelsens sista dag "
+                               f"({deadline_label}: {deadline}). Den egna tidsgränsen ska ligga före; kontrollera "
+                               "datumen.", internal_at))
+        if done is not None and done > ctx.today:
+            out.append(Finding(WARNING, "klar-i-framtiden",
+                               f"{kind}: markerad som lämnad {done}, en dag som inte har kommit än (i dag "
+                               f"{ctx.today}). Kontrollera datumet; fram till dess räknas uppgiften som klar.",
+                               done_at))
     return out
 
 

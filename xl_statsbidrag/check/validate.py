@@ -22,7 +22,7 @@ from .activities import (check_amounts, check_duplicates, check_earlier_decision
                          check_objekt, check_pot_names)
 from .allocation import check_allocation, check_decision_total, check_earmarked
 from .context import ERROR, Context, check_readable
-from .dates import check_dates, check_socialstyrelsen
+from .dates import check_dates, check_duty_dates, check_socialstyrelsen
 from .grantledger import check_grant_ledger
 from .fields import REQUISITION_FIELDS, check_report_fields, check_requisition, check_yes_no, missing_fields
 from .outcome import check_earmarked_outcome, check_ledger, check_outcome, check_paid_out
@@ -45,6 +45,7 @@ CHECKS: list[Check] = [
     check_grant_ledger,
     check_yes_no,
     check_dates,
+    check_duty_dates,
     check_socialstyrelsen,
     check_report_fields,
     check_requisition,
