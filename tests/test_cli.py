@@ -188,3 +188,10 @@ def test_unwritable_outputs_are_clear_errors(tmp_path):
     done = cli("report", EXAMPLE_2019, "-o", tmp_path / "out.xlsx")
     assert done.returncode == 2 and "open in Excel" in done.stderr
     assert not (tmp_path / "out.xlsx").exists()
+
+
+def test_the_cli_module_runs_as_the_package_does():
+    """``python -m xl_statsbidrag.cli`` printed nothing and did nothing (no __main__ guard)."""
+    for module in ("xl_statsbidrag", "xl_statsbidrag.cli"):
+        done = subprocess.run([sys.executable, "-m", module, "--help"], capture_output=True, text=True)
+        assert done.returncode == 0 and "bokslut" in done.stdout, (module, done.stderr)

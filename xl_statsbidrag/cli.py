@@ -554,3 +554,7 @@ RESOURCE_ERRORS = {errno.ENOMEM, errno.EMFILE, errno.ENFILE, errno.ENOSPC, errno
 # The extras of pyproject.toml that bring each optional package.
 EXTRAS = {"lxml": "files", "xlsxwriter": "files", "icalendar": "files", "pandas": "ledger", "numpy": "ledger",
           "openpyxl": "ledger", "xlwings": "excel"}
+
+
+if __name__ == "__main__":  # python -m xl_statsbidrag.cli, as python -m xl_statsbidrag
+    raise SystemExit(main())
