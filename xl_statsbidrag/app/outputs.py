@@ -24,7 +24,6 @@ was changed since; anything else is not the tool's.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import re
 import shutil
@@ -53,6 +52,8 @@ WAS = {FOREIGN: "it was not written by xl-statsbidrag", CHANGED: "it had been ch
 # --- knowing our own files -----------------------------------------------------------------------------
 
 def _sha256(path: Path) -> str:
+    import hashlib  # lazy: OpenSSL's start costs ~2 ms; files without a mark are rare, `report` needs none (issue 28)
+
     h = hashlib.sha256()
     with open(path, "rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
@@ -66,6 +67,8 @@ def seal_ics(data: bytes) -> bytes:
     end = data.rstrip().rfind(b"END:VCALENDAR")
     if end < 0 or (end and data[end - 1:end] != b"\n"):
         raise ValueError("not an iCalendar file")
+    import hashlib  # lazy: see _sha256
+
     newline = b"\r\n" if data[:end].endswith(b"\r\n") else b"\n"
     return data[:end] + f"{ICS_MARK}:{hashlib.sha256(data).hexdigest()[:32]}".encode() + newline + data[end:]
 
@@ -82,6 +85,8 @@ def _ics_mark(path: Path) -> bool | None:
     if len(found) != 1:
         return None if not found else False
     match = found[0]
+    import hashlib  # lazy: see _sha256
+
     return hashlib.sha256(data[:match.start()] + data[match.end():]).hexdigest()[:32] == match.group(1).decode()
 
 

@@ -29,6 +29,8 @@ from .target import Output, Target, Unreadable, refuse_unreadable
 
 @dataclass
 class ReportSummary:
+    """What a report shows, for the command's summary: the figures of point 3 and the suggestion."""
+
     received: Decimal
     costs: Decimal
     unused: Decimal  # as printed: never below zero

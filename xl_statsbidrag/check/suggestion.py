@@ -14,6 +14,8 @@ from .context import ERROR, WARNING
 
 @dataclass
 class Suggestion:
+    """The tool's suggestion for the attestation (Alt 1 or Alt 2) and the reasons for it."""
+
     alternative: int | None  # 1, 2, or None: no suggestion (no utfall)
     reasons: list[str] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)  # those behind an Alt 2

@@ -59,6 +59,8 @@ class Pot:
 
 @dataclass
 class Objekt:
+    """An objekt (the accounting dimension the activities' costs are booked on) and its description."""
+
     code: str
     description: str = ""
     cells: dict[str, Location] = field(default_factory=dict, repr=False, compare=False)
@@ -80,6 +82,9 @@ class Duty:
 
 @dataclass
 class Agreement:
+    """The agreement (överenskommelse) as the workbook gives it: its pots, objekt, diary numbers,
+    period, deadlines, the payer's and recipient's details, and the region's decisions about it."""
+
     name: str
     year: int
     pots: list[Pot]

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Callable
+from typing import Callable, NamedTuple  # records: created ~10x faster than frozen dataclasses (issue 28)
 
 from ..core.model import Activity, DecisionBook
 from ..core.text import is_yes
@@ -485,8 +485,7 @@ def build(book: DecisionBook, sections=SECTIONS, title: str = TITLE) -> tuple[Sh
     return sheet, s.form.pages.count
 
 
-@dataclass(frozen=True)
-class ReportForm:
+class ReportForm(NamedTuple):  # (see the import of NamedTuple)
     """A report form of ``forms.registry``: its id (the catalogue's ``report_form``), which agreement's
     form it is, and ``build(book)``: the sheet and its number of pages."""
 

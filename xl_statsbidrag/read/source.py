@@ -12,7 +12,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Protocol
+from typing import NamedTuple, Protocol  # records: created ~10x faster than frozen dataclasses (issue 28)
 
 MAX_ROW, MAX_COLUMN = 1048576, 16384
 
@@ -41,8 +41,7 @@ class MergedCopy:
     value: object
 
 
-@dataclass(frozen=True)
-class TableInfo:
+class TableInfo(NamedTuple):  # (see the import of NamedTuple)
     """An Excel Table as the reader needs it."""
 
     name: str

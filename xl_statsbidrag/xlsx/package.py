@@ -12,11 +12,11 @@ import re
 import stat
 import zipfile
 from zlib import error as zlib_error
-from dataclasses import dataclass
 from urllib.parse import unquote
 from pathlib import Path
 
 from lxml import etree
+from typing import NamedTuple  # records: created ~10x faster than frozen dataclasses (issue 28)
 
 from ..core.errors import UserError
 
@@ -88,8 +88,9 @@ def q(tag: str, ns: str = NS_MAIN) -> str:
     return f"{{{ns}}}{tag}"
 
 
-@dataclass(frozen=True)
-class SheetRef:
+class SheetRef(NamedTuple):  # (see the import of NamedTuple)
+    """A sheet of the workbook: its name, id, relationship, part and position."""
+
     name: str
     sheet_id: int
     rel_id: str
@@ -97,8 +98,9 @@ class SheetRef:
     index: int  # position in the workbook (localSheetId)
 
 
-@dataclass(frozen=True)
-class TableRef:
+class TableRef(NamedTuple):  # (see the import of NamedTuple)
+    """A table (Excel Table) of a sheet: its names, range, part and columns."""
+
     name: str
     display_name: str
     ref: str
@@ -110,8 +112,7 @@ class TableRef:
     table_id: int = 0  # the table's id attribute, unique in the workbook
 
 
-@dataclass(frozen=True)
-class Signature:
+class Signature(NamedTuple):  # (see the import of NamedTuple)
     """A digital signature of the package (``_xmlsignatures/``): its part, who signed it (the
     certificate's subject, where it can be read) and when, and the parts its manifest names."""
 
