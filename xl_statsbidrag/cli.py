@@ -317,19 +317,27 @@ def cmd_bokslut(args: argparse.Namespace) -> int:
 
 
 class _Command(argparse.ArgumentParser):
-    """A command's parser whose description and arguments are added when it is first used: parsed, or its
-    help or usage printed.  ``main`` then builds only the command it runs (issue 28: building all the
-    commands cost ``report``'s start a few ms of its ~100, and utfall's help imports the ledger formats);
-    the help and every argument are the same either way."""
+    """A command's parser, made when it is first used (parsed, its help or usage printed, or any of its
+    attributes read): ``main`` then makes only the parser of the command it runs.  Issue 28: making all
+    the commands' parsers cost ``report``'s start ~3 ms of its ~100 (argparse looks up translations for
+    every parser), and utfall's help imports the ledger formats.  The help and every argument are the
+    same either way (tests/test_cli.py compares them)."""
 
-    def __init__(self, *args, arguments, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self._arguments = arguments
+    def __init__(self, *, arguments, **kwargs) -> None:  # argparse's own __init__ waits: see ``define``
+        self.__dict__["_pending"] = (arguments, kwargs)
 
     def define(self) -> None:
-        if self._arguments is not None:
-            arguments, self._arguments = self._arguments, None
+        pending = self.__dict__.pop("_pending", None)
+        if pending is not None:
+            arguments, kwargs = pending
+            super().__init__(**kwargs)
             arguments(self)
+
+    def __getattr__(self, name: str):  # an attribute of a parser not made yet: make it
+        if name.startswith("__") or "_pending" not in self.__dict__:
+            raise AttributeError(name)
+        self.define()
+        return getattr(self, name)
 
     def parse_known_args(self, args=None, namespace=None):
         self.define()
@@ -345,8 +353,8 @@ class _Command(argparse.ArgumentParser):
 
 
 def build_parser(lazy: bool = False) -> argparse.ArgumentParser:
-    """The CLI's parser; with ``lazy`` each command's arguments are added when that command is used
-    (``main``), else at once (for those who read the parser, e.g. tests/test_docs.py)."""
+    """The CLI's parser; with ``lazy`` each command's parser is made when that command is used (``main``),
+    else at once (for those who read the parser, e.g. tests/test_docs.py)."""
     parser = argparse.ArgumentParser(
         prog="xl-statsbidrag",
         description="Targeted state grants (riktade statsbidrag) for Swedish regions: validate the "

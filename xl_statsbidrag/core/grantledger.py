@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple  # records: created ~10x faster than frozen dataclasses (issue 28)
 
 from .errors import Location
 
@@ -81,8 +82,7 @@ def in_years(rows: list[GrantYear], first: int, last: int) -> list[GrantYear]:
     return [r for r in rows if first <= r.year <= last]
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):  # (see the import of NamedTuple)
     """A rule of the ledger that a row breaks (``validation`` turns it into a finding)."""
 
     code: str

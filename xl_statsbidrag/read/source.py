@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple, Protocol  # records: created ~10x faster than frozen dataclasses (issue 28)
 
@@ -34,8 +33,7 @@ class _Uncalculated:
 UNCALCULATED = _Uncalculated()
 
 
-@dataclass(frozen=True)
-class MergedCopy:
+class MergedCopy(NamedTuple):  # (see the import of NamedTuple)
     """What a cell covered by a merged range shows: the value of the range's top-left cell."""
 
     value: object

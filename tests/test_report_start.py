@@ -1,0 +1,107 @@
+"""`report`'s start (issue 28, target 3: the whole process within 3x of `python -c pass`, measured by
+benchmarks/bench_floor.py --only report): what its process imports and makes, held without timing.
+
+- the process that runs `report` imports none of what only other commands need (OpenSSL's hashlib,
+  subprocess, json, the ledger formats, the allocation, pandas, ...);
+- the CLI makes the parser of the command it runs only, and each command's help, usage and parsed
+  arguments are the same as those of the parser made whole at once;
+- the mark's SHA-256 (the interpreter's own, not OpenSSL's) is hashlib's.
+"""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import EXAMPLE_2019
+from xl_statsbidrag import cli
+from xl_statsbidrag.xlsx import fingerprint
+
+# Modules `report` does not need: each costs its start milliseconds (OpenSSL ~2 ms, subprocess and
+# platform ~3 ms, json ~1 ms) or is a heavy optional package another command uses.
+NOT_FOR_REPORT = {
+    "hashlib", "_hashlib", "subprocess", "platform", "uuid", "json", "multiprocessing", "concurrent",
+    "email", "http", "urllib.request", "xml.dom", "pandas", "numpy", "openpyxl", "xlsxwriter", "icalendar",
+    "xlwings", "python_calamine",
+    "xl_statsbidrag.ledger.formats", "xl_statsbidrag.ledger.read", "xl_statsbidrag.core.allocation",
+    "xl_statsbidrag.app.batch", "xl_statsbidrag.app.utfall", "xl_statsbidrag.app.allocate",
+    "xl_statsbidrag.app.deadlines", "xl_statsbidrag.app.importing", "xl_statsbidrag.excel",
+    "xl_statsbidrag.files.libreoffice", "xl_statsbidrag.xlsx.newbook", "xl_statsbidrag.xlsx.cellpatch",
+}
+
+RUN_REPORT = """
+import contextlib, io, sys
+from xl_statsbidrag.cli import main
+with contextlib.redirect_stdout(io.StringIO()):
+    code = main(["report", sys.argv[1], "-o", sys.argv[2], "--today", "2020-03-01"])
+print(code)
+print("\\n".join(sorted(sys.modules)))
+"""
+
+
+def test_the_report_process_imports_only_what_report_needs(tmp_path):
+    done = subprocess.run([sys.executable, "-c", RUN_REPORT, str(EXAMPLE_2019), str(tmp_path / "r.xlsx")],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    code, *modules = done.stdout.split()
+    assert code == "0" and (tmp_path / "r.xlsx").exists()
+    loaded = set(modules)
+    assert "xl_statsbidrag.app.report" in loaded and "xl_statsbidrag.xlsx.writer" in loaded  # (it ran)
+    unneeded = {m for m in loaded if m in NOT_FOR_REPORT or any(m.startswith(n + ".") for n in NOT_FOR_REPORT)}
+    assert unneeded == set()
+
+
+def _commands(parser) -> dict:
+    (sub,) = [a for a in parser._actions if a.dest == "command"]
+    return sub.choices
+
+
+def test_the_cli_makes_only_the_parser_of_the_command_it_runs():
+    parser = cli.build_parser(lazy=True)
+    args = parser.parse_args(["report", str(EXAMPLE_2019), "--today", "2020-03-01"])
+    assert args.func is cli.cmd_report
+    made = {name for name, p in _commands(parser).items() if "_pending" not in vars(p)}
+    assert made == {"report"}
+
+
+@pytest.mark.parametrize("name", [name for name, _, _ in cli.COMMANDS])
+def test_each_commands_help_usage_and_arguments_are_those_of_the_whole_parser(name):
+    whole, lazy = _commands(cli.build_parser())[name], _commands(cli.build_parser(lazy=True))[name]
+    assert "_pending" not in vars(whole) and "_pending" in vars(lazy)
+    assert lazy.format_usage() == whole.format_usage()
+    assert lazy.format_help() == whole.format_help()
+    options = [(a.option_strings, a.dest, a.nargs, a.default, a.required, a.choices, a.help) for a in whole._actions]
+    assert [(a.option_strings, a.dest, a.nargs, a.default, a.required, a.choices, a.help)
+            for a in lazy._actions] == options
+
+
+def test_the_top_level_help_and_errors_are_those_of_the_whole_parser():
+    def said(parser, argv):
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), pytest.raises(SystemExit) as exit:
+            parser.parse_args(argv)
+        return exit.value.code, out.getvalue(), err.getvalue()
+
+    for argv in (["--help"], [], ["nope"], ["report"], ["report", "--help"], ["allocate", "5"],
+                 ["utfall", "--help"], ["validate", "x.xlsx", "--format", "xml"], ["--version"]):
+        assert said(cli.build_parser(lazy=True), argv) == said(cli.build_parser(), argv), argv
+
+
+def test_a_parsed_command_line_is_the_same_either_way(tmp_path):
+    argv = ["deadlines", "a.xlsx", "b.xlsx", "--format", "csv", "--remind", "redovisning=8,6", "--today", "2020-03-01"]
+    assert vars(cli.build_parser(lazy=True).parse_args(argv)) == vars(cli.build_parser().parse_args(argv))
+
+
+def test_the_marks_sha256_is_hashlibs():
+    members = [("xl/workbook.xml", 0x1234ABCD, 512), ("[Content_Types].xml", 0xFFFFFFFF, 1 << 20)]
+    custom = b"<Properties>" + fingerprint.PLACEHOLDER.encode() + b"</Properties>"
+    h = hashlib.sha256()
+    for name, crc, size in sorted(members):
+        h.update(f"{name}\0{crc:08x}\0{size}\n".encode())
+    h.update(b"\0docProps/custom.xml\0" + custom)
+    assert fingerprint.digest(members, "docProps/custom.xml", custom) == "sha256:" + h.hexdigest()
+    assert fingerprint.sha256(b"x" * 100_000).hexdigest() == hashlib.sha256(b"x" * 100_000).hexdigest()
