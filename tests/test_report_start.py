@@ -5,11 +5,15 @@ benchmarks/bench_floor.py --only report): what its process imports and makes, he
   subprocess, json, the ledger formats, the allocation, pandas, ...);
 - the CLI makes the parser of the command it runs only, and each command's help, usage and parsed
   arguments are the same as those of the parser made whole at once;
-- the mark's SHA-256 (the interpreter's own, not OpenSSL's) is hashlib's.
+- the mark's SHA-256 (the interpreter's own, not OpenSSL's) is hashlib's;
+- the classes that take their repr and == from ``core.records.Record`` show and compare as dataclasses.
 """
 from __future__ import annotations
 
 import contextlib
+import copy
+import dataclasses
+import datetime as dt
 import hashlib
 import io
 import subprocess
@@ -19,6 +23,7 @@ import pytest
 
 from tests.conftest import EXAMPLE_2019
 from xl_statsbidrag import cli
+from xl_statsbidrag.core.records import Record
 from xl_statsbidrag.xlsx import fingerprint
 
 # Modules `report` does not need: each costs its start milliseconds (OpenSSL ~2 ms, subprocess and
@@ -105,3 +110,34 @@ def test_the_marks_sha256_is_hashlibs():
     h.update(b"\0docProps/custom.xml\0" + custom)
     assert fingerprint.digest(members, "docProps/custom.xml", custom) == "sha256:" + h.hexdigest()
     assert fingerprint.sha256(b"x" * 100_000).hexdigest() == hashlib.sha256(b"x" * 100_000).hexdigest()
+
+
+def _as_dataclass(obj):
+    """``obj`` (a ``Record``) as the plain ``@dataclass`` of the same fields would make it."""
+    twin = dataclasses.make_dataclass(type(obj).__name__, [
+        (f.name, f.type, dataclasses.field(repr=f.repr, compare=f.compare)) for f in dataclasses.fields(obj)])
+    twin.__qualname__ = type(obj).__qualname__
+    return twin(**{f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)})
+
+
+def test_records_have_the_repr_and_equality_of_a_dataclass():
+    from xl_statsbidrag.app.report import make_report
+    from xl_statsbidrag.app.files import read_workbook
+
+    book = read_workbook(EXAMPLE_2019, False)
+    made = make_report(book, dt.date(2020, 3, 1), dt.datetime(2020, 3, 1, 12))
+    records = [made, made.summary, made.summary.suggestion, made.form, book, book.agreement, *book.agreement.pots,
+               *book.agreement.objekt]
+    assert all(isinstance(r, Record) for r in records)
+    for r in records:
+        assert repr(r) == repr(_as_dataclass(r))
+        assert r == copy.copy(r) and not r != copy.copy(r)
+        with pytest.raises(TypeError):
+            hash(r)
+    pot = book.agreement.pots[0]
+    assert pot == dataclasses.replace(pot, cells={})  # (cells: compare=False)
+    assert pot != dataclasses.replace(pot, amount=pot.amount + 1) and pot != _as_dataclass(pot)
+    assert (pot == None) is False  # noqa: E711 (NotImplemented from Record, then identity)
+    loop, twin = dataclasses.replace(made.summary.suggestion, reasons=[]), _as_dataclass(made.summary.suggestion)
+    loop.reasons, twin.reasons = [loop], [twin]  # an object inside itself: "..."
+    assert repr(loop) == repr(twin) == "Suggestion(alternative=None, reasons=[...], findings=[])"

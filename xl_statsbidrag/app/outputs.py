@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ..core.errors import UserError
+from ..core.records import Record
 from ..files.atomic import atomic_output, write_error
 from ..files.paths import same_file
 from ..xlsx import fingerprint
@@ -166,8 +167,8 @@ def state(path: Path | str) -> str:
 
 # --- the rule -------------------------------------------------------------------------------------------
 
-@dataclass
-class Claim:
+@dataclass(repr=False, eq=False)  # repr and == from Record (issue 28)
+class Claim(Record):
     """An output the rule allows: its path, what is there now (``state``), and the backup copy kept of
     it (with --force) once ``prepare`` has run."""
 

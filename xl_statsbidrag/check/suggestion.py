@@ -7,13 +7,14 @@ from dataclasses import dataclass, field
 
 from ..core.model import DecisionBook, Finding
 from ..core.money import kr_text
+from ..core.records import Record
 from ..core.yearend import year_end
 from .codes import ALT2_CODES, EXPLAIN_CODES
 from .context import ERROR, WARNING
 
 
-@dataclass
-class Suggestion:
+@dataclass(repr=False, eq=False)  # repr and == from Record (issue 28)
+class Suggestion(Record):
     """The tool's suggestion for the attestation (Alt 1 or Alt 2) and the reasons for it."""
 
     alternative: int | None  # 1, 2, or None: no suggestion (no utfall)

@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 from .errors import Location
 from .grantledger import GrantYear
+from .records import Record
 
 # The sheet the agreement's values are on: where a finding about a value the workbook lacks points
 # (``Agreement.loc``).  The workbook format (read.workbook_format) names it from here.
@@ -46,8 +47,8 @@ DUTIES = (
 )
 
 
-@dataclass
-class Pot:
+@dataclass(repr=False, eq=False)  # repr and == from Record (issue 28)
+class Pot(Record):
     """A part of the grant with its own amount, e.g. stimulansmedel or an earmarked pot."""
 
     name: str
@@ -57,8 +58,8 @@ class Pot:
     cells: dict[str, Location] = field(default_factory=dict, repr=False, compare=False)
 
 
-@dataclass
-class Objekt:
+@dataclass(repr=False, eq=False)  # repr and == from Record (issue 28)
+class Objekt(Record):
     """An objekt (the accounting dimension the activities' costs are booked on) and its description."""
 
     code: str
@@ -66,8 +67,8 @@ class Objekt:
     cells: dict[str, Location] = field(default_factory=dict, repr=False, compare=False)
 
 
-@dataclass
-class Duty:
+@dataclass(repr=False, eq=False)  # repr and == from Record (issue 28)
+class Duty(Record):
     """A reporting duty the agreement names beyond the four of every agreement (a row of the table
     Redovisningar): its deadline, the region's own earlier one, and when it was done."""
 
@@ -80,8 +81,8 @@ class Duty:
     cells: dict[str, Location] = field(default_factory=dict, repr=False, compare=False)
 
 
-@dataclass
-class Agreement:
+@dataclass(repr=False, eq=False)  # repr and == from Record (issue 28)
+class Agreement(Record):
     """The agreement (överenskommelse) as the workbook gives it: its pots, objekt, diary numbers,
     period, deadlines, the payer's and recipient's details, and the region's decisions about it."""
 
@@ -272,8 +273,8 @@ class LedgerObjekt:
     location: Location = Location()
 
 
-@dataclass
-class DecisionBook:
+@dataclass(repr=False, eq=False)  # repr and == from Record (issue 28)
+class DecisionBook(Record):
     """A decision-support workbook (beslutsunderlag) as read."""
 
     path: str

@@ -22,6 +22,7 @@ from decimal import Decimal
 from typing import Callable, NamedTuple  # records: created ~10x faster than frozen dataclasses (issue 28)
 
 from ..core.model import Activity, DecisionBook
+from ..core.records import Record
 from ..core.text import is_yes
 from ..core.money import format_kr, kr_text
 from ..core.yearend import OTHER, YearEnd, part_key, year_end
@@ -92,8 +93,8 @@ def _row_of(merge: str) -> int:
     return int("".join(ch for ch in merge.split(":")[0] if ch.isdigit()))
 
 
-@dataclass
-class Bilaga2:
+@dataclass(repr=False, eq=False)  # repr and == from Record (issue 28)
+class Bilaga2(Record):
     """The form being built: the book and its year-end, the ``Form``, and the rows that later rows refer
     to (by name in ``rows``; the pots of point 2; the activities and counted other costs of point 3)."""
 

@@ -6,7 +6,6 @@ any part.  XML is parsed with entity resolution and network access off.
 """
 from __future__ import annotations
 
-import base64
 import os
 import re
 import stat
@@ -436,6 +435,8 @@ def _certificate_subject(element: etree._Element) -> str:
         from cryptography.x509.oid import NameOID
     except ImportError:
         return ""
+    import base64  # lazy: only a signed package's signer needs it
+
     try:
         cert = x509.load_der_x509_certificate(base64.b64decode("".join((element.text or "").split())))
         names = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
