@@ -6,7 +6,8 @@ benchmarks/bench_floor.py --only report): what its process imports and makes, he
 - the CLI makes the parser of the command it runs only, and each command's help, usage and parsed
   arguments are the same as those of the parser made whole at once;
 - the mark's SHA-256 (the interpreter's own, not OpenSSL's) is hashlib's;
-- the classes that take their repr and == from ``core.records.Record`` show and compare as dataclasses.
+- the classes that take their repr and == (and hash) from ``core.records`` show, compare and hash as the
+  dataclasses they were.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import io
+from decimal import Decimal as D
 import subprocess
 import sys
 
@@ -23,7 +25,12 @@ import pytest
 
 from tests.conftest import EXAMPLE_2019
 from xl_statsbidrag import cli
-from xl_statsbidrag.core.records import Record
+from xl_statsbidrag.core.errors import Location
+from xl_statsbidrag.core.grantledger import GrantYear
+from xl_statsbidrag.core.model import LedgerObjekt
+from xl_statsbidrag.core.records import FrozenRecord, Record
+from xl_statsbidrag.core.yearend import year_end
+from xl_statsbidrag.forms.layout import Column
 from xl_statsbidrag.xlsx import fingerprint
 
 # Modules `report` does not need: each costs its start milliseconds (OpenSSL ~2 ms, subprocess and
@@ -115,9 +122,17 @@ def test_the_marks_sha256_is_hashlibs():
 def _as_dataclass(obj):
     """``obj`` (a ``Record``) as the plain ``@dataclass`` of the same fields would make it."""
     twin = dataclasses.make_dataclass(type(obj).__name__, [
-        (f.name, f.type, dataclasses.field(repr=f.repr, compare=f.compare)) for f in dataclasses.fields(obj)])
+        (f.name, f.type, dataclasses.field(repr=f.repr, compare=f.compare, hash=f.hash))
+        for f in dataclasses.fields(obj)], frozen=isinstance(obj, FrozenRecord))
     twin.__qualname__ = type(obj).__qualname__
     return twin(**{f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)})
+
+
+def _hashed(obj) -> int | str:
+    try:
+        return hash(obj)
+    except TypeError:
+        return "unhashable"
 
 
 def test_records_have_the_repr_and_equality_of_a_dataclass():
@@ -126,14 +141,24 @@ def test_records_have_the_repr_and_equality_of_a_dataclass():
 
     book = read_workbook(EXAMPLE_2019, False)
     made = make_report(book, dt.date(2020, 3, 1), dt.datetime(2020, 3, 1, 12))
+    ye = year_end(book)
     records = [made, made.summary, made.summary.suggestion, made.form, book, book.agreement, *book.agreement.pots,
-               *book.agreement.objekt]
-    assert all(isinstance(r, Record) for r in records)
+               *book.agreement.objekt, *book.activities, *made.form.rows[:20], *made.form.rows[5].cells,
+               *made.findings, ye, Column(["a", "b"], ("text", "money")), Column([1, None], scale=2),
+               GrantYear(2019, "Övriga medel", received=D(100), closing=D(100), cells={"year": Location("X", "A1")}),
+               LedgerObjekt("9902", D(1), D(1), D(0), D(0), D(0), D(0), D(0))]
+    assert all(isinstance(r, Record) for r in records) and made.findings and made.form.rows[5].cells
     for r in records:
         assert repr(r) == repr(_as_dataclass(r))
         assert r == copy.copy(r) and not r != copy.copy(r)
-        with pytest.raises(TypeError):
-            hash(r)
+        if isinstance(r, FrozenRecord):
+            assert _hashed(r) == _hashed(_as_dataclass(r)) == _hashed(copy.copy(r))
+            with pytest.raises(dataclasses.FrozenInstanceError):
+                r.__setattr__(dataclasses.fields(r)[0].name, None)
+        else:
+            with pytest.raises(TypeError):
+                hash(r)
+    assert _hashed(ye) == "unhashable" and isinstance(_hashed(records[-2]), int)  # (YearEnd holds lists)
     pot = book.agreement.pots[0]
     assert pot == dataclasses.replace(pot, cells={})  # (cells: compare=False)
     assert pot != dataclasses.replace(pot, amount=pot.amount + 1) and pot != _as_dataclass(pot)

@@ -26,12 +26,13 @@ from decimal import Decimal
 from typing import NamedTuple  # records: created ~10x faster than frozen dataclasses (issue 28)
 
 from .errors import Location
+from .records import FrozenRecord
 
 ZERO = Decimal(0)
 
 
-@dataclass(frozen=True)
-class GrantYear:
+@dataclass(frozen=True, repr=False, eq=False)  # repr, == (and hash) from FrozenRecord (issue 28)
+class GrantYear(FrozenRecord):
     """One row of the table Bidragsreskontra."""
 
     year: int

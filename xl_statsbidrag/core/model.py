@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 from .errors import Location
 from .grantledger import GrantYear
-from .records import Record
+from .records import FrozenRecord, Record
 
 # The sheet the agreement's values are on: where a finding about a value the workbook lacks points
 # (``Agreement.loc``).  The workbook format (read.workbook_format) names it from here.
@@ -187,8 +187,8 @@ class Agreement(Record):
         return False, None, ""
 
 
-@dataclass(slots=True)
-class Activity:
+@dataclass(slots=True, repr=False, eq=False)  # repr, == (and hash) from Record (issue 28)
+class Activity(Record):
     """One row of the activity table.  ``columns`` maps a field to its column letter; it is
     shared by all rows of a table, so that a large list costs no more than its values."""
 
@@ -234,8 +234,8 @@ _SEVERITY_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 _SEVERITY_SV = {Severity.ERROR: "Fel", Severity.WARNING: "Varning", Severity.INFO: "Info"}
 
 
-@dataclass(frozen=True)
-class Finding:
+@dataclass(frozen=True, repr=False, eq=False)  # repr, == (and hash) from FrozenRecord (issue 28)
+class Finding(FrozenRecord):
     """Something validation (or reading) found: its ``Severity``, a short code, a Swedish message
     for the finance user, where it is, and the amount it is about."""
 
@@ -256,8 +256,8 @@ class Finding:
         return out
 
 
-@dataclass(frozen=True)
-class LedgerObjekt:
+@dataclass(frozen=True, repr=False, eq=False)  # repr, == (and hash) from FrozenRecord (issue 28)
+class LedgerObjekt(FrozenRecord):
     """One objekt's row of the reconciliation that ``utfall`` wrote into the workbook (sheet Utfall, table
     UtfallAvstamning): what the ledger has on it, in kronor, by where it went.  ``total`` is the sum of the
     others."""

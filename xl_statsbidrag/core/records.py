@@ -30,3 +30,13 @@ class Record:
         return tuple(getattr(self, n) for n in names) == tuple(getattr(other, n) for n in names)
 
     __hash__ = None  # type: ignore[assignment]
+
+
+class FrozenRecord(Record):
+    """``Record`` for a class declared ``@dataclass(frozen=True, repr=False, eq=False)``: hashed as the frozen
+    dataclass would be, by the fields that take part in == (or those with ``hash=True``), as a tuple."""
+
+    __slots__ = ()
+
+    def __hash__(self) -> int:
+        return hash(tuple(getattr(self, f.name) for f in fields(self) if (f.compare if f.hash is None else f.hash)))

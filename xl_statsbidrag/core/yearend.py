@@ -34,6 +34,7 @@ from typing import NamedTuple  # records: created ~10x faster than frozen datacl
 
 from .grantledger import GrantYear, by_pot, in_years
 from .model import OTHER_POTS, Activity, Agreement, DecisionBook, Pot, cost
+from .records import FrozenRecord
 from .text import is_yes, normalise_header
 
 ZERO = Decimal(0)
@@ -83,8 +84,8 @@ class Part(NamedTuple):  # (see the import of NamedTuple)
         return sum((a.amount or ZERO for a in self.activities), ZERO)
 
 
-@dataclass(frozen=True)
-class YearEnd:
+@dataclass(frozen=True, repr=False, eq=False)  # repr, == (and hash) from FrozenRecord (issue 28)
+class YearEnd(FrozenRecord):
     """The year's figures of an agreement, per part and in total (see the module)."""
 
     parts: list[Part]

@@ -27,7 +27,7 @@ from itertools import accumulate
 from typing import NamedTuple, Sequence  # records: created ~10x faster than frozen dataclasses (issue 28)
 
 from ..core.a1 import ref
-from ..core.records import Record
+from ..core.records import FrozenRecord, Record
 
 # [$-41D] makes the format Swedish (sv-SE) where the reader honours it (LibreOffice: "41 197 280 kr");
 # Excel shows its own locale's separators, which for the users is Swedish anyway.
@@ -86,8 +86,9 @@ STYLES: dict[str, Style] = {
 Value = str | int | Decimal | None
 
 
-@dataclass(frozen=True, slots=True)  # (slots: a sheet of 200 000 rows holds 2.4 million of them, issue 28)
-class Cell:
+# (slots: a sheet of 200 000 rows holds 2.4 million of them; repr, == and hash from FrozenRecord; issue 28)
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class Cell(FrozenRecord):
     """A cell of a row: its column, value or formula, and the name of its style."""
 
     column: int  # 1-based
@@ -100,16 +101,16 @@ class Cell:
             raise ValueError(f"unknown style {self.style}")
 
 
-@dataclass(slots=True)
-class Row:
+@dataclass(slots=True, repr=False, eq=False)  # repr, == (and hash) from Record (issue 28)
+class Row(Record):
     """A row of a sheet: its cells and height."""
 
     cells: list[Cell] = field(default_factory=list)
     height: float | None = None  # points; None lets the spreadsheet decide
 
 
-@dataclass(frozen=True)
-class Column:
+@dataclass(frozen=True, repr=False, eq=False)  # repr, == and hash from FrozenRecord (issue 28)
+class Column(FrozenRecord):
     """A column of a ``RowBlock``: its values row by row, and its style, one for the column or one per row.
     ``scale`` None: the values are texts, "" or None an empty cell.  ``scale`` n: the values are integers
     (None an empty cell), each the number ``value / 10**n`` (öre as kronor: 2), exact."""
