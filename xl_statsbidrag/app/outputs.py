@@ -43,7 +43,7 @@ from ..xlsx import fingerprint
 NEW, OURS, CHANGED, FOREIGN = "new", "ours", "changed", "foreign"
 RECORD_NAME = ".xl-statsbidrag-outputs.json"
 ICS_MARK = "X-XL-STATSBIDRAG-KONTROLLSUMMA"
-_ICS_LINE = re.compile(rb"(?m)^" + ICS_MARK.encode() + rb":([0-9a-f]{32})\r?\n")
+_ICS_LINE = rb"(?m)^" + ICS_MARK.encode() + rb":([0-9a-f]{32})\r?\n"  # (compiled when used: issue 28)
 _MAX_MARKED_TEXT = 64 << 20  # an iCalendar file larger than this is not one the tool wrote
 WHY = {FOREIGN: "the file exists and was not written by xl-statsbidrag",
        CHANGED: "the file was written by xl-statsbidrag and has been changed since (edited, or opened and saved)"}
@@ -82,7 +82,7 @@ def _ics_mark(path: Path) -> bool | None:
             return None
         f.seek(0)
         data = f.read()
-    found = list(_ICS_LINE.finditer(data))
+    found = list(re.finditer(_ICS_LINE, data))
     if len(found) != 1:
         return None if not found else False
     match = found[0]
