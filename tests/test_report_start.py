@@ -166,3 +166,27 @@ def test_records_have_the_repr_and_equality_of_a_dataclass():
     loop, twin = dataclasses.replace(made.summary.suggestion, reasons=[]), _as_dataclass(made.summary.suggestion)
     loop.reasons, twin.reasons = [loop], [twin]  # an object inside itself: "..."
     assert repr(loop) == repr(twin) == "Suggestion(alternative=None, reasons=[...], findings=[])"
+
+
+def test_records_made_by_records_init_are_made_as_a_dataclass_would():
+    from xl_statsbidrag.core.model import Agreement, Pot
+    from xl_statsbidrag.forms.layout import RowBlock
+
+    assert Pot.__init__ is Record.__init__ and GrantYear.__init__ is Record.__init__
+    first, second = Pot("Stimulansmedel", D(1)), Pot(name="Öronmärkt", amount=D(2), earmarked=True)
+    assert (first.earmarked, first.purpose, first.cells, second.earmarked) == (False, "", {}, True)
+    assert first.cells is not Pot("x", D(0)).cells  # a default factory's value is the object's own
+    agreement = Agreement("Avtal", 2019, [first, second], region_dnr="RS 2019/1")
+    assert agreement == Agreement(name="Avtal", year=2019, pots=[first, second], region_dnr="RS 2019/1")
+    assert (agreement.objekt, agreement.no_deadline, agreement.total) == ([], frozenset(), D(3))
+    assert dataclasses.replace(agreement, year=2020).year == 2020 and agreement.year == 2019
+    for wrong in (lambda: Pot("a"), lambda: Pot("a", D(1), nope=1), lambda: Pot("a", D(1), name="b"),
+                  lambda: Pot("a", D(1), False, "", {}, "one too many")):
+        with pytest.raises(TypeError):
+            wrong()
+    row = GrantYear(2019, "Övriga medel", D(0), D(100), closing=D(100))
+    assert (row.received, row.costs, row.closing, row.received_ref, row.cells) == (D(100), D(0), D(100), "", {})
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        row.pot = "x"
+    with pytest.raises(ValueError):  # __post_init__ runs
+        RowBlock([Column(["a", "b"])], [None])

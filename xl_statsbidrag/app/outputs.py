@@ -167,7 +167,7 @@ def state(path: Path | str) -> str:
 
 # --- the rule -------------------------------------------------------------------------------------------
 
-@dataclass(repr=False, eq=False)  # repr and == from Record (issue 28)
+@dataclass(init=False, repr=False, eq=False)  # __init__, repr and == from Record (issue 28)
 class Claim(Record):
     """An output the rule allows: its path, what is there now (``state``), and the backup copy kept of
     it (with --force) once ``prepare`` has run."""

@@ -28,7 +28,7 @@ from .files import FileCopy, read_workbook, with_recalculate_hint
 from .target import Output, Target, Unreadable, refuse_unreadable
 
 
-@dataclass(repr=False, eq=False)  # repr and == from Record (issue 28)
+@dataclass(init=False, repr=False, eq=False)  # __init__, repr and == from Record (issue 28)
 class ReportSummary(Record):
     """What a report shows, for the command's summary: the figures of point 3 and the suggestion."""
 
@@ -48,7 +48,7 @@ class ReportSummary(Record):
         return self.suggestion.alternative
 
 
-@dataclass(repr=False, eq=False)  # repr and == from Record (issue 28)
+@dataclass(init=False, repr=False, eq=False)  # __init__, repr and == from Record (issue 28)
 class Report(Record):
     """What ``report`` writes: the form, the sheet Kontroll, the repayment note Återbetalning (for accounts
     payable), and the document properties."""

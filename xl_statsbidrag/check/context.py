@@ -17,7 +17,7 @@ ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 ZERO = Decimal(0)
 
 
-@dataclass(repr=False, eq=False)  # repr and == from Record (issue 28)
+@dataclass(init=False, repr=False, eq=False)  # __init__, repr and == from Record (issue 28)
 class PotSums(Record):
     """Decided amounts per known pot (by pot name as in Potter), for activities without a pot, and
     what the pots that are not earmarked have left after the activities assigned to them (an
@@ -28,7 +28,7 @@ class PotSums(Record):
     free_left: Decimal
 
 
-@dataclass(repr=False, eq=False)  # repr and == from Record (issue 28)
+@dataclass(init=False, repr=False, eq=False)  # __init__, repr and == from Record (issue 28)
 class Context(Record):
     """What checks are run with: the day, and what several checks share, computed once per book."""
 

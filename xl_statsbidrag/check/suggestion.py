@@ -13,7 +13,7 @@ from .codes import ALT2_CODES, EXPLAIN_CODES
 from .context import ERROR, WARNING
 
 
-@dataclass(repr=False, eq=False)  # repr and == from Record (issue 28)
+@dataclass(init=False, repr=False, eq=False)  # __init__, repr and == from Record (issue 28)
 class Suggestion(Record):
     """The tool's suggestion for the attestation (Alt 1 or Alt 2) and the reasons for it."""
 

@@ -31,7 +31,7 @@ from .records import FrozenRecord
 ZERO = Decimal(0)
 
 
-@dataclass(frozen=True, repr=False, eq=False)  # repr, == (and hash) from FrozenRecord (issue 28)
+@dataclass(frozen=True, init=False, repr=False, eq=False)  # __init__, repr, == and hash from FrozenRecord (issue 28)
 class GrantYear(FrozenRecord):
     """One row of the table Bidragsreskontra."""
 

@@ -47,7 +47,7 @@ DUTIES = (
 )
 
 
-@dataclass(repr=False, eq=False)  # repr and == from Record (issue 28)
+@dataclass(init=False, repr=False, eq=False)  # __init__, repr and == from Record (issue 28)
 class Pot(Record):
     """A part of the grant with its own amount, e.g. stimulansmedel or an earmarked pot."""
 
@@ -58,7 +58,7 @@ class Pot(Record):
     cells: dict[str, Location] = field(default_factory=dict, repr=False, compare=False)
 
 
-@dataclass(repr=False, eq=False)  # repr and == from Record (issue 28)
+@dataclass(init=False, repr=False, eq=False)  # __init__, repr and == from Record (issue 28)
 class Objekt(Record):
     """An objekt (the accounting dimension the activities' costs are booked on) and its description."""
 
@@ -67,7 +67,7 @@ class Objekt(Record):
     cells: dict[str, Location] = field(default_factory=dict, repr=False, compare=False)
 
 
-@dataclass(repr=False, eq=False)  # repr and == from Record (issue 28)
+@dataclass(init=False, repr=False, eq=False)  # __init__, repr and == from Record (issue 28)
 class Duty(Record):
     """A reporting duty the agreement names beyond the four of every agreement (a row of the table
     Redovisningar): its deadline, the region's own earlier one, and when it was done."""
@@ -81,7 +81,7 @@ class Duty(Record):
     cells: dict[str, Location] = field(default_factory=dict, repr=False, compare=False)
 
 
-@dataclass(repr=False, eq=False)  # repr and == from Record (issue 28)
+@dataclass(init=False, repr=False, eq=False)  # __init__, repr and == from Record (issue 28)
 class Agreement(Record):
     """The agreement (överenskommelse) as the workbook gives it: its pots, objekt, diary numbers,
     period, deadlines, the payer's and recipient's details, and the region's decisions about it."""
@@ -187,7 +187,7 @@ class Agreement(Record):
         return False, None, ""
 
 
-@dataclass(slots=True, repr=False, eq=False)  # repr, == (and hash) from Record (issue 28)
+@dataclass(slots=True, repr=False, eq=False)  # repr and == from Record (issue 28)
 class Activity(Record):
     """One row of the activity table.  ``columns`` maps a field to its column letter; it is
     shared by all rows of a table, so that a large list costs no more than its values."""
@@ -234,7 +234,7 @@ _SEVERITY_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 _SEVERITY_SV = {Severity.ERROR: "Fel", Severity.WARNING: "Varning", Severity.INFO: "Info"}
 
 
-@dataclass(frozen=True, repr=False, eq=False)  # repr, == (and hash) from FrozenRecord (issue 28)
+@dataclass(frozen=True, repr=False, eq=False)  # repr, == and hash from FrozenRecord (issue 28)
 class Finding(FrozenRecord):
     """Something validation (or reading) found: its ``Severity``, a short code, a Swedish message
     for the finance user, where it is, and the amount it is about."""
@@ -256,7 +256,7 @@ class Finding(FrozenRecord):
         return out
 
 
-@dataclass(frozen=True, repr=False, eq=False)  # repr, == (and hash) from FrozenRecord (issue 28)
+@dataclass(frozen=True, init=False, repr=False, eq=False)  # __init__, repr, == and hash from FrozenRecord (issue 28)
 class LedgerObjekt(FrozenRecord):
     """One objekt's row of the reconciliation that ``utfall`` wrote into the workbook (sheet Utfall, table
     UtfallAvstamning): what the ledger has on it, in kronor, by where it went.  ``total`` is the sum of the
@@ -273,7 +273,7 @@ class LedgerObjekt(FrozenRecord):
     location: Location = Location()
 
 
-@dataclass(repr=False, eq=False)  # repr and == from Record (issue 28)
+@dataclass(init=False, repr=False, eq=False)  # __init__, repr and == from Record (issue 28)
 class DecisionBook(Record):
     """A decision-support workbook (beslutsunderlag) as read."""
 

@@ -84,7 +84,7 @@ class Part(NamedTuple):  # (see the import of NamedTuple)
         return sum((a.amount or ZERO for a in self.activities), ZERO)
 
 
-@dataclass(frozen=True, repr=False, eq=False)  # repr, == (and hash) from FrozenRecord (issue 28)
+@dataclass(frozen=True, init=False, repr=False, eq=False)  # __init__, repr, == and hash from FrozenRecord (issue 28)
 class YearEnd(FrozenRecord):
     """The year's figures of an agreement, per part and in total (see the module)."""
 

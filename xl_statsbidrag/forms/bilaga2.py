@@ -93,7 +93,7 @@ def _row_of(merge: str) -> int:
     return int("".join(ch for ch in merge.split(":")[0] if ch.isdigit()))
 
 
-@dataclass(repr=False, eq=False)  # repr and == from Record (issue 28)
+@dataclass(init=False, repr=False, eq=False)  # __init__, repr and == from Record (issue 28)
 class Bilaga2(Record):
     """The form being built: the book and its year-end, the ``Form``, and the rows that later rows refer
     to (by name in ``rows``; the pots of point 2; the activities and counted other costs of point 3)."""

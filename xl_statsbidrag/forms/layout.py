@@ -101,7 +101,7 @@ class Cell(FrozenRecord):
             raise ValueError(f"unknown style {self.style}")
 
 
-@dataclass(slots=True, repr=False, eq=False)  # repr, == (and hash) from Record (issue 28)
+@dataclass(slots=True, repr=False, eq=False)  # repr and == from Record (issue 28)
 class Row(Record):
     """A row of a sheet: its cells and height."""
 
@@ -136,7 +136,7 @@ class Column(FrozenRecord):
         return self.style if isinstance(self.style, str) else self.style[i]
 
 
-@dataclass(repr=False, eq=False)  # repr and == from Record (issue 28)
+@dataclass(init=False, repr=False, eq=False)  # __init__, repr and == from Record (issue 28)
 class RowBlock(Record):
     """Many rows of one shape, the last rows of a sheet: row ``i`` has a cell in each column (the first at
     ``first_column``), with the column's value and style for that row (no formulas), and ``heights[i]``
@@ -181,7 +181,7 @@ class Table(NamedTuple):  # (see the import of NamedTuple)
         return f"{ref(self.first_column, self.first_row)}:{ref(self.first_column + len(self.columns) - 1, max(self.last_row, self.first_row + 1))}"
 
 
-@dataclass(repr=False, eq=False)  # repr and == from Record (issue 28)
+@dataclass(init=False, repr=False, eq=False)  # __init__, repr and == from Record (issue 28)
 class SheetLayout(Record):
     """A sheet as data, which both writers render: its rows, column widths, merges, tables and page setup."""
 
