@@ -6,8 +6,8 @@ benchmarks/bench_floor.py --only report): what its process imports and makes, he
 - the CLI makes the parser of the command it runs only, and each command's help, usage and parsed
   arguments are the same as those of the parser made whole at once;
 - the mark's SHA-256 (the interpreter's own, not OpenSSL's) is hashlib's;
-- the classes that take their repr and == (and hash) from ``core.records`` show, compare and hash as the
-  dataclasses they were.
+- the classes that take their repr, == and hash (and some their ``__init__``) from ``core.records`` are made,
+  shown, compared and hashed as the dataclasses they were.
 """
 from __future__ import annotations
 
@@ -17,9 +17,9 @@ import dataclasses
 import datetime as dt
 import hashlib
 import io
-from decimal import Decimal as D
 import subprocess
 import sys
+from decimal import Decimal as D
 
 import pytest
 
