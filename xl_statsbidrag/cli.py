@@ -19,7 +19,6 @@ from . import __version__
 from .core.errors import UserError
 from .core.model import Severity
 from .core.money import format_kr, ore_to_kr
-from .ledger import formats as ledger_formats
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 FORCE_HELP = ("replace an existing output that the tool did not write or that was changed since (a backup copy "
@@ -317,19 +316,63 @@ def cmd_bokslut(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if errors else EXIT_OK
 
 
-def build_parser() -> argparse.ArgumentParser:
+class _Command(argparse.ArgumentParser):
+    """A command's parser, made when it is first used (parsed, its help or usage printed, or any of its
+    attributes read): ``main`` then makes only the parser of the command it runs.  Issue 28: making all
+    the commands' parsers cost ``report``'s start ~3 ms of its ~100 (argparse looks up translations for
+    every parser), and utfall's help imports the ledger formats.  The help and every argument are the
+    same either way (tests/test_cli.py compares them)."""
+
+    def __init__(self, *, arguments, **kwargs) -> None:  # argparse's own __init__ waits: see ``define``
+        self.__dict__["_pending"] = (arguments, kwargs)
+
+    def define(self) -> None:
+        pending = self.__dict__.pop("_pending", None)
+        if pending is not None:
+            arguments, kwargs = pending
+            super().__init__(**kwargs)
+            arguments(self)
+
+    def __getattr__(self, name: str):  # an attribute of a parser not made yet: make it
+        if name.startswith("__") or "_pending" not in self.__dict__:
+            raise AttributeError(name)
+        self.define()
+        return getattr(self, name)
+
+    def parse_known_args(self, args=None, namespace=None):
+        self.define()
+        return super().parse_known_args(args, namespace)
+
+    def format_usage(self) -> str:
+        self.define()
+        return super().format_usage()
+
+    def format_help(self) -> str:
+        self.define()
+        return super().format_help()
+
+
+def build_parser(lazy: bool = False) -> argparse.ArgumentParser:
+    """The CLI's parser; with ``lazy`` each command's parser is made when that command is used (``main``),
+    else at once (for those who read the parser, e.g. tests/test_docs.py)."""
     parser = argparse.ArgumentParser(
         prog="xl-statsbidrag",
         description="Targeted state grants (riktade statsbidrag) for Swedish regions: validate the "
                     "decision-support workbook and write the Bilaga 2 economic report.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Command)
+    for name, summary, arguments in COMMANDS:
+        command = sub.add_parser(name, help=summary, arguments=arguments)
+        if not lazy:
+            command.define()
+    return parser
 
-    p = sub.add_parser("report", help="write a copy of the workbook with the Bilaga 2 sheet",
-                       description="Write a copy of WORKBOOK with the sheet 'Bilaga 2' (Ekonomisk "
-                                   "redovisning). The input is never changed; running again replaces the "
-                                   "output the tool wrote, but not one edited since (or another program's "
-                                   "file) unless --force.")
+
+def _report_command(p: argparse.ArgumentParser) -> None:
+    p.description = ("Write a copy of WORKBOOK with the sheet 'Bilaga 2' (Ekonomisk "
+                     "redovisning). The input is never changed; running again replaces the "
+                     "output the tool wrote, but not one edited since (or another program's "
+                     "file) unless --force.")
     p.add_argument("workbook", type=Path, help="decision-support workbook (.xlsx or .xlsm)")
     p.add_argument("-o", "--output", type=Path, help="output file (default: WORKBOOK_bilaga2.xlsx beside it)")
     p.add_argument("--in-place", action="store_true",
@@ -341,19 +384,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help=FORCE_HELP)
     p.set_defaults(func=cmd_report)
 
-    p = sub.add_parser("validate", help="check the activity list against the available totals",
-                       description="Print the findings for WORKBOOK. Exit code 0 without errors, 1 with "
-                                   "errors, 2 when the file itself cannot be read.")
+
+def _validate_command(p: argparse.ArgumentParser) -> None:
+    p.description = ("Print the findings for WORKBOOK. Exit code 0 without errors, 1 with "
+                     "errors, 2 when the file itself cannot be read.")
     p.add_argument("workbook", type=Path)
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.add_argument("--today", type=_date, help="date to check deadlines against (default: today)")
     p.set_defaults(func=cmd_validate)
 
-    p = sub.add_parser("allocate", help="split a national total between the regions",
-                       description="Split TOTAL (whole kronor; '2 835 000 000', '2835 mkr') by population "
-                                   "or by weights, to the krona, with parts that add up to the total. "
-                                   "Several totals are split each on its own. A published table for the "
-                                   "population date with the same total is used as it is, unless --compute.")
+
+def _allocate_command(p: argparse.ArgumentParser) -> None:
+    p.description = ("Split TOTAL (whole kronor; '2 835 000 000', '2835 mkr') by population "
+                     "or by weights, to the krona, with parts that add up to the total. "
+                     "Several totals are split each on its own. A published table for the "
+                     "population date with the same total is used as it is, unless --compute.")
     p.add_argument("total", nargs="+", metavar="TOTAL")
     source = p.add_mutually_exclusive_group(required=True)
     source.add_argument("--population", metavar="DATE", help="a shipped population table, e.g. 2018-12-31")
@@ -370,13 +415,14 @@ def build_parser() -> argparse.ArgumentParser:
                                                         "that was changed since (a backup copy is kept beside it)")
     p.set_defaults(func=cmd_allocate)
 
-    p = sub.add_parser("batch", help="write the Bilaga 2 report for many workbooks",
-                       description="For each decision workbook among INPUTS (files, folders, globs), write "
-                                   "OUTDIR/NAME_bilaga2.xlsx (and a PDF of the Bilaga 2 sheet with --pdf), plus "
-                                   "summary.csv and summary.json. Exit code 0 when every input succeeded, 1 "
-                                   "otherwise. Inputs whose output the tool wrote and is newer are skipped unless "
-                                   "--force; an output edited since, or another program's file, fails that input "
-                                   "unless --force.")
+
+def _batch_command(p: argparse.ArgumentParser) -> None:
+    p.description = ("For each decision workbook among INPUTS (files, folders, globs), write "
+                     "OUTDIR/NAME_bilaga2.xlsx (and a PDF of the Bilaga 2 sheet with --pdf), plus "
+                     "summary.csv and summary.json. Exit code 0 when every input succeeded, 1 "
+                     "otherwise. Inputs whose output the tool wrote and is newer are skipped unless "
+                     "--force; an output edited since, or another program's file, fails that input "
+                     "unless --force.")
     p.add_argument("inputs", nargs="+", metavar="INPUT")
     p.add_argument("-o", "--output", type=Path, required=True, metavar="OUTDIR")
     p.add_argument("--jobs", type=int, default=None, help="worker processes (default: the number of cores)")
@@ -393,12 +439,13 @@ def build_parser() -> argparse.ArgumentParser:
                                                "are dated (default: today)")
     p.set_defaults(func=cmd_batch)
 
-    p = sub.add_parser("import", help="bring a region's own decision-support workbook into the project's format",
-                       description="Find the activity table in FILE by its header row (any sheet, any layout), "
-                                   "and write OUT: FILE's sheets as they were, plus the sheets Överenskommelse "
-                                   "(the catalogue's agreement, with the region's pots from the allocation or the "
-                                   "published table) and Aktiviteter (an Excel Table). Prints what it recognised "
-                                   "and every row it could not read.")
+
+def _import_command(p: argparse.ArgumentParser) -> None:
+    p.description = ("Find the activity table in FILE by its header row (any sheet, any layout), "
+                     "and write OUT: FILE's sheets as they were, plus the sheets Överenskommelse "
+                     "(the catalogue's agreement, with the region's pots from the allocation or the "
+                     "published table) and Aktiviteter (an Excel Table). Prints what it recognised "
+                     "and every row it could not read.")
     p.add_argument("file", type=Path)
     p.add_argument("--agreement", required=True, metavar="ID", help="an id from 'xl-statsbidrag agreements'")
     p.add_argument("--region", required=True, metavar="NAME", help="e.g. 'Region Jämtland Härjedalen' or 'Jämtlands län'")
@@ -413,26 +460,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help=FORCE_HELP)
     p.set_defaults(func=cmd_import)
 
-    p = sub.add_parser("rekvisition", help="write a copy of the workbook with the sheet Rekvisition",
-                       description="Write a copy of WORKBOOK with the sheet 'Rekvisition' (the requisition form of "
-                                   "the agreement's Bilaga 2). The amount is 'Belopp som rekvireras' on the sheet "
-                                   "Överenskommelse, else the whole grant. Exit code 1 when the requisition has "
-                                   "errors (an amount above the grant, a bankgiro/plusgiro number that is not one).")
+
+def _rekvisition_command(p: argparse.ArgumentParser) -> None:
+    p.description = ("Write a copy of WORKBOOK with the sheet 'Rekvisition' (the requisition form of "
+                     "the agreement's Bilaga 2). The amount is 'Belopp som rekvireras' on the sheet "
+                     "Överenskommelse, else the whole grant. Exit code 1 when the requisition has "
+                     "errors (an amount above the grant, a bankgiro/plusgiro number that is not one).")
     p.add_argument("workbook", type=Path)
     p.add_argument("-o", "--output", type=Path, help="output file (default: WORKBOOK_rekvisition.xlsx beside it)")
     p.add_argument("--today", type=_date, help="date to check the deadline against (default: today)")
     p.add_argument("--force", action="store_true", help=FORCE_HELP)
     p.set_defaults(func=cmd_rekvisition)
 
-    p = sub.add_parser("deadlines", help="list the deadlines of several workbooks, soonest first",
-                       description="The deadlines (requisition, economic report, repayment, report to "
-                                   "Socialstyrelsen, other reporting duties) of each WORKBOOK's agreement, the "
-                                   "agreement's (externt) and the region's own (internt), from its sheet "
-                                   "Överenskommelse or else the agreement catalogue: the coming ones soonest first, "
-                                   "then those passed without being done, then the done ones. A deadline on a "
-                                   "weekend or Swedish holiday is shown on the last working day before it. An "
-                                   "agreement given in several workbooks is listed once, with a warning. Exit code "
-                                   "2 when a workbook cannot be read (the others are listed).")
+
+def _deadlines_command(p: argparse.ArgumentParser) -> None:
+    p.description = ("The deadlines (requisition, economic report, repayment, report to "
+                     "Socialstyrelsen, other reporting duties) of each WORKBOOK's agreement, the "
+                     "agreement's (externt) and the region's own (internt), from its sheet "
+                     "Överenskommelse or else the agreement catalogue: the coming ones soonest first, "
+                     "then those passed without being done, then the done ones. A deadline on a "
+                     "weekend or Swedish holiday is shown on the last working day before it. An "
+                     "agreement given in several workbooks is listed once, with a warning. Exit code "
+                     "2 when a workbook cannot be read (the others are listed).")
     p.add_argument("workbooks", nargs="+", type=Path, metavar="WORKBOOK")
     p.add_argument("--ics", type=Path, metavar="FILE", help="also write an iCalendar file (Outlook: File > Open > Import)")
     p.add_argument("--format", choices=("table", "csv"), default="table",
@@ -447,14 +496,17 @@ def build_parser() -> argparse.ArgumentParser:
                                                         "or that was changed since (a backup copy is kept beside it)")
     p.set_defaults(func=cmd_deadlines)
 
-    p = sub.add_parser("utfall", help="fill in actual costs (utfall) per activity from ledger exports",
-                       description=f"Match the transactions of LEDGER exports ({ledger_formats.describe()}) to the "
-                                   "activities "
-                                   "of WORKBOOK: in the agreement's period, on a cost account, on the activity's "
-                                   "objekt and, where the activity has a Kod, with that code. Writes a copy with the "
-                                   "column Utfall filled in and a sheet 'Utfall' (the transactions and the "
-                                   "reconciliation per objekt). Exit code 0 without errors, 1 with errors among the "
-                                   "findings, 2 when a file cannot be read.")
+
+def _utfall_command(p: argparse.ArgumentParser) -> None:
+    from .ledger import formats as ledger_formats  # lazy: only the help of utfall names the formats
+
+    p.description = (f"Match the transactions of LEDGER exports ({ledger_formats.describe()}) to the "
+                     "activities "
+                     "of WORKBOOK: in the agreement's period, on a cost account, on the activity's "
+                     "objekt and, where the activity has a Kod, with that code. Writes a copy with the "
+                     "column Utfall filled in and a sheet 'Utfall' (the transactions and the "
+                     "reconciliation per objekt). Exit code 0 without errors, 1 with errors among the "
+                     "findings, 2 when a file cannot be read.")
     p.add_argument("workbook", type=Path, help="decision-support workbook (.xlsx or .xlsm)")
     p.add_argument("ledgers", nargs="+", type=Path, metavar="LEDGER",
                    help=f"ledger export(s): {ledger_formats.describe()}")
@@ -474,15 +526,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help=FORCE_HELP)
     p.set_defaults(func=cmd_utfall)
 
-    p = sub.add_parser("bokslut", help="close the year: closing entries, the grant ledger, transactions to check",
-                       description="For each decision-support WORKBOOK among FILES, from the LEDGER exports among them "
-                                   "(CSV, .xlsx or SIE 4): the year's figures per part as in Bilaga 2, the grant "
-                                   "ledger's rows for the year (sheet Bidragsreskontra), the closing entries the "
-                                   "accounts need (sheet Bokslut, and the same lines as a CSV beside the output: "
-                                   "datum;konto;ansvar;verksamhet;aktivitet;objekt;debet;kredit;text), costs of the year "
-                                   "booked after it (proposed accruals), investments on the objekt, and with several "
-                                   "workbooks the transactions two agreements claim or none does. Exit code 0, 1 "
-                                   "with errors among the findings, 2 when a file cannot be read.")
+
+def _bokslut_command(p: argparse.ArgumentParser) -> None:
+    p.description = ("For each decision-support WORKBOOK among FILES, from the LEDGER exports among them "
+                     "(CSV, .xlsx or SIE 4): the year's figures per part as in Bilaga 2, the grant "
+                     "ledger's rows for the year (sheet Bidragsreskontra), the closing entries the "
+                     "accounts need (sheet Bokslut, and the same lines as a CSV beside the output: "
+                     "datum;konto;ansvar;verksamhet;aktivitet;objekt;debet;kredit;text), costs of the year "
+                     "booked after it (proposed accruals), investments on the objekt, and with several "
+                     "workbooks the transactions two agreements claim or none does. Exit code 0, 1 "
+                     "with errors among the findings, 2 when a file cannot be read.")
     p.add_argument("files", nargs="+", type=Path, metavar="FILE",
                    help="the decision-support workbook(s) (.xlsx/.xlsm with the table Aktiviteter) and the ledger "
                         "export(s) of the year")
@@ -501,19 +554,34 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help=FORCE_HELP)
     p.set_defaults(func=cmd_bokslut)
 
-    p = sub.add_parser("agreements", help="list the catalogue of agreements",
-                       description="The agreements the tool knows (xl_statsbidrag/data/agreements.csv, extended "
-                                   "by $XL_STATSBIDRAG_DATA/agreements.csv).")
+
+def _agreements_command(p: argparse.ArgumentParser) -> None:
+    p.description = ("The agreements the tool knows (xl_statsbidrag/data/agreements.csv, extended "
+                     "by $XL_STATSBIDRAG_DATA/agreements.csv).")
     p.add_argument("--format", choices=("table", "csv"), default="table")
     p.set_defaults(func=cmd_agreements)
-    return parser
+
+
+# Each command: its name, its line in the list of commands, and what adds its description and arguments.
+COMMANDS = (
+    ("report", "write a copy of the workbook with the Bilaga 2 sheet", _report_command),
+    ("validate", "check the activity list against the available totals", _validate_command),
+    ("allocate", "split a national total between the regions", _allocate_command),
+    ("batch", "write the Bilaga 2 report for many workbooks", _batch_command),
+    ("import", "bring a region's own decision-support workbook into the project's format", _import_command),
+    ("rekvisition", "write a copy of the workbook with the sheet Rekvisition", _rekvisition_command),
+    ("deadlines", "list the deadlines of several workbooks, soonest first", _deadlines_command),
+    ("utfall", "fill in actual costs (utfall) per activity from ledger exports", _utfall_command),
+    ("bokslut", "close the year: closing entries, the grant ledger, transactions to check", _bokslut_command),
+    ("agreements", "list the catalogue of agreements", _agreements_command),
+)
 
 
 def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):  # a file name that is not UTF-8 is printed as its bytes
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="surrogateescape")
-    args = build_parser().parse_args(argv)
+    args = build_parser(lazy=True).parse_args(argv)
     try:
         return args.func(args)
     except UserError as exc:

@@ -24,7 +24,6 @@ was changed since; anything else is not the tool's.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import re
 import shutil
@@ -36,6 +35,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ..core.errors import UserError
+from ..core.records import Record
 from ..files.atomic import atomic_output, write_error
 from ..files.paths import same_file
 from ..xlsx import fingerprint
@@ -43,7 +43,7 @@ from ..xlsx import fingerprint
 NEW, OURS, CHANGED, FOREIGN = "new", "ours", "changed", "foreign"
 RECORD_NAME = ".xl-statsbidrag-outputs.json"
 ICS_MARK = "X-XL-STATSBIDRAG-KONTROLLSUMMA"
-_ICS_LINE = re.compile(rb"(?m)^" + ICS_MARK.encode() + rb":([0-9a-f]{32})\r?\n")
+_ICS_LINE = rb"(?m)^" + ICS_MARK.encode() + rb":([0-9a-f]{32})\r?\n"  # (compiled when used: issue 28)
 _MAX_MARKED_TEXT = 64 << 20  # an iCalendar file larger than this is not one the tool wrote
 WHY = {FOREIGN: "the file exists and was not written by xl-statsbidrag",
        CHANGED: "the file was written by xl-statsbidrag and has been changed since (edited, or opened and saved)"}
@@ -53,6 +53,8 @@ WAS = {FOREIGN: "it was not written by xl-statsbidrag", CHANGED: "it had been ch
 # --- knowing our own files -----------------------------------------------------------------------------
 
 def _sha256(path: Path) -> str:
+    import hashlib  # lazy: OpenSSL's start costs ~2 ms; files without a mark are rare, `report` needs none (issue 28)
+
     h = hashlib.sha256()
     with open(path, "rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
@@ -66,6 +68,8 @@ def seal_ics(data: bytes) -> bytes:
     end = data.rstrip().rfind(b"END:VCALENDAR")
     if end < 0 or (end and data[end - 1:end] != b"\n"):
         raise ValueError("not an iCalendar file")
+    import hashlib  # lazy: see _sha256
+
     newline = b"\r\n" if data[:end].endswith(b"\r\n") else b"\n"
     return data[:end] + f"{ICS_MARK}:{hashlib.sha256(data).hexdigest()[:32]}".encode() + newline + data[end:]
 
@@ -78,10 +82,12 @@ def _ics_mark(path: Path) -> bool | None:
             return None
         f.seek(0)
         data = f.read()
-    found = list(_ICS_LINE.finditer(data))
+    found = list(re.finditer(_ICS_LINE, data))
     if len(found) != 1:
         return None if not found else False
     match = found[0]
+    import hashlib  # lazy: see _sha256
+
     return hashlib.sha256(data[:match.start()] + data[match.end():]).hexdigest()[:32] == match.group(1).decode()
 
 
@@ -161,8 +167,8 @@ def state(path: Path | str) -> str:
 
 # --- the rule -------------------------------------------------------------------------------------------
 
-@dataclass
-class Claim:
+@dataclass(init=False, repr=False, eq=False)  # __init__, repr and == from Record (issue 28)
+class Claim(Record):
     """An output the rule allows: its path, what is there now (``state``), and the backup copy kept of
     it (with --force) once ``prepare`` has run."""
 

@@ -18,6 +18,7 @@ from .. import __version__
 from ..check.suggestion import Suggestion, suggest
 from ..check.validate import validate
 from ..core.model import DecisionBook, Finding, Severity
+from ..core.records import Record
 from ..core.yearend import year_end
 from ..forms.kontroll import kontroll_sheet
 from ..forms.aterbetalning import repayment_sheet
@@ -27,8 +28,10 @@ from .files import FileCopy, read_workbook, with_recalculate_hint
 from .target import Output, Target, Unreadable, refuse_unreadable
 
 
-@dataclass
-class ReportSummary:
+@dataclass(init=False, repr=False, eq=False)  # __init__, repr and == from Record (issue 28)
+class ReportSummary(Record):
+    """What a report shows, for the command's summary: the figures of point 3 and the suggestion."""
+
     received: Decimal
     costs: Decimal
     unused: Decimal  # as printed: never below zero
@@ -45,8 +48,8 @@ class ReportSummary:
         return self.suggestion.alternative
 
 
-@dataclass
-class Report:
+@dataclass(init=False, repr=False, eq=False)  # __init__, repr and == from Record (issue 28)
+class Report(Record):
     """What ``report`` writes: the form, the sheet Kontroll, the repayment note Återbetalning (for accounts
     payable), and the document properties."""
 

@@ -15,11 +15,12 @@ from typing import Protocol
 
 from ..core.errors import UserError
 from ..core.model import Finding
+from ..core.records import Record
 from ..forms.layout import SheetLayout
 
 
-@dataclass
-class Output:
+@dataclass(init=False, repr=False, eq=False)  # __init__, repr and == from Record (issue 28)
+class Output(Record):
     """What a use case writes: sheets added or replaced (a sheet of that name is replaced, keeping its
     place), custom document properties, and cells set in existing sheets ({sheet: {"J5": Decimal or None}})."""
 

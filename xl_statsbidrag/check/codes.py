@@ -18,7 +18,7 @@ A new check adds its code here (a test finds every code the package raises and h
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from typing import NamedTuple  # records: created ~10x faster than frozen dataclasses (issue 28)
 
 from ..core.model import Severity
 
@@ -39,8 +39,10 @@ FAMILIES = {
 }
 
 
-@dataclass(frozen=True)
-class Code:
+class Code(NamedTuple):  # (see the import of NamedTuple)
+    """A finding's code: the severities it is raised with, its family, what it means, its weight for
+    the attestation."""
+
     code: str
     severity: tuple[Severity, ...]  # the severities it is raised with
     family: str

@@ -11,13 +11,14 @@ from decimal import Decimal
 
 from ..core.errors import Location
 from ..core.model import DecisionBook, Finding, Severity
+from ..core.records import Record
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 ZERO = Decimal(0)
 
 
-@dataclass
-class PotSums:
+@dataclass(init=False, repr=False, eq=False)  # __init__, repr and == from Record (issue 28)
+class PotSums(Record):
     """Decided amounts per known pot (by pot name as in Potter), for activities without a pot, and
     what the pots that are not earmarked have left after the activities assigned to them (an
     over-allocated pot counts as empty: it is reported on its own)."""
@@ -27,8 +28,8 @@ class PotSums:
     free_left: Decimal
 
 
-@dataclass
-class Context:
+@dataclass(init=False, repr=False, eq=False)  # __init__, repr and == from Record (issue 28)
+class Context(Record):
     """What checks are run with: the day, and what several checks share, computed once per book."""
 
     today: dt.date = field(default_factory=dt.date.today)

@@ -7,13 +7,16 @@ from dataclasses import dataclass, field
 
 from ..core.model import DecisionBook, Finding
 from ..core.money import kr_text
+from ..core.records import Record
 from ..core.yearend import year_end
 from .codes import ALT2_CODES, EXPLAIN_CODES
 from .context import ERROR, WARNING
 
 
-@dataclass
-class Suggestion:
+@dataclass(init=False, repr=False, eq=False)  # __init__, repr and == from Record (issue 28)
+class Suggestion(Record):
+    """The tool's suggestion for the attestation (Alt 1 or Alt 2) and the reasons for it."""
+
     alternative: int | None  # 1, 2, or None: no suggestion (no utfall)
     reasons: list[str] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)  # those behind an Alt 2

@@ -30,6 +30,8 @@ class AllocationError(UserError):
 
 @dataclass(frozen=True)
 class Share:
+    """One part of a split: its label, weight and amount."""
+
     label: str
     weight: Decimal
     amount: Decimal
@@ -37,6 +39,8 @@ class Share:
 
 @dataclass
 class Allocation:
+    """A total split into shares, by the rule named."""
+
     total: Decimal
     rule: str
     shares: list[Share]

@@ -1,11 +1,10 @@
 """Errors a user can cause, and where in a workbook they are."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple  # records: created ~10x faster than frozen dataclasses (issue 28)
 
 
-@dataclass(frozen=True)
-class Location:
+class Location(NamedTuple):  # (see the import of NamedTuple)
     """A place in a workbook: a sheet and, where known, a cell or range ("E7", "A3:J26")."""
 
     sheet: str | None = None

@@ -23,14 +23,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple  # records: created ~10x faster than frozen dataclasses (issue 28)
 
 from .errors import Location
+from .records import FrozenRecord
 
 ZERO = Decimal(0)
 
 
-@dataclass(frozen=True)
-class GrantYear:
+@dataclass(frozen=True, init=False, repr=False, eq=False)  # __init__, repr, == and hash from FrozenRecord (issue 28)
+class GrantYear(FrozenRecord):
     """One row of the table Bidragsreskontra."""
 
     year: int
@@ -81,8 +83,7 @@ def in_years(rows: list[GrantYear], first: int, last: int) -> list[GrantYear]:
     return [r for r in rows if first <= r.year <= last]
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):  # (see the import of NamedTuple)
     """A rule of the ledger that a row breaks (``validation`` turns it into a finding)."""
 
     code: str

@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 from .errors import Location
 from .grantledger import GrantYear
+from .records import FrozenRecord, Record
 
 # The sheet the agreement's values are on: where a finding about a value the workbook lacks points
 # (``Agreement.loc``).  The workbook format (read.workbook_format) names it from here.
@@ -46,8 +47,8 @@ DUTIES = (
 )
 
 
-@dataclass
-class Pot:
+@dataclass(init=False, repr=False, eq=False)  # __init__, repr and == from Record (issue 28)
+class Pot(Record):
     """A part of the grant with its own amount, e.g. stimulansmedel or an earmarked pot."""
 
     name: str
@@ -57,15 +58,17 @@ class Pot:
     cells: dict[str, Location] = field(default_factory=dict, repr=False, compare=False)
 
 
-@dataclass
-class Objekt:
+@dataclass(init=False, repr=False, eq=False)  # __init__, repr and == from Record (issue 28)
+class Objekt(Record):
+    """An objekt (the accounting dimension the activities' costs are booked on) and its description."""
+
     code: str
     description: str = ""
     cells: dict[str, Location] = field(default_factory=dict, repr=False, compare=False)
 
 
-@dataclass
-class Duty:
+@dataclass(init=False, repr=False, eq=False)  # __init__, repr and == from Record (issue 28)
+class Duty(Record):
     """A reporting duty the agreement names beyond the four of every agreement (a row of the table
     Redovisningar): its deadline, the region's own earlier one, and when it was done."""
 
@@ -78,8 +81,11 @@ class Duty:
     cells: dict[str, Location] = field(default_factory=dict, repr=False, compare=False)
 
 
-@dataclass
-class Agreement:
+@dataclass(init=False, repr=False, eq=False)  # __init__, repr and == from Record (issue 28)
+class Agreement(Record):
+    """The agreement (överenskommelse) as the workbook gives it: its pots, objekt, diary numbers,
+    period, deadlines, the payer's and recipient's details, and the region's decisions about it."""
+
     name: str
     year: int
     pots: list[Pot]
@@ -181,8 +187,8 @@ class Agreement:
         return False, None, ""
 
 
-@dataclass(slots=True)
-class Activity:
+@dataclass(slots=True, repr=False, eq=False)  # repr and == from Record (issue 28)
+class Activity(Record):
     """One row of the activity table.  ``columns`` maps a field to its column letter; it is
     shared by all rows of a table, so that a large list costs no more than its values."""
 
@@ -228,8 +234,8 @@ _SEVERITY_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 _SEVERITY_SV = {Severity.ERROR: "Fel", Severity.WARNING: "Varning", Severity.INFO: "Info"}
 
 
-@dataclass(frozen=True)
-class Finding:
+@dataclass(frozen=True, repr=False, eq=False)  # repr, == and hash from FrozenRecord (issue 28)
+class Finding(FrozenRecord):
     """Something validation (or reading) found: its ``Severity``, a short code, a Swedish message
     for the finance user, where it is, and the amount it is about."""
 
@@ -250,8 +256,8 @@ class Finding:
         return out
 
 
-@dataclass(frozen=True)
-class LedgerObjekt:
+@dataclass(frozen=True, init=False, repr=False, eq=False)  # __init__, repr, == and hash from FrozenRecord (issue 28)
+class LedgerObjekt(FrozenRecord):
     """One objekt's row of the reconciliation that ``utfall`` wrote into the workbook (sheet Utfall, table
     UtfallAvstamning): what the ledger has on it, in kronor, by where it went.  ``total`` is the sum of the
     others."""
@@ -267,8 +273,8 @@ class LedgerObjekt:
     location: Location = Location()
 
 
-@dataclass
-class DecisionBook:
+@dataclass(init=False, repr=False, eq=False)  # __init__, repr and == from Record (issue 28)
+class DecisionBook(Record):
     """A decision-support workbook (beslutsunderlag) as read."""
 
     path: str

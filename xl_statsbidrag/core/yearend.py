@@ -30,9 +30,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple  # records: created ~10x faster than frozen dataclasses (issue 28)
 
 from .grantledger import GrantYear, by_pot, in_years
 from .model import OTHER_POTS, Activity, Agreement, DecisionBook, Pot, cost
+from .records import FrozenRecord
 from .text import is_yes, normalise_header
 
 ZERO = Decimal(0)
@@ -61,8 +63,9 @@ def deviation_threshold(ag: Agreement) -> Decimal:
     return ag.deviation_threshold if ag.deviation_threshold is not None and ag.deviation_threshold >= 0 else ZERO
 
 
-@dataclass(frozen=True)
-class Part:
+class Part(NamedTuple):  # (see the import of NamedTuple)
+    """A part of the grant as Bilaga 2 reports it (an earmarked pot, or the others together): its figures."""
+
     key: str  # the earmarked pot's name, or OTHER
     name: str  # as printed
     earmarked: bool
@@ -81,8 +84,10 @@ class Part:
         return sum((a.amount or ZERO for a in self.activities), ZERO)
 
 
-@dataclass(frozen=True)
-class YearEnd:
+@dataclass(frozen=True, init=False, repr=False, eq=False)  # __init__, repr, == and hash from FrozenRecord (issue 28)
+class YearEnd(FrozenRecord):
+    """The year's figures of an agreement, per part and in total (see the module)."""
+
     parts: list[Part]
     received: Decimal
     costs: Decimal  # Summa kostnader: activities, plus the counted unmatched costs

@@ -21,6 +21,8 @@ from ..core.errors import UserError
 
 @dataclass(frozen=True)
 class LedgerFormat:
+    """A ledger export format the tool reads: how it is known and which module reads it."""
+
     kind: str  # "csv", "excel", "sie"
     name: str  # as the user reads it
     suffixes: tuple[str, ...]  # the file names it is known by

@@ -30,11 +30,12 @@ from .workbook_format import GRANT_LEDGER_AMOUNTS, GRANT_LEDGER_COLUMNS, GRANT_L
 
 _MONTHS = {m: i for i, m in enumerate(["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
                                         "september", "oktober", "november", "december"], start=1)}
+# (patterns as text, compiled by re's cache when a date is given as text: not at import, issue 28)
 _DATE_FORMS = (
-    (re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})"), ("y", "m", "d")),
-    (re.compile(r"(\d{4})(\d{2})(\d{2})"), ("y", "m", "d")),
-    (re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})"), ("d", "m", "y")),
-    (re.compile(r"(\d{1,2}) ([a-zåäö]+) (\d{4})"), ("d", "month", "y")),
+    (r"(\d{4})-(\d{1,2})-(\d{1,2})", ("y", "m", "d")),
+    (r"(\d{4})(\d{2})(\d{2})", ("y", "m", "d")),
+    (r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})", ("d", "m", "y")),
+    (r"(\d{1,2}) ([a-zåäö]+) (\d{4})", ("d", "month", "y")),
 )
 
 
@@ -49,7 +50,7 @@ def _date(value: object) -> dt.date:
         return value
     text_value = " ".join(str(value).strip().casefold().split())
     for pattern, order in _DATE_FORMS:
-        match = pattern.fullmatch(text_value)
+        match = re.fullmatch(pattern, text_value)
         if match:
             parts = dict(zip(order, match.groups()))
             month = _MONTHS.get(parts["month"]) if "month" in parts else int(parts["m"])

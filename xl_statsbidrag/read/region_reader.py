@@ -73,7 +73,7 @@ def _fields(values: list[object]) -> dict[str, int]:
         header = normalise_header(value)
         bare = _without_unit(header)  # "behov 2020 (tkr)" names what "behov 2020" names
         for name, pattern in HEADER_SYNONYMS.items():
-            if name not in found and (pattern.match(header) or (bare and pattern.match(bare))):
+            if name not in found and (re.match(pattern, header) or (bare and re.match(pattern, bare))):
                 found[name] = i
                 break
         else:

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import Protocol
+from typing import NamedTuple, Protocol  # records: created ~10x faster than frozen dataclasses (issue 28)
 
 MAX_ROW, MAX_COLUMN = 1048576, 16384
 
@@ -34,15 +33,13 @@ class _Uncalculated:
 UNCALCULATED = _Uncalculated()
 
 
-@dataclass(frozen=True)
-class MergedCopy:
+class MergedCopy(NamedTuple):  # (see the import of NamedTuple)
     """What a cell covered by a merged range shows: the value of the range's top-left cell."""
 
     value: object
 
 
-@dataclass(frozen=True)
-class TableInfo:
+class TableInfo(NamedTuple):  # (see the import of NamedTuple)
     """An Excel Table as the reader needs it."""
 
     name: str

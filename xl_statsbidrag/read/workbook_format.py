@@ -125,8 +125,9 @@ ACTIVITY_REQUIRED = ("name", "verksamhet", "amount", "objekt")
 ACTIVITY_AMOUNTS = {"amount", "actual"}
 
 
-# A header cell (normalised: lower case, hyphens and line breaks joined) -> the field it names.
-HEADER_SYNONYMS: dict[str, re.Pattern] = {f: re.compile(p) for f, p in {
+# A header cell (normalised: lower case, hyphens and line breaks joined) -> the field it names: a pattern, as
+# text (``re.match(pattern, header)``: compiled when a region's own layout is read, not at import; issue 28).
+HEADER_SYNONYMS: dict[str, str] = {
     "name": r"^(pågående arbete( ?/ ?aktivitet(er)?)?|aktivitet(er)?|insats(er)?|aktivitet ?/ ?insats|projekt)$",
     "verksamhet": r"^(ansvarig )?(verksamhet(sområde|er)?|förvaltning|enhet)$",
     "earlier_decision": r"^tidigare beslut",
@@ -139,7 +140,7 @@ HEADER_SYNONYMS: dict[str, re.Pattern] = {f: re.compile(p) for f, p in {
     "actual": r"^utfall",
     "comment": r"^(kommentar|anmärkning)",
     "internal_comment": r"^(intern kommentar|interna kommentarer|intern anmärkning)$",
-}.items()}
+}
 
 # The sheet "Utfall" that ``utfall`` writes: its reconciliation per objekt, read back by ``report`` so that
 # every krona booked on the agreement's objekt is accounted for on Kontroll.  field -> header.
