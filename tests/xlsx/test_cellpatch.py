@@ -319,6 +319,10 @@ _COLUMN_CELLS = [
     ('<c r="C{r}" s="2" xmlns="urn:other"/>', False), ('<y:c r="C{r}" s="2"/>', True),
     ('<c r="C{r}" s="2"><v>1</v><extLst/></c>', True), ('', True), ('<c r="C{r}" s="2"/><c r="C{r}" s="4"/>', True),
 ]
+_FIRST_CELLS = ['<c r="A{r}" s="1" t="s"><v>{r}</v></c><c r="B{r}" s="1"/>'] * 4 + [  # (columns A and B)
+    '<c r="A{r}" t="inlineStr"><is><t xml:space="preserve"> x </t></is></c><c r="B{r}"><f>A1</f><v>1</v></c>',
+    '<c r="A{r}" t="inlineStr"><is><r><t>x</t></r></is></c>', '<c r="A{r}"><f t="array" ref="A{r}">1</f></c>',
+    '<c r="A{r}"><v>1</v><extLst/></c>', '<c r="B{r}" s="1"/> ']
 _ROW_TAGS = [('<row r="{r}" spans="1:5"{x}>', True), ('<row r="{r}"{x}>', True), ('<row r="{r}" spans="1:2"{x}>', True),
              ('<row r="{r}" spans="1:2 3:5" ht="20" customHeight="1"{x}>', True), ('<row spans="1:5" r="{r}"{x}>', True),
              ("<row r='{r}'{x}>", False), ('<row r="{r}" xmlns="urn:other"{x}>', False),
@@ -331,9 +335,10 @@ def column_parts(draw) -> tuple[bytes, dict, bool]:
     cells as spreadsheet programs write them (the quick way's), some odd ones (the careful way's or the
     tree's): a cell to add, a spans hint that leaves C out, formulas, attributes in another order or quoted
     otherwise, namespace declarations, a second prefix for the sheet's namespace, a row given twice, a
-    missing or empty row, a cell given twice.  (Rows out of order, which the schema does not allow, are left
-    out, and a row given twice after one whose r is not first: the tree adds a second row, or sets the first,
-    where the scans set the one they find by its reference, as they did before issue 28.)  Whether lxml writes it as it was (then the
+    missing or empty row, a cell given twice.  (Rows or cells out of order, which the schema does not allow,
+    are left out, a row given twice after one whose r is not first, and a cell inside another element in the row (an
+    extLst): the tree adds a second row, sets the first, or does not take it for a cell, where the scans set
+    the one they find by its reference, as they did before issue 28.)  Whether lxml writes it as it was (then the
     bytes must be equal, else the XML)."""
     plain = True
     n = draw(st.integers(1, 9))
@@ -349,7 +354,7 @@ def column_parts(draw) -> tuple[bytes, dict, bool]:
             tag, cell = draw(st.sampled_from(_ROW_TAGS)), draw(st.sampled_from(_COLUMN_CELLS))
         plain &= tag[1] and cell[1]
         x = draw(st.sampled_from(["", "", ' outlineLevel="1"']))
-        cells = (f'<c r="A{r}" s="1" t="s"><v>{r}</v></c><c r="B{r}" s="1"/>' + cell[0].format(r=r, n=n)
+        cells = (draw(st.sampled_from(_FIRST_CELLS)).format(r=r) + cell[0].format(r=r, n=n)
                  + draw(st.sampled_from(["", f'<c r="D{r}" s="1"><v>4</v></c>', f'<c r="E{r}"/>']))
                  + draw(st.sampled_from(["", "", "<extLst/>"])))
         body.append(tag[0].format(r=r, x=x).replace(">", "/>") if draw(st.integers(0, 15)) == 0 and i != twice else

@@ -229,10 +229,10 @@ def _one_a_row(values: dict[str, Decimal | None]) -> tuple[list, list, list, lis
     rows = list(map(int, digits))
     numbers = {name: _column(name) for name in set(letters)}
     cols = list(map(numbers.__getitem__, letters))
-    if not all(map(lt, rows, islice(rows, 1, None))):  # not in row order (or a row twice): sorted
-        rows, cols, refs, vals, digits = map(list, zip(*sorted(zip(rows, cols, refs, vals, digits))))
-        if not all(map(lt, rows, islice(rows, 1, None))):
+    if not all(map(lt, rows, islice(rows, 1, None))):  # not in row order, or a row twice
+        if len(set(rows)) != len(rows):
             return None
+        rows, cols, refs, vals, digits = map(list, zip(*sorted(zip(rows, cols, refs, vals, digits))))
     return rows, cols, refs, vals, digits
 
 
@@ -259,6 +259,12 @@ def _tails(vals: list, p: bytes) -> list[bytes]:
     return tails.replace(v_open + b"None" + v_close, b"/>").split(b"\n")
 
 
+# a row's cells in the plain form (r first, a value, a formula or an inline string), one after another
+_PLAIN_CELLS = (rb'(?:<{p}c r="[A-Z]{1,3}[0-9]+"(?: (?:s|t|cm|vm|ph)="[^"]*")*(?:/>|>'
+                rb'(?:<{p}f(?: [a-zA-Z]+="[^"]*")*(?:/>|>[^<]*</{p}f>))?'
+                rb'(?:<{p}v>[^<]*</{p}v>|<{p}is><{p}t(?: xml:space="preserve")?>[^<]*</{p}t></{p}is>)?</{p}c>))*')
+
+
 class _Rows:
     """The changes that set cells in the rows of a plain part's sheetData (``_scan``), found by their
     references: ``quick`` for one cell a row whose row and cell are in the usual form, ``careful`` for
@@ -275,7 +281,11 @@ class _Rows:
         self.cell_tag = re.compile(b"<" + re.escape(p) + b"c" + _START_TAG_REST)
         self.formula_tag = re.compile(b"<" + re.escape(p) + b"f" + _START_TAG_REST)
         self.column_styles: dict[int, str] | None = None  # read when a cell is added
+        self.plain_cells = re.compile(_PLAIN_CELLS.replace(b"{p}", re.escape(p)))
+        self.cell_letters = re.compile(b"<" + re.escape(p) + b'c r="([A-Z]{1,3})[0-9]+"')
         self.within: dict[tuple[bytes, tuple[int, ...]], bool] = {}
+        self.plain_names = (data, data.find, data.rfind, end, self.checked, self.changes, b"<" + p + b'row r="%d"',
+                            b"</" + p + b"row>", b"</" + p + b"c>", b"<" + p + b"c", b"<" + p + b"f")
 
     def careful_all(self, wanted: list) -> list[tuple[int, int, bytes]] | None:
         at = self.start
@@ -290,8 +300,9 @@ class _Rows:
               ) -> list[tuple[int, int, bytes]] | None:
         """The changes for one cell in each row: a row found by ``<row r="N"``, the cell in it by
         ``<c r="J5"``, each start tag's rest (after the reference) judged once for all the rows or cells that
-        share it; a new cell is the old one's ``<c r="J5"`` with the rest made new.  Any row not in that form
-        (a cell to add, a spans hint to drop, a formula, ``r`` not first) goes ``careful``."""
+        share it; a new cell is the old one's ``<c r="J5"`` with the rest made new, a cell to add goes where
+        ``insertion`` says.  Any row not in that form (a spans hint to drop, a formula, ``r`` not first, cells
+        not plain) goes ``careful``."""
         data, p, end, checked = self.data, self.p, self.end, self.checked
         find, startswith, changes = data.find, data.startswith, self.changes
         append = changes.append
@@ -327,6 +338,14 @@ class _Rows:
                                 append((after, finish if closed else finish + lce, style + tail))
                                 at = closing
                                 continue
+                    elif hit < 0 <= closing:  # no such cell: one to add, if the row is plain
+                        before = self.insertion(gt + 1, closing, col)
+                        if before is not None:
+                            style = self.column_style(col)
+                            append((before, before, cell_start + needle + (b' s="%s"' % style if style else b"")
+                                    + tail))
+                            at = closing
+                            continue
             at = self.careful(number, [(number, col, ref, value)], at)
             if at is None:
                 return None
@@ -335,14 +354,36 @@ class _Rows:
             changes.sort(key=_PLACE)
         return changes
 
+    def insertion(self, start: int, closing: int, col: int) -> int | None:
+        """Where a cell of column ``col`` goes among a row's cells (``data[start:closing]``): before the first
+        of a later column, else at the end; None unless every cell there is plain (``_PLAIN_CELLS``: then no
+        cell is inside another, nor any other element among them) and none is of that column."""
+        data = self.data
+        if self.plain_cells.fullmatch(data, start, closing) is None:
+            return None
+        for cell in self.cell_letters.finditer(data, start, closing):
+            other = _column(cell.group(1).decode("ascii"))
+            if other >= col:
+                return cell.start() if other > col else None
+        return closing
+
+    def column_style(self, col: int) -> bytes | None:
+        """The style of a cell added in column ``col`` (``<col style>``: the part up to its sheetData, closed,
+        holds the <cols>)."""
+        if self.column_styles is None:
+            head = etree.fromstring(self.data[:self.start] + b"</" + self.p + b"worksheet>",
+                                    etree.XMLParser(resolve_entities=False, no_network=True))
+            ns = etree.QName(head).namespace
+            self.column_styles = _column_styles(head, lambda name: q(name, ns) if ns else name)
+        style = self.column_styles.get(col)
+        return style.encode("ascii") if style else None
+
     def careful(self, number: int, todo: list, at: int) -> int | None:
         """Add the changes for the cells ``todo`` of row ``number``, the first such row after ``at``: where
         its ``</row>`` is, or None for a part to edit as a tree."""
-        data, p, end, where, changes = self.data, self.p, self.end, self.where, self.changes
-        find, rfind, checked = data.find, data.rfind, self.checked
-        row_end, cell_end = b"</" + p + b"row>", b"</" + p + b"c>"
-        cell_start, f_start, spaces = b"<" + p + b"c", b"<" + p + b"f", b" \t\r\n"
-        found = find(b"<" + p + b'row r="%d"' % number, at, end)
+        data, find, rfind, end, checked, changes, row_needle, row_end, cell_end, cell_start, f_start = \
+            self.plain_names
+        found = find(row_needle % number, at, end)
         if found < 0:
             return None  # no such row (to add) or another form: the tree
         gt = find(b">", found, end)
@@ -365,12 +406,13 @@ class _Rows:
                     if tag is None:
                         return None
                     changes.append((found, tag_end, _without(tag, b"spans")))
+        p = self.p
         inserts: list[tuple[int, int, str, Decimal | None]] = []  # before position, column, ref, value
         for _, col, ref, value in todo:
             needle = b' r="%s"' % ref.encode("ascii")
             hit = find(needle, tag_end, closing)
             lt = rfind(b"<", tag_end, hit) if hit >= 0 else -1
-            if lt >= 0 and data.startswith(cell_start, lt) and data[lt + len(cell_start)] in spaces:
+            if lt >= 0 and data.startswith(cell_start, lt) and data[lt + len(cell_start)] in b" \t\r\n":
                 gt = find(b">", hit, closing)
                 text = data[lt:gt + 1]
                 if gt < 0 or text.count(b'"') % 2 or text.find(b"<", 1) >= 0 or (checked and not _plain(text)) \
@@ -387,7 +429,7 @@ class _Rows:
                         formula = self.formula_tag.match(data, f)
                         if formula is not None:
                             _check_formula((_attributes(formula.group(1)) or {}).get(b"ref", b"")
-                                           .decode("ascii", "replace"), ref, self.covered, where)
+                                           .decode("ascii", "replace"), ref, self.covered, self.where)
                     finish += len(cell_end)
                 style = _STYLE.search(text)
                 changes.append((lt, finish, _new_cell(p, needle, style.group(1) if style else b"", value)))
@@ -397,11 +439,15 @@ class _Rows:
             for other in self.cell_tag.finditer(data, tag_end, closing):
                 if other.start() < after_cells:
                     continue  # (not a cell: inside the one before)
-                attrs = _attributes(other.group(1))
-                other_ref = attrs.get(b"r") if attrs else None
-                if other_ref is None or b"xmlns" in other.group(1):
+                attributes = other.group(1)
+                if attributes.startswith(b' r="') and not checked:  # (r's value ends at the next '"')
+                    other_ref = attributes[4:attributes.find(b'"', 4)]
+                else:
+                    attrs = _attributes(attributes)
+                    other_ref = attrs.get(b"r") if attrs else None
+                if other_ref is None or b"xmlns" in attributes:
                     return None  # a cell without (or with an escaped) reference, or perhaps not a cell: the tree
-                other_col = column_number(other_ref.rstrip(b"0123456789").decode("ascii", "replace"))
+                other_col = _column(other_ref.rstrip(b"0123456789").decode("ascii", "replace"))
                 if other_col == col:
                     return None  # the cell is there after all, in a form the search did not see
                 if other_col > col:
@@ -415,15 +461,9 @@ class _Rows:
                 if ext >= 0:
                     before = ext
             inserts.append((before, col, ref, value))
-        if inserts and self.column_styles is None:  # the part up to its sheetData, closed, holds the <cols>
-            head = etree.fromstring(data[:self.start] + b"</" + p + b"worksheet>",
-                                    etree.XMLParser(resolve_entities=False, no_network=True))
-            ns = etree.QName(head).namespace
-            self.column_styles = _column_styles(head, lambda name: q(name, ns) if ns else name)
         for before, col, ref, value in inserts:
-            style = self.column_styles.get(col)
             changes.append((before, before, _new_cell(p, b' r="%s"' % ref.encode("ascii"),
-                                                      style.encode("ascii") if style else b"", value)))
+                                                      self.column_style(col) or b"", value)))
         return closing
 
 
