@@ -310,9 +310,11 @@ def test_the_plain_scan_is_what_patches_a_plain_part():
 # so (it writes namespace declarations first, attributes in double quotes, an empty element closed)
 _COLUMN_CELLS = [
     ('<c r="C{r}" s="2"/>', True), ('<c r="C{r}"/>', True), ('<c r="C{r}" s="2"><v>5</v></c>', True),
-    ('<c r="C{r}" s="2" t="s"><v>0</v></c>', True), ('<c r="C{r}" s="3" t="inlineStr"><is><t>a &amp; b</t></is></c>', True),
+    ('<c r="C{r}" s="2" t="s"><v>0</v></c>', True),
+    ('<c r="C{r}" s="3" t="inlineStr"><is><t>a &amp; b</t></is></c>', True),
     ('<c r="C{r}" s="2"></c>', False), ('<c r="C{r}" s=""/>', True), ('<c r="C{r}" s="2" vm="1" cm="1"/>', True),
-    ('<c r="C{r}"><f>A{r}+1</f><v>2</v></c>', True), ('<c r="C{r}"><f t="shared" ref="C{r}:C{n}" si="0">A1</f><v>3</v></c>', True),
+    ('<c r="C{r}"><f>A{r}+1</f><v>2</v></c>', True),
+    ('<c r="C{r}"><f t="shared" ref="C{r}:C{n}" si="0">A1</f><v>3</v></c>', True),
     ('<c r="C{r}"><f t="shared" ref="C{r}:D{r}" si="1">A1</f><v>3</v></c>', True),
     ('<c s="2" r="C{r}"/>', True), ('<c  r="C{r}"\n s="2"/>', False), ("<c r='C{r}' s='2'/>", False),
     ('<c r="C{r}" s="2" x="a&gt;b"/>', False), ('<c r="C{r}" s="2" x="a&amp;b"/>', True),
@@ -324,9 +326,11 @@ _FIRST_CELLS = ['<c r="A{r}" s="1" t="s"><v>{r}</v></c><c r="B{r}" s="1"/>'] * 4
     '<c r="A{r}" t="inlineStr"><is><r><t>x</t></r></is></c>', '<c r="A{r}"><f t="array" ref="A{r}">1</f></c>',
     '<c r="A{r}"><v>1</v><extLst/></c>', '<c r="B{r}" s="1"/> ']
 _ROW_TAGS = [('<row r="{r}" spans="1:5"{x}>', True), ('<row r="{r}"{x}>', True), ('<row r="{r}" spans="1:2"{x}>', True),
-             ('<row r="{r}" spans="1:2 3:5" ht="20" customHeight="1"{x}>', True), ('<row spans="1:5" r="{r}"{x}>', True),
+             ('<row r="{r}" spans="1:2 3:5" ht="20" customHeight="1"{x}>', True),
+             ('<row spans="1:5" r="{r}"{x}>', True),
              ("<row r='{r}'{x}>", False), ('<row r="{r}" xmlns="urn:other"{x}>', False),
-             ('<row r="{r}" x14ac:dyDescent="0.25" xmlns:x14ac="urn:x"{x}>', False), ('<row r="{r}" x="a&gt;b"{x}>', False)]
+             ('<row r="{r}" x14ac:dyDescent="0.25" xmlns:x14ac="urn:x"{x}>', False),
+             ('<row r="{r}" x="a&gt;b"{x}>', False)]
 
 
 @st.composite

@@ -267,8 +267,8 @@ _PLAIN_CELLS = (rb'(?:<{p}c r="[A-Z]{1,3}[0-9]+"(?: (?:s|t|cm|vm|ph)="[^"]*")*(?
 
 class _Rows:
     """The changes that set cells in the rows of a plain part's sheetData (``_scan``), found by their
-    references: ``quick`` for one cell a row whose row and cell are in the usual form, ``careful`` for
-    any row (cells to add, a spans hint to drop, formulas, attributes in another order)."""
+    references: ``quick`` for one cell a row whose row and cell (or cells, for one to add) are in the usual
+    form, ``careful`` for any row (a spans hint to drop, formulas, attributes in another order)."""
 
     def __init__(self, data: bytes, p: bytes, start: int, end: int, values: dict, where: str):
         self.data, self.p, self.start, self.end, self.where = data, p, start, end, where
@@ -284,10 +284,11 @@ class _Rows:
         self.plain_cells = re.compile(_PLAIN_CELLS.replace(b"{p}", re.escape(p)))
         self.cell_letters = re.compile(b"<" + re.escape(p) + b'c r="([A-Z]{1,3})[0-9]+"')
         self.within: dict[tuple[bytes, tuple[int, ...]], bool] = {}
-        self.plain_names = (data, data.find, data.rfind, end, self.checked, self.changes, b"<" + p + b'row r="%d"',
+        self.constants = (data, data.find, data.rfind, end, self.checked, self.changes, b"<" + p + b'row r="%d"',
                             b"</" + p + b"row>", b"</" + p + b"c>", b"<" + p + b"c", b"<" + p + b"f")
 
     def careful_all(self, wanted: list) -> list[tuple[int, int, bytes]] | None:
+        """The changes for ``wanted`` ((row, column, reference, value) in order), row by row the careful way."""
         at = self.start
         for number, group in groupby(wanted, _ROW_OF):
             at = self.careful(number, list(group), at)
@@ -382,7 +383,7 @@ class _Rows:
         """Add the changes for the cells ``todo`` of row ``number``, the first such row after ``at``: where
         its ``</row>`` is, or None for a part to edit as a tree."""
         data, find, rfind, end, checked, changes, row_needle, row_end, cell_end, cell_start, f_start = \
-            self.plain_names
+            self.constants
         found = find(row_needle % number, at, end)
         if found < 0:
             return None  # no such row (to add) or another form: the tree
