@@ -222,16 +222,16 @@ def _one_a_row(values: dict[str, Decimal | None]) -> tuple[list, list, list, lis
     in a row of its own; else None.  The references are split all at once, not one by one (issue 28)."""
     refs, vals = list(values), list(values.values())
     joined = "\n".join(refs)
-    letters = joined.translate(_NO_DIGITS).split("\n") if joined.isascii() and _REFS.match(joined) else ()
-    if not refs or len(letters) != len(refs):
+    if not refs or not joined.isascii() or _REFS.match(joined) is None:
         return None
     digits = joined.translate(_NO_LETTERS).split("\n")
+    if len(digits) != len(refs) or len(set(digits)) != len(digits):
+        return None  # (a reference with a line break in it), or a row twice
+    letters = joined.translate(_NO_DIGITS).split("\n")
     rows = list(map(int, digits))
     numbers = {name: _column(name) for name in set(letters)}
     cols = list(map(numbers.__getitem__, letters))
-    if not all(map(lt, rows, islice(rows, 1, None))):  # not in row order, or a row twice
-        if len(set(rows)) != len(rows):
-            return None
+    if not all(map(lt, rows, islice(rows, 1, None))):  # not in row order
         rows, cols, refs, vals, digits = map(list, zip(*sorted(zip(rows, cols, refs, vals, digits))))
     return rows, cols, refs, vals, digits
 
