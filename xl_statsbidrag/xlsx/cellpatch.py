@@ -22,15 +22,23 @@ comment, a processing instruction, a CDATA section or single-quoted attributes c
 keep every other element, attribute and namespace declaration (prefixes, ``mc:Ignorable``, ``extLst``),
 and the part's XML declaration if it had one; the tree writes what a parser does not keep (quote marks,
 CR LF inside the root, CDATA as such) in lxml's equivalent form, the scan writes the new cells as lxml
-writes them (tests/xlsx/test_cellpatch.py holds both to the tree's output).
+writes them (tests/xlsx/test_cellpatch.py holds both to the tree's output).  A part whose rows or cells
+declare namespaces, or whose root binds the sheet's namespace to a second prefix, is the tree's: a row
+or cell may then be in another namespace (no row or cell of the sheet), or one under another prefix.
+
+The scan sets one cell a row (a column, as utfall sets its Utfall column) the quick way (``_Rows.quick``:
+the row and the cell found by their references, each form of start tag judged once, the references and
+the new values made all at once; issue 28: the time of the part's zlib round trip and a half); a row it
+does not vouch for (a cell to add, a spans hint to drop, a formula, ``r`` not first), and any other set of
+cells, the careful way (``_Rows.careful``), which makes the same changes.
 """
 from __future__ import annotations
 
 import re
 from decimal import Decimal
 from functools import lru_cache
-from itertools import groupby
-from operator import itemgetter
+from itertools import groupby, islice
+from operator import itemgetter, lt
 from typing import Iterator
 
 from lxml import etree
@@ -43,6 +51,7 @@ from .worksheet import value_text
 
 _CELL_REF = re.compile(r"([A-Z]{1,3})(\d+)")
 _ROW_OF = itemgetter(0)
+_PLACE = itemgetter(0, 1)  # a change's begin and finish
 _SPACE = re.compile(rb"[ \t\r\n]*")
 
 
@@ -90,18 +99,15 @@ def patch_chunks(data: bytes, values: dict[str, Decimal | None], where: str = ""
     if edits is None:
         yield _patch_tree(data, values, where)
         return
-    start, end, changes = edits
-    pieces, size, at = [data[:start]], 0, start
-    for begin, finish, new in changes:
-        pieces.append(data[at:begin])
-        pieces.append(new)
-        size += begin - at
-        at = finish
-        if size > 1 << 18:
-            yield b"".join(pieces)
-            pieces, size = [], 0
-    pieces.append(data[at:end])
-    yield b"".join(pieces)
+    end, changes = edits
+    at = 0
+    for block in range(0, len(changes), 1024):  # some 400 kB at a time
+        pieces = []
+        for begin, finish, new in changes[block:block + 1024]:
+            pieces += (data[at:begin], new)
+            at = finish
+        yield b"".join(pieces)
+    yield data[at:end]
 
 
 class _NoTree:
@@ -123,6 +129,20 @@ _SPANS = re.compile(rb'[ \t\r\n]spans="([^"]*)"')
 _STYLE = re.compile(rb'[ \t\r\n]s="([^"]*)"')
 
 
+def _nowhere(data: bytes, pair: bytes, start: int) -> bool:
+    """Whether the two bytes ``pair`` ("<?", "<!") are nowhere in ``data[start:]``: looked for by the second,
+    rare in a sheet, which memchr finds some 40 times faster than the pair (every tag starts with "<")."""
+    first, second = pair[0], pair[1:]
+    at = data.find(second, start + 1)
+    for _ in range(100):
+        if at < 0:
+            return True
+        if data[at - 1] == first:
+            return False
+        at = data.find(second, at + 1)
+    return at < 0 or data.find(pair, at - 1) < 0
+
+
 def _plain(tag: bytes) -> bool:
     """A start tag whose attributes can be found by searching its text: double quotes only (so that no
     attribute hides in another's value) and no references to resolve."""
@@ -138,20 +158,26 @@ def _attributes(text: bytes) -> dict[bytes, bytes] | None:
 
 
 def _scan(data: bytes, values: dict[str, Decimal | None], where: str, well_formed: bool = False):
-    """(start, end, [(begin, finish, new bytes)]) for a part in the plain form: the output is ``data[:start]``
-    with the changes made in ``data[start:end]``; None for a part to edit as a tree."""
+    """(end, [(begin, finish, new bytes)]) for a part in the plain form: the output is ``data[:end]`` with
+    the changes made, in order; None for a part to edit as a tree."""
     declaration = _DECLARATION.match(data)
     if declaration is None:
         return None
     encoding = _ENCODING.search(declaration.group())
     if encoding is None or encoding.group(1).replace(b"-", b"").upper() != b"UTF8":
         return None
-    if data.find(b"<?", declaration.end()) >= 0 or b"<!" in data:
+    if not _nowhere(data, b"<?", declaration.end()) or not _nowhere(data, b"<!", 0):
         return None
     root = _ROOT.match(data, declaration.end())
     if root is None:
         return None
     p = root.group(1) + b":" if root.group(1) else b""
+    tag = re.compile(b"<" + re.escape(p) + b"worksheet" + _START_TAG_REST).match(data, root.start())
+    attrs = _attributes(tag.group(1)) if tag else None
+    namespace = attrs.get(b"xmlns:" + p[:-1] if p else b"xmlns") if attrs is not None else None
+    if attrs is None or namespace is not None and sum(
+            value == namespace for name, value in attrs.items() if name.startswith(b"xmlns")) > 1:
+        return None  # a second prefix for the sheet's namespace (<y:c> a cell too), or escaped: the tree
     end = data.rfind(b"</" + p + b"worksheet>")
     if end < 0 or not _WHITESPACE.match(data, end + len(p) + 12):
         return None
@@ -173,57 +199,225 @@ def _scan(data: bytes, values: dict[str, Decimal | None], where: str, well_forme
                                                    load_dtd=False, huge_tree=False))
     except etree.XMLSyntaxError as exc:
         raise UserError(f"the part {where} is not well-formed XML ({exc})") from None
-    wanted = sorted((*_split(ref)[::-1], ref, value) for ref, value in values.items())  # (row, col, ref, value)
-    if len({cell[:2] for cell in wanted}) != len(wanted):
-        return None  # one cell named twice ("J5", "J05"): the tree sets it once
-    row_tag = re.compile(b"<" + re.escape(p) + b"row" + _START_TAG_REST)
-    cell_tag = re.compile(b"<" + re.escape(p) + b"c" + _START_TAG_REST)
-    formula_tag = re.compile(b"<" + re.escape(p) + b"f" + _START_TAG_REST)
-    row_end, cell_end = b"</" + p + b"row>", b"</" + p + b"c>"
-    covered = set(values)
-    changes: list[tuple[int, int, bytes]] = []
-    at = sheet_data
-    column_styles: dict[int, str] | None = None  # read when a cell is added
-    within: dict[tuple[bytes, tuple[int, ...]], bool] = {}
-    find, rfind = data.find, data.rfind
-    # start tags are read by finding their ends: sound where no attribute value is single-quoted (a '>'
-    # in it) or holds a reference; else each tag is checked (a "plain" one) before it is read
-    checked = find(b"'", sheet_data, sheet_data_end) >= 0 or find(b"&", sheet_data, sheet_data_end) >= 0
-    row_needle, cell_start, f_start = b"<" + p + b'row r="%d"', b"<" + p + b"c", b"<" + p + b"f"
-    close_cell, spaces = len(cell_end), b" \t\r\n"
-    for number, group in groupby(wanted, _ROW_OF):  # once per row to patch: plain calls only (issue 28)
-        found = find(row_needle % number, at, sheet_data_end)
+    rows = _Rows(data, p, sheet_data, sheet_data_end, values, where)
+    one_a_row = _one_a_row(values)
+    if one_a_row is not None:  # a column set, as utfall does: the quick way
+        changes = rows.quick(*one_a_row)
+    else:
+        wanted = sorted((*_split(ref)[::-1], ref, value) for ref, value in values.items())  # (row, col, ref, value)
+        if len({cell[:2] for cell in wanted}) != len(wanted):
+            return None  # one cell named twice ("J5", "J05"): the tree sets it once
+        changes = rows.careful_all(wanted)
+    return None if changes is None else (end, changes)
+
+
+_REFS = re.compile(r"[A-Z]{1,3}[1-9][0-9]*(?:\n[A-Z]{1,3}[1-9][0-9]*)*\Z")
+_NO_DIGITS = str.maketrans("", "", "0123456789")
+_NO_LETTERS = str.maketrans("", "", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def _one_a_row(values: dict[str, Decimal | None]) -> tuple[list, list, list, list, list[str]] | None:
+    """The cells to set as lists of their rows, columns, references, values and rows' digits, in row
+    order, when every reference is plain ("J5": ASCII capitals, digits without a leading zero) and each is
+    in a row of its own; else None.  The references are split all at once, not one by one (issue 28)."""
+    refs, vals = list(values), list(values.values())
+    joined = "\n".join(refs)
+    if not refs or not joined.isascii() or _REFS.match(joined) is None:
+        return None
+    digits = joined.translate(_NO_LETTERS).split("\n")
+    if len(digits) != len(refs) or len(set(digits)) != len(digits):
+        return None  # (a reference with a line break in it), or a row twice
+    letters = joined.translate(_NO_DIGITS).split("\n")
+    rows = list(map(int, digits))
+    numbers = {name: _column(name) for name in set(letters)}
+    cols = list(map(numbers.__getitem__, letters))
+    if not all(map(lt, rows, islice(rows, 1, None))):  # not in row order
+        rows, cols, refs, vals, digits = map(list, zip(*sorted(zip(rows, cols, refs, vals, digits))))
+    return rows, cols, refs, vals, digits
+
+
+def _each(head: bytes, items: list[str], tail: bytes) -> list[bytes]:
+    """``head + item + tail`` for each (ASCII, one-line) item, made by one join."""
+    text = "\n".join(items).encode("ascii")
+    return (head + text.replace(b"\n", tail + b"\n" + head) + tail).split(b"\n")
+
+
+_TRAILING_ZEROS = re.compile(r"(\.[0-9]*?)0+(?=\n|\Z)")
+_BARE_POINT = re.compile(r"\.(?=\n|\Z)")
+
+
+def _tails(vals: list, p: bytes) -> list[bytes]:
+    """The end of each new cell after its style: ``/>`` for no value, else ``><v>1.5</v></c>`` with
+    ``value_text``'s text, made for all the values at once (issue 28): a Decimal's ``str`` is that text
+    but for its trailing zeros where it has no exponent ("E"), is no NaN ("a") and no Infinity ("I")."""
+    v_open, v_close = b"><" + p + b"v>", b"</" + p + b"v></" + p + b"c>"
+    text = "\n".join(map(str, vals))
+    if not set(map(type, vals)) <= {Decimal, type(None)} or "E" in text or "a" in text or "I" in text:
+        return [b"/>" if v is None else v_open + value_text(v).encode("ascii") + v_close for v in vals]
+    body = _BARE_POINT.sub("", _TRAILING_ZEROS.sub(r"\1", text)).encode("ascii")
+    tails = v_open + body.replace(b"\n", v_close + b"\n" + v_open) + v_close
+    return tails.replace(v_open + b"None" + v_close, b"/>").split(b"\n")
+
+
+# a row's cells in the plain form (r first, a value, a formula or an inline string), one after another
+_PLAIN_CELLS = (rb'(?:<{p}c r="[A-Z]{1,3}[0-9]+"(?: (?:s|t|cm|vm|ph)="[^"]*")*(?:/>|>'
+                rb'(?:<{p}f(?: [a-zA-Z]+="[^"]*")*(?:/>|>[^<]*</{p}f>))?'
+                rb'(?:<{p}v>[^<]*</{p}v>|<{p}is><{p}t(?: xml:space="preserve")?>[^<]*</{p}t></{p}is>)?</{p}c>))*')
+
+
+class _Rows:
+    """The changes that set cells in the rows of a plain part's sheetData (``_scan``), found by their
+    references: ``quick`` for one cell a row whose row and cell (or cells, for one to add) are in the usual
+    form, ``careful`` for any row (a spans hint to drop, formulas, attributes in another order)."""
+
+    def __init__(self, data: bytes, p: bytes, start: int, end: int, values: dict, where: str):
+        self.data, self.p, self.start, self.end, self.where = data, p, start, end, where
+        self.covered = set(values)
+        self.changes: list[tuple[int, int, bytes]] = []
+        # start tags are read by finding their ends: sound where no attribute value is single-quoted (a '>'
+        # in it) or holds a reference; else each tag is checked (a "plain" one) before it is read
+        self.checked = data.find(b"'", start, end) >= 0 or data.find(b"&", start, end) >= 0
+        self.row_tag = re.compile(b"<" + re.escape(p) + b"row" + _START_TAG_REST)
+        self.cell_tag = re.compile(b"<" + re.escape(p) + b"c" + _START_TAG_REST)
+        self.formula_tag = re.compile(b"<" + re.escape(p) + b"f" + _START_TAG_REST)
+        self.column_styles: dict[int, str] | None = None  # read when a cell is added
+        self.plain_cells = re.compile(_PLAIN_CELLS.replace(b"{p}", re.escape(p)))
+        self.cell_letters = re.compile(b"<" + re.escape(p) + b'c r="([A-Z]{1,3})[0-9]+"')
+        self.within: dict[tuple[bytes, tuple[int, ...]], bool] = {}
+        self.constants = (data, data.find, data.rfind, end, self.checked, self.changes, b"<" + p + b'row r="%d"',
+                            b"</" + p + b"row>", b"</" + p + b"c>", b"<" + p + b"c", b"<" + p + b"f")
+
+    def careful_all(self, wanted: list) -> list[tuple[int, int, bytes]] | None:
+        """The changes for ``wanted`` ((row, column, reference, value) in order), row by row the careful way."""
+        at = self.start
+        for number, group in groupby(wanted, _ROW_OF):
+            at = self.careful(number, list(group), at)
+            if at is None:
+                return None
+        self.changes.sort(key=_PLACE)
+        return self.changes
+
+    def quick(self, rows: list[int], cols: list[int], refs: list[str], vals: list, digits: list[str]
+              ) -> list[tuple[int, int, bytes]] | None:
+        """The changes for one cell in each row: a row found by ``<row r="N"``, the cell in it by
+        ``<c r="J5"``, each start tag's rest (after the reference) judged once for all the rows or cells that
+        share it; a new cell is the old one's ``<c r="J5"`` with the rest made new, a cell to add goes where
+        ``insertion`` says.  Any row not in that form (a spans hint to drop, a formula, ``r`` not first, cells
+        not plain) goes ``careful``."""
+        data, p, end, checked = self.data, self.p, self.end, self.checked
+        find, startswith, changes = data.find, data.startswith, self.changes
+        append = changes.append
+        cell_start, row_end, cell_end = b"<" + p + b"c", b"</" + p + b"row>", b"</" + p + b"c>"
+        f_start, lc, lce = b"<" + p + b"f", len(cell_start), len(cell_end)
+        row_forms: dict[tuple[bytes, int], bool] = {}  # (a row tag's rest, the column) -> the quick way holds
+        cell_forms: dict[bytes, tuple[bytes, bool] | None] = {}  # a cell tag's rest -> (style, self-closing)
+        at, in_order = self.start, True
+        for number, col, ref, value, tail, row_needle, needle in zip(
+                rows, cols, refs, vals, _tails(vals, p), _each(b"<" + p + b'row r="', digits, b'"'),
+                _each(b' r="', refs, b'"')):
+            found = find(row_needle, at, end)
+            if found >= 0:
+                gt = find(b">", found, end)
+                key = (data[found + len(row_needle):gt + 1], col)
+                row_form = row_forms.get(key)
+                if row_form is None:
+                    row_form = row_forms[key] = _quick_row(*key, checked)
+                if row_form:
+                    closing = find(row_end, gt, end)
+                    hit = find(needle, gt, closing) if closing >= 0 else -1
+                    if hit >= 0 and startswith(cell_start, hit - lc):
+                        after = hit + len(needle)
+                        gt = find(b">", after, closing)
+                        rest = data[after:gt + 1]
+                        cell_form = cell_forms.get(rest, False)
+                        if cell_form is False:
+                            cell_form = cell_forms[rest] = _quick_cell(rest, checked)
+                        if cell_form is not None:
+                            style, closed = cell_form
+                            finish = gt + 1 if closed else find(cell_end, gt, closing)
+                            if finish >= 0 and (closed or find(f_start, gt, finish) < 0):
+                                append((after, finish if closed else finish + lce, style + tail))
+                                at = closing
+                                continue
+                    elif hit < 0 <= closing:  # no such cell: one to add, if the row is plain
+                        before = self.insertion(gt + 1, closing, col)
+                        if before is not None:
+                            style = self.column_style(col)
+                            append((before, before, cell_start + needle + (b' s="%s"' % style if style else b"")
+                                    + tail))
+                            at = closing
+                            continue
+            at = self.careful(number, [(number, col, ref, value)], at)
+            if at is None:
+                return None
+            in_order = False
+        if not in_order:
+            changes.sort(key=_PLACE)
+        return changes
+
+    def insertion(self, start: int, closing: int, col: int) -> int | None:
+        """Where a cell of column ``col`` goes among a row's cells (``data[start:closing]``): before the first
+        of a later column, else at the end; None unless every cell there is plain (``_PLAIN_CELLS``: then no
+        cell is inside another, nor any other element among them) and none is of that column."""
+        data = self.data
+        if self.plain_cells.fullmatch(data, start, closing) is None:
+            return None
+        for cell in self.cell_letters.finditer(data, start, closing):
+            other = _column(cell.group(1).decode("ascii"))
+            if other >= col:
+                return cell.start() if other > col else None
+        return closing
+
+    def column_style(self, col: int) -> bytes | None:
+        """The style of a cell added in column ``col`` (``<col style>``: the part up to its sheetData, closed,
+        holds the <cols>)."""
+        if self.column_styles is None:
+            head = etree.fromstring(self.data[:self.start] + b"</" + self.p + b"worksheet>",
+                                    etree.XMLParser(resolve_entities=False, no_network=True))
+            ns = etree.QName(head).namespace
+            self.column_styles = _column_styles(head, lambda name: q(name, ns) if ns else name)
+        style = self.column_styles.get(col)
+        return style.encode("ascii") if style else None
+
+    def careful(self, number: int, todo: list, at: int) -> int | None:
+        """Add the changes for the cells ``todo`` of row ``number``, the first such row after ``at``: where
+        its ``</row>`` is, or None for a part to edit as a tree."""
+        data, find, rfind, end, checked, changes, row_needle, row_end, cell_end, cell_start, f_start = \
+            self.constants
+        found = find(row_needle % number, at, end)
         if found < 0:
             return None  # no such row (to add) or another form: the tree
-        gt = find(b">", found, sheet_data_end)
+        gt = find(b">", found, end)
         text = data[found:gt + 1]
-        if gt < 0 or text[-2:] == b"/>" or text.count(b'"') % 2 or (checked and not _plain(text)):
-            return None  # a row without cells, or not plain
+        if gt < 0 or text[-2:] == b"/>" or text.count(b'"') % 2 or (checked and not _plain(text)) \
+                or b"xmlns" in text:
+            return None  # a row without cells, not plain, or declaring namespaces (its cells may be others')
         tag_end = gt + 1
-        closing = find(row_end, tag_end, sheet_data_end)
+        closing = find(row_end, tag_end, end)
         if closing < 0:
             return None
-        todo = list(group)
         if b"spans" in text:
             spans = _SPANS.search(text)
             if spans is not None:
                 key = (spans.group(1), *(cell[1] for cell in todo))
-                if key not in within:
-                    within[key] = _within(spans.group(1).decode("ascii", "replace"), key[1:])
-                if not within[key]:
-                    tag = row_tag.match(data, found)
-                    if tag is None or b"xmlns" in text:  # (lxml writes declarations first: the tree)
+                if key not in self.within:
+                    self.within[key] = _within(spans.group(1).decode("ascii", "replace"), key[1:])
+                if not self.within[key]:
+                    tag = self.row_tag.match(data, found)
+                    if tag is None:
                         return None
                     changes.append((found, tag_end, _without(tag, b"spans")))
+        p = self.p
         inserts: list[tuple[int, int, str, Decimal | None]] = []  # before position, column, ref, value
         for _, col, ref, value in todo:
             needle = b' r="%s"' % ref.encode("ascii")
             hit = find(needle, tag_end, closing)
             lt = rfind(b"<", tag_end, hit) if hit >= 0 else -1
-            if lt >= 0 and data.startswith(cell_start, lt) and data[lt + len(cell_start)] in spaces:
+            if lt >= 0 and data.startswith(cell_start, lt) and data[lt + len(cell_start)] in b" \t\r\n":
                 gt = find(b">", hit, closing)
                 text = data[lt:gt + 1]
-                if gt < 0 or text.count(b'"') % 2 or text.find(b"<", 1) >= 0 or (checked and not _plain(text)):
+                if gt < 0 or text.count(b'"') % 2 or text.find(b"<", 1) >= 0 or (checked and not _plain(text)) \
+                        or b"xmlns" in text:
                     return None
                 if text[-2:] == b"/>":
                     finish = gt + 1
@@ -233,24 +427,28 @@ def _scan(data: bytes, values: dict[str, Decimal | None], where: str, well_forme
                         return None
                     f = find(f_start, gt, finish)
                     if f >= 0:
-                        formula = formula_tag.match(data, f)
+                        formula = self.formula_tag.match(data, f)
                         if formula is not None:
                             _check_formula((_attributes(formula.group(1)) or {}).get(b"ref", b"")
-                                           .decode("ascii", "replace"), ref, covered, where)
-                    finish += close_cell
+                                           .decode("ascii", "replace"), ref, self.covered, self.where)
+                    finish += len(cell_end)
                 style = _STYLE.search(text)
                 changes.append((lt, finish, _new_cell(p, needle, style.group(1) if style else b"", value)))
                 continue
             # a cell to add: before the first cell of a later column, or after the row's last cell
             before, after_cells = closing, tag_end
-            for other in cell_tag.finditer(data, tag_end, closing):
+            for other in self.cell_tag.finditer(data, tag_end, closing):
                 if other.start() < after_cells:
                     continue  # (not a cell: inside the one before)
-                attrs = _attributes(other.group(1))
-                other_ref = attrs.get(b"r") if attrs else None
-                if other_ref is None:
-                    return None  # a cell without (or with an escaped) reference: the tree knows its place
-                other_col = column_number(other_ref.rstrip(b"0123456789").decode("ascii", "replace"))
+                attributes = other.group(1)
+                if attributes.startswith(b' r="') and not checked:  # (r's value ends at the next '"')
+                    other_ref = attributes[4:attributes.find(b'"', 4)]
+                else:
+                    attrs = _attributes(attributes)
+                    other_ref = attrs.get(b"r") if attrs else None
+                if other_ref is None or b"xmlns" in attributes:
+                    return None  # a cell without (or with an escaped) reference, or perhaps not a cell: the tree
+                other_col = _column(other_ref.rstrip(b"0123456789").decode("ascii", "replace"))
                 if other_col == col:
                     return None  # the cell is there after all, in a form the search did not see
                 if other_col > col:
@@ -263,19 +461,31 @@ def _scan(data: bytes, values: dict[str, Decimal | None], where: str, well_forme
                 ext = data.find(b"<" + p + b"extLst", after_cells, closing)
                 if ext >= 0:
                     before = ext
-            if column_styles is None:  # the part up to its sheetData, closed, holds the <cols>
-                head = etree.fromstring(data[:sheet_data] + b"</" + p + b"worksheet>",
-                                        etree.XMLParser(resolve_entities=False, no_network=True))
-                ns = etree.QName(head).namespace
-                column_styles = _column_styles(head, lambda name: q(name, ns) if ns else name)
             inserts.append((before, col, ref, value))
         for before, col, ref, value in inserts:
-            style = column_styles.get(col)
             changes.append((before, before, _new_cell(p, b' r="%s"' % ref.encode("ascii"),
-                                                      style.encode("ascii") if style else b"", value)))
-        at = closing
-    changes.sort(key=lambda change: change[:2])
-    return 0, end, changes
+                                                      self.column_style(col) or b"", value)))
+        return closing
+
+
+def _quick_row(rest: bytes, col: int, checked: bool) -> bool:
+    """Whether a row whose start tag ends in ``rest`` (after ``<row r="N"``) may have its cell of column
+    ``col`` set the quick way: a row with cells, its tag plain, any spans hint holding the column."""
+    if rest[-1:] != b">" or rest[-2:] == b"/>" or rest.count(b'"') % 2 or (checked and not _plain(rest)) \
+            or b"xmlns" in rest:
+        return False
+    spans = _SPANS.search(rest) if b"spans" in rest else None
+    return spans is None or _within(spans.group(1).decode("ascii", "replace"), (col,))
+
+
+def _quick_cell(rest: bytes, checked: bool) -> tuple[bytes, bool] | None:
+    """(the new cell's style attribute, whether the tag closes itself) for a cell whose start tag ends in
+    ``rest`` (after ``<c r="J5"``), or None for one not plain."""
+    if rest[-1:] != b">" or rest.count(b'"') % 2 or b"<" in rest or (checked and not _plain(rest)) \
+            or b"xmlns" in rest:
+        return None
+    style = _STYLE.search(rest)
+    return (b' s="%s"' % style.group(1) if style and style.group(1) else b""), rest[-2:] == b"/>"
 
 
 def _without(tag, name: bytes) -> bytes:
