@@ -158,6 +158,52 @@ def test_a_large_sheet_comes_in_pieces_and_compresses_as_the_whole():
     assert (packed.size, packed.crc) == (len(whole), zlib.crc32(whole))
 
 
+def test_a_part_deflated_on_a_thread_of_its_own_is_the_same_bytes(monkeypatch):
+    """``Deflated(ahead=True)``: the pieces gathered and compressed on a second thread while the next are
+    made give the bytes, CRC and size of the loop on one thread, for any gathering; on one core it is
+    the loop; an error while the pieces are made, or while compressing, is raised, and no thread is left."""
+    import threading
+    import zlib
+
+    from xl_statsbidrag.xlsx import zipio
+
+    chunks = [f"<row>{i} {'å' * (i % 97)}</row>".encode() * (1 + i % 50) for i in range(3000)]
+    whole = b"".join(chunks)
+    compressor = zlib.compressobj(3, zlib.DEFLATED, -15)
+    expected = compressor.compress(whole) + compressor.flush()
+    monkeypatch.setattr(zipio, "_cores", lambda: 2)
+    for piece in (1, 1000, 1 << 16, 1 << 30):
+        monkeypatch.setattr(zipio, "AHEAD_PIECE", piece)
+        packed = Deflated(iter(chunks), 3, ahead=True)
+        assert (packed.data, packed.crc, packed.size) == (expected, zlib.crc32(whole), len(whole))
+    empty = Deflated(iter([]), 3, ahead=True)
+    assert (empty.data, empty.crc, empty.size) == (zlib.compressobj(3, zlib.DEFLATED, -15).flush(), 0, 0)
+    threads = threading.active_count()
+
+    def failing():
+        yield from chunks[:500]
+        raise ValueError("the layout broke")
+    monkeypatch.setattr(zipio, "AHEAD_PIECE", 1000)
+    with pytest.raises(ValueError, match="the layout broke"):
+        Deflated(failing(), 3, ahead=True)
+    crc32, calls = zlib.crc32, []
+
+    def short_of_memory(data, value=0):
+        calls.append(threading.current_thread().name)
+        if len(calls) == 3:
+            raise MemoryError
+        return crc32(data, value)
+    monkeypatch.setattr(zipio.zlib, "crc32", short_of_memory)
+    with pytest.raises(MemoryError):  # on the second thread, raised in the first
+        Deflated(iter(chunks), 3, ahead=True)
+    assert set(calls) == {"deflate"}
+    monkeypatch.setattr(zipio.zlib, "crc32", crc32)
+    assert threading.active_count() == threads
+    monkeypatch.setattr(zipio, "_cores", lambda: 1)
+    monkeypatch.setattr(zipio, "_deflate_ahead", None)  # one core: the plain loop
+    assert Deflated(iter(chunks), 3, ahead=True).data == expected
+
+
 def test_line_breaks_in_text_are_written_as_excel_keeps_them():
     """The worksheet written with f-strings had a CR raw in the part, which every XML parser (Excel's too)
     reads as LF; the lxml worksheet wrote it as &#13;, a CR in the cell.  Same as before: LF."""

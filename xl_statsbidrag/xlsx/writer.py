@@ -332,7 +332,8 @@ class _Edit:
         table_parts = [self.new_part(posixpath.join(posixpath.dirname(self.wb_part), "tables"), "table", "xml")
                        for _ in layout.tables]
         level = FAST_DEFLATE if layout.row_count > FAST_DEFLATE_ROWS else 6
-        self.parts[part] = Deflated(sheet_chunks(layout, style_ids, self.code_name(existing)), level)
+        self.parts[part] = Deflated(sheet_chunks(layout, style_ids, self.code_name(existing)), level,
+                                   ahead=layout.row_count > FAST_DEFLATE_ROWS)
         return part, table_parts
 
     def tables(self, placed: list[tuple[SheetLayout, str, list[str]]]) -> None:

@@ -6,7 +6,10 @@ the target and renamed over it only when complete.
 """
 from __future__ import annotations
 
+import os
+import queue
 import struct
+import threading
 import time
 import zipfile
 import zlib
@@ -34,17 +37,79 @@ class Deflated:
     """A new member's content deflated as it is made, piece by piece (``chunks``: bytes): its CRC-32, its
     size, and the compressed bytes, which are the bytes ``ZipWriter.add`` makes of the whole content.  A
     large part (a sheet of 200 000 rows) then never needs to be in memory uncompressed (issue 28).
-    ``level``: zlib's compression level (6, zlib's default, is what ``add`` uses for bytes)."""
+    ``level``: zlib's compression level (6, zlib's default, is what ``add`` uses for bytes).
 
-    def __init__(self, chunks: Iterable[bytes], level: int = 6):
+    ``ahead``: the pieces are gathered to ``AHEAD_PIECE`` bytes and checksummed and compressed on a thread
+    of their own while the next ones are made (zlib releases the GIL while it works), at most
+    ``AHEAD_DEPTH`` waiting (a few tens of megabytes), when this process may run on more than one core.
+    The bytes are the same either way (one compressor, the pieces in order)."""
+
+    def __init__(self, chunks: Iterable[bytes], level: int = 6, ahead: bool = False):
         compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
-        packed, crc, size = [], 0, 0
-        for chunk in chunks:
-            crc = zlib.crc32(chunk, crc)
-            size += len(chunk)
-            packed.append(compressor.compress(chunk))
+        if ahead and _cores() > 1:
+            packed, crc, size = _deflate_ahead(chunks, compressor)
+        else:
+            packed, crc, size = [], 0, 0
+            for chunk in chunks:
+                crc = zlib.crc32(chunk, crc)
+                size += len(chunk)
+                packed.append(compressor.compress(chunk))
         packed.append(compressor.flush())
         self.data, self.crc, self.size = b"".join(packed), crc, size
+
+
+AHEAD_PIECE, AHEAD_DEPTH = 8 << 20, 2
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
+
+
+def _deflate_ahead(chunks: Iterable[bytes], compressor) -> tuple[list[bytes], int, int]:
+    """``Deflated``'s loop with the checksum and compression on a second thread (see there): (the
+    compressed pieces, CRC-32, size).  An error on either side is raised here once both have stopped."""
+    waiting: queue.Queue = queue.Queue(AHEAD_DEPTH)
+    packed: list[bytes] = []
+    result = [0, 0]
+    failed: list[BaseException] = []
+
+    def work() -> None:
+        crc = size = 0
+        while (piece := waiting.get()) is not None:
+            if failed:
+                continue  # drained, so that the maker never waits on a full queue
+            try:
+                crc = zlib.crc32(piece, crc)
+                size += len(piece)
+                packed.append(compressor.compress(piece))
+            except BaseException as exc:  # a MemoryError: raised in the maker's thread below
+                failed.append(exc)
+        result[:] = crc, size
+
+    worker = threading.Thread(target=work, name="deflate", daemon=True)
+    worker.start()
+    try:
+        gathered: list[bytes] = []
+        count = 0
+        for chunk in chunks:
+            gathered.append(chunk)
+            count += len(chunk)
+            if count >= AHEAD_PIECE:
+                waiting.put(b"".join(gathered))
+                gathered, count = [], 0
+                if failed:
+                    break
+        if gathered and not failed:
+            waiting.put(b"".join(gathered))
+    finally:
+        waiting.put(None)
+        worker.join()
+    if failed:
+        raise failed[0]
+    return packed, result[0], result[1]
 
 
 class ZipWriter:
