@@ -160,8 +160,8 @@ def test_a_large_sheet_comes_in_pieces_and_compresses_as_the_whole():
 
 def test_a_part_deflated_on_a_thread_of_its_own_is_the_same_bytes(monkeypatch):
     """``Deflated(ahead=True)``: the pieces gathered and compressed on a second thread while the next are
-    made give the bytes, CRC and size of the loop on one thread, for any gathering; on one core it is
-    the loop; an error while the pieces are made, or while compressing, is raised, and no thread is left."""
+    made give the bytes, CRC and size of the loop on one thread, for any gathering; without a core free it
+    is the loop; an error while the pieces are made, or while compressing, is raised, and no thread is left."""
     import threading
     import zlib
 
@@ -171,7 +171,7 @@ def test_a_part_deflated_on_a_thread_of_its_own_is_the_same_bytes(monkeypatch):
     whole = b"".join(chunks)
     compressor = zlib.compressobj(3, zlib.DEFLATED, -15)
     expected = compressor.compress(whole) + compressor.flush()
-    monkeypatch.setattr(zipio, "_cores", lambda: 2)
+    monkeypatch.setattr(zipio, "_spare_core", lambda: True)
     for piece in (1, 1000, 1 << 16, 1 << 30):
         monkeypatch.setattr(zipio, "AHEAD_PIECE", piece)
         packed = Deflated(iter(chunks), 3, ahead=True)
@@ -199,9 +199,26 @@ def test_a_part_deflated_on_a_thread_of_its_own_is_the_same_bytes(monkeypatch):
     assert set(calls) == {"deflate"}
     monkeypatch.setattr(zipio.zlib, "crc32", crc32)
     assert threading.active_count() == threads
-    monkeypatch.setattr(zipio, "_cores", lambda: 1)
-    monkeypatch.setattr(zipio, "_deflate_ahead", None)  # one core: the plain loop
+    monkeypatch.setattr(zipio, "_spare_core", lambda: False)
+    monkeypatch.setattr(zipio, "_deflate_ahead", None)  # no core free: the plain loop
     assert Deflated(iter(chunks), 3, ahead=True).data == expected
+
+
+@pytest.mark.parametrize("cores, machine, load, spare", [(1, 8, 0.0, False), (2, 2, 0.4, True), (2, 2, 1.6, False),
+                                                         (2, 8, 3.0, True), (4, 8, 7.9, False), (2, 2, None, True)])
+def test_the_deflate_thread_runs_where_a_core_is_free(monkeypatch, cores, machine, load, spare):
+    """A second thread only where the process may use two cores and the load average (None: the system
+    has none, as Windows) leaves one free."""
+    from xl_statsbidrag.xlsx import zipio
+
+    def loadavg():
+        if load is None:
+            raise AttributeError("getloadavg")
+        return (load, load, load)
+    monkeypatch.setattr(zipio, "_cores", lambda: cores)
+    monkeypatch.setattr(zipio.os, "cpu_count", lambda: machine)
+    monkeypatch.setattr(zipio.os, "getloadavg", loadavg)
+    assert zipio._spare_core() is spare
 
 
 def test_line_breaks_in_text_are_written_as_excel_keeps_them():
