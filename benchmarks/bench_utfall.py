@@ -14,13 +14,15 @@ BOOK LEDGER -o OUT`` run through ``cli.main`` (imports, reading the workbook, re
 ledger, writing the copy with the sheet Utfall), and beside it where its time goes (read: the ledgers;
 match: ``compute``; layout: ``utfall_sheet``; write: the copy, the sheet rendered and compressed; rest: the
 imports, reading the workbook, the CLI).  Each run is a fresh process, so that its peak memory (VmHWM) is
-its own, with bytecode cached (as installed); the best time of the repeats counts (the machine is shared).
+its own, with bytecode cached (as installed); the best time of the repeats counts (the machine is shared),
+the medians follow; with ``--against`` the two checkouts' runs alternate.
 Targets: the whole command within 2x of the floor, peak memory under 1 GB.
 """
 from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -144,10 +146,26 @@ def measure(code: str, *args: str) -> tuple[float, float, float, str]:
     return seconds, cpu, mb, other[-1] if other else ""
 
 
-def best(code: str, *args: str, repeat: int) -> tuple[float, float, float, str]:
-    runs = [measure(code, *args) for _ in range(repeat)]
+def summary(runs: list[tuple[float, float, float, str]]) -> tuple[float, float, float, str]:
+    """The best wall time, the least CPU, the highest peak and the fastest run's phases, with the medians of
+    wall and CPU time after them (on a shared machine the median of interleaved runs is the steadier)."""
     fastest = min(runs, key=lambda r: r[0])
-    return fastest[0], min(r[1] for r in runs), max(r[2] for r in runs), fastest[3]
+    medians = f"(median {statistics.median(r[0] for r in runs):.2f} s wall, {statistics.median(r[1] for r in runs):.2f} s CPU)"
+    return fastest[0], min(r[1] for r in runs), max(r[2] for r in runs), f"{fastest[3]} {medians}".strip()
+
+
+def best(code: str, *args: str, repeat: int) -> tuple[float, float, float, str]:
+    return summary([measure(code, *args) for _ in range(repeat)])
+
+
+def interleaved(ledger: Path, roots: list[tuple[str, Path]], out: Path, repeat: int) -> list:
+    """``best`` of the command of each checkout, their runs alternated (a, b, b, a, a, b, ...), so that a
+    change in the machine's load falls on both."""
+    runs: list[list] = [[] for _ in roots]
+    for i in range(repeat):
+        for k in (range(len(roots)) if i % 2 == 0 else reversed(range(len(roots)))):
+            runs[k].append(measure(UTFALL, str(ledger), str(WORKBOOK), str(roots[k][1]), str(out)))
+    return [summary(r) for r in runs]
 
 
 def row(name: str, size: float, result, floor) -> str:
@@ -189,9 +207,8 @@ def main() -> None:
             print(f"{rows:,} transactions, {on:,} on the agreement's objekt (9902, 9917), best of {args.repeat}")
             floor = best(BASELINE, str(csv), repeat=args.repeat)
             print(row("  CSV: read_csv + groupby (floor)", csv.stat().st_size / 1e6, floor, None))
-            for name, root in roots if args.only != "sie" else []:
-                print(row(f"  CSV: utfall, whole command{name}", csv.stat().st_size / 1e6,
-                          best(UTFALL, str(csv), str(WORKBOOK), str(root), str(out), repeat=args.repeat), floor))
+            for (name, _), result in zip(roots, interleaved(csv, roots, out, args.repeat) if args.only != "sie" else []):
+                print(row(f"  CSV: utfall, whole command{name}", csv.stat().st_size / 1e6, result, floor))
             if args.sweep or args.only == "csv":
                 continue
             write_sie(data, sie)
@@ -200,8 +217,7 @@ def main() -> None:
                                            "peak())", "print(elapsed, time.process_time() - cpu, peak())"),
                            str(sie), repeat=args.repeat)
             print(row("  SIE: minimal reader + groupby", size, minimal, None))
-            for name, root in roots:
-                ours = best(UTFALL, str(sie), str(WORKBOOK), str(root), str(out), repeat=args.repeat)
+            for (name, _), ours in zip(roots, interleaved(sie, roots, out, args.repeat)):
                 print(row(f"  SIE: utfall, whole command{name}", size, ours, floor) + "   (ratio to the CSV floor)")
                 print(f"{'':<70}{ours[0] / minimal[0]:.2f}x wall, {ours[1] / minimal[1]:.2f}x CPU   (ratio to the "
                       "minimal SIE reader + groupby)")

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from tests.support.ledgers import write, write_lines
 
@@ -50,6 +51,30 @@ def test_the_line_cut_of_a_large_export_gives_the_rows_a_full_read_gives(tmp_pat
     pd.testing.assert_frame_equal(cut, full)
     assert len(cut) == sum(1 for i in range(30000) if i % 7 and i % 5 in (0, 1))
     assert (cut["line"].map(lambda n: lines[n - 1].split(";")[3].strip()) == "9902").all()
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.lists(st.sampled_from(["9902", "9917", "99", "9", "02", ";", "\n", "\r\n", "x", "ö"]), max_size=40)
+       .map("".join), needles=st.lists(st.sampled_from(["9902", "9917", "99", "0", "2;9", "ö"]), min_size=1, max_size=3),
+       chunk=st.sampled_from([1, 3, 7, 1 << 23]), skip=st.integers(0, 3))
+def test_the_line_cut_keeps_exactly_the_lines_with_a_code(monkeypatch, text, needles, chunk, skip):
+    """``_candidate_lines`` against the plain definition: every line (from ``start``) that contains one of
+    the codes, whole, with its line number; codes that overlap or contain one another, a last line
+    without a line end, a chunk boundary anywhere (a last chunk shorter than a code raised IndexError)."""
+    from xl_statsbidrag.ledger import delimited
+
+    monkeypatch.setattr(delimited, "_CHUNK", chunk)
+    data = text.encode("cp1252")
+    start = min(skip, len(data))
+    start = data.rfind(b"\n", 0, start) + 1  # a line's start, as the reader gives it
+    codes = [n.encode("cp1252") for n in needles]
+    lines = data[start:].split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()
+    kept = [(i, line) for i, line in enumerate(lines, start=5) if any(c in line for c in codes)]
+    body, numbers = delimited._candidate_lines(data, start, 5, codes)
+    assert body == b"".join(line + b"\n" for _, line in kept)
+    assert numbers.tolist() == [i for i, _ in kept]
 
 
 # --- 3. separators, CRs and line breaks ----------------------------------------------------------------

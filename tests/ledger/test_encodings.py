@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from tests.support.ledgers import write
 
@@ -67,3 +68,15 @@ def test_utf16_without_bom_and_the_common_amounts_agree_with_the_careful_parser(
                 parse_ore(text)
             except AmountError:
                 pass
+
+
+@settings(max_examples=80, deadline=None)
+@given(data=st.lists(st.sampled_from([b"\r", b"\n", b"\r\n", b"x", b"\xe5"]), max_size=30).map(b"".join),
+       at=st.integers(0, 40))
+def test_carriage_returns_are_counted_as_bytes_count_counts_them(data, at):
+    """``carriage_returns`` (numpy, in pieces) against ``bytes.count``: all CRs, and those not followed by
+    LF, also where a CRLF straddles the 8 MB boundary of the pieces or a CR ends the data."""
+    from xl_statsbidrag.ledger.encodings import carriage_returns
+
+    for text in (data, b"a" * ((1 << 23) - at) + data):
+        assert carriage_returns(text) == (text.count(b"\r"), text.count(b"\r") - text.count(b"\r\n"))

@@ -158,6 +158,69 @@ def test_a_large_sheet_comes_in_pieces_and_compresses_as_the_whole():
     assert (packed.size, packed.crc) == (len(whole), zlib.crc32(whole))
 
 
+def test_a_part_deflated_on_a_thread_of_its_own_is_the_same_bytes(monkeypatch):
+    """``Deflated(ahead=True)``: the pieces gathered and compressed on a second thread while the next are
+    made give the bytes, CRC and size of the loop on one thread, for any gathering; without a core free it
+    is the loop; an error while the pieces are made, or while compressing, is raised, and no thread is left."""
+    import threading
+    import zlib
+
+    from xl_statsbidrag.xlsx import zipio
+
+    chunks = [f"<row>{i} {'å' * (i % 97)}</row>".encode() * (1 + i % 50) for i in range(3000)]
+    whole = b"".join(chunks)
+    compressor = zlib.compressobj(3, zlib.DEFLATED, -15)
+    expected = compressor.compress(whole) + compressor.flush()
+    monkeypatch.setattr(zipio, "_spare_core", lambda: True)
+    for piece in (1, 1000, 1 << 16, 1 << 30):
+        monkeypatch.setattr(zipio, "AHEAD_PIECE", piece)
+        packed = Deflated(iter(chunks), 3, ahead=True)
+        assert (packed.data, packed.crc, packed.size) == (expected, zlib.crc32(whole), len(whole))
+    empty = Deflated(iter([]), 3, ahead=True)
+    assert (empty.data, empty.crc, empty.size) == (zlib.compressobj(3, zlib.DEFLATED, -15).flush(), 0, 0)
+    threads = threading.active_count()
+
+    def failing():
+        yield from chunks[:500]
+        raise ValueError("the layout broke")
+    monkeypatch.setattr(zipio, "AHEAD_PIECE", 1000)
+    with pytest.raises(ValueError, match="the layout broke"):
+        Deflated(failing(), 3, ahead=True)
+    crc32, calls = zlib.crc32, []
+
+    def short_of_memory(data, value=0):
+        calls.append(threading.current_thread().name)
+        if len(calls) == 3:
+            raise MemoryError
+        return crc32(data, value)
+    monkeypatch.setattr(zipio.zlib, "crc32", short_of_memory)
+    with pytest.raises(MemoryError):  # on the second thread, raised in the first
+        Deflated(iter(chunks), 3, ahead=True)
+    assert set(calls) == {"deflate"}
+    monkeypatch.setattr(zipio.zlib, "crc32", crc32)
+    assert threading.active_count() == threads
+    monkeypatch.setattr(zipio, "_spare_core", lambda: False)
+    monkeypatch.setattr(zipio, "_deflate_ahead", None)  # no core free: the plain loop
+    assert Deflated(iter(chunks), 3, ahead=True).data == expected
+
+
+@pytest.mark.parametrize("cores, machine, load, spare", [(1, 8, 0.0, False), (2, 2, 0.4, True), (2, 2, 1.6, False),
+                                                         (2, 8, 3.0, True), (4, 8, 7.9, False), (2, 2, None, True)])
+def test_the_deflate_thread_runs_where_a_core_is_free(monkeypatch, cores, machine, load, spare):
+    """A second thread only where the process may use two cores and the load average (None: the system
+    has none, as Windows) leaves one free."""
+    from xl_statsbidrag.xlsx import zipio
+
+    def loadavg():
+        if load is None:
+            raise AttributeError("getloadavg")
+        return (load, load, load)
+    monkeypatch.setattr(zipio, "_cores", lambda: cores)
+    monkeypatch.setattr(zipio.os, "cpu_count", lambda: machine)
+    monkeypatch.setattr(zipio.os, "getloadavg", loadavg)
+    assert zipio._spare_core() is spare
+
+
 def test_line_breaks_in_text_are_written_as_excel_keeps_them():
     """The worksheet written with f-strings had a CR raw in the part, which every XML parser (Excel's too)
     reads as LF; the lxml worksheet wrote it as &#13;, a CR in the cell.  Same as before: LF."""
@@ -299,12 +362,12 @@ def test_the_utfall_sheets_transactions_are_the_cells_they_were():
 
 @pytest.mark.parametrize("rows", [100, 20_001])
 def test_a_sheet_of_many_rows_is_deflated_faster_and_reads_the_same(tmp_path, rows):
-    """Over ``FAST_DEFLATE_ROWS`` rows a new sheet is deflated at zlib's level 3 (not 6): the member is the
-    same XML, only its compressed bytes differ."""
+    """Over ``FAST_DEFLATE_ROWS`` rows a new sheet is deflated at zlib's level ``FAST_DEFLATE`` (2, not 6), on
+    a second thread where there are two cores: the member is the same XML, only its compressed bytes differ."""
     import zipfile
     import zlib
 
-    from xl_statsbidrag.xlsx.writer import FAST_DEFLATE_ROWS, write_sheets
+    from xl_statsbidrag.xlsx.writer import FAST_DEFLATE, FAST_DEFLATE_ROWS, write_sheets
 
     layout = SheetLayout("Utfall", [12.0, 12.0])
     layout.add(Cell(1, "Rubrik", style="header"))
@@ -315,7 +378,8 @@ def test_a_sheet_of_many_rows_is_deflated_faster_and_reads_the_same(tmp_path, ro
     with zipfile.ZipFile(tmp_path / "out.xlsx") as z:
         name = next(n for n in z.namelist() if n.startswith("xl/worksheets/") and b"rad 1 &amp; " in z.read(n))
         xml, packed = z.read(name), z.getinfo(name).compress_size
-    compressor = zlib.compressobj(3 if rows > 100 else 6, zlib.DEFLATED, -15)
+    assert FAST_DEFLATE == 2
+    compressor = zlib.compressobj(FAST_DEFLATE if rows > 100 else 6, zlib.DEFLATED, -15)
     assert packed == len(compressor.compress(xml) + compressor.flush())
     assert xml.startswith(b"<?xml") and xml.count(b"<row ") == rows
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -130,27 +131,24 @@ def _scan_lines(buf: bytes, start: int, separator: int, quotes: bool) -> _Lines:
 def _candidate_lines(data: bytes, start: int, first_line: int, needles: list[bytes]) -> tuple[bytes, np.ndarray]:
     """The lines from byte ``start`` (line ``first_line``) on that contain one of ``needles``, and their
     line numbers: a cheap first cut of a large export down to the lines that may be on the agreement's
-    objekt (the exact test on the objekt column follows).  Vectorised in chunks (numpy): the needles'
-    first bytes, then each following byte, then the lines they are on."""
+    objekt (the exact test on the objekt column follows).  In chunks: the needles found by one regular
+    expression (its scan runs in C), the lines they are on from the chunk's line ends (numpy).  The regular
+    expression finds occurrences that do not overlap, which finds every line with a needle: an occurrence
+    hidden by an overlapping match is on that match's line (a code has no line break)."""
+    pattern = re.compile(b"|".join(re.escape(n) for n in sorted(set(needles), key=len, reverse=True) if n))
     arr = np.frombuffer(data, dtype=np.uint8)
     pieces: list[bytes] = []
     numbers: list[np.ndarray] = []
     line = first_line
-    while start < len(data):
+    while start < len(data) and pattern.pattern:
         end = data.find(b"\n", min(start + _CHUNK, len(data)))
         end = len(data) if end < 0 else end + 1
-        a = arr[start:end]
-        newlines = np.flatnonzero(a == 10)
-        hits = []
-        for needle in needles:
-            found = np.flatnonzero(a[:len(a) - len(needle) + 1] == needle[0])
-            for k in range(1, len(needle)):
-                found = found[a[found + k] == needle[k]]
-            hits.append(np.searchsorted(newlines, found))  # the line (within the chunk) each is on
-        on = np.unique(np.concatenate(hits)) if hits else np.zeros(0, dtype=np.int64)
+        newlines = np.flatnonzero(arr[start:end] == 10)
+        found = np.fromiter((m.start() for m in pattern.finditer(data, start, end)), dtype=np.int64) - start
+        on = np.searchsorted(newlines, found)  # the line (within the chunk) each is on, in order
+        on = on[np.concatenate(([True], on[1:] != on[:-1]))] if len(on) else on
         begins = np.concatenate(([0], newlines + 1))[on] + start
-        ends = np.where(on < len(newlines), newlines[np.minimum(on, max(len(newlines) - 1, 0))] + 1 if len(newlines)
-                        else len(a), len(a)) + start
+        ends = np.append(newlines + 1, end - start)[on] + start
         pieces += [data[b:e] for b, e in zip(begins.tolist(), ends.tolist())]
         numbers.append(on + line)
         line += len(newlines)

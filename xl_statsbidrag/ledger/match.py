@@ -192,7 +192,9 @@ class Utfall:
         columns = {f: t[f].astype(str).tolist() for f in ("verifikation", "rad", "konto", "text", "ansvar",
                                                           "verksamhet", "aktivitet", "objekt", "activity")}
         columns["date"] = t["date"].dt.strftime("%Y-%m-%d").tolist()
-        columns["source"] = [f"{f.rsplit('/', 1)[-1]}:{n}" for f, n in zip(t["file"].tolist(), t["line"].tolist())]
+        files, names = pd.factorize(t["file"].to_numpy(object), use_na_sentinel=False)
+        prefixes = [f"{str(f).rsplit('/', 1)[-1]}:" for f in names]  # file:line, each file's name made once
+        columns["source"] = [prefixes[f] + str(n) for f, n in zip(files.tolist(), t["line"].tolist())]
         assert set(columns) | {"ore"} == set(TRANSACTION_FIELDS)
         reconciliation = [(r.objekt, [ore_to_kr(r.total)] + [ore_to_kr(r.amounts.get(c, 0)) for c in CATEGORY_SV])
                           for r in self.reconciliation]

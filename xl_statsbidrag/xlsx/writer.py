@@ -52,9 +52,11 @@ TYPES = "[Content_Types].xml"
 
 
 # A sheet of many rows (the Utfall sheet of a large ledger: 230 000 rows, 240 MB of XML) is deflated at zlib's
-# level 3, not 6: 2.4x faster and some 15 % larger, the XML the same.  At level 6 deflate was the largest
-# part of `utfall` on a large ledger after the rows were made fast (issue 22 item 10).
-FAST_DEFLATE, FAST_DEFLATE_ROWS = 3, 20_000
+# level 2, not 6, the XML the same, on a second thread where there is a core for it (``zipio.Deflated``'s
+# ``ahead``).  At level 6 deflate was the largest part of `utfall` on a large ledger after the rows were made
+# fast (issue 22 item 10).  Measured on that sheet (237 MB of XML): level 6 ~1.8 s and 15.5 MB; level 3 0.71-0.84 s
+# and 17.9 MB; level 2 0.54-0.58 s and 18.9 MB; level 1 0.52-0.59 s and 19.3 MB: level 2 is level 1's speed.
+FAST_DEFLATE, FAST_DEFLATE_ROWS = 2, 20_000
 
 
 def _crc_size(data: bytes | Deflated) -> tuple[int, int]:
@@ -332,7 +334,8 @@ class _Edit:
         table_parts = [self.new_part(posixpath.join(posixpath.dirname(self.wb_part), "tables"), "table", "xml")
                        for _ in layout.tables]
         level = FAST_DEFLATE if layout.row_count > FAST_DEFLATE_ROWS else 6
-        self.parts[part] = Deflated(sheet_chunks(layout, style_ids, self.code_name(existing)), level)
+        self.parts[part] = Deflated(sheet_chunks(layout, style_ids, self.code_name(existing)), level,
+                                   ahead=layout.row_count > FAST_DEFLATE_ROWS)
         return part, table_parts
 
     def tables(self, placed: list[tuple[SheetLayout, str, list[str]]]) -> None:
