@@ -83,7 +83,7 @@ def batch_throughput(tmp: Path, quick: bool) -> None:
     for jobs in (1, 2):
         out = tmp / f"out{jobs}"
         # A fresh process runs the batch, so that VmHWM (reset at exec, unlike ru_maxrss) measures it alone.
-        code = ("import sys, io; from pathlib import Path; from xl_statsbidrag import batch; "
+        code = ("import sys, io; from pathlib import Path; from xl_statsbidrag.app import batch; "
                 "rows = batch.run([sys.argv[1]], Path(sys.argv[2]), int(sys.argv[3]), progress_stream=io.StringIO()); "
                 "print('PEAK', max(r.peak_kb for r in rows), batch._peak_kb())")
         t = time.perf_counter()

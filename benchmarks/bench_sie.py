@@ -51,7 +51,7 @@ print(len(frame), digest(sums), elapsed, time.process_time() - cpu, peak())
 OURS = PEAK + r"""
 sys.path.insert(0, sys.argv[2])
 t, cpu = time.perf_counter(), time.process_time()
-from xl_statsbidrag.sie import read_sie
+from xl_statsbidrag.ledger.sie import read_sie
 frame = read_sie(sys.argv[1])
 sums = frame.groupby(["objekt", "konto"])["ore"].sum()
 elapsed = time.perf_counter() - t

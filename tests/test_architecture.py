@@ -58,3 +58,34 @@ def test_the_registries_of_where_to_add_are_where_it_says():
         source = (PACKAGE / path).read_text(encoding="utf-8")
         assert re.search(rf"^(?:def |class )?{name}\b", source, re.M), (name, path)
 
+
+
+def test_every_import_in_the_benchmarks_names_a_module_and_name_that_exist():
+    """The benchmarks run by hand, so a moved module broke them unseen (bench_sie and bench_batch imported
+    the flat modules of before issue 26): every ``from xl_statsbidrag... import ...`` in them, in code or in the
+    snippets they run in child processes, must import."""
+    import importlib
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    pattern = re.compile(r"from (xl_statsbidrag[\w.]*) import (\w+(?: as \w+)?(?:, *\w+(?: as \w+)?)*)")
+    seen = set()
+    for path in sorted((root / "benchmarks").glob("*.py")):
+        for module, names in pattern.findall(path.read_text(encoding="utf-8")):
+            for name in (n.split(" as ")[0].strip() for n in names.split(",")):
+                seen.add((path.name, module, name))
+    assert len(seen) > 20
+    missing = []
+    for file, module, name in sorted(seen):
+        try:
+            mod = importlib.import_module(module)
+        except ImportError as exc:
+            missing.append(f"{file}: {module} ({exc})")
+            continue
+        if not hasattr(mod, name):
+            try:
+                importlib.import_module(f"{module}.{name}")
+            except ImportError:
+                missing.append(f"{file}: {module}.{name}")
+    assert missing == []
