@@ -15,7 +15,7 @@ from tests.oracles import lxml_worksheet
 
 from xl_statsbidrag.app.report import report_file
 from xl_statsbidrag.forms.layout import STYLES, Cell, Row, SheetLayout, Table
-from xl_statsbidrag.xlsx.package import q, whole
+from xl_statsbidrag.xlsx.package import q
 from xl_statsbidrag.xlsx.worksheet import render_sheet, sheet_chunks
 from xl_statsbidrag.xlsx.zipio import Deflated
 
