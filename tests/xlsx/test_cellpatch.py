@@ -515,3 +515,29 @@ def test_rows_and_cells_nested_in_other_elements_are_not_the_sheets(rows, values
     new, old = both(part, values)
     assert isinstance(old, bytes)
     assert new == old or c14n(new) == c14n(old)
+
+
+_SHEET_DATAS = [  # a sheetData inside another element before or after the sheet's, or one that ends in a space
+    b'<extLst><ext uri="u"><sheetData><row r="5"><c r="J5"><v>1</v></c></row></sheetData></ext></extLst>'
+    b'<sheetData><row r="5"><c r="J5"><v>2</v></c></row></sheetData>',
+    b'<q xmlns="urn:q"><sheetData><row r="5"><c r="J5"><v>1</v></c></row></sheetData></q>'
+    b'<sheetData><row r="5"><c r="J5"><v>2</v></c></row></sheetData>',
+    b'<sheetData><row r="5"><c r="J5"><v>2</v></c></row></sheetData>'
+    b'<extLst><ext uri="u"><sheetData><row r="6"><c r="J6"><v>1</v></c></row></sheetData></ext></extLst>',
+    b'<sheetData><row r="5"><c r="J5"><v>2</v></c></row></sheetData >'
+    b'<extLst><ext uri="u"><sheetData><row r="6"><c r="J6"><v>1</v></c></row></sheetData></ext></extLst>',
+    b'<sheetData ><row r="5"><c r="J5"><v>2</v></c></row></sheetData>'
+    b'<extLst><ext uri="u"><sheetData><row r="6"><c r="J6"><v>1</v></c></row></sheetData></ext></extLst>',
+]
+
+
+@pytest.mark.parametrize("body", _SHEET_DATAS)
+@pytest.mark.parametrize("values", [{"J5": Decimal(9)}, {"J6": Decimal(9)}, {"J5": Decimal(9), "K5": None}])
+def test_only_the_worksheets_own_sheet_data_is_patched(body, values):
+    """The scan took the first <sheetData> for the sheet's, though it was inside an extLst (issue 28's
+    review: it set the J5 there; with a cell to add, a traceback)."""
+    part = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet ' + MAIN_XMLNS + b'>' + body
+            + b'</worksheet>')
+    new, old = both(part, values)
+    assert isinstance(old, bytes)
+    assert new == old or c14n(new) == c14n(old)

@@ -207,6 +207,10 @@ def _scan(data: bytes, values: dict[str, Decimal | None], where: str, well_forme
     head, tail = data[root.end():sheet_data], data[sheet_data_end:end]
     if len(head) + len(tail) > MAX_NODE or not shallow(head, 1) or not shallow(tail, 1):
         return None
+    inner = data[tag.end():sheet_data]  # (head starts inside the root's start tag)
+    if inner.count(b"<") != inner.count(b">") or tail.count(b"<") != tail.count(b">") \
+            or _depth(inner, 0, len(inner)) != 0 or _depth(tail, 0, len(tail)) != -2:
+        return None  # the sheetData found is inside another element, or ends in "</sheetData >": the tree
     try:  # well-formed, with its namespaces declared: libxml2 reads it all, keeping nothing
         if not well_formed:
             etree.fromstring(data, etree.XMLParser(target=_NoTree(), resolve_entities=False, no_network=True,
