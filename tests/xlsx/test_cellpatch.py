@@ -541,3 +541,14 @@ def test_only_the_worksheets_own_sheet_data_is_patched(body, values):
     new, old = both(part, values)
     assert isinstance(old, bytes)
     assert new == old or c14n(new) == c14n(old)
+
+
+@pytest.mark.parametrize("ref", ["j5", " J5", "J 5", "5J"])
+@pytest.mark.parametrize("values", [{"J5": Decimal(9)}, {"J5": Decimal(9), "K5": None}])
+def test_a_cell_reference_that_is_none_is_an_error_naming_the_part(ref, values):
+    """A row's cell whose r is not a reference was a ValueError's traceback (issue 28's review)."""
+    part = (b'<worksheet ' + MAIN_XMLNS + b'><sheetData><row r="5"><c r="' + ref.encode() + b'"><v>1</v></c></row>'
+            b'</sheetData></worksheet>')
+    with pytest.raises(UserError, match=re.escape(f'the part book.xlsx: sheet1.xml has a cell in row 5 whose reference '
+                                                  f'r="{ref}" is not a cell reference')):
+        patch_cells(part, values, "book.xlsx: sheet1.xml")

@@ -598,7 +598,11 @@ def _patch_tree(data: bytes, values: dict[str, Decimal | None], where: str = "")
         last_col = 0
         for cell in list(row.iterchildren(tag("c"))):
             ref = cell.get("r")
-            col = _split(ref)[0] if ref else last_col + 1
+            try:
+                col = _split(ref)[0] if ref else last_col + 1
+            except ValueError:  # "j5", " J5": a user's (crafted) file, not a traceback
+                raise UserError(f"the part {where} has a cell in row {number} whose reference r=\"{ref}\" is not "
+                                "a cell reference") from None
             last_col = col
             for before in sorted(c for c in todo if c < col):
                 cell.addprevious(new_cell(todo[before][0], column_styles.get(before), todo[before][1]))
