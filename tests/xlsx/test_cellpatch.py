@@ -500,6 +500,9 @@ _NESTED = [  # (rows, cells to set): rows and cells that are not the sheet's, an
     (b'<row r="5"><c r="J5"><v>1</v></c ><c r="K5"><v>2</v></c></row>', {"J5": Decimal(9)}),
     (b'<row r="5" spans="1:2"><c r="J5"><v>1</v></c ><c r="K5"><v>2</v></c></row>', {"J5": Decimal(9)}),
     (b'<row r="5"><c r="A5" t="inlineStr"><is><t>a > b</t></is></c><c r="J5"><v>1</v></c></row>', {"J5": Decimal(9)}),
+    (b'<row r="5" spans="1:11"><c r="A5"><v>1</v></c ><c r="F5"><v>1</v></c></row>', {"D5": Decimal(7)}),
+    (b'<row r="5"><c r="A5"><v>5</v><q xmlns="urn:q"><c r="D5"/></q></c ><c r="J5"><v>1</v></c></row>',
+     {"H5": Decimal(7)}),
 ]
 
 

@@ -381,6 +381,9 @@ class _Rows:
                                     + tail))
                             at = closing
                             continue
+            if found >= 0 and pos > found:  # (the cursor back to the row, not counted again from the start)
+                depth -= count(b"<", found, pos) - 2 * count(b"</", found, pos) - count(b"/>", found, pos)
+                pos = found
             self.cursor = (pos, depth)
             at = self.careful(number, [(number, col, ref, value)], at)
             pos, depth = self.cursor
@@ -504,8 +507,8 @@ class _Rows:
                     before = other.start()
                     break
                 after_cells = other.end() if other.group(2) else data.find(cell_end, other.end(), closing)
-                if after_cells < 0:
-                    return None
+                if after_cells < 0 or not other.group(2) and find(cell_start, other.end(), after_cells) >= 0:
+                    return None  # (a <c in it: its first </c> is another's, after a "</c >" perhaps)
             if before == closing:  # the schema puts a row's extLst after its cells
                 ext = data.find(b"<" + p + b"extLst", after_cells, closing)
                 if ext >= 0:
