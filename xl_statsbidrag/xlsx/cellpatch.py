@@ -336,6 +336,7 @@ class _Rows:
         at, in_order = self.start, True
         count, sure, (pos, depth) = data.count, self.sure, self.cursor  # row_depth's, inline (60 000 rows)
         row_end_open = row_end[:-1]
+        lro = len(row_end_open)
         for number, col, ref, value, tail, row_needle, needle in zip(
                 rows, cols, refs, vals, _tails(vals, p), _each(b"<" + p + b'row r="', digits, b'"'),
                 _each(b' r="', refs, b'"')):
@@ -347,9 +348,9 @@ class _Rows:
                 if row_form is None:
                     row_form = row_forms[key] = _quick_row(*key, checked)
                 if row_form and sure:
-                    closing = find(row_end, gt, end)
-                    if closing >= 0 and find(row_end_open, gt, closing) >= 0:
-                        closing = -1  # the row ends before, in "</row >": careful's
+                    closing = find(row_end_open, gt, end)
+                    if closing >= 0 and data[closing + lro] != 62:
+                        closing = -1  # the row ends in "</row >" (or a <rowX> is in it): careful's
                     hit = find(needle, gt, closing) if closing >= 0 else -1
                     if hit >= 0 and startswith(cell_start, hit - lc):
                         after = hit + len(needle)
