@@ -484,3 +484,74 @@ def test_attributes_that_only_str_isdigit_takes_for_numbers_are_not_numbers(tmp_
     patched = etree.fromstring(patch_cells(sheet, {"B1": Decimal(5)}))
     assert [(c.get("r"), c.get("s"), c.findtext(q("v"))) for c in patched.iter(q("c"))] == [("A1", None, "1"),
                                                                                             ("B1", None, "5")]
+
+
+_NESTED = [  # (rows, cells to set): rows and cells that are not the sheet's, and end tags with a space
+    (b'<row r="4"><c r="A4"/><extLst><ext uri="{x}"><row r="5"><c r="J5"><v>1</v></c></row></ext></extLst></row>'
+     b'<row r="5"><c r="J5"><v>2</v></c></row>', {"J5": Decimal(9)}),
+    (b'<row r="5"><c r="A5"><v>1</v><extLst><ext uri="{x}"><c r="J5"><v>1</v></c></ext></extLst></c></row>',
+     {"J5": Decimal(9)}),
+    (b'<row r="5"><c r="A5"><v>1<c r="J5"/></v></c></row>', {"J5": Decimal(9)}),
+    (b'<row r="5"><c r="J5"><extLst><ext uri="u"><c r="K5"><v>1</v></c></ext></extLst><v>2</v></c></row>',
+     {"J5": Decimal(9)}),
+    (b'<row r="5"><c r="A5"/><q xmlns="urn:q"><c r="J5"/></q></row>', {"J5": Decimal(9)}),
+    (b'<row r="5"><c r="A5"/><extLst><ext uri="u"><c r="Z5"/></ext></extLst></row>', {"B5": Decimal(9), "L5": None}),
+    (b'<row r="5"><c r="A5"/></row ><row r="6"><c r="J5"><v>1</v></c></row>', {"J5": Decimal(9)}),
+    (b'<row r="5"><c r="J5"><v>1</v></c ><c r="K5"><v>2</v></c></row>', {"J5": Decimal(9)}),
+    (b'<row r="5" spans="1:2"><c r="J5"><v>1</v></c ><c r="K5"><v>2</v></c></row>', {"J5": Decimal(9)}),
+    (b'<row r="5"><c r="A5" t="inlineStr"><is><t>a > b</t></is></c><c r="J5"><v>1</v></c></row>', {"J5": Decimal(9)}),
+    (b'<row r="5" spans="1:11"><c r="A5"><v>1</v></c ><c r="F5"><v>1</v></c></row>', {"D5": Decimal(7)}),
+    (b'<row r="5"><c r="A5"><v>5</v><q xmlns="urn:q"><c r="D5"/></q></c ><c r="J5"><v>1</v></c></row>',
+     {"H5": Decimal(7)}),
+]
+
+
+@pytest.mark.parametrize("rows, values", _NESTED)
+@pytest.mark.parametrize("more", [{}, {"K5": None}])
+def test_rows_and_cells_nested_in_other_elements_are_not_the_sheets(rows, values, more):
+    """A row or cell inside an extLst, a value or a foreign element is not the sheet's: lxml does not
+    set it, nor may the scan (issue 28's review: the quick way set the nested J5 and left the sheet's, or
+    cut a cell at a nested </c>, writing a part that was not well-formed)."""
+    values = {**more, **values}
+    part = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet ' + MAIN_XMLNS
+            + b'><sheetData>' + rows + b'</sheetData></worksheet>')
+    new, old = both(part, values)
+    assert isinstance(old, bytes)
+    assert new == old or c14n(new) == c14n(old)
+
+
+_SHEET_DATAS = [  # a sheetData inside another element before or after the sheet's, or one that ends in a space
+    b'<extLst><ext uri="u"><sheetData><row r="5"><c r="J5"><v>1</v></c></row></sheetData></ext></extLst>'
+    b'<sheetData><row r="5"><c r="J5"><v>2</v></c></row></sheetData>',
+    b'<q xmlns="urn:q"><sheetData><row r="5"><c r="J5"><v>1</v></c></row></sheetData></q>'
+    b'<sheetData><row r="5"><c r="J5"><v>2</v></c></row></sheetData>',
+    b'<sheetData><row r="5"><c r="J5"><v>2</v></c></row></sheetData>'
+    b'<extLst><ext uri="u"><sheetData><row r="6"><c r="J6"><v>1</v></c></row></sheetData></ext></extLst>',
+    b'<sheetData><row r="5"><c r="J5"><v>2</v></c></row></sheetData >'
+    b'<extLst><ext uri="u"><sheetData><row r="6"><c r="J6"><v>1</v></c></row></sheetData></ext></extLst>',
+    b'<sheetData ><row r="5"><c r="J5"><v>2</v></c></row></sheetData>'
+    b'<extLst><ext uri="u"><sheetData><row r="6"><c r="J6"><v>1</v></c></row></sheetData></ext></extLst>',
+]
+
+
+@pytest.mark.parametrize("body", _SHEET_DATAS)
+@pytest.mark.parametrize("values", [{"J5": Decimal(9)}, {"J6": Decimal(9)}, {"J5": Decimal(9), "K5": None}])
+def test_only_the_worksheets_own_sheet_data_is_patched(body, values):
+    """The scan took the first <sheetData> for the sheet's, though it was inside an extLst (issue 28's
+    review: it set the J5 there; with a cell to add, a traceback)."""
+    part = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet ' + MAIN_XMLNS + b'>' + body
+            + b'</worksheet>')
+    new, old = both(part, values)
+    assert isinstance(old, bytes)
+    assert new == old or c14n(new) == c14n(old)
+
+
+@pytest.mark.parametrize("ref", ["j5", " J5", "J 5", "5J"])
+@pytest.mark.parametrize("values", [{"J5": Decimal(9)}, {"J5": Decimal(9), "K5": None}])
+def test_a_cell_reference_that_is_none_is_an_error_naming_the_part(ref, values):
+    """A row's cell whose r is not a reference was a ValueError's traceback (issue 28's review)."""
+    part = (b'<worksheet ' + MAIN_XMLNS + b'><sheetData><row r="5"><c r="' + ref.encode() + b'"><v>1</v></c></row>'
+            b'</sheetData></worksheet>')
+    with pytest.raises(UserError, match=re.escape(f'the part book.xlsx: sheet1.xml has a cell in row 5 whose reference '
+                                                  f'r="{ref}" is not a cell reference')):
+        patch_cells(part, values, "book.xlsx: sheet1.xml")

@@ -30,7 +30,11 @@ The scan sets one cell a row (a column, as utfall sets its Utfall column) the qu
 the row and the cell found by their references, each form of start tag judged once, the references and
 the new values made all at once; issue 28: the time of the part's zlib round trip and a half); a row it
 does not vouch for (a cell to add, a spans hint to drop, a formula, ``r`` not first), and any other set of
-cells, the careful way (``_Rows.careful``), which makes the same changes.
+cells, the careful way (``_Rows.careful``), which makes the same changes.  Both set only a row that is
+sheetData's child and a cell that is its row's, as the tree does: the depth of a position is counted from
+the tags before it (``_depth``), and a row or cell nested in another element (an extLst, a value, a foreign
+element), an end tag with a space in it (``</row >``), or a ">" outside a tag (the count unsure) sends
+the part to the tree.
 """
 from __future__ import annotations
 
@@ -143,6 +147,16 @@ def _nowhere(data: bytes, pair: bytes, start: int) -> bool:
     return at < 0 or data.find(pair, at - 1) < 0
 
 
+def _depth(data: bytes, begin: int, end: int) -> int:
+    """How much deeper ``data[end]`` is than ``data[begin]`` (both at a tag's "<" or just after its ">"),
+    counted from the tags between, in rows where every ">" ends a tag (``_Rows.sure``).  In a part without
+    comments, CDATA and processing instructions every "<" starts a tag; when there are as many ">", every
+    ">" ends one, so that "</" is an end tag and "/>" a tag that closes itself.  A row or a cell nested in
+    another element (an extLst, a value) is not the sheet's, and a cell's first "</c>" is its own only when
+    nothing is nested in it (issue 28's review: the scan set such a cell, or cut a cell in two)."""
+    return data.count(b"<", begin, end) - 2 * data.count(b"</", begin, end) - data.count(b"/>", begin, end)
+
+
 def _plain(tag: bytes) -> bool:
     """A start tag whose attributes can be found by searching its text: double quotes only (so that no
     attribute hides in another's value) and no references to resolve."""
@@ -193,6 +207,10 @@ def _scan(data: bytes, values: dict[str, Decimal | None], where: str, well_forme
     head, tail = data[root.end():sheet_data], data[sheet_data_end:end]
     if len(head) + len(tail) > MAX_NODE or not shallow(head, 1) or not shallow(tail, 1):
         return None
+    inner = data[tag.end():sheet_data]  # (head starts inside the root's start tag)
+    if inner.count(b"<") != inner.count(b">") or tail.count(b"<") != tail.count(b">") \
+            or _depth(inner, 0, len(inner)) != 0 or _depth(tail, 0, len(tail)) != -2:
+        return None  # the sheetData found is inside another element, or ends in "</sheetData >": the tree
     try:  # well-formed, with its namespaces declared: libxml2 reads it all, keeping nothing
         if not well_formed:
             etree.fromstring(data, etree.XMLParser(target=_NoTree(), resolve_entities=False, no_network=True,
@@ -284,6 +302,10 @@ class _Rows:
         self.plain_cells = re.compile(_PLAIN_CELLS.replace(b"{p}", re.escape(p)))
         self.cell_letters = re.compile(b"<" + re.escape(p) + b'c r="([A-Z]{1,3})[0-9]+"')
         self.within: dict[tuple[bytes, tuple[int, ...]], bool] = {}
+        self.content = start + len(p) + len(b"<sheetData>")
+        self.cursor = (self.content, 0)  # a position among the rows and its depth below sheetData
+        # depths are counted only where no ">" is in a text or an attribute value (Excel writes "&gt;")
+        self.sure = data.count(b"<", self.content, end) == data.count(b">", self.content, end)
         self.constants = (data, data.find, data.rfind, end, self.checked, self.changes, b"<" + p + b'row r="%d"',
                             b"</" + p + b"row>", b"</" + p + b"c>", b"<" + p + b"c", b"<" + p + b"f")
 
@@ -312,6 +334,9 @@ class _Rows:
         row_forms: dict[tuple[bytes, int], bool] = {}  # (a row tag's rest, the column) -> the quick way holds
         cell_forms: dict[bytes, tuple[bytes, bool] | None] = {}  # a cell tag's rest -> (style, self-closing)
         at, in_order = self.start, True
+        count, sure, (pos, depth) = data.count, self.sure, self.cursor  # row_depth's, inline (60 000 rows)
+        row_end_open = row_end[:-1]
+        lro = len(row_end_open)
         for number, col, ref, value, tail, row_needle, needle in zip(
                 rows, cols, refs, vals, _tails(vals, p), _each(b"<" + p + b'row r="', digits, b'"'),
                 _each(b' r="', refs, b'"')):
@@ -322,8 +347,10 @@ class _Rows:
                 row_form = row_forms.get(key)
                 if row_form is None:
                     row_form = row_forms[key] = _quick_row(*key, checked)
-                if row_form:
-                    closing = find(row_end, gt, end)
+                if row_form and sure:
+                    closing = find(row_end_open, gt, end)
+                    if closing >= 0 and data[closing + lro] != 62:
+                        closing = -1  # the row ends in "</row >" (or a <rowX> is in it): careful's
                     hit = find(needle, gt, closing) if closing >= 0 else -1
                     if hit >= 0 and startswith(cell_start, hit - lc):
                         after = hit + len(needle)
@@ -332,28 +359,53 @@ class _Rows:
                         cell_form = cell_forms.get(rest, False)
                         if cell_form is False:
                             cell_form = cell_forms[rest] = _quick_cell(rest, checked)
-                        if cell_form is not None:
+                        if cell_form is not None:  # the cell one below the rows is the row's (no </row before)
+                            lt = hit - lc
+                            depth += count(b"<", pos, lt) - 2 * count(b"</", pos, lt) - count(b"/>", pos, lt)
+                            pos = lt
+                        if cell_form is not None and depth == 1:  # (else one nested deeper: careful's)
                             style, closed = cell_form
                             finish = gt + 1 if closed else find(cell_end, gt, closing)
-                            if finish >= 0 and (closed or find(f_start, gt, finish) < 0):
+                            # (no formula; and no <c in it: the first </c> is the cell's own)
+                            if finish >= 0 and (closed or find(f_start, gt, finish) < 0
+                                                and find(cell_start, gt, finish) < 0):
                                 append((after, finish if closed else finish + lce, style + tail))
                                 at = closing
                                 continue
-                    elif hit < 0 <= closing:  # no such cell: one to add, if the row is plain
-                        before = self.insertion(gt + 1, closing, col)
+                    elif hit < 0 <= closing:  # no such cell: one to add, if the row is the sheet's and plain
+                        depth += count(b"<", pos, found) - 2 * count(b"</", pos, found) - count(b"/>", pos, found)
+                        pos = found
+                        before = self.insertion(gt + 1, closing, col) if depth == 0 else None
                         if before is not None:
                             style = self.column_style(col)
                             append((before, before, cell_start + needle + (b' s="%s"' % style if style else b"")
                                     + tail))
                             at = closing
                             continue
+            if found >= 0 and pos > found:  # (the cursor back to the row, not counted again from the start)
+                depth -= count(b"<", found, pos) - 2 * count(b"</", found, pos) - count(b"/>", found, pos)
+                pos = found
+            self.cursor = (pos, depth)
             at = self.careful(number, [(number, col, ref, value)], at)
+            pos, depth = self.cursor
             if at is None:
                 return None
             in_order = False
         if not in_order:
             changes.sort(key=_PLACE)
         return changes
+
+    def row_depth(self, at: int) -> int | None:
+        """The depth of position ``at`` below sheetData (0: a row there is the sheet's), counted on from the
+        last position asked for (the rows are asked for in order)."""
+        if not self.sure:
+            return None
+        pos, depth = self.cursor
+        if at < pos:
+            pos, depth = self.content, 0
+        depth += _depth(self.data, pos, at)
+        self.cursor = (at, depth)
+        return depth
 
     def insertion(self, start: int, closing: int, col: int) -> int | None:
         """Where a cell of column ``col`` goes among a row's cells (``data[start:closing]``): before the first
@@ -385,8 +437,8 @@ class _Rows:
         data, find, rfind, end, checked, changes, row_needle, row_end, cell_end, cell_start, f_start = \
             self.constants
         found = find(row_needle % number, at, end)
-        if found < 0:
-            return None  # no such row (to add) or another form: the tree
+        if found < 0 or self.row_depth(found) != 0:
+            return None  # no such row (to add), another form, or a row inside another element: the tree
         gt = find(b">", found, end)
         text = data[found:gt + 1]
         if gt < 0 or text[-2:] == b"/>" or text.count(b'"') % 2 or (checked and not _plain(text)) \
@@ -394,8 +446,8 @@ class _Rows:
             return None  # a row without cells, not plain, or declaring namespaces (its cells may be others')
         tag_end = gt + 1
         closing = find(row_end, tag_end, end)
-        if closing < 0:
-            return None
+        if closing < 0 or find(row_end[:-1], tag_end, closing) >= 0 or _depth(data, tag_end, closing) != 0:
+            return None  # (the row ends before, in "</row >"; or the first </row> is another's, nested in it)
         if b"spans" in text:
             spans = _SPANS.search(text)
             if spans is not None:
@@ -413,7 +465,8 @@ class _Rows:
             needle = b' r="%s"' % ref.encode("ascii")
             hit = find(needle, tag_end, closing)
             lt = rfind(b"<", tag_end, hit) if hit >= 0 else -1
-            if lt >= 0 and data.startswith(cell_start, lt) and data[lt + len(cell_start)] in b" \t\r\n":
+            if lt >= 0 and data.startswith(cell_start, lt) and data[lt + len(cell_start)] in b" \t\r\n" \
+                    and _depth(data, tag_end, lt) == 0:
                 gt = find(b">", hit, closing)
                 text = data[lt:gt + 1]
                 if gt < 0 or text.count(b'"') % 2 or text.find(b"<", 1) >= 0 or (checked and not _plain(text)) \
@@ -423,8 +476,8 @@ class _Rows:
                     finish = gt + 1
                 else:
                     finish = find(cell_end, gt, closing)
-                    if finish < 0:
-                        return None
+                    if finish < 0 or find(cell_start, gt, finish) >= 0:
+                        return None  # (no <c in it: the first </c> is the cell's own, not a "</c >" before)
                     f = find(f_start, gt, finish)
                     if f >= 0:
                         formula = self.formula_tag.match(data, f)
@@ -446,7 +499,7 @@ class _Rows:
                 else:
                     attrs = _attributes(attributes)
                     other_ref = attrs.get(b"r") if attrs else None
-                if other_ref is None or b"xmlns" in attributes:
+                if other_ref is None or b"xmlns" in attributes or _depth(data, tag_end, other.start()) != 0:
                     return None  # a cell without (or with an escaped) reference, or perhaps not a cell: the tree
                 other_col = _column(other_ref.rstrip(b"0123456789").decode("ascii", "replace"))
                 if other_col == col:
@@ -455,8 +508,8 @@ class _Rows:
                     before = other.start()
                     break
                 after_cells = other.end() if other.group(2) else data.find(cell_end, other.end(), closing)
-                if after_cells < 0:
-                    return None
+                if after_cells < 0 or not other.group(2) and find(cell_start, other.end(), after_cells) >= 0:
+                    return None  # (a <c in it: its first </c> is another's, after a "</c >" perhaps)
             if before == closing:  # the schema puts a row's extLst after its cells
                 ext = data.find(b"<" + p + b"extLst", after_cells, closing)
                 if ext >= 0:
@@ -549,7 +602,11 @@ def _patch_tree(data: bytes, values: dict[str, Decimal | None], where: str = "")
         last_col = 0
         for cell in list(row.iterchildren(tag("c"))):
             ref = cell.get("r")
-            col = _split(ref)[0] if ref else last_col + 1
+            try:
+                col = _split(ref)[0] if ref else last_col + 1
+            except ValueError:  # "j5", " J5": a user's (crafted) file, not a traceback
+                raise UserError(f"the part {where} has a cell in row {number} whose reference r=\"{ref}\" is not "
+                                "a cell reference") from None
             last_col = col
             for before in sorted(c for c in todo if c < col):
                 cell.addprevious(new_cell(todo[before][0], column_styles.get(before), todo[before][1]))
