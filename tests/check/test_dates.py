@@ -76,6 +76,10 @@ def _duty_dates():
     assert codes(found) == ["internt-efter-externt", "klar-i-framtiden"]
     assert [str(f.location) for f in found] == ["Överenskommelse!D30", "Överenskommelse!E30"]
     assert found[0].message.startswith("Slutrapport: Redovisningar, Intern sista dag (2020-03-05)")
+    # a duty whose cells are not known (made in code) is still reported, on the sheet Överenskommelse
+    found = v.check_duty_dates(book(duties=[Duty("Rapport", "", dt.date(2020, 3, 1), dt.date(2020, 3, 5))]),
+                               Context(today))
+    assert codes(found) == ["internt-efter-externt"] and found[0].location.sheet == "Överenskommelse"
 
 
 def test_the_examples_have_no_duty_dates_out_of_order():

@@ -41,7 +41,8 @@ def check_duty_dates(book: DecisionBook, ctx: Context) -> list[Finding]:
     duties = [(duty.kind, getattr(ag, duty.deadline), getattr(ag, duty.internal), getattr(ag, duty.done),
                ag.loc(duty.internal), ag.loc(duty.done), AGREEMENT_LABELS[duty.internal],
                AGREEMENT_LABELS[duty.deadline]) for duty in DUTIES]
-    duties += [(d.name, d.deadline, d.internal, d.done, d.cells.get("internal"), d.cells.get("done"),
+    duties += [(d.name, d.deadline, d.internal, d.done, d.cells.get("internal") or ag.loc(DUTIES_TABLE),
+                d.cells.get("done") or ag.loc(DUTIES_TABLE),
                 f"{DUTIES_TABLE}, {DUTY_COLUMNS['internal']}", f"{DUTIES_TABLE}, {DUTY_COLUMNS['deadline']}")
                for d in ag.duties]
     out = []
