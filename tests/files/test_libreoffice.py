@@ -7,7 +7,7 @@ import openpyxl
 import pytest
 
 from tests.conftest import EXAMPLE_2018, EXAMPLE_2019, small_book, parts, sha256
-from tests.support.batch import run_cli, sheet_names, summary_rows
+from tests.support.batch import cell_values, run_cli, sheet_names, summary_rows
 
 from xl_statsbidrag.app.report import report_file
 
@@ -18,11 +18,7 @@ TODAY = dt.date(2026, 11, 22)
 
 
 def _values(path, sheet="Bilaga 2"):
-    wb = openpyxl.load_workbook(path, data_only=True)
-    try:
-        return {c.coordinate: c.value for row in wb[sheet].iter_rows() for c in row if c.value is not None}
-    finally:
-        wb.close()
+    return cell_values(path, sheet)
 
 
 def _formulas(path, sheet="Bilaga 2"):

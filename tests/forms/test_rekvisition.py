@@ -5,6 +5,7 @@ import openpyxl
 import pytest
 
 from tests.conftest import EXAMPLE_2018, EXAMPLE_2019, sha256, small_book
+from tests.support.batch import cell_values
 
 from xl_statsbidrag.app.requisition import requisition_file
 from xl_statsbidrag.forms.rekvisition import requisition_sheet
@@ -15,11 +16,7 @@ TODAY = dt.date(2026, 11, 22)
 
 
 def _values(path, sheet="Rekvisition"):
-    wb = openpyxl.load_workbook(path, data_only=True)
-    try:
-        return {c.coordinate: c.value for row in wb[sheet].iter_rows() for c in row if c.value is not None}
-    finally:
-        wb.close()
+    return cell_values(path, sheet)
 
 
 def _by_label(values):

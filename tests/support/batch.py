@@ -1,5 +1,5 @@
 """The CLI run in a subprocess as a user runs it, and readers of what a batch leaves behind (summary rows, sheet
-names), for the batch, file, output and CSV tests."""
+names, cell values), for the batch, file, output and CSV tests."""
 import json
 import os
 from pathlib import Path
@@ -28,6 +28,17 @@ def sheet_names(path):
     import openpyxl
 
     return openpyxl.load_workbook(path, read_only=True).sheetnames
+
+
+def cell_values(path, sheet):
+    """{coordinate: value} of a sheet's non-empty cells, as last calculated (openpyxl, data_only)."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path, data_only=True)
+    try:
+        return {c.coordinate: c.value for row in wb[sheet].iter_rows() for c in row if c.value is not None}
+    finally:
+        wb.close()
 
 
 @pytest.fixture
