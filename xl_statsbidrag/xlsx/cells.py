@@ -74,6 +74,7 @@ def _is_date_format(code: str) -> bool:
 
 
 _DROPPED = itertools.count()
+_READ_AT_END = {TAG_C, TAG_SI, TAG_IS}  # elements whose children are read at their end
 
 
 def _n(number: int) -> str:
@@ -82,11 +83,13 @@ def _n(number: int) -> str:
 
 def _drop(element: etree._Element) -> None:
     """Forget an element read from a stream, and (every 1 024 elements) the siblings before it:
-    without this the tree keeps every item read (30 million shared strings, 60 million cells)."""
+    without this the tree keeps every item read (30 million shared strings, 60 million cells).  Not the
+    siblings inside a cell or a string item (a cell nested in a cell, which no program writes): their
+    parent, not read yet, would lose its value."""
     element.clear()
     if next(_DROPPED) & 1023 == 0:
         parent = element.getparent()
-        if parent is not None:
+        if parent is not None and parent.tag not in _READ_AT_END:
             del parent[:-1]
 
 
@@ -393,10 +396,11 @@ _CELL = re.compile(  # r, s and t first (in that order, as every writer puts the
     # the column's letters, s, t, "<f" when there is a formula, the <v>'s text, the inline string's text
     rb'<c(?: r="([A-Z]{1,3})\d+")?(?: s="(\d+)")?(?: t="(\w+)")?(?: (?![rst]=)[\w:.-]+="[^"]*")*'
     rb'(?:/>|>(?:(<f)(?:[ \t\r\n][^>]*)?(?:/>|>[^<]*</f>))?(?:<v>([^<]*)</v>|<v/>)?'
-    rb'(?:<is>(?:<t(?: xml:space="preserve")?>([^<]*)</t>|<t(?: xml:space="preserve")?/>)?</is>|<is/>)?</c>)')
+    rb'(?:<is>(?:<t(?: xml:space="preserve")?>([^<]*)</t>|<t(?: xml:space="preserve")?/>)?</is>|<is/>)?</c>)'
+    rb'()()()')  # (and the three of a row's token, empty: the cells are tokens as they are found)
 # the cells of a row where every cell is an empty one or one with a value alone (no formula, no inline
 # string, no other attributes): _CELL's groups (formula and inline string always empty), found twice as fast
-_CELL_SHORT = re.compile(rb'<c r="([A-Z]{1,3})\d+"(?: s="(\d+)")?(?: t="(\w+)")?()(?:/>|><v>([^<]*)</v></c>)()')
+_CELL_SHORT = re.compile(rb'<c r="([A-Z]{1,3})\d+"(?: s="(\d+)")?(?: t="(\w+)")?()(?:/>|><v>([^<]*)</v></c>)()()()()')
 _MERGE = re.compile(rb'<mergeCell ref="([^"]*)"/>')
 _REFERENCE = re.compile(r"&(#[0-9]+|#x[0-9a-fA-F]+|amp|lt|gt|quot|apos);")
 _ENTITIES = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
@@ -482,7 +486,6 @@ def _scan(reader: "CellReader", sheet: SheetRef, min_row: int, max_row: int, min
     found: dict[int, list[object]] = {}
     hidden: set[int] = set()
     width = max_col - min_col + 1
-    columns: dict[bytes, int] = {}
     places: dict[bytes, int] = {}  # a column's letters -> its place in the values (-1: not read)
     plain: dict[bytes, bool] = {}  # a cell style -> whether it is one whose numbers are no dates
     convert = reader._convert
@@ -525,8 +528,8 @@ def _scan(reader: "CellReader", sheet: SheetRef, min_row: int, max_row: int, min
                 if len(buffer) > _MAX_PENDING:
                     raise _NotPlain
                 continue
-            number = _scan_rows(buffer[:cut], number, found, hidden, columns, convert, width, min_row, max_row,
-                                min_col, max_col, sheet, pkg, places, plain, reader)
+            number = _scan_rows(buffer[:cut], number, found, hidden, convert, width, min_row, max_row, min_col,
+                                max_col, sheet, pkg, places, plain, reader)
             if end >= 0:
                 stage = "tail"
                 tail.append(buffer[end:])
@@ -560,21 +563,108 @@ def _scan(reader: "CellReader", sheet: SheetRef, min_row: int, max_row: int, min
 _BEYOND_XFD = re.compile(rb'<c r="(?:X[G-Z][A-Z]|XF[E-Z]|[YZ][A-Z][A-Z]|[A-Z]{4})')
 
 
-def _scan_rows(block: bytes, number: int, found, hidden, columns, convert, width, min_row, max_row, min_col,
-               max_col, sheet, pkg, places, plain, reader) -> int:
-    """The rows of ``block`` (whole rows) into ``found``; returns the number of the last row.  The loop over
-    the cells is the scan's time: an empty cell costs a test, a shared string no call (its index is kept as
-    its digits until ``CellReader._parse`` resolves it), a number in a style that is no date's one call."""
+def _scan_rows(block: bytes, number: int, found, hidden, convert, width, min_row, max_row, min_col, max_col, sheet,
+               pkg, places, plain, reader) -> int:
+    """The rows of ``block`` (whole rows) into ``found``; returns the number of the last row.  The block is made
+    tokens (``_flat_tokens``, or ``_row_tokens`` for a block the flat scan does not take), and the loop over
+    them is the scan's time: an empty cell is no token, a shared string costs no call (its index is kept as its
+    digits until ``CellReader._parse`` resolves it), a number in a style that is no date's one call."""
+    tokens = _flat_tokens(block)
+    if tokens is None:
+        tokens = _row_tokens(block, number, sheet, pkg)
+    in_row = in_range = False
+    values = None
+    for letters, style, kind, formula, raw, inline, row, attrs, closed in tokens:
+        if letters:
+            if not in_row:
+                raise _NotPlain  # a cell outside a row
+            if not in_range or not (raw or kind or formula):
+                continue  # (an empty cell: styled, or there for its formatting)
+            index = places.get(letters)
+            if index is None:
+                index = _place(letters, places, min_col, max_col)
+            if index < 0:
+                continue
+            if kind == b"s" and raw.isdigit() and len(raw) < 16:
+                value = raw  # a shared string's index as its digits (int() of them: what _convert does)
+            elif not kind and raw and not formula and b"&" not in raw and b"\r" not in raw and (
+                    not style or (plain[style] if style in plain else _plain_style(reader, style, plain))):
+                value = convert("n", raw.decode("utf-8"), False, None, "")  # (no date: the style need not go)
+            else:
+                value = _odd_value(convert, style, kind, formula, raw, inline)
+            if value is not None:
+                if values is None:
+                    values = found.get(number)
+                    if values is None:
+                        values = found[number] = [None] * width
+                values[index] = value
+        elif row:
+            if in_row:
+                raise _NotPlain  # a row inside a row
+            number = _row_number(attrs, number, sheet, pkg)
+            in_range = min_row <= number <= max_row
+            if in_range and b"hidden" in attrs and _ROW_HIDDEN.search(attrs):
+                hidden.add(number)
+            in_row = not closed
+            values = None
+        else:
+            if not in_row:
+                raise _NotPlain  # an end without its row
+            in_row = False
+    if in_row:
+        raise _NotPlain
+    return number
+
+
+# A block's tokens: (letters, s, t, "<f" when the cell has a formula, the <v>'s text, the inline string's text)
+# for a cell, ("row" and its attributes, "/" when it closes itself) for a row's start, nothing for a row's end.
+#
+# The flat scan makes them with one regular expression over the whole block, where every cell is either empty
+# (``<c r=".." .../>``: no token, nothing to read) or one with r, s and t alone and a value (what most writers
+# write): twice as fast as a list of cells per row, since the empty cells (about half of a sheet's) make no
+# tuple.  It takes a block when every tag in it is a row's, a value's, or a cell's starting with its r (within
+# Excel's columns), and every cell that closes with ``</c>`` is a token: so the cells without a token close
+# themselves (empty ones), and nothing the stream would read is skipped.  (The part is checked to be
+# well-formed XML as it is read, so a "<" is always a tag's.)
+_FLAT = re.compile(rb'<(?:c r="([A-Z]{1,3})\d+"(?: s="(\d+)")?(?: t="(\w+)")?>(?:(<f)(?:[ \t\r\n][^>]*)?(?:/>|>[^<]*</f>))?'
+                   rb'(?:<v>([^<]*)</v>)?</c>()|(row)(?=[ \t\r\n/>])([^>]*?)(/?)>|/row>)')
+_NOT_FLAT = re.compile(rb'<(?!row[ \t\r\n/>]|/row>|c r="(?!X[G-Z][A-Z]|XF[E-Z]|[YZ][A-Z][A-Z])[A-Z]{1,3}\d+"'
+                       rb'|v>|/v>|/c>|f[ \t\r\n/>]|/f>)')
+_QUOTED_ROW = re.compile(rb"<row[^>]*'")
+_SHORTEST_CELL = len(b'<c r="A1"/>')
+_END = (b"",) * 9
+
+
+def _flat_tokens(block: bytes) -> list[tuple] | None:
+    """The block's tokens, or None where the flat scan does not take the block.  An empty cell of an inline
+    string is "", not empty; a namespace declared on a row or cell may make its names other than the main
+    ones; a row that may have more cells than Excel's columns has them counted row by row."""
+    if len(block) > MAX_NODE or b"inlineStr" in block or b"xmlns" in block or _NOT_FLAT.search(block):
+        return None
+    if len(block) > MAX_COLUMN * _SHORTEST_CELL and \
+            max(map(len, block.split(b"<row"))) > MAX_COLUMN * _SHORTEST_CELL:
+        return None
+    tokens = _FLAT.findall(block)
+    # (every "<row" and "</row>" is a token; so are the cells closing with "</c>" if their count is right)
+    if len(tokens) != block.count(b"<row") + block.count(b"</row>") + block.count(b"</c"):
+        return None
+    return tokens
+
+
+def _row_tokens(block: bytes, number: int, sheet: SheetRef, pkg: Package) -> list[tuple]:
+    """The block's tokens, row by row: any cell in the form the scan takes (a formula, an inline string, other
+    attributes, a cell without r, whose column is the one after the cell before); else _NotPlain."""
     if _UNEXPECTED.search(block):
         raise _NotPlain  # an element that is not a row, a cell or a cell's part (an extLst, rich text)
-    rows = _ROW.findall(block)
-    if len(rows) != block.count(b"<row") or (b"'" in block and any(b"'" in attrs for attrs, _ in rows)) or \
-            b"xmlns" in block:  # (a namespace declared on a row or a cell: its names may not be the main ones)
-        raise _NotPlain
+    if b"'" in block and _QUOTED_ROW.search(block) or b"xmlns" in block:
+        raise _NotPlain  # (a namespace declared on a row or a cell: its names may not be the main ones)
     cell_count = block.count(b"<c")
     every_cell_has_r = block.count(b'<c r="') == cell_count
     if every_cell_has_r and _BEYOND_XFD.search(block):
         raise _NotPlain  # the stream says which cell is outside Excel's columns
+    rows = _ROW.findall(block)
+    if len(rows) != block.count(b"<row"):
+        raise _NotPlain
     # the cells of each row; as many as the block has "<c" (each match starts at one: so in every row),
     # found with the short pattern where no cell has anything else (what most writers write)
     short = every_cell_has_r and b"<f" not in block and b"<is" not in block and b"<v/>" not in block and \
@@ -584,65 +674,69 @@ def _scan_rows(block: bytes, number: int, found, hidden, columns, convert, width
         cells_of = [_CELL.findall(content) if content else () for _, content in rows]
     if sum(map(len, cells_of)) != cell_count:
         raise _NotPlain
+    tokens = []
     for (attrs, content), cells in zip(rows, cells_of):
-        if b"&" in attrs or attrs.count(b'"') % 2:
-            raise _NotPlain
-        if attrs[:4] == b' r="' and (end := attrs.find(b'"', 4)) > 4:  # (what _ROW_R finds first, found faster)
-            r = attrs[4:end]
-        else:
-            r = _ROW_R.search(attrs) if attrs else None
-            r = r.group(1) if r else None
-        try:
-            number = int(r or number + 1) if r is not None else number + 1
-        except ValueError as exc:
-            raise UserError(f"the sheet '{sheet.name}' has a row or cell that cannot be read ({exc})",
-                            file=pkg.path) from None
-        if not 1 <= number <= MAX_ROW:
-            raise UserError(f"the sheet '{sheet.name}' has a row {number}, outside Excel's "
-                            f"rows 1 to {_n(MAX_ROW)}", file=pkg.path)
-        in_range = min_row <= number <= max_row
-        if in_range and b"hidden" in attrs and _ROW_HIDDEN.search(attrs):
-            hidden.add(number)
+        number = _row_number(attrs, number, sheet, pkg)
         if not content:
+            tokens.append((b"",) * 6 + (b"row", attrs, b"/"))
             continue
         if len(content) > MAX_NODE:
             raise _NotPlain
         if len(cells) > MAX_COLUMN:
             raise UserError(f"the sheet '{sheet.name}' has a row {number} with more than "
                             f"{MAX_COLUMN} cells, more than Excel's columns", file=pkg.path)
-        if not every_cell_has_r:
-            _scan_cells(cells, number, found, columns, convert, width, in_range, min_col, max_col, sheet, pkg)
-            continue
-        if not in_range:
-            continue
-        values = None
-        for letters, style, kind, formula, raw, inline in cells:
-            if not (raw or kind or formula):
-                continue  # an empty cell (styled, or there for its formatting)
-            index = places.get(letters)
-            if index is None:
-                column = column_number(letters.decode("ascii"))
-                index = places[letters] = column - min_col if min_col <= column <= max_col else -1
-            if index < 0:
-                continue
-            if kind == b"s" and raw.isdigit() and len(raw) < 16:
-                value = raw  # a shared string's index as its digits (int() of them: what _convert does)
-            elif not kind and raw and not formula and b"&" not in raw and b"\r" not in raw and (
-                    not style or (plain[style] if style in plain else _plain_style(reader, style, plain))):
-                value = convert("n", raw.decode("utf-8"), False, None, "")  # (no date: the style need not go)
-            else:
-                if len(style) > 9:
-                    raise _NotPlain  # (a style of so many digits: the stream says what is wrong with it)
-                value = convert(kind.decode("ascii") if kind else "n", _chars(raw) if raw else None,
-                                bool(formula), style.decode("ascii") if style else None,
-                                _chars(inline) if inline else "")
-            if value is not None:
-                if values is None:
-                    values = found.get(number)
-                    if values is None:
-                        values = found[number] = [None] * width
-                values[index] = value
+        tokens.append((b"",) * 6 + (b"row", attrs, b""))
+        if every_cell_has_r:
+            tokens.extend(cells)
+        else:
+            tokens.extend(_numbered(cells))
+        tokens.append(_END)
+    return tokens
+
+
+def _numbered(cells: list[tuple]) -> Iterator[tuple]:
+    """The tokens of a row in which some cells have no ``r``: their column is the one after the cell before."""
+    column = 0
+    for letters, *rest in cells:
+        column = column_number(letters.decode("ascii")) if letters else column + 1
+        if column > MAX_COLUMN:
+            raise _NotPlain  # the stream says which cell is outside Excel's columns
+        yield (column_letter(column).encode("ascii"), *rest)
+
+
+def _row_number(attrs: bytes, number: int, sheet: SheetRef, pkg: Package) -> int:
+    """The number of the row with the attributes ``attrs`` that follows row ``number``."""
+    if b"&" in attrs or b"'" in attrs or attrs.count(b'"') % 2:
+        raise _NotPlain
+    if attrs[:4] == b' r="' and (end := attrs.find(b'"', 4)) > 4:  # (what _ROW_R finds first, found faster)
+        r = attrs[4:end]
+    else:
+        r = _ROW_R.search(attrs) if attrs else None
+        r = r.group(1) if r else None
+    try:
+        number = int(r or number + 1) if r is not None else number + 1
+    except ValueError as exc:
+        raise UserError(f"the sheet '{sheet.name}' has a row or cell that cannot be read ({exc})",
+                        file=pkg.path) from None
+    if not 1 <= number <= MAX_ROW:
+        raise UserError(f"the sheet '{sheet.name}' has a row {number}, outside Excel's "
+                        f"rows 1 to {_n(MAX_ROW)}", file=pkg.path)
     return number
+
+
+def _place(letters: bytes, places: dict[bytes, int], min_col: int, max_col: int) -> int:
+    """A column's place in the values read (-1: not read), from its letters."""
+    column = column_number(letters.decode("ascii"))
+    places[letters] = index = column - min_col if min_col <= column <= max_col else -1
+    return index
+
+
+def _odd_value(convert, style: bytes, kind: bytes, formula: bytes, raw: bytes, inline: bytes) -> object:
+    """A cell's value the careful way (a formula, an entity, a date's style, an error, a boolean ...)."""
+    if len(style) > 9:
+        raise _NotPlain  # (a style of so many digits: the stream says what is wrong with it)
+    return convert(kind.decode("ascii") if kind else "n", _chars(raw) if raw else None, bool(formula),
+                   style.decode("ascii") if style else None, _chars(inline) if inline else "")
 
 
 def _plain_style(reader: "CellReader", style: bytes, plain: dict[bytes, bool]) -> bool:
@@ -650,33 +744,6 @@ def _plain_style(reader: "CellReader", style: bytes, plain: dict[bytes, bool]) -
     dates (a style of ten digits or more is left to ``_convert``)."""
     plain[style] = len(style) < 10 and int(style) not in reader.date_styles()
     return plain[style]
-
-
-def _scan_cells(cells, number, found, columns, convert, width, in_range, min_col, max_col, sheet, pkg) -> None:
-    """The cells of a row in which some have no ``r`` (their column is the one after the cell before)."""
-    column = 0
-    values = None
-    for letters, style, kind, formula, raw, inline in cells:
-        if letters:
-            column = columns.get(letters)
-            if column is None:
-                column = columns[letters] = column_number(letters.decode("ascii"))
-        else:
-            column += 1
-        if column > MAX_COLUMN:
-            raise _NotPlain  # the stream says which cell is outside Excel's columns
-        if not in_range or not min_col <= column <= max_col or not (raw or formula or kind):
-            continue
-        if len(style) > 9:
-            raise _NotPlain  # (a style of so many digits: the stream says what is wrong with it)
-        value = convert(kind.decode("ascii") if kind else "n", _chars(raw) if raw else None, bool(formula),
-                        style.decode("ascii") if style else None, _chars(inline) if inline else "")
-        if value is not None:
-            if values is None:
-                values = found.get(number)
-                if values is None:
-                    values = found[number] = [None] * width
-            values[column - min_col] = value
 
 
 _SST_HEAD = re.compile(rb"(?:\xef\xbb\xbf)?(<\?xml[ \t\r\n][^>]*?\?>)?[ \t\r\n]*<sst([ \t\r\n][^>]*)?>")
