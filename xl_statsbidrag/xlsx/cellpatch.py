@@ -46,7 +46,7 @@ import re
 from decimal import Decimal
 from functools import lru_cache
 from itertools import groupby, islice
-from operator import itemgetter, lt
+from operator import eq, itemgetter, lt
 from typing import Iterator
 
 from lxml import etree
@@ -248,14 +248,16 @@ def _one_a_row(values: dict[str, Decimal | None]) -> tuple[list, list, list, lis
     if not refs or not joined.isascii() or _REFS.match(joined) is None:
         return None
     digits = joined.translate(_NO_LETTERS).split("\n")
-    if len(digits) != len(refs) or len(set(digits)) != len(digits):
-        return None  # (a reference with a line break in it), or a row twice
+    if len(digits) != len(refs):
+        return None  # (a reference with a line break in it)
     letters = joined.translate(_NO_DIGITS).split("\n")
     rows = list(map(int, digits))
     numbers = {name: _column(name) for name in set(letters)}
     cols = list(map(numbers.__getitem__, letters))
-    if not all(map(lt, rows, islice(rows, 1, None))):  # not in row order
+    if not all(map(lt, rows, islice(rows, 1, None))):  # not in row order (or a row twice)
         rows, cols, refs, vals, digits = map(list, zip(*sorted(zip(rows, cols, refs, vals, digits))))
+        if any(map(eq, rows, islice(rows, 1, None))):
+            return None  # a row twice (digits without a leading zero: the same number, the same text)
     return rows, cols, refs, vals, digits
 
 
@@ -384,8 +386,11 @@ class _Rows:
                         and (found == at + lre or find(row_open, at, found) < 0 or self.rows_below(at, found, number)):
                     # (else "</row >", a namespace declared, a row between of this number or later: careful's)
                     first = order(data, gt + 1, closing)  # the row's first cell of this column or later
-                    lt = first.start() - 1 if first is not None else closing  # (the match is after its "<")
-                    if first is not None and startswith(needle, lt + lc):  # the cell, in its place
+                    if first is None:  # none: a cell to add at the row's end (not where the tree puts it
+                        lt, add = closing, find(ext_open, gt, closing) < 0  # before an extLst)
+                    else:  # a cell to add before one of a later column, or perhaps the cell
+                        lt, add = first.start() - 1, first.lastindex == 1  # (the match is after its "<")
+                    if not add and first is not None and startswith(needle, lt + lc):  # the cell, in its place
                         after = lt + lc + len(needle)
                         if cell_rest and startswith(cell_rest, after):
                             gt = after + len(cell_rest) - 1
@@ -407,9 +412,7 @@ class _Rows:
                                 append((after, finish if closed else finish + lce, style + tail))
                                 at = closing
                                 continue
-                    elif first is not None and first.group(1) or first is None and find(ext_open, gt, closing) < 0:
-                        # a cell to add before the first of a later column, or at the row's end (not before
-                        # an extLst, where the tree puts it), if the place is one below the row
+                    elif add:  # (if the place is one below the row)
                         depth += count(b"<", pos, lt) - 2 * count(b"</", pos, lt) - count(b"/>", pos, lt)
                         pos = lt
                         if depth == 1:
