@@ -28,13 +28,17 @@ or cell may then be in another namespace (no row or cell of the sheet), or one u
 
 The scan sets one cell a row (a column, as utfall sets its Utfall column) the quick way (``_Rows.quick``:
 the row and the cell found by their references, each form of start tag judged once, the references and
-the new values made all at once; issue 28: the time of the part's zlib round trip and a half); a row it
-does not vouch for (a cell to add, a spans hint to drop, a formula, ``r`` not first), and any other set of
-cells, the careful way (``_Rows.careful``), which makes the same changes.  Both set only a row that is
-sheetData's child and a cell that is its row's, as the tree does: the depth of a position is counted from
-the tags before it (``_depth``), and a row or cell nested in another element (an extLst, a value, a foreign
-element), an end tag with a space in it (``</row >``), or a ">" outside a tag (the count unsure) sends
-the part to the tree.
+the new values made all at once; issue 28: the time of the part's zlib round trip and a half, also where
+the column's cells are not in the part and each is added); a row it does not vouch for (a spans hint to
+drop, a formula, ``r`` not first, cells out of order), and any other set of cells, the careful way
+(``_Rows.careful``), which makes the same changes.  Both set only a row that is sheetData's child and a
+cell that is its row's, as the tree does: the depth of a position is counted from the tags before it
+(``_depth``), and a row or cell nested in another element (an extLst, a value, a foreign element), an
+end tag with a space in it (``</row >``), or a ">" outside a tag (the count unsure) sends the part to the
+tree.  They set or add a cell only where no cell of its row before it is of its column or a later one
+(``_Rows.order``) and no row before it of its number or a later one (``_Rows.rows_below``), with no
+namespace declared there: else the tree, which sets the first cell and row of the number it meets and adds
+one before a later one.
 """
 from __future__ import annotations
 
@@ -42,12 +46,12 @@ import re
 from decimal import Decimal
 from functools import lru_cache
 from itertools import groupby, islice
-from operator import itemgetter, lt
+from operator import eq, itemgetter, lt
 from typing import Iterator
 
 from lxml import etree
 
-from ..core.a1 import bounds, column_number, ref as cell_ref
+from ..core.a1 import bounds, column_letter, column_number, ref as cell_ref
 from ..core.errors import UserError
 from .cells import MAX_NODE, shallow
 from .package import parse_xml, q, whole
@@ -229,6 +233,7 @@ def _scan(data: bytes, values: dict[str, Decimal | None], where: str, well_forme
     return None if changes is None else (end, changes)
 
 
+_PLAIN_REF = re.compile(rb"[A-Z]{1,3}[0-9]+")
 _REFS = re.compile(r"[A-Z]{1,3}[1-9][0-9]*(?:\n[A-Z]{1,3}[1-9][0-9]*)*\Z")
 _NO_DIGITS = str.maketrans("", "", "0123456789")
 _NO_LETTERS = str.maketrans("", "", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
@@ -243,14 +248,16 @@ def _one_a_row(values: dict[str, Decimal | None]) -> tuple[list, list, list, lis
     if not refs or not joined.isascii() or _REFS.match(joined) is None:
         return None
     digits = joined.translate(_NO_LETTERS).split("\n")
-    if len(digits) != len(refs) or len(set(digits)) != len(digits):
-        return None  # (a reference with a line break in it), or a row twice
+    if len(digits) != len(refs):
+        return None  # (a reference with a line break in it)
     letters = joined.translate(_NO_DIGITS).split("\n")
     rows = list(map(int, digits))
     numbers = {name: _column(name) for name in set(letters)}
     cols = list(map(numbers.__getitem__, letters))
-    if not all(map(lt, rows, islice(rows, 1, None))):  # not in row order
+    if not all(map(lt, rows, islice(rows, 1, None))):  # not in row order (or a row twice)
         rows, cols, refs, vals, digits = map(list, zip(*sorted(zip(rows, cols, refs, vals, digits))))
+        if any(map(eq, rows, islice(rows, 1, None))):
+            return None  # a row twice (digits without a leading zero: the same number, the same text)
     return rows, cols, refs, vals, digits
 
 
@@ -277,10 +284,19 @@ def _tails(vals: list, p: bytes) -> list[bytes]:
     return tails.replace(v_open + b"None" + v_close, b"/>").split(b"\n")
 
 
-# a row's cells in the plain form (r first, a value, a formula or an inline string), one after another
-_PLAIN_CELLS = (rb'(?:<{p}c r="[A-Z]{1,3}[0-9]+"(?: (?:s|t|cm|vm|ph)="[^"]*")*(?:/>|>'
-                rb'(?:<{p}f(?: [a-zA-Z]+="[^"]*")*(?:/>|>[^<]*</{p}f>))?'
-                rb'(?:<{p}v>[^<]*</{p}v>|<{p}is><{p}t(?: xml:space="preserve")?>[^<]*</{p}t></{p}is>)?</{p}c>))*')
+def _letters(col: int, below: bool) -> bytes:
+    """A pattern for the column letters ([A-Z]{1,3}) of the columns below ``col`` (or above it): shorter
+    letters, or as many and less at the first that differs (more, or as many and greater)."""
+    letters = column_letter(col).encode("ascii")
+    n = len(letters)
+    ways = [b"[A-Z]{1,%d}" % (n - 1)] if below and n > 1 else [b"[A-Z]{%d,3}" % (n + 1)] if not below and n < 3 \
+        else []
+    for i, ch in enumerate(letters):
+        if below and ch > 65:
+            ways.append(re.escape(letters[:i]) + b"[A-%c]" % (ch - 1) + b"[A-Z]" * (n - i - 1))
+        if not below and ch < 90:
+            ways.append(re.escape(letters[:i]) + b"[%c-Z]" % (ch + 1) + b"[A-Z]" * (n - i - 1))
+    return b"(?:" + b"|".join(ways) + b")" if ways else b"(?!)"
 
 
 class _Rows:
@@ -299,8 +315,8 @@ class _Rows:
         self.cell_tag = re.compile(b"<" + re.escape(p) + b"c" + _START_TAG_REST)
         self.formula_tag = re.compile(b"<" + re.escape(p) + b"f" + _START_TAG_REST)
         self.column_styles: dict[int, str] | None = None  # read when a cell is added
-        self.plain_cells = re.compile(_PLAIN_CELLS.replace(b"{p}", re.escape(p)))
-        self.cell_letters = re.compile(b"<" + re.escape(p) + b'c r="([A-Z]{1,3})[0-9]+"')
+        self.row_any = re.compile(b"<" + re.escape(p) + b"row(?=[ \t\r\n/>])")
+        self.orders: dict[int, re.Pattern] = {}  # a column -> its cell's place (``order``)
         self.within: dict[tuple[bytes, tuple[int, ...]], bool] = {}
         self.content = start + len(p) + len(b"<sheetData>")
         self.cursor = (self.content, 0)  # a position among the rows and its depth below sheetData
@@ -323,9 +339,12 @@ class _Rows:
               ) -> list[tuple[int, int, bytes]] | None:
         """The changes for one cell in each row: a row found by ``<row r="N"``, the cell in it by
         ``<c r="J5"``, each start tag's rest (after the reference) judged once for all the rows or cells that
-        share it; a new cell is the old one's ``<c r="J5"`` with the rest made new, a cell to add goes where
-        ``insertion`` says.  Any row not in that form (a spans hint to drop, a formula, ``r`` not first, cells
-        not plain) goes ``careful``."""
+        share it; a new cell is the old one's ``<c r="J5"`` with the rest made new, a cell to add goes before
+        the row's first cell of a later column (or at its end).  Either is where the tree puts it when no
+        cell before it is of that column or later (``order``: one search of the row), no row between the
+        rows set is of that number or later (``rows_below``, most often no row between), and nothing there
+        declares a namespace.  Any row not in that form (a spans hint to drop, a formula, ``r`` not first,
+        cells out of order, an extLst where a cell goes at the end) goes ``careful``."""
         data, p, end, checked = self.data, self.p, self.end, self.checked
         find, startswith, changes = data.find, data.startswith, self.changes
         append = changes.append
@@ -335,32 +354,53 @@ class _Rows:
         cell_forms: dict[bytes, tuple[bytes, bool] | None] = {}  # a cell tag's rest -> (style, self-closing)
         at, in_order = self.start, True
         count, sure, (pos, depth) = data.count, self.sure, self.cursor  # row_depth's, inline (60 000 rows)
-        row_end_open = row_end[:-1]
-        lro = len(row_end_open)
+        row_end_open, row_open, ext_open = row_end[:-1], b"<" + p + b"row", b"<" + p + b"extLst"
+        lro, lre = len(row_end_open), len(row_end)
+        xmlns = find(b"xmlns", at, end) if find(b"x", at, end) >= 0 else -1  # the next namespace declaration
+        if xmlns < 0:  # among the rows (most often none; an "x" is rare in a sheet, and memchr finds it at once)
+            xmlns = end
+        last_col, row_rest, row_form, cell_rest, cell_form = None, b"", False, b"", None  # (the last row's)
         for number, col, ref, value, tail, row_needle, needle in zip(
                 rows, cols, refs, vals, _tails(vals, p), _each(b"<" + p + b'row r="', digits, b'"'),
                 _each(b' r="', refs, b'"')):
             found = find(row_needle, at, end)
+            if col != last_col:  # (utfall: one column)
+                last_col, row_rest, order, new_cell = col, b"", self.order(col).search, None
             if found >= 0:
-                gt = find(b">", found, end)
-                key = (data[found + len(row_needle):gt + 1], col)
-                row_form = row_forms.get(key)
-                if row_form is None:
-                    row_form = row_forms[key] = _quick_row(*key, checked)
-                if row_form and sure:
-                    closing = find(row_end_open, gt, end)
-                    if closing >= 0 and data[closing + lro] != 62:
-                        closing = -1  # the row ends in "</row >" (or a <rowX> is in it): careful's
-                    hit = find(needle, gt, closing) if closing >= 0 else -1
-                    if hit >= 0 and startswith(cell_start, hit - lc):
-                        after = hit + len(needle)
-                        gt = find(b">", after, closing)
-                        rest = data[after:gt + 1]
-                        cell_form = cell_forms.get(rest, False)
-                        if cell_form is False:
-                            cell_form = cell_forms[rest] = _quick_cell(rest, checked)
+                after = found + len(row_needle)
+                if row_rest and startswith(row_rest, after):  # the start tag as the last row's: judged so
+                    gt = after + len(row_rest) - 1
+                else:
+                    gt = find(b">", found, end)
+                    row_rest = data[after:gt + 1]
+                    key = (row_rest, col)
+                    row_form = row_forms.get(key)
+                    if row_form is None:
+                        row_form = row_forms[key] = sure and _quick_row(*key, checked)
+                closing = find(row_end_open, gt, end) if row_form else -1
+                if xmlns < at:
+                    xmlns = find(b"xmlns", at, end)
+                    if xmlns < 0:
+                        xmlns = end
+                if closing >= 0 and data[closing + lro] == 62 and xmlns > closing \
+                        and (found == at + lre or find(row_open, at, found) < 0 or self.rows_below(at, found, number)):
+                    # (else "</row >", a namespace declared, a row between of this number or later: careful's)
+                    first = order(data, gt + 1, closing)  # the row's first cell of this column or later
+                    if first is None:  # none: a cell to add at the row's end (not where the tree puts it
+                        lt, add = closing, find(ext_open, gt, closing) < 0  # before an extLst)
+                    else:  # a cell to add before one of a later column, or perhaps the cell
+                        lt, add = first.start() - 1, first.lastindex == 1  # (the match is after its "<")
+                    if not add and first is not None and startswith(needle, lt + lc):  # the cell, in its place
+                        after = lt + lc + len(needle)
+                        if cell_rest and startswith(cell_rest, after):
+                            gt = after + len(cell_rest) - 1
+                        else:
+                            gt = find(b">", after, closing)
+                            cell_rest = data[after:gt + 1]
+                            cell_form = cell_forms.get(cell_rest, False)
+                            if cell_form is False:
+                                cell_form = cell_forms[cell_rest] = _quick_cell(cell_rest, checked)
                         if cell_form is not None:  # the cell one below the rows is the row's (no </row before)
-                            lt = hit - lc
                             depth += count(b"<", pos, lt) - 2 * count(b"</", pos, lt) - count(b"/>", pos, lt)
                             pos = lt
                         if cell_form is not None and depth == 1:  # (else one nested deeper: careful's)
@@ -372,14 +412,14 @@ class _Rows:
                                 append((after, finish if closed else finish + lce, style + tail))
                                 at = closing
                                 continue
-                    elif hit < 0 <= closing:  # no such cell: one to add, if the row is the sheet's and plain
-                        depth += count(b"<", pos, found) - 2 * count(b"</", pos, found) - count(b"/>", pos, found)
-                        pos = found
-                        before = self.insertion(gt + 1, closing, col) if depth == 0 else None
-                        if before is not None:
-                            style = self.column_style(col)
-                            append((before, before, cell_start + needle + (b' s="%s"' % style if style else b"")
-                                    + tail))
+                    elif add:  # (if the place is one below the row)
+                        depth += count(b"<", pos, lt) - 2 * count(b"</", pos, lt) - count(b"/>", pos, lt)
+                        pos = lt
+                        if depth == 1:
+                            if new_cell is None:  # (the column's style: read from the part when first needed)
+                                style = self.column_style(col)
+                                new_cell = cell_start + b"%s" + (b' s="%s"' % style if style else b"")
+                            append((lt, lt, new_cell % needle + tail))
                             at = closing
                             continue
             if found >= 0 and pos > found:  # (the cursor back to the row, not counted again from the start)
@@ -407,18 +447,37 @@ class _Rows:
         self.cursor = (at, depth)
         return depth
 
-    def insertion(self, start: int, closing: int, col: int) -> int | None:
-        """Where a cell of column ``col`` goes among a row's cells (``data[start:closing]``): before the first
-        of a later column, else at the end; None unless every cell there is plain (``_PLAIN_CELLS``: then no
-        cell is inside another, nor any other element among them) and none is of that column."""
+    def order(self, col: int) -> re.Pattern:
+        """A search for the first cell (``<c``, at any depth) that is not of a column below ``col`` with ``r``
+        first (a later column, the same, a cell without ``r`` or in another form); its group 1 is set when
+        the cell is of a later column with ``r`` first.  Where a row's first such cell is the one to set, or
+        one of a later column before which a cell is added, no cell of the row before it is of ``col`` or
+        later, nor without ``r``: the tree sets or adds the cell there too (it goes by the columns of the
+        row's cells, in their order, whatever their rows; issue 28: a cell out of order was taken for the
+        one to set)."""
+        pattern = self.orders.get(col)
+        if pattern is None:
+            c = re.escape(self.p) + b"c"  # (looked for from its "c", and "<" before it: some 10 % faster)
+            pattern = self.orders[col] = re.compile(
+                c + b"(?<=<" + c + b')(?=[ \t\r\n/>])(?! r="' + _letters(col, True) + b'[0-9]+")'
+                b'( r="' + _letters(col, False) + b'[0-9]+")?')
+        return pattern
+
+    def rows_below(self, at: int, found: int, number: int) -> bool:
+        """Whether every row that starts in ``data[at:found]`` (those between the row set before and the
+        row ``number`` found) has a number below ``number`` in its ``r``, with no namespace declared there:
+        the tree sets the first row of the number it meets, and adds the row before one of a later number
+        (rows out of order, a row given twice, a row without ``r``: the tree's; issue 28)."""
         data = self.data
-        if self.plain_cells.fullmatch(data, start, closing) is None:
-            return None
-        for cell in self.cell_letters.finditer(data, start, closing):
-            other = _column(cell.group(1).decode("ascii"))
-            if other >= col:
-                return cell.start() if other > col else None
-        return closing
+        if data.find(b"xmlns", at, found) >= 0:
+            return False
+        for row in self.row_any.finditer(data, at, found):
+            gt = data.find(b">", row.end(), found)
+            attrs = _attributes(data[row.end():gt]) if gt >= 0 else None
+            r = whole(attrs[b"r"].decode("utf-8", "replace")) if attrs and b"r" in attrs else None
+            if r is None or r >= number:
+                return False
+        return True
 
     def column_style(self, col: int) -> bytes | None:
         """The style of a cell added in column ``col`` (``<col style>``: the part up to its sheetData, closed,
@@ -437,8 +496,8 @@ class _Rows:
         data, find, rfind, end, checked, changes, row_needle, row_end, cell_end, cell_start, f_start = \
             self.constants
         found = find(row_needle % number, at, end)
-        if found < 0 or self.row_depth(found) != 0:
-            return None  # no such row (to add), another form, or a row inside another element: the tree
+        if found < 0 or self.row_depth(found) != 0 or not self.rows_below(at, found, number):
+            return None  # no such row (to add), another form, a row inside another element, rows out of order
         gt = find(b">", found, end)
         text = data[found:gt + 1]
         if gt < 0 or text[-2:] == b"/>" or text.count(b'"') % 2 or (checked and not _plain(text)) \
@@ -446,8 +505,10 @@ class _Rows:
             return None  # a row without cells, not plain, or declaring namespaces (its cells may be others')
         tag_end = gt + 1
         closing = find(row_end, tag_end, end)
-        if closing < 0 or find(row_end[:-1], tag_end, closing) >= 0 or _depth(data, tag_end, closing) != 0:
-            return None  # (the row ends before, in "</row >"; or the first </row> is another's, nested in it)
+        if closing < 0 or find(row_end[:-1], tag_end, closing) >= 0 or _depth(data, tag_end, closing) != 0 \
+                or find(b"xmlns", tag_end, closing) >= 0:
+            return None  # (the row ends before, in "</row >"; or the first </row> is another's, nested in it;
+            # or a cell in it may be another namespace's, or the sheet's under a prefix declared there)
         if b"spans" in text:
             spans = _SPANS.search(text)
             if spans is not None:
@@ -467,6 +528,8 @@ class _Rows:
             lt = rfind(b"<", tag_end, hit) if hit >= 0 else -1
             if lt >= 0 and data.startswith(cell_start, lt) and data[lt + len(cell_start)] in b" \t\r\n" \
                     and _depth(data, tag_end, lt) == 0:
+                if self.order(col).search(data, tag_end, lt) is not None:
+                    return None  # a cell of this column or later, or one without r, before it: the tree's
                 gt = find(b">", hit, closing)
                 text = data[lt:gt + 1]
                 if gt < 0 or text.count(b'"') % 2 or text.find(b"<", 1) >= 0 or (checked and not _plain(text)) \
@@ -499,8 +562,10 @@ class _Rows:
                 else:
                     attrs = _attributes(attributes)
                     other_ref = attrs.get(b"r") if attrs else None
-                if other_ref is None or b"xmlns" in attributes or _depth(data, tag_end, other.start()) != 0:
-                    return None  # a cell without (or with an escaped) reference, or perhaps not a cell: the tree
+                if other_ref is None or b"xmlns" in attributes or _depth(data, tag_end, other.start()) != 0 \
+                        or _PLAIN_REF.fullmatch(other_ref) is None:
+                    return None  # a cell without (or with an escaped, or no) reference, or perhaps not a cell: the
+                    # tree's (which refuses "j5")
                 other_col = _column(other_ref.rstrip(b"0123456789").decode("ascii", "replace"))
                 if other_col == col:
                     return None  # the cell is there after all, in a form the search did not see
