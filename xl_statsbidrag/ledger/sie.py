@@ -532,10 +532,12 @@ def read_sie(path: Path | str, columns: dict[str, str] | None = None, objekt=Non
     empty_date = reader.date.index.get("", -1)
     dates = np.where(t_date == empty_date, v_date[ver_of], t_date) if len(ver_of) else t_date
     days = pd.to_datetime(pd.Series(reader.date.strings(), dtype=object), format="%Y%m%d", errors="coerce")
-    bad = days.isna().to_numpy()[dates]
+    outside = days.notna() & ((days < pd.Timestamp.min) | (days > pd.Timestamp.max))  # 99991231: no datetime64[ns]
+    bad = (days.isna() | outside).to_numpy()[dates]
     if bad.any():
         i = int(np.argmax(bad))
-        raise UserError(f"'{reader.date.strings()[dates[i]]}' is not a date", file=f"{path}:{int(t_line[i]) + 1}")
+        why = " the ledger can hold (1677-09-22 to 2262-04-11)" if outside.to_numpy()[dates[i]] else ""
+        raise UserError(f"'{reader.date.strings()[dates[i]]}' is not a date{why}", file=f"{path}:{int(t_line[i]) + 1}")
     texts = t_text  # the reader's own array: filled in place
     if len(ver_of):
         empty = np.flatnonzero(t_text == "")
