@@ -209,6 +209,7 @@ def test_broken_lines_are_named_by_file_and_line(tmp_path, bad, line, message):
     (['#VER A 1 20190101 ""', '{', '#VER A 2 20190101 ""'], 11, "#VER inside a #VER block"),
     (['}'], 9, "'}' without a block"),
     (['#VER A 1 20190101 ""', '{', '#TRANS 4010 {20 "9902"} 1 2019013 "x"', '}'], 11, "'2019013' is not a date"),
+    (['#VER A 1 99991231 ""', '{', '#TRANS 4010 {20 "9902"} 1', '}'], 11, "'99991231' is not a date the ledger can hold"),
 ])
 def test_broken_blocks(tmp_path, body, line, message):
     path = write(tmp_path, HEAD + body)

@@ -28,7 +28,8 @@ the line.
 Speed: the well-formed lines (nearly all of a real file) are matched by one regular expression per
 chunk of the text (``re.findall``: one match per line, in C), the structure of the blocks is checked
 with numpy over the line kinds, and only the other lines (the header, escapes, broken quotes) are
-looked at one by one in Python.
+looked at one by one in Python.  Reading every line that way (``_scan_plain``) gives the same frame,
+warnings and errors; tests/ledger/test_sie_fast.py holds the two to that on made and hostile files.
 """
 from __future__ import annotations
 
@@ -58,18 +59,27 @@ _TOKEN = re.compile(r'"((?:[^"\\]|\\.)*)"|(\{[^{}]*\})|([^\s"{}]+)|(\S)')
 _ESCAPE = re.compile(r"\\(.)")
 _AMOUNT = re.compile(r"(-?)(\d{1,16})(?:\.(\d{1,2}))?")
 _DATE = re.compile(r"\d{8}")
-_TRANS_REST = (r'(?:([^\s"{}]+)[ \t]+\{([^{}\n]*)\}[ \t]+(-?\d{1,16})(?:\.(\d{1,2}))?'
-               r'(?:[ \t]+(?:(\d{8})|"")(?:[ \t]+"([^"\\\n]*)"(?:[ \t]+[^"\s][^\n]*)?)?)?[ \t]*\r?\n|([^\n]*)\n)')
-# The lines between two vouchers' #TRANS in the common form: '}', '#VER series number date "text" ...', '{'.
-_HEAD = (r'[ \t]*\}[ \t]*\r?\n[ \t]*#VER[ \t]+(?:"([^"\s\\]*)"|([^"\s{}]+))[ \t]+(?:"([^"\s\\]*)"|([^"\s{}]+))'
-         r'[ \t]+(\d{8})(?:[ \t]+"([^"\\\n]*)"(?:[ \t]+[^"\s][^\n]*)?)?[ \t]*\r?\n[ \t]*\{[ \t]*\r?\n')
-# One match per #TRANS line: the lines before it since the last one, as a voucher head in the common form
-# (groups 1-6: series, number, date, text) or as they are (7: read one by one), and the #TRANS in the
-# common form (8-13: account, object list, whole kronor, öre, date, text) or as it is (14: by ``tokens``).
-_STEP = re.compile(r'(?:' + _HEAD + r'|((?:(?![ \t]*#TRANS[ \t])[^\n]*\n)*))[ \t]*#TRANS[ \t]+' + _TRANS_REST)
+# The fields after a text: closed strings without escapes and no brace (nearly always), or captured, for
+# ``tokens`` to say what the plain way says of them (an unclosed quote: a warning; a stray brace: an error).
+_MORE = r'(?:[ \t]+(?:[^"\s{}][^"{}\n]*+(?:"[^"\\\n]*+"[^"{}\n]*+)*+(?=\n)|([^"\s][^\n]*)))?'
+_TRANS_REST = (r'(?:([^\s"{}]+)[ \t]+\{([^{}\n]*)\}[ \t]+(-?\d{1,16})(?:\.([0-9])([0-9])?)?'
+               r'(?:[ \t]+(?:(\d{8})|"")(?:[ \t]+"([^"\\\n]*)"' + _MORE + r')?)?[ \t]*\r?\n|([^\n]*)\n)')
+# The lines between two vouchers' #TRANS in the common form: '}', '#VER series number date "text" ...', '{';
+# "series number" as one group where one space parts them (nearly always), else series and number.
+_HEAD = (r'\}[ \t]*\r?\n[ \t]*#VER[ \t]+(?:([^"\s{}]+ [^"\s{}]+)|'
+         r'(?:"([^"\s\\]*)"|([^"\s{}]+))[ \t]+(?:"([^"\s\\]*)"|([^"\s{}]+)))'
+         r'[ \t]+(\d{8})(?:[ \t]+"([^"\\\n]*)"' + _MORE + r')?[ \t]*\r?\n[ \t]*\{[ \t]*\r?\n[ \t]*')
+# One match per #TRANS line: the lines before it since the last one -- none (the common case, tried first),
+# a voucher head in the common form (groups 1-8: "series number" or series and number, quoted or not; date,
+# text, odd fields after it) or the lines as they are (9: read one by one; the first one's leading blanks are
+# not in it) -- and the #TRANS in the common form (10-17: account, object list, whole kronor, tiotal and öre,
+# date, text, odd fields after it) or as it is (18: by ``tokens``).  The öre are ASCII digits, one group each
+# (one-character strings are shared: nothing is made for them); another digit, which int() reads, goes the
+# plain way.
+_STEP = re.compile(r'[ \t]*(?:|' + _HEAD + r'|((?:(?![ \t]*#TRANS[ \t])[^\n]*\n)+)[ \t]*)#TRANS[ \t]+'
+                   + _TRANS_REST)
 _TRANS_START = re.compile(r'^[ \t]*#TRANS[ \t]', re.M)
-_CHUNK = 1 << 17  # characters per findall: a chunk's strings stay in the CPU cache (4 M chars: 1.4x slower)
-_FRAC_ORE = {"": 0, **{str(i): i * 10 for i in range(10)}, **{f"{i:02d}": i for i in range(100)}}
+_CHUNK = 1 << 16  # characters per findall: a chunk's strings stay in the CPU cache (4 M chars: 1.4x slower)
 HEADER_LABELS = ("#DIM", "#UNDERDIM", "#SIETYP", "#FORMAT", "#FLAGGA", "#PROGRAM")
 
 
@@ -273,51 +283,83 @@ class _Reader:
         self.info = {"sietyp": None, "program": None, "sie": False}
         self.broken: list[int] = []
         self.first_error: list = []
-        self.konto, self.inner, self.date = _Codes(), _Codes(), _Codes()
+        self.inner, self.date = _Codes(), _Codes()  # the accounts as they are: numbering them costs more
         self.lines = 0
 
     def chunk(self, text: str, pos: int, end: int) -> None:
-        a = _tuples(_STEP.findall(text, pos, end), 14)
+        a = _tuples(_STEP.findall(text, pos, end), 18)
         n = len(a)
-        head = a[:, 4].astype(bool)  # a voucher head in the common form: 3 lines
-        gaps = a[:, 6]
-        other = np.flatnonzero(gaps.astype(bool))
+        head = a[:, 5].astype(bool)  # a voucher head in the common form: 3 lines
         gap_lines = head * 3
-        for i in other:
-            gap_lines[i] = gaps[i].count("\n")
+        if text.count("\n", pos, end) != n + int(gap_lines.sum()):  # lines not in the common form
+            gaps = a[:, 8]
+            other = np.flatnonzero(gaps.astype(bool))
+            for i in other:
+                gap_lines[i] = gaps[i].count("\n")
+        else:
+            other = ()
         line = self.lines + np.cumsum(gap_lines) + np.arange(n)
         for i in other:  # lines not in the common form: one by one
             start = int(line[i] - gap_lines[i])
             for k, text_line in enumerate(gaps[i].split("\n")[:-1]):
                 self.line(text_line, start + k)
-        strict = a[:, 7].astype(bool)
+        strict = a[:, 9].astype(bool)
         for i in np.flatnonzero(~strict):
-            self.slow_trans(a[i, 13], int(line[i]))
+            self.slow_trans(a[i, 17], int(line[i]))
         self.fills.append((line[strict], TRANS))
         heads = line[head]
         self.fills += [(heads - 3, CLOSE), (heads - 2, VER), (heads - 1, OPEN)]
+        for i in np.flatnonzero(a[:, 16].astype(bool)):  # odd fields after a #TRANS text
+            self.more(a[i, 16], int(line[i]))
         if len(heads):
-            series, number = (a[head, i] + a[head, i + 1] for i in (0, 2))
-            verifikation = np.where(series == "", number, np.where(number == "", series, series + " " + number))
-            self.vers.append((heads - 2, verifikation, self.date(a[head, 4]), a[head, 5]))
+            fields = a[head, 7]
+            for i in np.flatnonzero(fields.astype(bool)):  # ... and after a #VER text
+                self.more(fields[i], int(heads[i]) - 2)
+            verifikation = a[head, 0]
+            parted = np.flatnonzero(verifikation == "")  # series and number not parted by one space
+            if len(parted):
+                series, number = (a[head, i][parted] + a[head, i + 1][parted] for i in (1, 3))
+                verifikation[parted] = np.where(series == "", number, np.where(number == "", series,
+                                                                               series + " " + number))
+            self.vers.append((heads - 2, verifikation, self.date(a[head, 5]), a[head, 6]))
         if strict.any():
             rows = slice(None) if strict.all() else strict
 
             def column(i):
                 return a[rows, i]
-            whole = column(9)
+            whole = column(11)
             ore = whole.astype(np.int64)
-            negative = (ore < 0) | (whole == "-0")
-            ore = np.abs(ore) * 100 + np.fromiter(map(_FRAC_ORE.__getitem__, column(10)), dtype=np.int64,
-                                                  count=len(ore))
+            negative = ore < 0
+            zero = np.flatnonzero(ore == 0)  # -0.50, -00.50: the sign is only in the text
+            negative[zero] = [w.startswith("-") for w in whole[zero].tolist()]
+            digits = np.maximum(a[rows, 12:14].astype("U1").view(np.uint32), 48) - 48  # "" is 0
+            ore = np.abs(ore) * 100 + digits[:, 0] * 10 + digits[:, 1]
             ore[negative] = -ore[negative]
-            self.trans.append((line[strict], self.konto(column(7)), self.inner(column(8)), ore, self.date(column(11)),
-                               column(12).copy()))
+            self.trans.append((line[strict], column(9).copy(), self.inner(column(10)), ore, self.date(column(14)),
+                               column(15).copy()))
         self.lines += int(gap_lines.sum()) + n
+
+    def more(self, fields: str, index: int) -> None:
+        """The fields after the text of a line in the common form, where they hold a quote or a brace."""
+        try:
+            tokens(fields, _Line(self.path, index + 1), self.broken)
+        except UserError as exc:
+            self.failed(index, exc)
+
+    def object_lists(self, inner: np.ndarray, lines: np.ndarray) -> None:
+        """An object list with an unclosed quote (or an escape that leaves one) is an error at its first line,
+        as the plain way finds it there (an odd number of fields is said later, by ``_object_pairs``)."""
+        for u, value in enumerate(self.inner.index):
+            if value.count('"') % 2 or "\\" in value:
+                first = int(lines[int(np.argmax(inner == u))])
+                try:
+                    tokens(value, _Line(self.path, first + 1))
+                except UserError as exc:
+                    self.failed(first, exc)
 
     def add_slow(self, index: int, row: tuple) -> None:
         konto, inner, ore, date, text = row
-        self.slow_t.append((index, self.konto.one(konto), self.inner.one(inner), ore, self.date.one(date), text))
+        self.slow_t.append((index, konto, self.inner.one(inner), ore, self.date.one(date), text))
 
     def failed(self, index: int, exc: UserError) -> None:
         if not self.first_error or index < self.first_error[0]:
@@ -409,6 +451,31 @@ def _last_trans_end(text: str) -> int:
             return text.find("\n", i) + 1
 
 
+def _scan_fast(reader: _Reader, text: str) -> None:
+    """Every line of the text into the reader: the chunks up to the last #TRANS by ``_Reader.chunk``,
+    the rest (the end of the file) one by one."""
+    last = _last_trans_end(text)
+    pos = 0
+    while pos < last:
+        found = _TRANS_START.search(text, min(pos + _CHUNK, last), last)
+        end = text.find("\n", found.start()) + 1 if found else last
+        reader.chunk(text, pos, end)
+        pos = end
+    for k, other in enumerate(text[last:].split("\n")[:-1]):
+        reader.line(other, reader.lines + k)
+    reader.lines += text.count("\n", last)
+
+
+def _scan_plain(reader: _Reader, text: str) -> None:
+    """Every line one by one (``_Reader.line``): the plain reading the fast one must equal (tests)."""
+    for k, line in enumerate(text.split("\n")[:-1]):
+        reader.line(line, k)
+    reader.lines = text.count("\n")
+
+
+_scan = _scan_fast
+
+
 def read_sie(path: Path | str, columns: dict[str, str] | None = None, objekt=None) -> pd.DataFrame:
     """The transactions of a SIE 4 file as the ledger frame (see ``ledger``).  ``columns`` may map a
     field to a dimension's number or name: {"objekt": "20"}, {"aktivitet": "Projekt"}.  With
@@ -422,25 +489,16 @@ def read_sie(path: Path | str, columns: dict[str, str] | None = None, objekt=Non
     if text and not text.endswith("\n"):
         text += "\n"
     reader = _Reader(path)
-    last = _last_trans_end(text)
-    pos = 0
-    while pos < last:
-        found = _TRANS_START.search(text, min(pos + _CHUNK, last), last)
-        end = text.find("\n", found.start()) + 1 if found else last
-        reader.chunk(text, pos, end)
-        pos = end
-    for k, other in enumerate(text[last:].split("\n")[:-1]):
-        reader.line(other, reader.lines + k)
-    reader.lines += text.count("\n", last)
+    _scan(reader, text)
     del text
     kind = reader.kinds()
-    _check_structure(path, kind, reader.labels, reader.first_error)
-    info, names = reader.info, reader.names
-
     t_line, t_konto, t_inner, t_ore, t_date, t_text = reader.columns(reader.trans, reader.slow_t, 6)
-    t_line, t_konto, t_inner, t_ore, t_date = (c.astype(np.int64) for c in (t_line, t_konto, t_inner, t_ore, t_date))
+    t_line, t_inner, t_ore, t_date = (c.astype(np.int64) for c in (t_line, t_inner, t_ore, t_date))
     v_line, v_ver, v_date, v_text = reader.columns(reader.vers, reader.slow_v, 4)
     v_line, v_date = v_line.astype(np.int64), v_date.astype(np.int64)
+    reader.object_lists(t_inner, t_line)
+    _check_structure(path, kind, reader.labels, reader.first_error)
+    info, names = reader.info, reader.names
     if not len(v_line):
         if not info["sie"] and not len(t_line):
             raise UserError("not a SIE file (no #FLAGGA, #SIETYP or #FORMAT)", file=path)
@@ -474,17 +532,22 @@ def read_sie(path: Path | str, columns: dict[str, str] | None = None, objekt=Non
     empty_date = reader.date.index.get("", -1)
     dates = np.where(t_date == empty_date, v_date[ver_of], t_date) if len(ver_of) else t_date
     days = pd.to_datetime(pd.Series(reader.date.strings(), dtype=object), format="%Y%m%d", errors="coerce")
-    bad = days.isna().to_numpy()[dates]
+    outside = days.notna() & ((days < pd.Timestamp.min) | (days > pd.Timestamp.max))  # 99991231: no datetime64[ns]
+    bad = (days.isna() | outside).to_numpy()[dates]
     if bad.any():
         i = int(np.argmax(bad))
-        raise UserError(f"'{reader.date.strings()[dates[i]]}' is not a date", file=f"{path}:{int(t_line[i]) + 1}")
-    texts = np.where(t_text == "", v_text[ver_of], t_text) if len(ver_of) else t_text
+        why = " the ledger can hold (1677-09-22 to 2262-04-11)" if outside.to_numpy()[dates[i]] else ""
+        raise UserError(f"'{reader.date.strings()[dates[i]]}' is not a date{why}", file=f"{path}:{int(t_line[i]) + 1}")
+    texts = t_text  # the reader's own array: filled in place
+    if len(ver_of):
+        empty = np.flatnonzero(t_text == "")
+        texts[empty] = v_text[ver_of[empty]]
     rad_text = np.array([str(i) for i in range(int(rad.max()) + 1 if len(rad) else 1)], dtype=object)
     frame = pd.DataFrame(copy=False, data={
         "date": pd.Series(days.to_numpy()[dates], dtype="datetime64[ns]"),
         "verifikation": pd.Series(v_ver[ver_of] if len(ver_of) else [], dtype=object),
         "rad": pd.Series(rad_text[rad], dtype=object),
-        "konto": pd.Series(reader.konto.strings()[t_konto], dtype=object),
+        "konto": pd.Series(t_konto, dtype=object),
         "text": pd.Series(texts, dtype=object),
         **{f: pd.Series(per_unique[f][t_inner], dtype=object) for f in OBJECT_FIELDS},
         "period": "",  # SIE 4 dates each voucher; it has no period per transaction
