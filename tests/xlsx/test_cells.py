@@ -313,10 +313,12 @@ _FLAT_CELLS = ['<c r="{c}{r}"><v>12.5</v></c>', '<c r="{c}{r}" s="1"><v>-7</v></
                '<c r="{c}{r}" s="2"><v>43831</v></c>', '<c r="{c}{r}" t="e"><v>#N/A</v></c>',
                '<c r="{c}{r}" t="b"><v>1</v></c>', '<c r="{c}{r}"><v></v></c>', '<c r="{c}{r}"><v>1&amp;2</v></c>',
                '<c r="{c}{r}" t="str"><v>a&lt;b</v></c>', '<c r="{c}{r}" s="1" t="s"><v>99999999</v></c>']
-# forms the flat scan must not take as flat (it leaves them to the row-by-row scan or the stream), each legal XML
+# odd forms, each legal XML: most the flat scan leaves to the row-by-row scan or the stream; an empty cell with
+# t, and a formula, it takes itself
 _ODD_FLAT = ['<c r="{c}{r}" t="inlineStr"/>', '<c r="{c}{r}" cm="1"><v>3</v></c>', '<c r="{c}{r}" s="1" t="s"></c>',
-             '<c r="{c}{r}" xmlns="urn:other"><v>5</v></c>', '<c r="XFE{r}"/>', '<c r="{c}{r}"><v>1</v><c r="B{r}"><v>2</v></c></c>',
-             '<c r="{c}{r}"><v>1</v><extLst/></c>', "<c r='{c}{r}'><v>8</v></c>", '<c r="{c}{r}" t="s" s="1"><v>2</v></c>',
+             '<c r="{c}{r}" xmlns="urn:other"><v>5</v></c>', '<c r="XFE{r}"/>',
+             '<c r="{c}{r}"><v>1</v><c r="B{r}"><v>2</v></c></c>', '<c r="{c}{r}"><v>1</v><extLst/></c>',
+             "<c r='{c}{r}'><v>8</v></c>", '<c r="{c}{r}" t="s" s="1"><v>2</v></c>',
              '<c r="{c}{r}" ><v>4</v></c>', '<c r="{c}{r}"><v>4</v></c >', '<c r="{c}{r}"><v>4</v ></c>',
              '<c r="a{r}"><v>6</v></c>', '<c r="{c}"><v>6</v></c>', '<c><v>5</v></c>', '<v>9</v>', '<row r="{r}0"/>',
              '<c r="{c}{r}"><f>1+1</f><v>2</v></c>', '<c r="{c}{r}" t="inlineStr"><is><t>x</t></is></c>']
