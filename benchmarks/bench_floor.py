@@ -219,7 +219,8 @@ with Package(sys.argv[1]) as pkg:
     raw = pkg.zip.open(part).read()  # (the compressed member is what the round trip starts from)
 if sys.argv[2] == "absent":  # the column's empty cells not written (as Excel leaves an empty table column): added
     import re
-    raw = re.sub(rb'<c r="%s[0-9]+" s="[0-9]+"/>' % letter.encode(), b"", raw)
+    raw, dropped = re.subn(rb'<c r="%s[0-9]+" s="[0-9]+"/>' % letter.encode(), b"", raw)
+    assert dropped, "no empty cell of the column to drop: the 'cells to add' case would measure the other one"
 packed = zlib.compress(raw, 6)
 del raw
 def roundtrip():

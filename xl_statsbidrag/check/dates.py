@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..core.model import DUTIES, DecisionBook, Finding
+from ..core.errors import Location
+from ..core.model import AGREEMENT_SHEET, DUTIES, DecisionBook, Finding
 from ..read.workbook_format import AGREEMENT_LABELS, DUTIES_TABLE, DUTY_COLUMNS
 from .context import ERROR, INFO, WARNING, Context
 
@@ -41,8 +42,8 @@ def check_duty_dates(book: DecisionBook, ctx: Context) -> list[Finding]:
     duties = [(duty.kind, getattr(ag, duty.deadline), getattr(ag, duty.internal), getattr(ag, duty.done),
                ag.loc(duty.internal), ag.loc(duty.done), AGREEMENT_LABELS[duty.internal],
                AGREEMENT_LABELS[duty.deadline]) for duty in DUTIES]
-    duties += [(d.name, d.deadline, d.internal, d.done, d.cells.get("internal") or ag.loc(DUTIES_TABLE),
-                d.cells.get("done") or ag.loc(DUTIES_TABLE),
+    sheet = Location(AGREEMENT_SHEET)  # (a row of the table without the cell: the sheet)
+    duties += [(d.name, d.deadline, d.internal, d.done, d.cells.get("internal") or sheet, d.cells.get("done") or sheet,
                 f"{DUTIES_TABLE}, {DUTY_COLUMNS['internal']}", f"{DUTIES_TABLE}, {DUTY_COLUMNS['deadline']}")
                for d in ag.duties]
     out = []

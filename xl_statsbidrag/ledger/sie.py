@@ -351,13 +351,17 @@ class _Reader:
     def object_lists(self, inner: np.ndarray, lines: np.ndarray) -> None:
         """An object list with an unclosed quote (or an escape that leaves one) is an error at its first line,
         as the plain way finds it there (an odd number of fields is said later, by ``_object_pairs``)."""
-        for u, value in enumerate(self.inner.index):
-            if value.count('"') % 2 or "\\" in value:
-                first = int(lines[int(np.argmax(inner == u))])
-                try:
-                    tokens(value, _Line(self.path, first + 1))
-                except UserError as exc:
-                    self.failed(first, exc)
+        suspect = [(u, value) for u, value in enumerate(self.inner.index) if value.count('"') % 2 or "\\" in value]
+        if not suspect:
+            return
+        codes, rows = np.unique(inner, return_index=True)  # each list's first row, found in one pass (not one
+        first_row = dict(zip(codes.tolist(), rows.tolist()))  # pass per list: many odd lists were quadratic)
+        for u, value in suspect:
+            first = int(lines[first_row.get(u, 0)])
+            try:
+                tokens(value, _Line(self.path, first + 1))
+            except UserError as exc:
+                self.failed(first, exc)
 
     def add_slow(self, index: int, row: tuple) -> None:
         konto, inner, ore, date, text = row

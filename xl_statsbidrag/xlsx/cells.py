@@ -677,14 +677,15 @@ def _row_tokens(block: bytes, number: int, sheet: SheetRef, pkg: Package) -> lis
     if sum(map(len, cells_of)) != cell_count:
         raise _NotPlain
     tokens = []
-    for (attrs, content), cells in zip(rows, cells_of):
-        number = _row_number(attrs, number, sheet, pkg)
+    for i, ((attrs, content), cells) in enumerate(zip(rows, cells_of)):
         if not content:
             tokens.append((b"",) * 6 + (b"row", attrs, b"/"))
             continue
         if len(content) > MAX_NODE:
             raise _NotPlain
         if len(cells) > MAX_COLUMN:
+            for earlier, _ in rows[:i + 1]:  # (the row's number, for the message; the loop over the tokens
+                number = _row_number(earlier, number, sheet, pkg)  # numbers the rows otherwise)
             raise UserError(f"the sheet '{sheet.name}' has a row {number} with more than "
                             f"{MAX_COLUMN} cells, more than Excel's columns", file=pkg.path)
         tokens.append((b"",) * 6 + (b"row", attrs, b""))
